@@ -1,0 +1,67 @@
+# Metrópoli: `make run` (the demo on http://127.0.0.1:8000) and `make test` (everything).
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+METROPOLI := $(VENV)/bin/metropoli
+STATIC_VENDOR := src/metropoli/web/static/vendor
+PO_FILES := $(shell find src -name '*.po' -path '*/locale/*' 2>/dev/null)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test test-fast deps system-deps lint format openapi messages vendor clean bench-tiles
+
+run: deps
+	$(METROPOLI) migrate --no-input
+	$(METROPOLI) load_demo
+	$(METROPOLI) runserver 127.0.0.1:$(PORT)
+
+test: deps
+	bash scripts/test.sh
+
+# The quick loop for developers: SpatiaLite only, no browser tests.
+test-fast: deps
+	DJANGO_SETTINGS_MODULE=metropoli.config.settings.test $(PY) -m pytest -m "not browser" -x -q
+
+deps: system-deps $(VENV)/.installed vendor $(MO_FILES)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+# Debian's Python 3.11: the pyenv Pythons cannot load SQLite extensions (SpatiaLite).
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || /usr/bin/python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+vendor: $(STATIC_VENDOR)/.stamp
+
+$(STATIC_VENDOR)/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(STATIC_VENDOR)/maplibre-gl
+	cp node_modules/maplibre-gl/dist/maplibre-gl.mjs node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs \
+	   node_modules/maplibre-gl/dist/maplibre-gl-shared.mjs node_modules/maplibre-gl/dist/maplibre-gl.css \
+	   node_modules/maplibre-gl/LICENSE.txt $(STATIC_VENDOR)/maplibre-gl/
+	touch $@
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages:
+	for app in src/metropoli/*/; do \
+	  if [ -d "$$app/locale" ]; then (cd $$app && ../../../$(METROPOLI) makemessages -l es_MX -l en --no-obsolete); fi; \
+	done
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the committed OpenAPI document after changing the API.
+openapi:
+	DJANGO_SETTINGS_MODULE=metropoli.config.settings.test $(PY) -m metropoli.config.openapi > docs/api/openapi.json
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var/pgtest

@@ -1,0 +1,1 @@
+"""Metrópoli: open digital services for a metropolitan planning institute."""

@@ -1,0 +1,31 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("registro", views.signup, name="signup"),
+    path("entrar", views.LoginView.as_view(), name="login"),
+    path("salir", auth_views.LogoutView.as_view(), name="logout"),
+    path("perfil", views.profile, name="profile"),
+    path("perfil/borrar", views.delete_account, name="delete"),
+    path("contrasena", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "contrasena/enviada",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "contrasena/<uidb64>/<token>",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "contrasena/lista",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,71 @@
+"""The HTTP/JSON API: one NinjaAPI, each module's router mounted under its name."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from metropoli.common.errors import ApiError
+from metropoli.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="Metrópoli API",
+    version="1",
+    description=(
+        "Open API of the Metrópoli platform. Errors are JSON objects with a stable `code` "
+        "and a `message` in the language of the request (Accept-Language: es-MX or en)."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/territory/", territory_router)
+
+
+def _error(request, status: int, code: str, message: str, details=None):
+    body = {"code": code, "message": str(message)}
+    if details:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request, exc: ApiError):
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    details = [
+        {"field": ".".join(str(part) for part in error.get("loc", [])), "problem": error["msg"]}
+        for error in exc.errors
+    ]
+    return _error(request, 400, "invalid_input", _("The request has invalid data."), details)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc: DjangoValidationError):
+    return _error(request, 400, "invalid_input", " ".join(exc.messages))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(
+        request, 403, "permission_denied", str(exc) or _("You are not allowed to do this.")
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, "not_authenticated", _("Log in to do this."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))

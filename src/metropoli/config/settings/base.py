@@ -1,0 +1,195 @@
+"""Settings shared by every environment.
+
+Configuration comes from environment variables named METROPOLI_*; see README.md.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = PACKAGE_DIR.parents[1]
+VAR_DIR = Path(os.environ.get("METROPOLI_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("METROPOLI_SECRET_KEY", "")
+DEBUG = env_bool("METROPOLI_DEBUG", False)
+ALLOWED_HOSTS = env_list("METROPOLI_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("METROPOLI_CSRF_TRUSTED_ORIGINS")
+
+# Our apps come first: their translations take precedence over Django's own
+# (Django's admin says "Identificarse" where we say "Entrar").
+INSTALLED_APPS = [
+    "metropoli.accounts",
+    "metropoli.territory",
+    "metropoli.maps",
+    "metropoli.web",
+    "metropoli.trees",
+    "metropoli.sensors",
+    "metropoli.markets",
+    "metropoli.participation",
+    "metropoli.cooperation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "metropoli.config.urls"
+WSGI_APPLICATION = "metropoli.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "metropoli.web.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# The embedded SpatiaLite database is the default; METROPOLI_DATABASE_URL
+# (postgis://user:password@host:port/name) switches to PostgreSQL + PostGIS.
+SPATIALITE_LIBRARY_PATH = "mod_spatialite"
+DATABASE_URL = os.environ.get("METROPOLI_DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.contrib.gis.db.backends.spatialite",
+            "NAME": str(VAR_DIR / "metropoli.sqlite3"),
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+
+LANGUAGE_CODE = "es-mx"
+LANGUAGES = [("es-mx", _("Spanish (Mexico)")), ("en", _("English"))]
+TIME_ZONE = "America/Mexico_City"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("METROPOLI_MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# A database cache is shared by every worker process, so rate limits hold across them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "metropoli_cache",
+    }
+}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email: a real SMTP server named by METROPOLI_SMTP_*; without one, mail is printed.
+EMAIL_HOST = os.environ.get("METROPOLI_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("METROPOLI_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("METROPOLI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("METROPOLI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("METROPOLI_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("METROPOLI_SMTP_SSL", False)
+EMAIL_TIMEOUT = 20
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("METROPOLI_FROM_EMAIL", "Metrópoli <no-reply@localhost>")
+
+# Debian 12 ships GDAL 3.6, older than Django 5.2 recommends; it works for what we use.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Uploads: Django keeps big request bodies out of memory; modules validate content.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+METROPOLI = {
+    "PLATFORM_NAME": os.environ.get("METROPOLI_PLATFORM_NAME", "Metrópoli"),
+    "INSTITUTE_NAME": os.environ.get(
+        "METROPOLI_INSTITUTE_NAME", "Instituto Metropolitano de Planeación (IMEPLAN)"
+    ),
+    # The map's background: a raster tile template fetched by the visitor's browser.
+    "BASEMAP_TILES": os.environ.get(
+        "METROPOLI_BASEMAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    ),
+    "BASEMAP_ATTRIBUTION": os.environ.get(
+        "METROPOLI_BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors"
+    ),
+    "MAP_CENTER": (-103.35, 20.67),
+    "MAP_ZOOM": 9,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("METROPOLI_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# Apps keep their own catalogues (<app>/locale); these folders hold the rest.
+LOCALE_PATHS = [PACKAGE_DIR / "config" / "locale", PACKAGE_DIR / "common" / "locale"]

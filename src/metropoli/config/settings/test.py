@@ -1,0 +1,21 @@
+"""Settings for the test suite (SpatiaLite by default, PostGIS with METROPOLI_DATABASE_URL)."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+DEBUG = False
+SECRET_KEY = "metropoli-test-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests run their background tasks at once, in the same transaction as the test.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tests set the SMTP host and port of their own aiosmtpd server.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = 1
+ALLOWED_HOSTS = ["*"]
+if DATABASES["default"]["ENGINE"].endswith("postgis"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("metropoli.web.urls")),
+    path("", include("metropoli.maps.urls")),
+    path("cuentas/", include("metropoli.accounts.urls")),
+    path("arbol/", include("metropoli.trees.urls")),
+    path("mercado/", include("metropoli.markets.urls")),
+    path("participa/", include("metropoli.participation.urls")),
+    path("cooperacion/", include("metropoli.cooperation.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,62 @@
+import mapbox_vector_tile
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from metropoli.maps.tiles import (
+    Tile,
+    TileOutOfRange,
+    bounds_4326,
+    check_tile,
+    lonlat_to_mercator,
+    mercator_to_lonlat,
+    tile_for_lonlat,
+)
+
+
+@given(st.floats(-179.9, 179.9), st.floats(-85, 85), st.integers(0, 22))
+def test_a_point_lies_in_the_tile_computed_for_it(lon, lat, z):
+    west, south, east, north = bounds_4326(tile_for_lonlat(lon, lat, z))
+    assert west - 1e-9 <= lon <= east + 1e-9 and south - 1e-9 <= lat <= north + 1e-9
+
+
+@given(st.floats(-179.9, 179.9), st.floats(-85, 85))
+def test_mercator_round_trip(lon, lat):
+    back = mercator_to_lonlat(*lonlat_to_mercator(lon, lat))
+    assert back == pytest.approx((lon, lat), abs=1e-9)
+
+
+def test_known_tile_of_guadalajara():
+    assert tile_for_lonlat(-103.35, 20.67, 10) == Tile(10, 218, 451)
+
+
+@pytest.mark.parametrize("z,x,y", [(-1, 0, 0), (23, 0, 0), (2, 4, 0), (2, 0, -1)])
+def test_impossible_tiles(z, x, y):
+    with pytest.raises(TileOutOfRange):
+        check_tile(z, x, y)
+
+
+@pytest.mark.django_db
+def test_municipalities_tile_holds_the_seats(client, municipalities):
+    tile = tile_for_lonlat(-103.35, 20.67, 8)
+    response = client.get(f"/tiles/municipalities/{tile.z}/{tile.x}/{tile.y}.pbf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    decoded = mapbox_vector_tile.decode(response.content)
+    names = {f["properties"]["name"] for f in decoded["seats"]["features"]}
+    assert {"Guadalajara", "Zapopan"} <= names
+    assert "Ixtlahuacán de los Membrillos" not in names  # further south, in the next tile
+    assert decoded["seats"]["extent"] == 4096
+
+
+@pytest.mark.django_db
+def test_empty_tile_far_away(client, municipalities):
+    response = client.get("/tiles/municipalities/10/0/0.pbf")
+    assert response.status_code == 200 and response.content == b""
+
+
+@pytest.mark.django_db
+def test_bad_tile_requests(client):
+    assert client.get("/tiles/municipalities/3/9/0.pbf").status_code == 400
+    unknown = client.get("/tiles/nope/1/0/0.pbf", HTTP_ACCEPT_LANGUAGE="en")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_layer"

@@ -1,0 +1,82 @@
+"""Reads about the territory that every module uses."""
+
+from dataclasses import dataclass
+
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
+from django.db.models import QuerySet
+
+from .amg import METRO_BBOX
+from .models import Municipality, Role, RoleAssignment
+
+
+@dataclass(frozen=True)
+class MunicipalityMatch:
+    municipality: Municipality
+    # True when the point lies inside an imported official boundary; False when the
+    # municipality was inferred from the nearest municipal seat (no boundaries yet).
+    exact: bool
+
+
+def active_municipalities() -> QuerySet[Municipality]:
+    return Municipality.objects.filter(active=True).order_by("name")
+
+
+def municipality_by_code(code: str) -> Municipality | None:
+    return Municipality.objects.filter(inegi_code=code).first()
+
+
+def municipality_at(*, lon: float, lat: float) -> MunicipalityMatch | None:
+    """The municipality that contains a point, or None when the point is outside them all.
+
+    With official boundaries imported, the answer is exact. Without them, a point inside the
+    metropolitan box is given to the municipality with the nearest seat, marked inexact.
+    """
+    point = Point(lon, lat, srid=4326)
+    with_boundary = active_municipalities().filter(boundary__isnull=False)
+    if with_boundary.exists():
+        found = with_boundary.filter(boundary__intersects=point).first()
+        return MunicipalityMatch(found, exact=True) if found else None
+    if not Polygon.from_bbox(METRO_BBOX).contains(point):
+        return None
+    nearest = (
+        active_municipalities()
+        .filter(seat__isnull=False)
+        .annotate(distance=Distance("seat", point))
+        .order_by("distance")
+        .first()
+    )
+    return MunicipalityMatch(nearest, exact=False) if nearest else None
+
+
+def roles_of(user, municipality: Municipality | None = None) -> set[str]:
+    """Roles the person holds in a municipality, platform-wide roles included."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cache = getattr(user, "_metropoli_roles", None)
+    if cache is None:
+        cache = {}
+        for role, municipality_id in RoleAssignment.objects.filter(user=user).values_list(
+            "role", "municipality_id"
+        ):
+            cache.setdefault(municipality_id, set()).add(role)
+        user._metropoli_roles = cache
+    held = set(cache.get(None, set()))
+    if municipality is not None:
+        held |= cache.get(municipality.pk, set())
+    return held
+
+
+def is_platform_admin(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or Role.PLATFORM_ADMIN in roles_of(user)
+
+
+def municipalities_where(user, *roles: str) -> QuerySet[Municipality]:
+    """Municipalities where the person holds any of the roles (all, for a platform admin)."""
+    if is_platform_admin(user):
+        return active_municipalities()
+    return (
+        active_municipalities()
+        .filter(role_assignments__user=user, role_assignments__role__in=roles)
+        .distinct()
+    )

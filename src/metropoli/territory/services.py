@@ -1,0 +1,227 @@
+"""Every write to the territory: municipalities, boundaries and roles. One transaction each."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference
+from django.contrib.gis.geos import MultiPolygon, Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .amg import AMG_MUNICIPALITIES
+from .models import Municipality, Role, RoleAssignment
+from .selectors import is_platform_admin
+
+CODE_FIELD_CANDIDATES = ("CVEGEO", "cvegeo", "inegi_code", "INEGI_CODE", "clave", "CLAVE")
+NAME_FIELD_CANDIDATES = ("NOMGEO", "nomgeo", "NOM_MUN", "name", "nombre", "NOMBRE")
+
+
+class BoundaryImportError(Exception):
+    """A boundary file that cannot be imported; the message says why, in the user's language."""
+
+
+@dataclass
+class BoundaryImportReport:
+    layer: str
+    source_srs: str
+    updated: list[str] = field(default_factory=list)
+    ignored_codes: list[str] = field(default_factory=list)
+    missing_codes: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def ensure_amg_municipalities() -> int:
+    """Create the nine AMG municipalities if absent; return how many were created."""
+    created = 0
+    for fact in AMG_MUNICIPALITIES:
+        _obj, was_created = Municipality.objects.get_or_create(
+            inegi_code=fact.inegi_code,
+            defaults={
+                "name": fact.name,
+                "slug": fact.slug,
+                "seat": Point(fact.seat_lon, fact.seat_lat, srid=4326),
+            },
+        )
+        created += was_created
+    return created
+
+
+def _pick_layer(source: DataSource, layer_name: str | None):
+    names = [layer.name for layer in source]
+    if layer_name:
+        if layer_name not in names:
+            raise BoundaryImportError(
+                _("The file has no layer named “%(layer)s”. Layers in the file: %(names)s.")
+                % {"layer": layer_name, "names": ", ".join(names)}
+            )
+        return source[names.index(layer_name)]
+    if len(names) != 1:
+        raise BoundaryImportError(
+            _("The file has %(count)d layers; choose one with --layer: %(names)s.")
+            % {"count": len(names), "names": ", ".join(names)}
+        )
+    return source[0]
+
+
+def _pick_field(available: list[str], wanted: str | None, candidates: tuple[str, ...], what: str):
+    if wanted:
+        if wanted not in available:
+            raise BoundaryImportError(
+                _("The layer has no field “%(field)s” for the %(what)s. Fields: %(fields)s.")
+                % {"field": wanted, "what": what, "fields": ", ".join(available)}
+            )
+        return wanted
+    return next((name for name in candidates if name in available), None)
+
+
+def _feature_code(feature, code_field: str | None, available: list[str]) -> str:
+    if code_field:
+        return str(feature.get(code_field)).strip()
+    # INEGI's older layers split the code into state and municipality fields.
+    return f"{int(feature.get('CVE_ENT')):02d}{int(feature.get('CVE_MUN')):03d}"
+
+
+@transaction.atomic
+def import_boundaries(
+    *,
+    path: Path,
+    layer_name: str | None = None,
+    code_field: str | None = None,
+    source_srid: int | None = None,
+) -> BoundaryImportReport:
+    """Import official municipal boundaries (INEGI Marco Geoestadístico or similar).
+
+    Features are matched to municipalities by their five-digit INEGI code. Nothing is written
+    unless every matched feature is a valid polygon in a known coordinate system.
+    """
+    if not Path(path).exists():
+        raise BoundaryImportError(_("The file %(path)s does not exist.") % {"path": path})
+    try:
+        source = DataSource(str(path))
+    except GDALException as error:
+        raise BoundaryImportError(
+            _("The file %(path)s cannot be read as a shapefile or GeoJSON (%(error)s).")
+            % {"path": path, "error": error}
+        ) from error
+    layer = _pick_layer(source, layer_name)
+    if "Polygon" not in layer.geom_type.name:
+        raise BoundaryImportError(
+            _("The layer “%(layer)s” holds %(type)s geometries; boundaries must be polygons.")
+            % {"layer": layer.name, "type": layer.geom_type.name}
+        )
+    if source_srid:
+        srs = SpatialReference(source_srid)
+    elif layer.srs is not None:
+        srs = layer.srs
+    else:
+        raise BoundaryImportError(
+            _(
+                "The layer “%(layer)s” does not say its coordinate system (no .prj file?). "
+                "Give it with --srid, for example --srid 6372 for INEGI's Lambert projection."
+            )
+            % {"layer": layer.name}
+        )
+    available = list(layer.fields)
+    code = _pick_field(available, code_field, CODE_FIELD_CANDIDATES, _("municipality code"))
+    if code is None and not {"CVE_ENT", "CVE_MUN"} <= set(available):
+        raise BoundaryImportError(
+            _(
+                "No field with the INEGI municipality code was found (CVEGEO, or CVE_ENT and "
+                "CVE_MUN). Name it with --code-field. Fields: %(fields)s."
+            )
+            % {"fields": ", ".join(available)}
+        )
+    to_wgs84 = CoordTransform(srs, SpatialReference(4326))
+    report = BoundaryImportReport(layer=layer.name, source_srs=srs.name or str(srs.srid))
+    known = {m.inegi_code: m for m in Municipality.objects.select_for_update()}
+    for number, feature in enumerate(layer, start=1):
+        try:
+            inegi_code = _feature_code(feature, code, available)
+        except (TypeError, ValueError) as error:
+            raise BoundaryImportError(
+                _("Feature %(number)d has no valid municipality code.") % {"number": number}
+            ) from error
+        municipality = known.get(inegi_code)
+        if municipality is None:
+            report.ignored_codes.append(inegi_code)
+            continue
+        geometry = feature.geom
+        geometry.transform(to_wgs84)
+        lon_min, lat_min, lon_max, lat_max = geometry.extent
+        if not (-180 <= lon_min <= lon_max <= 180 and -90 <= lat_min <= lat_max <= 90):
+            raise BoundaryImportError(
+                _(
+                    "Feature %(number)d (%(code)s) falls outside the Earth after converting "
+                    "from %(srs)s: the declared coordinate system is probably wrong."
+                )
+                % {"number": number, "code": inegi_code, "srs": report.source_srs}
+            )
+        geos = geometry.geos
+        # A boundary far from its own municipal seat means the coordinates were read in the
+        # wrong system (a common mistake with INEGI's Lambert files): refuse the whole import.
+        if municipality.seat is not None and geos.distance(municipality.seat) > 0.5:
+            raise BoundaryImportError(
+                _(
+                    "The boundary of %(code)s lies far from its municipal seat after converting "
+                    "from %(srs)s: the declared coordinate system is probably wrong."
+                )
+                % {"code": inegi_code, "srs": report.source_srs}
+            )
+        if geos.geom_type == "Polygon":
+            geos = MultiPolygon(geos, srid=4326)
+        if not geos.valid:
+            geos = geos.buffer(0)
+            if geos.geom_type == "Polygon":
+                geos = MultiPolygon(geos, srid=4326)
+        municipality.boundary = geos
+        municipality.boundary_source = f"{Path(path).name}:{layer.name}"
+        municipality.boundary_imported_at = timezone.now()
+        municipality.save(update_fields=["boundary", "boundary_source", "boundary_imported_at"])
+        report.updated.append(inegi_code)
+    if not report.updated:
+        raise BoundaryImportError(
+            _(
+                "No feature in the layer matches a municipality of the platform "
+                "(codes found: %(codes)s)."
+            )
+            % {"codes": ", ".join(sorted(set(report.ignored_codes))[:12]) or "—"}
+        )
+    report.missing_codes = sorted(set(known) - set(report.updated))
+    return report
+
+
+@transaction.atomic
+def grant_role(*, granted_by, user, role: str, municipality: Municipality | None) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role “%(role)s”.") % {"role": role})
+    if role == Role.PLATFORM_ADMIN:
+        if not is_platform_admin(granted_by):
+            raise PermissionDenied(_("Only a platform administrator can grant that role."))
+        municipality = None
+    elif municipality is None:
+        raise ValidationError(_("This role is held in a municipality; choose one."))
+    elif not granted_by.has_perm("territory.manage_roles", municipality):
+        raise PermissionDenied(
+            _("You cannot manage roles in %(municipality)s.") % {"municipality": municipality}
+        )
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, municipality=municipality, defaults={"granted_by": granted_by}
+    )
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, revoked_by, user, role: str, municipality: Municipality | None) -> bool:
+    if role == Role.PLATFORM_ADMIN:
+        if not is_platform_admin(revoked_by):
+            raise PermissionDenied(_("Only a platform administrator can revoke that role."))
+    elif not revoked_by.has_perm("territory.manage_roles", municipality):
+        raise PermissionDenied(
+            _("You cannot manage roles in %(municipality)s.") % {"municipality": municipality}
+        )
+    deleted, _details = RoleAssignment.objects.filter(
+        user=user, role=role, municipality=municipality
+    ).delete()
+    return deleted > 0

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TreesConfig(AppConfig):
+    name = "metropoli.trees"
+    label = "trees"
+    verbose_name = _("Trees")

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The navigation: one entry per module, in the order the institute presents them.
+MODULES = [
+    ("trees:home", _("Trees"), _("Map and value the urban forest")),
+    ("markets:home", _("Markets"), _("Municipal markets online")),
+    ("participation:home", _("Participate"), _("Map-based consultations")),
+    ("cooperation:home", _("Cooperation"), _("International cooperation registry")),
+]
+
+
+def platform(request):
+    return {
+        "platform_name": settings.METROPOLI["PLATFORM_NAME"],
+        "institute_name": settings.METROPOLI["INSTITUTE_NAME"],
+        "basemap_tiles": settings.METROPOLI["BASEMAP_TILES"],
+        "basemap_attribution": settings.METROPOLI["BASEMAP_ATTRIBUTION"],
+        "map_center": ",".join(str(c) for c in settings.METROPOLI["MAP_CENTER"]),
+        "map_zoom": settings.METROPOLI["MAP_ZOOM"],
+        "nav_modules": [
+            {"url": reverse(name), "label": label, "summary": summary, "name": name}
+            for name, label, summary in MODULES
+        ],
+    }

@@ -1,0 +1,82 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.utils import load_backend
+
+from metropoli.accounts.models import User
+from metropoli.territory.models import Municipality, RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_in_spanish_by_default_and_english_on_request(client, municipalities):
+    es = client.get("/").content.decode()
+    en = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es-mx">' in es and "Servicios digitales para el área metropolitana" in es
+    assert '<html lang="en">' in en and "Digital services for the metropolitan area" in en
+    for name in ("Guadalajara", "Zapopan", "Zapotlanejo"):
+        assert name in es
+
+
+def test_language_switcher_sets_the_language(client, municipalities):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Digital services" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/arbol/", "/mercado/", "/participa/", "/cooperacion/"])
+def test_each_module_has_a_home(client, municipalities, path):
+    assert client.get(path).status_code == 200
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": {"status": "ok", "vendor": connection.vendor},
+    }
+
+
+def test_healthz_503_when_the_database_is_unreachable(client):
+    # A real connection to a database that cannot be reached: port 1 on loopback for
+    # PostgreSQL, a file in a folder that does not exist for SpatiaLite.
+    settings_dict = dict(connection.settings_dict)
+    if connection.vendor == "postgresql":
+        settings_dict["PORT"] = "1"
+    else:
+        settings_dict["NAME"] = "/nonexistent-dir/metropoli.sqlite3"
+    unreachable = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
+    original = connections["default"]
+    connections["default"] = unreachable
+    try:
+        response = client.get("/healthz")
+    finally:
+        connections["default"] = original
+        unreachable.close()
+    assert response.status_code == 503
+    assert response.json()["database"]["status"] == "unreachable"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_manifest_and_service_worker(client):
+    manifest = json.loads(client.get("/manifest.webmanifest").content)
+    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    sw = client.get("/sw.js")
+    assert sw.status_code == 200 and sw["Service-Worker-Allowed"] == "/"
+    assert b'addEventListener("fetch"' in b"".join(sw.streaming_content)
+
+
+def test_load_demo_is_idempotent():
+    call_command("load_demo")
+    counts = (Municipality.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    call_command("load_demo")
+    assert (
+        Municipality.objects.count(),
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+    ) == counts
+    assert counts[0] == 9

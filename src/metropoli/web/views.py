@@ -1,0 +1,82 @@
+"""The shell: home page, health check, PWA manifest and service worker."""
+
+import json
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db import DatabaseError, connections
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from metropoli.territory.selectors import active_municipalities
+
+
+@require_GET
+def home(request):
+    return render(request, "web/home.html", {"municipalities": active_municipalities()})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 when it does not. No personal data, no secrets."""
+    connection = connections["default"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        connection.close_if_unusable_or_obsolete()
+        return JsonResponse(
+            {
+                "status": "error",
+                "database": {"status": "unreachable", "error": error.__class__.__name__},
+            },
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": {"status": "ok", "vendor": connection.vendor}})
+
+
+@require_GET
+def manifest(request):
+    data = {
+        "name": settings.METROPOLI["PLATFORM_NAME"],
+        "short_name": settings.METROPOLI["PLATFORM_NAME"],
+        "description": _("Digital services of the metropolitan planning institute"),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1b5e20",
+        "icons": [
+            {"src": static("web/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("web/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("web/icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return HttpResponse(json.dumps(data), content_type="application/manifest+json")
+
+
+@require_GET
+def service_worker(request):
+    # Served from the site root so that its scope covers every page.
+    path = finders.find("web/sw.js")
+    response = FileResponse(open(path, "rb"), content_type="text/javascript")  # noqa: SIM115
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def offline(request):
+    return render(request, "web/offline.html")
