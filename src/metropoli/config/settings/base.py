@@ -96,6 +96,8 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    # The embedded database lives under var/, which a fresh checkout does not have yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.contrib.gis.db.backends.spatialite",
@@ -193,3 +195,47 @@ LOGGING = {
 
 # Apps keep their own catalogues (<app>/locale); these folders hold the rest.
 LOCALE_PATHS = [PACKAGE_DIR / "config" / "locale", PACKAGE_DIR / "common" / "locale"]
+
+# --- cooperation ---
+# The official IATI 2.03 distribution (XSD + codelists), read at run time. Without it the IATI
+# export answers 503 and currencies are only checked for shape. In a development checkout it
+# sits beside the project (../shared/iati); METROPOLI_IATI_DIR overrides (empty = none).
+_IATI_DEFAULT = PROJECT_DIR.parent / "shared" / "iati"
+METROPOLI_IATI_DIR = os.environ.get(
+    "METROPOLI_IATI_DIR", str(_IATI_DEFAULT) if _IATI_DEFAULT.is_dir() else ""
+)
+# The institute as IATI reporting organisation. The default is a placeholder until the
+# institute registers a real identifier (e.g. MX-RFC-<its RFC>).
+COOPERATION_REPORTING_ORG = {
+    "ref": os.environ.get("METROPOLI_IATI_REPORTING_ORG_REF", "MX-RFC-DEMO-IMEPLAN"),
+    "type": os.environ.get("METROPOLI_IATI_REPORTING_ORG_TYPE", "11"),
+    "name": METROPOLI["INSTITUTE_NAME"],
+}
+# Deadline reminders go out this many days before an opportunity's deadline.
+COOPERATION_REMINDER_DAYS = [
+    int(d) for d in env_list("METROPOLI_COOPERATION_REMINDER_DAYS", "14,7,1")
+]
+# Where reminders go when an opportunity has no owner with an email address.
+COOPERATION_OFFICE_EMAIL = os.environ.get("METROPOLI_COOPERATION_OFFICE_EMAIL", "")
+
+# --- trees ---
+# Photos: the largest upload accepted and the pixel count above which an image is refused
+# before it is decoded (decompression bombs).
+TREES_PHOTO_MAX_BYTES = int(os.environ.get("METROPOLI_TREES_PHOTO_MAX_BYTES", 12 * 1024 * 1024))
+TREES_PHOTO_MAX_PIXELS = int(os.environ.get("METROPOLI_TREES_PHOTO_MAX_PIXELS", 50_000_000))
+# Hours during which the person who recorded a tree may still correct or remove it.
+TREES_EDIT_WINDOW_HOURS = 24
+# Creating trees: per person and hour (protects the map from runaway scripts).
+TREES_CREATE_RATE = (600, 3600)
+# Reference data outside the repository (species list of OpenTreeMap), read by the demo.
+TREES_SHARED_DIR = Path(os.environ.get("METROPOLI_SHARED_DIR", PROJECT_DIR.parent / "shared"))
+
+# --- sensors ---
+# Raw readings older than this are folded into hourly aggregates (`metropoli sensors downsample`).
+METROPOLI_SENSORS_RAW_RETENTION_DAYS = int(
+    os.environ.get("METROPOLI_SENSORS_RAW_RETENTION_DAYS", "30")
+)
+# The same body from the same sensor within this window is a retransmission, stored once.
+METROPOLI_SENSORS_DUPLICATE_WINDOW_SECONDS = 600
+# A sensor is "online" when it reported within this many minutes.
+METROPOLI_SENSORS_ONLINE_MINUTES = 10
