@@ -11,11 +11,27 @@ pytestmark = pytest.mark.django_db
 
 def test_import_boundaries_command(municipalities, tmp_path, capsys):
     path = tmp_path / "mun.geojson"
-    ring = [[-103.40, 20.62], [-103.30, 20.62], [-103.30, 20.72], [-103.40, 20.72],
-            [-103.40, 20.62]]
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"CVEGEO": "14039"},
-        "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    ring = [
+        [-103.40, 20.62],
+        [-103.30, 20.62],
+        [-103.30, 20.72],
+        [-103.40, 20.72],
+        [-103.40, 20.62],
+    ]
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"CVEGEO": "14039"},
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        )
+    )
     with translation.override("en"):
         call_command("territory", "import-boundaries", str(path))
     out = capsys.readouterr().out
