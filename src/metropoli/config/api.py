@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from metropoli.common.errors import ApiError
+from metropoli.cooperation.api import router as cooperation_router
 from metropoli.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -21,6 +22,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/territory/", territory_router)
+api.add_router("/cooperation/", cooperation_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):

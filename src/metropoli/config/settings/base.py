@@ -239,3 +239,7 @@ METROPOLI_SENSORS_RAW_RETENTION_DAYS = int(
 METROPOLI_SENSORS_DUPLICATE_WINDOW_SECONDS = 600
 # A sensor is "online" when it reported within this many minutes.
 METROPOLI_SENSORS_ONLINE_MINUTES = 10
+# Signed agreements are not public: kept outside MEDIA_ROOT, downloaded through a checked view.
+COOPERATION_PRIVATE_ROOT = Path(
+    os.environ.get("METROPOLI_COOPERATION_PRIVATE_ROOT", VAR_DIR / "private" / "cooperation")
+)

@@ -47,12 +47,6 @@ if not (IATI_DIR / "iati-activities-schema.xsd").is_file():
 NS = {"m": EXT_NS}
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    """Shadow the repository-wide autouse fixture of the same name (root conftest.py), which
-    needs a Django database: this sub-package is pure Python and its tests use none."""
-
-
 def _build(*activities: Activity) -> bytes:
     return build_activities_xml(
         DEMO_REPORTING_ORG, activities or DEMO_ACTIVITIES, DEMO_GENERATED_AT

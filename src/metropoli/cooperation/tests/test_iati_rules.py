@@ -50,12 +50,6 @@ if not (IATI_DIR / "codelists").is_dir():
     pytest.skip(f"IATI codelists not found: {IATI_DIR}", allow_module_level=True)
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    """Shadow the repository-wide autouse fixture of the same name (root conftest.py), which
-    needs a Django database: this sub-package is pure Python and its tests use none."""
-
-
 @pytest.fixture(scope="module")
 def codelists() -> Codelists:
     return load_codelists(IATI_DIR / "codelists")

@@ -1,0 +1,125 @@
+"""Dependency-free SVG charts rendered on the server.
+
+Every chart is decorative for assistive technology only in the sense that the page shows the
+same numbers in a table next to it; the SVG still carries a title (role="img").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+BAR_COLOURS = ("#1b5e20", "#2e7d32", "#558b2f", "#00695c", "#33691e", "#004d40")
+
+
+def _number(value: Decimal | int) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:,.0f}"
+    return f"{value:,}"
+
+
+def bar_chart(
+    items: Sequence[tuple[str, Decimal | int]], *, title: str, chart_id: str, unit: str = ""
+) -> SafeString:
+    """Horizontal bars: label on the left, bar, value at the end."""
+    row, label_w, bar_w, value_w = 28, 220, 300, 140
+    width = label_w + bar_w + value_w
+    height = max(row * len(items), row) + 8
+    top = max((float(v) for _label, v in items), default=0) or 1
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
+    for i, (label, value) in enumerate(items):
+        y = 4 + i * row
+        w = max(float(value) / top * bar_w, 1 if value else 0)
+        short = label if len(label) <= 30 else label[:29] + "…"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" font-size="13">'
+            f"{escape(short)}</text>"
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 10}" '
+            f'fill="{BAR_COLOURS[i % len(BAR_COLOURS)]}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" font-size="13">'
+            f"{escape(_number(value))}{escape(unit)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    label: str
+    planned_start: date
+    planned_end: date
+    actual_start: date | None = None
+    actual_end: date | None = None
+    critical: bool = False
+    href: str = ""
+
+
+def gantt(rows: Sequence[GanttRow], *, title: str, chart_id: str, legend: dict) -> SafeString:
+    """Planned bars (outline) with actual bars inside; critical-path rows drawn in orange."""
+    if not rows:
+        return mark_safe("")
+    first = min(min(r.planned_start, r.actual_start or r.planned_start) for r in rows)
+    last = max(max(r.planned_end, r.actual_end or r.planned_end) for r in rows)
+    start, end = date(first.year, 1, 1), date(last.year + 1, 1, 1)
+    span = (end - start).days
+    row, label_w, plot_w = 30, 240, 600
+    width, height = label_w + plot_w + 10, 30 + row * len(rows) + 30
+
+    def x(d: date) -> float:
+        return label_w + (d - start).days / span * plot_w
+
+    parts = [
+        f'<svg class="chart gantt" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
+    for year in range(start.year, end.year + 1):
+        gx = x(date(year, 1, 1))
+        parts.append(
+            f'<line x1="{gx:.1f}" y1="20" x2="{gx:.1f}" y2="{height - 30}" stroke="#d0d0d0"/>'
+        )
+        if year < end.year:
+            parts.append(f'<text x="{gx + 4:.1f}" y="15" font-size="12">{year}</text>')
+    for i, r in enumerate(rows):
+        y = 24 + i * row
+        short = r.label if len(r.label) <= 34 else r.label[:33] + "…"
+        label = escape(short)
+        if r.href:
+            label = f'<a href="{escape(r.href)}">{label}</a>'
+        colour = "#e65100" if r.critical else "#1b5e20"
+        pw = max(x(r.planned_end) - x(r.planned_start), 3)
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="12">{label}</text>'
+            f'<rect x="{x(r.planned_start):.1f}" y="{y + 3}" width="{pw:.1f}" height="{row - 8}" '
+            f'fill="none" stroke="{colour}" stroke-width="2"/>'
+        )
+        if r.actual_start:
+            actual_end = r.actual_end or r.actual_start
+            aw = max(x(actual_end) - x(r.actual_start), 3)
+            parts.append(
+                f'<rect x="{x(r.actual_start):.1f}" y="{y + 8}" width="{aw:.1f}" '
+                f'height="{row - 18}" fill="{colour}"/>'
+            )
+    ly = height - 12
+    parts.append(
+        f'<rect x="{label_w}" y="{ly - 10}" width="20" height="10" fill="none" stroke="#1b5e20"/>'
+        f'<text x="{label_w + 26}" y="{ly}" font-size="12">{escape(legend["planned"])}</text>'
+        f'<rect x="{label_w + 140}" y="{ly - 8}" width="20" height="6" fill="#1b5e20"/>'
+        f'<text x="{label_w + 166}" y="{ly}" font-size="12">{escape(legend["actual"])}</text>'
+    )
+    if "critical" in legend:
+        parts.append(
+            f'<rect x="{label_w + 280}" y="{ly - 10}" width="20" height="10" fill="#e65100"/>'
+            f'<text x="{label_w + 306}" y="{ly}" font-size="12">{escape(legend["critical"])}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

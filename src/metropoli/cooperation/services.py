@@ -1,0 +1,608 @@
+"""Every write to the cooperation registry. Keyword-only, one transaction each.
+
+``by`` is the person acting; ``None`` means the system itself (demo loader, management
+commands run by the operator), which skips the permission check but is still recorded in
+the change history as "system".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from metropoli.territory.models import Municipality
+
+from .models import (
+    OPEN_OPPORTUNITY_STATUSES,
+    Amount,
+    ChangeRecord,
+    Document,
+    LegalInstrument,
+    Milestone,
+    Opportunity,
+    Organisation,
+    Participation,
+    ParticipationRole,
+    Project,
+    ProjectTheme,
+    ReminderSent,
+    Result,
+    Stage,
+)
+from .schedule import Task, find_cycle
+from .validation import (
+    Errors,
+    ProjectInput,
+    actual_order_message,
+    check_amount,
+    check_date_order,
+    check_project,
+    format_themes,
+    parse_decimal,
+    planned_order_message,
+)
+
+MAX_INSTRUMENT_BYTES = 10 * 1024 * 1024
+# Signed agreements arrive as PDF; drafts as Word or LibreOffice files (zip containers).
+INSTRUMENT_SIGNATURES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".odt": b"PK\x03\x04"}
+
+
+def _require_edit(by) -> None:
+    if by is not None and not by.has_perm("cooperation.edit_project"):
+        raise PermissionDenied(_("Only the cooperation office can change the registry."))
+
+
+def _record(project: Project, by, name: str, old: object, new: object) -> None:
+    old_text, new_text = _as_text(old), _as_text(new)
+    if old_text != new_text:
+        ChangeRecord.objects.create(
+            project=project,
+            changed_by=by,
+            field=name,
+            old_value=old_text,
+            new_value=new_text,
+        )
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@transaction.atomic
+def ensure_organisation(
+    *, name: str, name_en: str = "", iati_ref: str = "", org_type: str = "", country: str = ""
+) -> Organisation:
+    """The organisation with this name, created if absent; empty details are filled in."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"organisation": [_("The organisation needs a name.")]})
+    org, created = Organisation.objects.get_or_create(
+        name=name,
+        defaults={
+            "name_en": name_en,
+            "iati_ref": iati_ref,
+            "org_type": org_type,
+            "country": country,
+        },
+    )
+    if not created:
+        changed = []
+        for attr, value in (
+            ("name_en", name_en),
+            ("iati_ref", iati_ref),
+            ("org_type", org_type),
+            ("country", country),
+        ):
+            if value and not getattr(org, attr):
+                setattr(org, attr, value)
+                changed.append(attr)
+        if changed:
+            org.save(update_fields=changed)
+    return org
+
+
+_SIMPLE_FIELDS = (
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "stage",
+    "institute_role",
+    "scheme",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "is_public",
+    "provenance",
+)
+
+
+def _set_project_fields(project: Project, data: ProjectInput) -> dict[str, tuple]:
+    """Apply ``data`` to ``project`` (unsaved); return {field: (old, new)} of what changed."""
+    changes: dict[str, tuple] = {}
+    for name in _SIMPLE_FIELDS:
+        new = getattr(data, name)
+        old = getattr(project, name)
+        if old != new:
+            changes[name] = (old, new)
+            setattr(project, name, new)
+    for name, values in (
+        ("modalities", data.modalities),
+        ("sdg_goals", data.sdg_goals),
+        ("sdg_targets", data.sdg_targets),
+        ("countries", data.countries),
+    ):
+        new = " ".join(dict.fromkeys(values))
+        old = getattr(project, name)
+        if old != new:
+            changes[name] = (old, new)
+            setattr(project, name, new)
+    return changes
+
+
+@transaction.atomic
+def save_project(*, data: ProjectInput, by, project: Project | None = None) -> Project:
+    """Create a project (``project`` None) or update it; refuse invalid data entirely."""
+    _require_edit(by)
+    known = set(Municipality.objects.values_list("inegi_code", flat=True))
+    errors = check_project(data, known_municipalities=known)
+    duplicate = Project.objects.filter(code=data.code)
+    if project is not None:
+        duplicate = duplicate.exclude(pk=project.pk)
+    if duplicate.exists():
+        errors.add(
+            "code", _("Another project already uses the code “%(code)s”.") % {"code": data.code}
+        )
+    errors.raise_if_any()
+    creating = project is None
+    if creating:
+        project = Project(code=data.code)
+    elif project.code != data.code:
+        _record(project, by, "code", project.code, data.code)
+        project.code = data.code
+    changes = _set_project_fields(project, data)
+    project.save()
+    if not creating:
+        for name, (old, new) in changes.items():
+            _record(project, by, name, old, new)
+    else:
+        _record(project, by, "created", "", project.code)
+
+    themes = {theme: parse_decimal(pct) for theme, pct in data.themes.items()}
+    old_themes = format_themes((t.theme, t.percentage) for t in project.themes.all())
+    project.themes.all().delete()
+    ProjectTheme.objects.bulk_create(
+        ProjectTheme(project=project, theme=theme, percentage=pct) for theme, pct in themes.items()
+    )
+    if not creating:
+        _record(project, by, "themes", old_themes, format_themes(themes.items()))
+
+    municipalities = list(Municipality.objects.filter(inegi_code__in=data.municipality_codes))
+    old_codes = " ".join(sorted(project.municipalities.values_list("inegi_code", flat=True)))
+    project.municipalities.set(municipalities)
+    if not creating:
+        _record(project, by, "municipalities", old_codes, " ".join(sorted(data.municipality_codes)))
+    return project
+
+
+@transaction.atomic
+def change_stage(*, project: Project, stage: str, by) -> Project:
+    _require_edit(by)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": [_("Unknown stage “%(value)s”.") % {"value": stage}]})
+    if stage == Stage.CLOSED and project.actual_end is None:
+        raise ValidationError({"stage": [_("A closed project needs its actual end date.")]})
+    _record(project, by, "stage", project.stage, stage)
+    project.stage = stage
+    project.save(update_fields=["stage", "updated_at"])
+    return project
+
+
+@transaction.atomic
+def add_participation(
+    *, project: Project, organisation: Organisation, role: str, by
+) -> Participation:
+    _require_edit(by)
+    if role not in ParticipationRole.values:
+        raise ValidationError({"role": [_("Unknown role “%(value)s”.") % {"value": role}]})
+    participation, created = Participation.objects.get_or_create(
+        project=project, organisation=organisation, role=role
+    )
+    if created:
+        _record(project, by, "partners", "", f"{organisation.name} ({role})")
+    return participation
+
+
+@transaction.atomic
+def remove_participation(*, participation: Participation, by) -> None:
+    _require_edit(by)
+    project = participation.project
+    _record(
+        project, by, "partners", f"{participation.organisation.name} ({participation.role})", ""
+    )
+    participation.delete()
+
+
+@transaction.atomic
+def add_amount(
+    *,
+    project: Project,
+    kind: str,
+    currency: str,
+    value: object,
+    value_date: date | None,
+    by,
+    provider: Organisation | None = None,
+    description: str = "",
+    is_ceiling: bool = False,
+) -> Amount:
+    _require_edit(by)
+    errors = Errors()
+    number = check_amount(errors, currency=currency, value=value, value_date=value_date)
+    if kind not in ("committed", "disbursed"):
+        errors.add("kind", _("Unknown kind of amount “%(value)s”.") % {"value": kind})
+    errors.raise_if_any()
+    amount = Amount.objects.create(
+        project=project,
+        kind=kind,
+        currency=currency,
+        value=number,
+        value_date=value_date,
+        provider=provider,
+        description=description,
+        is_ceiling=is_ceiling,
+    )
+    _record(project, by, f"amount.{kind}", "", f"{currency} {number} ({value_date})")
+    return amount
+
+
+@transaction.atomic
+def add_milestone(
+    *,
+    project: Project,
+    title: str,
+    planned_start: date,
+    planned_end: date,
+    by,
+    actual_start: date | None = None,
+    actual_end: date | None = None,
+    depends_on: Sequence[Milestone] = (),
+) -> Milestone:
+    _require_edit(by)
+    errors = Errors()
+    if not title.strip():
+        errors.add("title", _("The title cannot be empty."))
+    check_date_order(
+        errors, planned_start, planned_end, end_field="planned_end", message=planned_order_message()
+    )
+    check_date_order(
+        errors, actual_start, actual_end, end_field="actual_end", message=actual_order_message()
+    )
+    if any(dep.project_id != project.pk for dep in depends_on):
+        errors.add("depends_on", _("A milestone can only depend on milestones of its project."))
+    errors.raise_if_any()
+    milestone = Milestone.objects.create(
+        project=project,
+        title=title,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        actual_start=actual_start,
+        actual_end=actual_end,
+    )
+    milestone.depends_on.set(depends_on)
+    _record(project, by, "milestones", "", title)
+    return milestone
+
+
+@transaction.atomic
+def set_milestone_dependencies(
+    *, milestone: Milestone, depends_on: Sequence[Milestone], by
+) -> Milestone:
+    _require_edit(by)
+    tasks = {
+        m.pk: Task(m.planned_start, m.planned_end, [d.pk for d in m.depends_on.all()])
+        for m in milestone.project.milestones.prefetch_related("depends_on")
+    }
+    tasks[milestone.pk] = Task(
+        milestone.planned_start, milestone.planned_end, [d.pk for d in depends_on]
+    )
+    if find_cycle(tasks):
+        raise ValidationError(
+            {"depends_on": [_("These dependencies would make a milestone wait for itself.")]}
+        )
+    milestone.depends_on.set(depends_on)
+    return milestone
+
+
+def _check_instrument_file(errors: Errors, upload: UploadedFile | None) -> None:
+    if upload is None:
+        return
+    name = upload.name.lower()
+    extension = next((ext for ext in INSTRUMENT_SIGNATURES if name.endswith(ext)), None)
+    if upload.size > MAX_INSTRUMENT_BYTES:
+        errors.add("file", _("The file is larger than 10 MB."))
+        return
+    head = upload.read(8)
+    upload.seek(0)
+    if extension is None or not head.startswith(INSTRUMENT_SIGNATURES[extension]):
+        errors.add("file", _("Upload the instrument as a PDF, DOCX or ODT file."))
+
+
+@transaction.atomic
+def add_legal_instrument(
+    *,
+    project: Project,
+    kind: str,
+    title: str,
+    by,
+    signed_on: date | None = None,
+    valid_until: date | None = None,
+    reference: str = "",
+    parties: Iterable[Organisation] = (),
+    file: UploadedFile | None = None,
+) -> LegalInstrument:
+    _require_edit(by)
+    errors = Errors()
+    if not title.strip():
+        errors.add("title", _("The title cannot be empty."))
+    if signed_on and signed_on > timezone.localdate():
+        errors.add("signed_on", _("The signature date cannot be in the future."))
+    check_date_order(
+        errors,
+        signed_on,
+        valid_until,
+        end_field="valid_until",
+        message=_("The instrument's validity (%(end)s) ends before its signature (%(start)s)."),
+    )
+    _check_instrument_file(errors, file)
+    errors.raise_if_any()
+    instrument = LegalInstrument(
+        project=project,
+        kind=kind,
+        title=title,
+        signed_on=signed_on,
+        valid_until=valid_until,
+        reference=reference,
+    )
+    if file is not None:
+        instrument.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
+    instrument.save()
+    instrument.parties.set(parties)
+    _record(project, by, "legal_instruments", "", title)
+    return instrument
+
+
+@transaction.atomic
+def add_result(
+    *,
+    project: Project,
+    result_type: str,
+    title: str,
+    indicator: str,
+    period_start: date,
+    period_end: date,
+    by,
+    description: str = "",
+    target: str = "",
+    actual: str = "",
+) -> Result:
+    _require_edit(by)
+    errors = Errors()
+    check_date_order(
+        errors,
+        period_start,
+        period_end,
+        end_field="period_end",
+        message=_("The end of the period (%(end)s) is before its start (%(start)s)."),
+    )
+    errors.raise_if_any()
+    result = Result.objects.create(
+        project=project,
+        result_type=result_type,
+        title=title,
+        description=description,
+        indicator=indicator,
+        target=target,
+        actual=actual,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    _record(project, by, "results", "", title)
+    return result
+
+
+@transaction.atomic
+def add_document(
+    *, project: Project, title: str, url: str, by, category: str = "A12", **extra
+) -> Document:
+    _require_edit(by)
+    if not url.startswith(("https://", "http://")):
+        raise ValidationError({"url": [_("Give a full web address (https://…).")]})
+    document = Document.objects.create(
+        project=project, title=title, url=url, category=category, **extra
+    )
+    _record(project, by, "documents", "", title)
+    return document
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderOutcome:
+    sent: int
+    skipped_no_recipient: int
+
+
+def _recipient(opportunity: Opportunity) -> str:
+    if opportunity.owner_id and opportunity.owner.email:
+        return opportunity.owner.email
+    return settings.COOPERATION_OFFICE_EMAIL
+
+
+def send_deadline_reminders(*, today: date | None = None) -> ReminderOutcome:
+    """Email the owner of every open opportunity whose deadline crossed a reminder threshold.
+
+    With thresholds 14/7/1, an opportunity due in 5 days gets the 7-day reminder once; if the
+    command did not run for a while, only the nearest threshold is sent (never a burst of
+    stale reminders). Each (opportunity, threshold, recipient) is sent at most once: the row
+    is written first in its own transaction, so a crash after sending cannot repeat it and a
+    failed send rolls the row back.
+    """
+    today = today or timezone.localdate()
+    thresholds = sorted(set(settings.COOPERATION_REMINDER_DAYS))
+    if not thresholds:
+        return ReminderOutcome(0, 0)
+    horizon = today + timedelta(days=max(thresholds))
+    sent = skipped = 0
+    connection = get_connection()
+    candidates = Opportunity.objects.filter(
+        status__in=OPEN_OPPORTUNITY_STATUSES, deadline__gte=today, deadline__lte=horizon
+    ).select_related("owner")
+    for opportunity in candidates:
+        days_left = (opportunity.deadline - today).days
+        threshold = next(t for t in thresholds if t >= days_left)
+        recipient = _recipient(opportunity)
+        if not recipient:
+            skipped += 1
+            continue
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(
+                    opportunity=opportunity, days_before=threshold, recipient=recipient
+                )
+                _send_reminder(connection, opportunity, recipient, days_left)
+        except IntegrityError:
+            continue  # already reminded at this threshold
+        sent += 1
+    return ReminderOutcome(sent, skipped)
+
+
+def _send_reminder(connection, opportunity: Opportunity, recipient: str, days_left: int) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Deadline in %(days)d days: %(title)s") % {
+            "days": days_left,
+            "title": opportunity.title,
+        }
+        body = _(
+            "%(kind)s: %(title)s\nOrganiser: %(organiser)s\nDeadline: %(deadline)s\n"
+            "Status: %(status)s\n%(url)s\n\nFit to the agendas:\n%(fit)s\n"
+        ) % {
+            "kind": opportunity.get_kind_display(),
+            "title": opportunity.title,
+            "organiser": opportunity.organiser or "—",
+            "deadline": opportunity.deadline.isoformat(),
+            "status": opportunity.get_status_display(),
+            "url": opportunity.url,
+            "fit": opportunity.agenda_fit or "—",
+        }
+    EmailMessage(subject, body, to=[recipient], connection=connection).send()
+
+
+# --- spreadsheet import ----------------------------------------------------------------------
+
+
+class ImportRefused(ValueError):
+    """Some rows are wrong: nothing was imported. ``rows`` carries every row's errors."""
+
+    def __init__(self, rows):
+        super().__init__("import refused")
+        self.rows = rows
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    created: list[str]
+    updated: list[str]
+
+
+@transaction.atomic
+def import_projects(*, rows, by) -> ImportOutcome:
+    """Create or update (by code) every row, or none: any row error refuses the whole file."""
+    if by is not None and not by.has_perm("cooperation.import_projects"):
+        raise PermissionDenied(_("Only the cooperation office can import projects."))
+    known = set(Municipality.objects.values_list("inegi_code", flat=True))
+    seen: dict[str, int] = {}
+    for row in rows:
+        errors = check_project(row.data, known_municipalities=known)
+        if row.committed is not None:
+            currency, value, value_date = row.committed
+            check_amount(
+                errors, currency=currency, value=value, value_date=value_date, prefix="committed_"
+            )
+        if row.data.code in seen:
+            errors.add(
+                "code",
+                _("The code “%(code)s” is already used in row %(row)d.")
+                % {"code": row.data.code, "row": seen[row.data.code]},
+            )
+        seen.setdefault(row.data.code, row.number)
+        for name, messages in errors.items():
+            row.errors.extend(f"{name}: {message}" for message in messages)
+    if not rows or any(row.errors for row in rows):
+        raise ImportRefused(rows)
+    created: list[str] = []
+    updated: list[str] = []
+    existing = {p.code: p for p in Project.objects.filter(code__in=seen)}
+    for row in rows:
+        project = existing.get(row.data.code)
+        project = save_project(data=row.data, by=by, project=project)
+        (updated if row.data.code in existing else created).append(project.code)
+        for name, role in row.partners:
+            add_participation(
+                project=project, organisation=ensure_organisation(name=name), role=role, by=by
+            )
+        if row.committed is not None:
+            currency, value, value_date = row.committed
+            already = project.amounts.filter(
+                kind="committed",
+                currency=currency,
+                value=parse_decimal(value),
+                value_date=value_date,
+            ).exists()
+            if not already:
+                add_amount(
+                    project=project,
+                    kind="committed",
+                    currency=currency,
+                    value=value,
+                    value_date=value_date,
+                    by=by,
+                )
+    return ImportOutcome(created, updated)
+
+
+# --- opportunities ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_opportunity(*, by, opportunity: Opportunity | None = None, **fields) -> Opportunity:
+    """Create or update an opportunity of the pipeline (calls, awards, events)."""
+    if by is not None and not by.has_perm("cooperation.edit_pipeline"):
+        raise PermissionDenied(_("Only the cooperation office can change the pipeline."))
+    if not str(fields.get("title", "")).strip():
+        raise ValidationError({"title": [_("The title cannot be empty.")]})
+    if fields.get("deadline") is None:
+        raise ValidationError({"deadline": [_("Give the deadline.")]})
+    opportunity = opportunity or Opportunity()
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity

@@ -1,0 +1,157 @@
+"""XLSX template, import (all-or-nothing with a per-row report) and XLSX/CSV export."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from metropoli.cooperation import services, spreadsheets
+from metropoli.cooperation.models import Amount, Participation, Project
+
+from .conftest import project_input
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "code": "PACMETRO",
+    "title": "Plan de Acción Climática Metropolitano",
+    "summary": "Cooperación técnica de C40.",
+    "stage": "closed",
+    "modalities": "technical",
+    "themes": "climate:60, mobility:40",
+    "municipalities": "14039 14120",
+    "sdg_goals": "13",
+    "sdg_targets": "13.2",
+    "planned_start": date(2019, 1, 1),
+    "actual_start": "2019-01-01",
+    "actual_end": "2021-12-31",
+    "public": "sí",
+    "funders": "C40 Cities",
+    "receivers": "IMEPLAN; Gobierno de Guadalajara",
+    "committed_currency": "MXN",
+    "committed_value": 1500000.5,
+    "committed_value_date": "2019-02-01",
+}
+
+
+def workbook(*rows: dict) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "projects"
+    sheet.append(spreadsheets.HEADERS)
+    for row in rows:
+        sheet.append([row.get(h) for h in spreadsheets.HEADERS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_template_command_writes_the_documented_columns(tmp_path):
+    out = tmp_path / "template.xlsx"
+    call_command("cooperation", "xlsx-template", str(out))
+    book = load_workbook(out)
+    assert [c.value for c in book["projects"][1]] == spreadsheets.HEADERS
+    assert book["instructions"]["A2"].value == "code"
+
+
+def test_good_import_creates_projects_partners_and_amount(municipalities, office):
+    outcome = services.import_projects(rows=spreadsheets.read_rows(workbook(GOOD)), by=office)
+    assert outcome.created == ["PACMETRO"] and outcome.updated == []
+    project = Project.objects.get(code="PACMETRO")
+    assert project.is_public and project.stage == "closed"
+    assert sorted(m.inegi_code for m in project.municipalities.all()) == ["14039", "14120"]
+    assert sorted((p.organisation.name, p.role) for p in project.participations.all()) == [
+        ("C40 Cities", "funder"),
+        ("Gobierno de Guadalajara", "receiver"),
+        ("IMEPLAN", "receiver"),
+    ]
+    amount = project.amounts.get()
+    assert (amount.currency, str(amount.value), amount.value_date) == (
+        "MXN",
+        "1500000.50",
+        date(2019, 2, 1),
+    )
+    # Importing the same file again updates, and does not duplicate partners or amounts.
+    again = services.import_projects(rows=spreadsheets.read_rows(workbook(GOOD)), by=office)
+    assert again.updated == ["PACMETRO"]
+    assert Amount.objects.count() == 1 and Participation.objects.count() == 3
+
+
+def test_bad_rows_are_reported_and_nothing_is_imported(municipalities, office):
+    bad = [
+        GOOD,
+        {**GOOD, "code": "MALO", "committed_value": "1.500.000", "themes": "climate:130"},
+        {
+            **GOOD,
+            "code": "FECHAS",
+            "planned_start": "2020-01-01",
+            "planned_end": "2019-01-01",
+            "sdg_targets": "13.9",
+        },
+        {**GOOD, "code": "PACMETRO", "actual_start": "ayer"},
+    ]
+    with translation.override("en"), pytest.raises(services.ImportRefused) as refused:
+        services.import_projects(rows=spreadsheets.read_rows(workbook(*bad)), by=office)
+    report = {row.number: row.errors for row in refused.value.rows}
+    assert report[2] == []
+    assert any("committed_value" in e and "is not an amount" in e for e in report[3])
+    assert any("between 0 and 100" in e for e in report[3])
+    assert any("planned_end" in e for e in report[4])
+    assert any("13.9" in e for e in report[4])
+    assert any("not a date" in e for e in report[5]) and any("row 2" in e for e in report[5])
+    assert Project.objects.count() == 0 and Participation.objects.count() == 0
+
+
+def test_not_a_workbook_is_refused_clearly():
+    with pytest.raises(spreadsheets.SpreadsheetError):
+        spreadsheets.read_rows(io.BytesIO(b"code,title\nX,Y\n"))
+
+
+def test_import_page_shows_the_row_report(client, municipalities, office):
+    client.force_login(office)
+    upload = SimpleUploadedFile("p.xlsx", workbook({**GOOD, "stage": "dreaming"}).getvalue())
+    response = client.post("/cooperacion/importar/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Unknown stage “dreaming”" in response.content.decode()
+    assert Project.objects.count() == 0
+    upload = SimpleUploadedFile("p.xlsx", workbook(GOOD).getvalue())
+    response = client.post("/cooperacion/importar/", {"file": upload})
+    assert response.status_code == 302
+    assert Project.objects.filter(code="PACMETRO").exists()
+
+
+def test_import_command_reports_rows(municipalities, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbook({**GOOD, "code": "x"}).getvalue())
+    with pytest.raises(CommandError):
+        call_command("cooperation", "import-xlsx", str(path))
+    assert Project.objects.count() == 0
+
+
+def test_filtered_export_round_trips_through_csv_and_xlsx(client, pimus, municipalities, office):
+    services.import_projects(rows=spreadsheets.read_rows(workbook(GOOD)), by=office)
+    response = client.get("/api/cooperation/projects.csv?theme=climate")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["code"] for r in rows] == ["PACMETRO"]
+    assert rows[0]["themes"] == "climate:60, mobility:40"
+    response = client.get("/api/cooperation/projects.xlsx")
+    assert response.status_code == 200
+    exported = spreadsheets.read_rows(io.BytesIO(response.content))
+    assert sorted(r.data.code for r in exported) == ["PACMETRO", "PIMUS"]
+    # The exported file imports back unchanged.
+    outcome = services.import_projects(rows=exported, by=office)
+    assert sorted(outcome.updated) == ["PACMETRO", "PIMUS"]
+
+
+def test_csv_and_xlsx_defuse_formulas(pimus, municipalities):
+    services.save_project(data=project_input(title="=HYPERLINK(1)"), by=None, project=pimus)
+    assert "'=HYPERLINK(1)" in spreadsheets.export_csv(Project.objects.all())
+    book = load_workbook(io.BytesIO(spreadsheets.export_xlsx(Project.objects.all())))
+    assert book["projects"]["B2"].value == "'=HYPERLINK(1)"
