@@ -65,3 +65,8 @@ openapi:
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var/pgtest
+
+# Mi Mercado checkout under contention on PostGIS (own throw-away cluster): 20 clients,
+# orders/s and p95 against GET /healthz and raw SQL baselines, then the zero-oversell audit.
+bench-orders: deps
+	$(PY) bench/bench_orders.py

@@ -1,7 +1,28 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "markets"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="markets/home.html"), name="home"),
+    path("", views.home, name="home"),
+    path("seleccion", views.selection_view, name="selection"),
+    path("seleccion/grafica.svg", views.selection_chart, name="selection_chart"),
+    path("puesto/", views.vendor_home, name="vendor"),
+    path("puesto/<int:stall_id>/", views.stall_dashboard, name="stall_dashboard"),
+    path("puesto/pedido/<int:part_id>/<str:action>/", views.part_action, name="part_action"),
+    path("repartidor/", views.courier_home, name="courier"),
+    path(
+        "repartidor/<int:courier_id>/<uuid:public_id>/<str:action>/",
+        views.courier_action,
+        name="courier_action",
+    ),
+    path("avisos/", views.notifications, name="notifications"),
+    path("pedido/<uuid:key>/", views.order_detail, name="order"),
+    path("pedido/<uuid:key>/cancelar/", views.order_cancel, name="order_cancel"),
+    path("<slug:slug>/", views.market_detail, name="market"),
+    path("<slug:slug>/agregar/", views.cart_add, name="cart_add"),
+    path("<slug:slug>/carrito/", views.cart_view, name="cart"),
+    path("<slug:slug>/carrito/cambiar/", views.cart_update, name="cart_update"),
+    path("<slug:slug>/pagar/", views.checkout, name="checkout"),
+    path("<slug:slug>/administracion/", views.market_admin, name="market_admin"),
 ]

@@ -243,3 +243,10 @@ METROPOLI_SENSORS_ONLINE_MINUTES = 10
 COOPERATION_PRIVATE_ROOT = Path(
     os.environ.get("METROPOLI_COOPERATION_PRIVATE_ROOT", VAR_DIR / "private" / "cooperation")
 )
+
+# --- markets ---
+# Anonymous checkouts per client address and hour (guests need no account; bots need a limit).
+# 0 switches the limit off (the checkout bench, whose clients all share one address).
+MARKETS_ANONYMOUS_ORDERS_PER_HOUR = int(
+    os.environ.get("METROPOLI_MARKETS_ANONYMOUS_ORDERS_PER_HOUR", "30")
+)

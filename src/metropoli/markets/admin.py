@@ -1,0 +1,195 @@
+"""Admin: adding a market, its stalls, people and delivery fees is configuration, not code."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.gis.admin import GISModelAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Courier,
+    Market,
+    MarketStaff,
+    Notification,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductPrice,
+    SelectionCandidate,
+    SelectionCriterion,
+    SelectionScore,
+    Stall,
+    StallMember,
+)
+from .quantities import QuantityError, SaleRule, delivery_fee
+from .selectors import fee_bands
+
+
+class MarketForm(forms.ModelForm):
+    class Meta:
+        model = Market
+        fields = [
+            "municipality", "name", "slug", "address", "location", "opening_hours",
+            "description", "photo", "delivery_fee_bands", "pickup_slots", "active",
+        ]  # fmt: skip
+
+    def clean_delivery_fee_bands(self):
+        bands = self.cleaned_data["delivery_fee_bands"] or []
+        try:
+            if bands:
+                delivery_fee(0, fee_bands(Market(delivery_fee_bands=bands)))
+        except (QuantityError, KeyError, TypeError, ArithmeticError):
+            raise ValidationError(
+                _(
+                    'Write the bands as [{"max_km": "2", "fee": "25"}, ...], with increasing '
+                    "distances and non-negative fees."
+                )
+            ) from None
+        return bands
+
+    def clean_pickup_slots(self):
+        slots = self.cleaned_data["pickup_slots"] or []
+        if not isinstance(slots, list) or not all(
+            isinstance(s, str) and 0 < len(s) <= 40 for s in slots
+        ):
+            raise ValidationError(_('Write the slots as ["09:00-11:00", "11:00-13:00"].'))
+        return slots
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = [
+            "stall", "name", "category", "unit", "step", "max_per_line", "stock", "photo",
+            "active",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit") and data.get("step") and data.get("max_per_line"):
+            try:
+                SaleRule(data["unit"], data["step"], data["max_per_line"])
+            except QuantityError as exc:
+                raise ValidationError(exc.message) from None
+        return data
+
+
+class MarketStaffInline(admin.TabularInline):
+    model = MarketStaff
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class StallInline(admin.TabularInline):
+    model = Stall
+    extra = 1
+    fields = ["name", "number", "giro", "phone", "active"]
+    show_change_link = True
+
+
+@admin.register(Market)
+class MarketAdmin(GISModelAdmin):
+    list_display = ["name", "municipality", "active"]
+    list_filter = ["municipality", "active"]
+    search_fields = ["name", "address"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MarketStaffInline, StallInline]
+    form = MarketForm
+
+
+class StallMemberInline(admin.TabularInline):
+    model = StallMember
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    extra = 1
+    fields = ["name", "category", "unit", "step", "max_per_line", "stock", "active"]
+    show_change_link = True
+
+
+@admin.register(Stall)
+class StallAdmin(admin.ModelAdmin):
+    list_display = ["name", "number", "giro", "market", "active"]
+    list_filter = ["market__municipality", "market", "active"]
+    search_fields = ["name", "giro"]
+    inlines = [StallMemberInline, ProductInline]
+
+
+class PriceInline(admin.TabularInline):
+    model = ProductPrice
+    extra = 1
+    fields = ["price", "valid_from", "set_by"]
+    readonly_fields = ["set_by"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "stall", "unit", "step", "stock", "active"]
+    list_filter = ["stall__market", "category", "unit", "active"]
+    search_fields = ["name", "stall__name"]
+    inlines = [PriceInline]
+    form = ProductForm
+
+
+class LineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ["product", "product_name", "unit", "quantity", "unit_price", "line_total"]
+    exclude = ["part"]
+
+
+class EventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["status", "note", "actor", "at"]
+
+
+@admin.register(Order)
+class OrderAdmin(GISModelAdmin):
+    """Orders change only through the service layer; the admin reads them."""
+
+    list_display = ["number", "market", "status", "method", "total", "created_at"]
+    list_filter = ["market", "status", "method"]
+    search_fields = ["contact_name", "contact_phone", "public_id"]
+    inlines = [LineInline, EventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Courier)
+class CourierAdmin(GISModelAdmin):
+    list_display = ["user", "market", "kind", "status"]
+    list_filter = ["market", "kind", "status"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "user", "email", "created_at", "emailed_at"]
+    readonly_fields = ["user", "email", "order", "subject", "body", "emailed_at", "read_at"]
+
+
+class ScoreInline(admin.TabularInline):
+    model = SelectionScore
+    extra = 0
+
+
+@admin.register(SelectionCandidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "market"]
+    inlines = [ScoreInline]
+
+
+@admin.register(SelectionCriterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "weight", "direction", "illustrative"]

@@ -1,0 +1,634 @@
+"""Mi Mercado API: catalogue, checkout, order status, vendor and courier actions."""
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema
+from ninja.security import django_auth
+from ninja.utils import check_csrf
+
+from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.ratelimit import client_address, hit
+
+from . import selectors, services
+from .models import Courier, Market, Order, OrderPart, Stall
+
+router = Router(tags=["markets"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _session_user(request):
+    """The signed-in person, if any. Endpoints open to guests check CSRF themselves for
+    signed-in people, so another site cannot order or cancel with their session cookie."""
+    if not request.user.is_authenticated:
+        return None
+    if check_csrf(request) is not None:
+        raise ApiError(403, "csrf_failed", _("The request was refused (CSRF check failed)."))
+    return request.user
+
+
+def _require(request, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+# --- catalogue ------------------------------------------------------------------------------
+
+
+class MarketOut(Schema):
+    slug: str
+    name: str
+    municipality: str = Field(description="INEGI code of the municipality.")
+    address: str
+    opening_hours: str
+    location: list[float] = Field(description="[lon, lat]")
+    delivers: bool
+    delivery_fee_bands: list[dict]
+    pickup_slots: list[str]
+
+    @staticmethod
+    def of(market: Market) -> "MarketOut":
+        return MarketOut(
+            slug=market.slug,
+            name=market.name,
+            municipality=market.municipality.inegi_code,
+            address=market.address,
+            opening_hours=market.opening_hours,
+            location=[market.location.x, market.location.y],
+            delivers=bool(market.delivery_fee_bands),
+            delivery_fee_bands=market.delivery_fee_bands,
+            pickup_slots=market.pickup_slots,
+        )
+
+
+class StallOut(Schema):
+    id: int
+    name: str
+    number: str
+    giro: str
+    phone: str
+
+
+class MarketDetailOut(MarketOut):
+    stalls: list[StallOut]
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    category: str
+    stall_id: int
+    stall: str
+    unit: str
+    step: Decimal
+    max_per_line: Decimal
+    stock: Decimal
+    price: Decimal = Field(description="Today's price per unit, MXN.")
+
+
+def _product(p) -> ProductOut:
+    return ProductOut(
+        id=p.pk,
+        name=p.name,
+        category=p.category,
+        stall_id=p.stall_id,
+        stall=p.stall.name,
+        unit=p.unit,
+        step=p.step,
+        max_per_line=p.max_per_line,
+        stock=p.stock,
+        price=p.current_price,
+    )
+
+
+def _market(slug: str) -> Market:
+    market = selectors.market_by_slug(slug)
+    if market is None:
+        raise ApiError(404, "unknown_market", _("There is no market %(slug)s.") % {"slug": slug})
+    return market
+
+
+@router.get("/markets", response=list[MarketOut], summary="Markets selling online")
+def list_markets(request):
+    return [MarketOut.of(m) for m in selectors.active_markets()]
+
+
+@router.get("/markets/{slug}", response={200: MarketDetailOut, 404: ErrorOut}, summary="One market")
+def get_market(request, slug: str):
+    market = _market(slug)
+    stalls = [
+        StallOut(id=s.pk, name=s.name, number=s.number, giro=s.giro, phone=s.phone)
+        for s in selectors.stalls_of(market)
+    ]
+    return MarketDetailOut(**MarketOut.of(market).dict(), stalls=stalls)
+
+
+@router.get(
+    "/markets/{slug}/products",
+    response={200: list[ProductOut], 404: ErrorOut},
+    summary="Products of a market with today's prices (search ignores accents)",
+)
+def list_products(
+    request,
+    slug: str,
+    q: str = Query("", max_length=100, description="Words to search, in Spanish."),
+    stall: int | None = None,
+):
+    market = _market(slug)
+    stall_obj = None
+    if stall is not None:
+        stall_obj = market.stalls.filter(pk=stall, active=True).first()
+        if stall_obj is None:
+            raise ApiError(
+                404, "unknown_stall", _("This market has no stall %(id)s.") % {"id": stall}
+            )
+    return [_product(p) for p in selectors.catalogue(market, stall=stall_obj, query=q)]
+
+
+# --- checkout and orders --------------------------------------------------------------------
+
+
+class LineIn(Schema):
+    product_id: int
+    quantity: str = Field(max_length=32, examples=["0.5"], description="Decimal, as text.")
+    seen_unit_price: Decimal | None = Field(
+        None,
+        description="The price the shopper saw; if today's price differs the order is refused "
+        "with code price_changed (never charged silently).",
+    )
+
+
+class OrderIn(Schema):
+    market: str = Field(description="Slug of the market.")
+    lines: list[LineIn] = Field(min_length=1, max_length=60)
+    method: str = Field(examples=["delivery", "pickup"])
+    address: str = Field("", max_length=255)
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    pickup_slot: str = Field("", max_length=40)
+    name: str = Field(max_length=120)
+    phone: str = Field(max_length=30)
+    email: str = Field("", max_length=254)
+
+
+class LineOut(Schema):
+    product_id: int
+    product: str
+    stall: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    line_total: Decimal
+    stall_status: str
+
+
+class EventOut(Schema):
+    status: str
+    note: str
+    at: datetime
+
+
+class OrderOut(Schema):
+    id: UUID = Field(description="Public id: names the order to stalls and couriers.")
+    access_key: UUID | None = Field(
+        None,
+        description="Only for the shopper: the secret of GET /orders/{access_key} and of the "
+        "order page.",
+    )
+    number: str
+    market: str
+    status: str
+    status_label: str
+    method: str
+    payment: str
+    address: str
+    pickup_slot: str
+    subtotal: Decimal
+    delivery_fee: Decimal
+    total: Decimal
+    courier: str | None
+    can_cancel: bool
+    lines: list[LineOut]
+    events: list[EventOut]
+    handover_code: str | None = Field(
+        None, description="Only for the shopper: the code to give at hand-over."
+    )
+
+
+def order_out(order: Order, *, for_shopper: bool) -> OrderOut:
+    lines = selectors.order_lines(order)
+    return OrderOut(
+        id=order.public_id,
+        access_key=order.access_key if for_shopper else None,
+        number=order.number,
+        market=order.market.slug,
+        status=order.status,
+        status_label=str(order.get_status_display()),
+        method=order.method,
+        payment=order.payment,
+        address=order.address,
+        pickup_slot=order.pickup_slot,
+        subtotal=order.subtotal,
+        delivery_fee=order.delivery_fee,
+        total=order.total,
+        courier=order.courier.user.display_name if order.courier_id else None,
+        can_cancel=order.status == "placed"
+        and all(line.part.status == "pending" for line in lines),
+        lines=[
+            LineOut(
+                product_id=line.product_id,
+                product=line.product_name,
+                stall=line.part.stall.name,
+                unit=line.unit,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+                stall_status=line.part.status,
+            )
+            for line in lines
+        ],
+        events=[EventOut(status=e.status, note=e.note, at=e.at) for e in order.events.all()],
+        handover_code=order.handover_code if for_shopper else None,
+    )
+
+
+@router.post(
+    "/orders",
+    response={
+        200: OrderOut,
+        201: OrderOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Place an order (checkout); retry safely with the same Idempotency-Key",
+)
+def create_order(
+    request,
+    payload: OrderIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    shopper = _session_user(request)
+    limit = settings.MARKETS_ANONYMOUS_ORDERS_PER_HOUR
+    if (
+        limit
+        and shopper is None
+        and not hit("markets-order", client_address(request), limit=limit, window=3600)
+    ):
+        raise ApiError(
+            429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
+        )
+    market = _market(payload.market)
+    placed = services.place_order(
+        market=market,
+        lines=[
+            services.CartLine(line.product_id, line.quantity, line.seen_unit_price)
+            for line in payload.lines
+        ],
+        destination=services.Destination(
+            method=payload.method,
+            address=payload.address,
+            lon=payload.lon,
+            lat=payload.lat,
+            pickup_slot=payload.pickup_slot,
+        ),
+        contact=services.Contact(payload.name, payload.phone, payload.email),
+        shopper=shopper,
+        idempotency_key=idempotency_key,
+    )
+    return (201 if placed.created else 200), order_out(placed.order, for_shopper=True)
+
+
+def _order(public_id: UUID) -> Order:
+    order = selectors.order_by_public_id(public_id)
+    if order is None:
+        raise ApiError(404, "unknown_order", _("There is no such order."))
+    return order
+
+
+def _shopper_order(access_key: UUID) -> Order:
+    order = selectors.order_by_access_key(access_key)
+    if order is None:
+        raise ApiError(404, "unknown_order", _("There is no such order."))
+    return order
+
+
+@router.get(
+    "/orders/{access_key}",
+    response={200: OrderOut, 404: ErrorOut},
+    summary="The shopper's view of an order (poll it for live status)",
+    url_name="markets_get_order",
+)
+def get_order(request, access_key: UUID):
+    return order_out(_shopper_order(access_key), for_shopper=True)
+
+
+@router.post(
+    "/orders/{access_key}/cancel",
+    response={200: OrderOut, **ERRORS},
+    summary="Cancel an order before any stall accepts it",
+)
+def cancel_order(request, access_key: UUID):
+    order = _shopper_order(access_key)
+    user = _session_user(request)
+    if order.shopper_id is not None:
+        _require(request, "markets.cancel_order", order)
+    services.cancel_order(order=order, actor=user)
+    return order_out(_shopper_order(access_key), for_shopper=True)
+
+
+# --- vendor ---------------------------------------------------------------------------------
+
+
+class InventoryRowIn(Schema):
+    product_id: int
+    price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    stock: Decimal = Field(ge=0, max_digits=10, decimal_places=3)
+
+
+class InventoryIn(Schema):
+    rows: list[InventoryRowIn] = Field(min_length=1, max_length=300)
+
+
+class InventoryOut(Schema):
+    prices_changed: int
+    products: list[ProductOut]
+
+
+@router.put(
+    "/stalls/{stall_id}/inventory",
+    auth=django_auth,
+    response={200: InventoryOut, **ERRORS},
+    summary="Set today's prices and stock of a stall",
+)
+def update_inventory(request, stall_id: int, payload: InventoryIn):
+    stall = get_object_or_404(Stall.objects.select_related("market__municipality"), pk=stall_id)
+    _require(request, "markets.change_stall", stall)
+    changed = services.update_prices_and_stock(
+        stall=stall,
+        actor=request.user,
+        rows=[services.PriceStock(r.product_id, r.price, r.stock) for r in payload.rows],
+    )
+    products = [p for p in selectors.stall_products(stall) if p.current_price is not None]
+    for p in products:
+        p.stall = stall
+    return InventoryOut(prices_changed=changed, products=[_product(p) for p in products])
+
+
+class PartOut(Schema):
+    id: int
+    order: UUID
+    number: str
+    status: str
+    order_status: str
+    method: str
+    pickup_slot: str
+    lines: list[dict]
+
+
+def _part_out(part: OrderPart) -> PartOut:
+    return PartOut(
+        id=part.pk,
+        order=part.order.public_id,
+        number=part.order.number,
+        status=part.status,
+        order_status=part.order.status,
+        method=part.order.method,
+        pickup_slot=part.order.pickup_slot,
+        lines=[
+            {"product": line.product_name, "quantity": str(line.quantity), "unit": line.unit}
+            for line in part.lines.all()
+        ],
+    )
+
+
+@router.get(
+    "/stalls/{stall_id}/orders",
+    auth=django_auth,
+    response={200: list[PartOut], **ERRORS},
+    summary="Incoming orders of a stall",
+)
+def stall_orders(request, stall_id: int):
+    stall = get_object_or_404(Stall.objects.select_related("market__municipality"), pk=stall_id)
+    _require(request, "markets.change_stall", stall)
+    return [_part_out(p) for p in selectors.incoming_parts(stall)]
+
+
+class RejectIn(Schema):
+    reason: str = Field("", max_length=255)
+
+
+def _part(part_id: int, request) -> OrderPart:
+    part = get_object_or_404(
+        OrderPart.objects.select_related("stall__market__municipality", "order"), pk=part_id
+    )
+    _require(request, "markets.handle_order_part", part)
+    return part
+
+
+def _part_reloaded(part: OrderPart) -> PartOut:
+    return _part_out(OrderPart.objects.select_related("order").get(pk=part.pk))
+
+
+@router.post(
+    "/parts/{part_id}/accept",
+    auth=django_auth,
+    response={200: PartOut, **ERRORS},
+    summary="Stall accepts its part of an order",
+)
+def accept_part(request, part_id: int):
+    part = services.accept_part(part=_part(part_id, request), actor=request.user)
+    return _part_reloaded(part)
+
+
+@router.post(
+    "/parts/{part_id}/reject",
+    auth=django_auth,
+    response={200: PartOut, **ERRORS},
+    summary="Stall rejects its part; its stock goes back",
+)
+def reject_part(request, part_id: int, payload: RejectIn):
+    part = services.reject_part(
+        part=_part(part_id, request), actor=request.user, reason=payload.reason
+    )
+    return _part_reloaded(part)
+
+
+@router.post(
+    "/parts/{part_id}/ready",
+    auth=django_auth,
+    response={200: PartOut, **ERRORS},
+    summary="Stall marks its part ready",
+)
+def ready_part(request, part_id: int):
+    part = services.mark_part_ready(part=_part(part_id, request), actor=request.user)
+    return _part_reloaded(part)
+
+
+class CodeIn(Schema):
+    code: str = Field(max_length=12)
+
+
+@router.post(
+    "/orders/{public_id}/collected",
+    auth=django_auth,
+    response={200: OrderOut, **ERRORS},
+    summary="Hand over a pickup order with the shopper's code",
+)
+def collected(request, public_id: UUID, payload: CodeIn):
+    order = _order(public_id)
+    _require(request, "markets.confirm_pickup", order)
+    services.confirm_pickup(order=order, actor=request.user, code=payload.code)
+    return order_out(_order(public_id), for_shopper=False)
+
+
+# --- couriers -------------------------------------------------------------------------------
+
+
+class CourierIn(Schema):
+    market: str
+    kind: str = Field(examples=["independent", "cooperative", "public_transport"])
+    phone: str = Field(max_length=30)
+    organisation: str = Field("", max_length=120)
+    route: list[tuple[float, float]] | None = Field(
+        None, max_length=500, description="[[lon, lat], ...] for public transport."
+    )
+    stops: list[tuple[float, float]] | None = Field(None, max_length=200)
+    route_buffer_m: int = 500
+
+
+class CourierOut(Schema):
+    id: int
+    market: str
+    kind: str
+    status: str
+    organisation: str
+
+
+def _courier_out(c: Courier) -> CourierOut:
+    return CourierOut(
+        id=c.pk, market=c.market.slug, kind=c.kind, status=c.status, organisation=c.organisation
+    )
+
+
+@router.post(
+    "/couriers",
+    auth=django_auth,
+    response={201: CourierOut, **ERRORS},
+    summary="Register as a courier of a market",
+)
+def register_courier(request, payload: CourierIn):
+    market = _market(payload.market)
+    _require(request, "markets.register_courier", market)
+    courier = services.register_courier(
+        user=request.user,
+        market=market,
+        kind=payload.kind,
+        phone=payload.phone,
+        organisation=payload.organisation,
+        route=payload.route,
+        stops=payload.stops,
+        route_buffer_m=payload.route_buffer_m,
+    )
+    return 201, _courier_out(courier)
+
+
+class DecisionIn(Schema):
+    approve: bool
+
+
+@router.post(
+    "/couriers/{courier_id}/decision",
+    auth=django_auth,
+    response={200: CourierOut, **ERRORS},
+    summary="Market staff approve or reject a courier",
+)
+def decide_courier(request, courier_id: int, payload: DecisionIn):
+    courier = get_object_or_404(
+        Courier.objects.select_related("market__municipality"), pk=courier_id
+    )
+    _require(request, "markets.approve_courier", courier)
+    return _courier_out(
+        services.decide_courier(courier=courier, actor=request.user, approve=payload.approve)
+    )
+
+
+class DeliveryOut(Schema):
+    id: UUID
+    number: str
+    status: str
+    address: str
+    location: list[float] | None
+    distance_km: Decimal | None
+    total: Decimal
+
+
+def _delivery(o: Order) -> DeliveryOut:
+    return DeliveryOut(
+        id=o.public_id,
+        number=o.number,
+        status=o.status,
+        address=o.address,
+        location=[o.location.x, o.location.y] if o.location else None,
+        distance_km=o.distance_km,
+        total=o.total,
+    )
+
+
+def _my_courier(request, courier_id: int) -> Courier:
+    courier = get_object_or_404(Courier.objects.select_related("market"), pk=courier_id)
+    _require(request, "markets.take_delivery", courier)
+    return courier
+
+
+@router.get(
+    "/couriers/{courier_id}/deliveries",
+    auth=django_auth,
+    response={200: list[DeliveryOut], **ERRORS},
+    summary="Deliveries on offer to a courier and those it carries",
+)
+def courier_deliveries(request, courier_id: int):
+    courier = _my_courier(request, courier_id)
+    mine = list(selectors.my_deliveries(courier))
+    return [_delivery(o) for o in mine + selectors.open_deliveries(courier)]
+
+
+@router.post(
+    "/couriers/{courier_id}/deliveries/{public_id}/take",
+    auth=django_auth,
+    response={200: DeliveryOut, **ERRORS},
+    summary="Take a delivery on offer",
+)
+def take_delivery(request, courier_id: int, public_id: UUID):
+    courier = _my_courier(request, courier_id)
+    return _delivery(services.take_delivery(order=_order(public_id), courier=courier))
+
+
+@router.post(
+    "/orders/{public_id}/on-the-way",
+    auth=django_auth,
+    response={200: DeliveryOut, **ERRORS},
+    summary="Courier collected the order at the market",
+)
+def on_the_way(request, public_id: UUID):
+    order = _order(public_id)
+    _require(request, "markets.deliver_order", order)
+    return _delivery(services.start_delivery(order=order, actor=request.user))
+
+
+@router.post(
+    "/orders/{public_id}/delivered",
+    auth=django_auth,
+    response={200: DeliveryOut, **ERRORS},
+    summary="Courier hands over the order with the shopper's code",
+)
+def delivered(request, public_id: UUID, payload: CodeIn):
+    order = _order(public_id)
+    _require(request, "markets.deliver_order", order)
+    return _delivery(services.confirm_delivery(order=order, actor=request.user, code=payload.code))

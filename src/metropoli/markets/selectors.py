@@ -1,0 +1,304 @@
+"""Reads of Mi Mercado: catalogue with today's prices, search, orders per role, deliveries."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import (
+    Courier,
+    CourierKind,
+    CourierStatus,
+    Market,
+    Method,
+    Order,
+    OrderLine,
+    OrderPart,
+    PartStatus,
+    Product,
+    ProductPrice,
+    Stall,
+    Status,
+)
+
+# UTM zone 13N covers the AMG; metres there are true metres (Web Mercator's are 6 % short).
+METRIC_SRID = 32613
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: «Jitomate Saladét» -> «jitomate saladet»."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def active_markets() -> QuerySet[Market]:
+    return (
+        Market.objects.filter(active=True)
+        .select_related("municipality")
+        .annotate(stall_count=Count("stalls", filter=Q(stalls__active=True)))
+    )
+
+
+def market_by_slug(slug: str) -> Market | None:
+    return Market.objects.select_related("municipality").filter(slug=slug, active=True).first()
+
+
+def fee_bands(market: Market) -> list[tuple[Decimal, Decimal]]:
+    return [
+        (Decimal(str(band["max_km"])), Decimal(str(band["fee"])))
+        for band in market.delivery_fee_bands
+    ]
+
+
+def _price_now():
+    return Subquery(
+        ProductPrice.objects.filter(product=OuterRef("pk"), valid_from__lte=timezone.now())
+        .order_by("-valid_from", "-pk")
+        .values("price")[:1]
+    )
+
+
+def _centavos(products: list[Product]) -> list[Product]:
+    # SQLite hands a subquery's decimal back without its scale (32 for 32.00).
+    for product in products:
+        if product.current_price is not None:
+            product.current_price = Decimal(product.current_price).quantize(Decimal("0.01"))
+    return products
+
+
+def products_with_price(ids: Iterable[int], *, for_update: bool = False) -> list[Product]:
+    queryset = (
+        Product.objects.filter(pk__in=list(ids))
+        .select_related("stall__market")
+        .annotate(current_price=_price_now())
+        .order_by("pk")
+    )
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return _centavos(list(queryset))
+
+
+def catalogue(market: Market, *, stall: Stall | None = None, query: str = "") -> list[Product]:
+    """Products on sale at a market (or one stall), with today's price; search ignores accents."""
+    products = (
+        Product.objects.filter(stall__market=market, stall__active=True, active=True)
+        .select_related("stall")
+        .annotate(current_price=_price_now())
+        .filter(current_price__isnull=False)
+        .order_by("category", "name", "pk")
+    )
+    if stall is not None:
+        products = products.filter(stall=stall)
+    words = fold(query).split()
+    if not words:
+        return _centavos(list(products))
+    if connection.vendor == "postgresql":
+        # unaccent() lives in PostgreSQL (extension created by our migration).
+        from django.db.models import F, Func, Value
+        from django.db.models.functions import Concat, Lower
+
+        products = products.annotate(
+            haystack=Func(
+                Lower(
+                    Concat(F("name"), Value(" "), F("stall__name"), Value(" "), F("stall__giro"))
+                ),
+                function="unaccent",
+            )
+        )
+        for word in words:
+            products = products.filter(haystack__contains=word)
+        return _centavos(list(products))
+    # SQLite has no unaccent: a market's catalogue is small enough to filter here.
+    return [
+        product
+        for product in _centavos(list(products))
+        if all(
+            word in fold(f"{product.name} {product.stall.name} {product.stall.giro}")
+            for word in words
+        )
+    ]
+
+
+def stalls_of(market: Market) -> QuerySet[Stall]:
+    return market.stalls.filter(active=True).annotate(
+        product_count=Count("products", filter=Q(products__active=True))
+    )
+
+
+def order_by_public_id(public_id) -> Order | None:
+    return (
+        Order.objects.select_related("market__municipality", "courier__user", "shopper")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def order_by_access_key(key) -> Order | None:
+    return (
+        Order.objects.select_related("market__municipality", "courier__user", "shopper")
+        .filter(access_key=key)
+        .first()
+    )
+
+
+def order_path(order: Order) -> str:
+    """The shopper's page of the order (the access key is the secret)."""
+    return reverse("markets:order", kwargs={"key": order.access_key})
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    return list(order.lines.select_related("part__stall").order_by("part__stall__name", "pk"))
+
+
+def stalls_of_person(user) -> QuerySet[Stall]:
+    if not user.is_authenticated:
+        return Stall.objects.none()
+    return Stall.objects.filter(members__user=user).select_related("market__municipality")
+
+
+def markets_staffed_by(user) -> QuerySet[Market]:
+    from metropoli.territory.models import Role
+    from metropoli.territory.selectors import is_platform_admin, municipalities_where
+
+    if not user.is_authenticated:
+        return Market.objects.none()
+    if is_platform_admin(user):
+        return Market.objects.all()
+    municipalities = municipalities_where(user, Role.MUNICIPAL_STAFF)
+    return Market.objects.filter(
+        Q(staff__user=user) | Q(municipality__in=municipalities)
+    ).distinct()
+
+
+def stall_products(stall: Stall) -> list[Product]:
+    return _centavos(
+        list(stall.products.annotate(current_price=_price_now()).order_by("category", "name", "pk"))
+    )
+
+
+def incoming_parts(stall: Stall) -> QuerySet[OrderPart]:
+    """The stall's parts of orders still in progress, oldest first."""
+    return (
+        OrderPart.objects.filter(stall=stall)
+        .exclude(order__status__in=[Status.CANCELLED, Status.REJECTED])
+        .exclude(status__in=[PartStatus.REJECTED, PartStatus.CANCELLED])
+        .filter(
+            Q(status__in=[PartStatus.PENDING, PartStatus.ACCEPTED]) | Q(order__status=Status.READY)
+        )
+        .select_related("order")
+        .prefetch_related("lines")
+        .order_by("order__created_at", "pk")
+    )
+
+
+def local_day_bounds(day=None) -> tuple[datetime, datetime]:
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def daily_sales(stall: Stall, day=None) -> dict:
+    """What the stall sold on a local day (parts not rejected or cancelled)."""
+    start, end = local_day_bounds(day)
+    lines = OrderLine.objects.filter(
+        part__stall=stall,
+        order__created_at__gte=start,
+        order__created_at__lt=end,
+    ).exclude(part__status__in=[PartStatus.REJECTED, PartStatus.CANCELLED])
+    totals = lines.aggregate(total=Sum("line_total"), orders=Count("order", distinct=True))
+    per_product = (
+        lines.values("product_name", "unit")
+        .annotate(quantity=Sum("quantity"), amount=Sum("line_total"))
+        .order_by("-amount")
+    )
+    return {
+        "day": start.date(),
+        "orders": totals["orders"] or 0,
+        "total": totals["total"] or Decimal("0.00"),
+        "products": list(per_product),
+    }
+
+
+def market_orders(market: Market) -> QuerySet[Order]:
+    return market.orders.select_related("courier__user").order_by("-created_at")[:100]
+
+
+def members_of(stall: Stall):
+    return get_user_model().objects.filter(stall_memberships__stall=stall, is_active=True)
+
+
+def stall_people_of(order: Order):
+    return (
+        get_user_model()
+        .objects.filter(stall_memberships__stall__order_parts__order=order, is_active=True)
+        .distinct()
+    )
+
+
+def market_staff_people(market: Market):
+    return get_user_model().objects.filter(market_staff_roles__market=market, is_active=True)
+
+
+def couriers_of(user) -> QuerySet[Courier]:
+    if not user.is_authenticated:
+        return Courier.objects.none()
+    return Courier.objects.filter(user=user).select_related("market")
+
+
+def _near_route(courier: Courier, point: Point | None) -> bool:
+    if point is None or courier.route is None:
+        return False
+    route = courier.route.transform(METRIC_SRID, clone=True)
+    return route.distance(point.transform(METRIC_SRID, clone=True)) <= courier.route_buffer_m
+
+
+def delivery_offered_to(order: Order, courier: Courier) -> bool:
+    if (
+        courier.status != CourierStatus.APPROVED
+        or order.market_id != courier.market_id
+        or order.method != Method.DELIVERY
+        or order.status not in (Status.ACCEPTED, Status.READY)
+    ):
+        return False
+    if courier.kind == CourierKind.PUBLIC_TRANSPORT:
+        return _near_route(courier, order.location)
+    return True
+
+
+def open_deliveries(courier: Courier) -> list[Order]:
+    """Deliveries waiting for a courier that this courier may take."""
+    if courier.status != CourierStatus.APPROVED:
+        return []
+    candidates = Order.objects.filter(
+        market=courier.market,
+        method=Method.DELIVERY,
+        status__in=[Status.ACCEPTED, Status.READY],
+        courier__isnull=True,
+    ).order_by("created_at")
+    return [order for order in candidates if delivery_offered_to(order, courier)]
+
+
+def my_deliveries(courier: Courier) -> QuerySet[Order]:
+    return courier.orders.exclude(status__in=[Status.DELIVERED, Status.CANCELLED]).order_by(
+        "created_at"
+    )
+
+
+def couriers_offered(order: Order) -> list[Courier]:
+    couriers = Courier.objects.filter(
+        market=order.market, status=CourierStatus.APPROVED
+    ).select_related("user")
+    return [courier for courier in couriers if delivery_offered_to(order, courier)]
+
+
+def pending_couriers(market: Market) -> QuerySet[Courier]:
+    return market.couriers.filter(status=CourierStatus.PENDING).select_related("user")

@@ -1,0 +1,44 @@
+// Checkout: show the fields of the chosen method; a tap on the map sets the delivery point.
+const form = document.querySelector("form.checkout");
+const lon = document.getElementById("id_lon");
+const lat = document.getElementById("id_lat");
+
+function showMethod() {
+  const chosen = form.querySelector("input[name=method]:checked");
+  for (const set of form.querySelectorAll("fieldset[data-method]")) {
+    set.hidden = !chosen || set.dataset.method !== chosen.value;
+  }
+}
+form.addEventListener("change", showMethod);
+showMethod();
+
+let marker = null;
+let mapApi = null;
+function placeMarker(lngLat) {
+  if (!mapApi) return;
+  if (!marker) marker = new mapApi.maplibregl.Marker({ color: "#e65100" }).setLngLat(lngLat).addTo(mapApi.map);
+  else marker.setLngLat(lngLat);
+}
+document.addEventListener("metropoli:map-ready", (event) => {
+  if (event.target.id !== "delivery-map") return;
+  mapApi = event.detail;
+  const [mlon, mlat] = document.getElementById("checkout-script").dataset.market.split(",").map(Number);
+  mapApi.map.jumpTo({ center: [mlon, mlat], zoom: 13 });
+  new mapApi.maplibregl.Marker({ color: "#1b5e20" }).setLngLat([mlon, mlat]).addTo(mapApi.map);
+  mapApi.map.on("click", (e) => {
+    lon.value = e.lngLat.lng.toFixed(6);
+    lat.value = e.lngLat.lat.toFixed(6);
+    placeMarker(e.lngLat);
+  });
+  if (lon.value && lat.value) placeMarker([Number(lon.value), Number(lat.value)]);
+});
+const locate = document.getElementById("use-location");
+if (locate && navigator.geolocation) {
+  locate.addEventListener("click", () => navigator.geolocation.getCurrentPosition((pos) => {
+    lon.value = pos.coords.longitude.toFixed(6);
+    lat.value = pos.coords.latitude.toFixed(6);
+    placeMarker([pos.coords.longitude, pos.coords.latitude]);
+  }));
+} else if (locate) {
+  locate.hidden = true;
+}

@@ -1,0 +1,147 @@
+"""Real parallel checkouts: stock never goes below zero and exactly the available kilos sell.
+
+Each thread has its own database connection and transaction, as gunicorn workers would.
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from metropoli.common.errors import ApiError
+from metropoli.markets import services
+from metropoli.markets.models import Order, OrderLine, Product
+from metropoli.markets.services import CartLine, Contact, Destination
+
+from .conftest import make_market, make_product
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+needs_row_locks = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="The SQLite test database is an in-memory shared cache whose table locks fail at "
+    "once instead of waiting, so parallel writers cannot be exercised there; the sequential "
+    "race test in test_orders.py covers the conditional decrement on SQLite.",
+)
+
+
+def run_parallel(count: int, checkout) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = checkout(index)
+        except ApiError as exc:
+            results[index] = exc.code
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@needs_row_locks
+def test_twenty_shoppers_race_for_five_kilos(guadalajara):
+    market = make_market(guadalajara)
+    from metropoli.markets.models import Stall
+
+    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
+    mango = make_product(stall, "Mango ataulfo", step="0.5", stock="5")
+
+    def checkout(index):
+        return services.place_order(
+            market=market,
+            lines=[CartLine(mango.pk, "1")],
+            destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
+            contact=Contact(f"Comprador {index}", "3312345678"),
+            idempotency_key=f"race-{index}",
+        ).order.pk
+
+    results = run_parallel(20, checkout)
+    won = [r for r in results if isinstance(r, int)]
+    assert len(won) == 5
+    assert sorted(r for r in results if not isinstance(r, int)) == ["out_of_stock"] * 15
+    assert Product.objects.get(pk=mango.pk).stock == Decimal("0")
+    assert OrderLine.objects.filter(product=mango).count() == 5
+
+
+@needs_row_locks
+def test_crossing_carts_do_not_deadlock_and_never_oversell(guadalajara):
+    market = make_market(guadalajara)
+    from metropoli.markets.models import Stall
+
+    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
+    first = make_product(stall, "Jitomate", stock="3")
+    second = make_product(stall, "Cebolla", stock="3")
+
+    def checkout(index):
+        # Half the shoppers list the products in the opposite order.
+        lines = [CartLine(first.pk, "1"), CartLine(second.pk, "1")]
+        return services.place_order(
+            market=market,
+            lines=lines if index % 2 else lines[::-1],
+            destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
+            contact=Contact(f"Comprador {index}", "3312345678"),
+        ).order.pk
+
+    results = run_parallel(10, checkout)
+    assert len([r for r in results if isinstance(r, int)]) == 3
+    assert {r for r in results if not isinstance(r, int)} == {"out_of_stock"}
+    assert Product.objects.get(pk=first.pk).stock == Decimal("0")
+    assert Product.objects.get(pk=second.pk).stock == Decimal("0")
+
+
+@needs_row_locks
+def test_the_same_idempotency_key_in_parallel_makes_one_order(guadalajara):
+    market = make_market(guadalajara)
+    from metropoli.markets.models import Stall
+
+    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
+    tomato = make_product(stall, "Jitomate", stock="10")
+
+    def checkout(index):
+        return services.place_order(
+            market=market,
+            lines=[CartLine(tomato.pk, "1")],
+            destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
+            contact=Contact("Ana", "3312345678"),
+            idempotency_key="retry-storm",
+        ).order.pk
+
+    results = run_parallel(8, checkout)
+    assert len(set(results)) == 1 and isinstance(results[0], int)
+    assert Order.objects.count() == 1
+    assert Product.objects.get(pk=tomato.pk).stock == Decimal("9")
+
+
+def test_last_kilo_sequentially_in_a_committed_database(guadalajara):
+    """On both databases, with real commits: the second checkout sees the first one's sale."""
+    market = make_market(guadalajara)
+    from metropoli.markets.models import Stall
+
+    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
+    last = make_product(stall, "Aguacate", stock="1")
+    pickup = Destination(method="pickup", pickup_slot="09:00-11:00")
+    services.place_order(
+        market=market,
+        lines=[CartLine(last.pk, "1")],
+        destination=pickup,
+        contact=Contact("A", "3312345678"),
+    )
+    with pytest.raises(ApiError) as info:
+        services.place_order(
+            market=market,
+            lines=[CartLine(last.pk, "1")],
+            destination=pickup,
+            contact=Contact("B", "3312345678"),
+        )
+    assert info.value.code == "out_of_stock"
+    assert Product.objects.get(pk=last.pk).stock == Decimal("0")
+    assert Order.objects.count() == 1

@@ -1,0 +1,478 @@
+"""Mi Mercado pages: phone-first, no account needed to browse or to order."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from metropoli.common.errors import ApiError
+from metropoli.common.ratelimit import limit_anonymous_posts
+
+from . import forms, selection, selectors, services
+from .models import Courier, Market, Notification, OrderPart, Stall
+from .quantities import (
+    QuantityError,
+    SaleRule,
+    format_decimal,
+    line_total,
+    parse_quantity,
+    validate_quantity,
+)
+
+CART_KEY = "markets_carts"
+
+
+# --- cart (session): one cart per market, spanning its stalls --------------------------------
+
+
+def _cart(request: HttpRequest, market: Market) -> dict[str, dict[str, str]]:
+    return request.session.get(CART_KEY, {}).get(market.slug, {})
+
+
+def _save_cart(request: HttpRequest, market: Market, cart: dict) -> None:
+    carts = request.session.get(CART_KEY, {})
+    if cart:
+        carts[market.slug] = cart
+    else:
+        carts.pop(market.slug, None)
+    request.session[CART_KEY] = carts
+
+
+def _cart_rows(market: Market, cart: dict) -> tuple[list[dict], Decimal]:
+    products = {p.pk: p for p in selectors.products_with_price(int(k) for k in cart)}
+    rows, total = [], Decimal("0.00")
+    for key, item in cart.items():
+        product = products.get(int(key))
+        if product is None or product.current_price is None or not product.active:
+            continue
+        quantity = Decimal(item["q"])
+        seen = Decimal(item["price"])
+        amount = line_total(quantity, product.current_price)
+        total += amount
+        rows.append(
+            {
+                "product": product,
+                "quantity": format_decimal(quantity),
+                "seen": seen,
+                "price": product.current_price,
+                "changed": seen != product.current_price,
+                "amount": amount,
+            }
+        )
+    rows.sort(key=lambda row: (row["product"].stall.name, row["product"].name))
+    return rows, total
+
+
+# --- shopper pages --------------------------------------------------------------------------
+
+
+def home(request):
+    return render(request, "markets/home.html", {"markets": selectors.active_markets()})
+
+
+def _market_or_404(slug: str) -> Market:
+    market = selectors.market_by_slug(slug)
+    if market is None:
+        raise Http404(_("There is no such market."))
+    return market
+
+
+def market_detail(request, slug: str):
+    market = _market_or_404(slug)
+    stall = None
+    if request.GET.get("puesto", "").isdigit():
+        stall = get_object_or_404(Stall, pk=int(request.GET["puesto"]), market=market)
+    query = request.GET.get("q", "")[:100]
+    products = selectors.catalogue(market, stall=stall, query=query)
+    cart = _cart(request, market)
+    return render(
+        request,
+        "markets/market.html",
+        {
+            "market": market,
+            "stalls": selectors.stalls_of(market),
+            "stall": stall,
+            "query": query,
+            "products": products,
+            "cart_count": len(cart),
+        },
+    )
+
+
+@require_POST
+def cart_add(request, slug: str):
+    market = _market_or_404(slug)
+    cart = dict(_cart(request, market))
+    product_id = request.POST.get("product", "")
+    products = selectors.products_with_price([int(product_id)] if product_id.isdigit() else [])
+    product = products[0] if products else None
+    if product is None or product.stall.market_id != market.pk or product.current_price is None:
+        messages.error(
+            request,
+            _("That product is not sold at %(market)s; a cart holds the products of one market.")
+            % {"market": market.name},
+        )
+        return redirect("markets:market", slug=slug)
+    try:
+        quantity = parse_quantity(request.POST.get("quantity", ""))
+        validate_quantity(quantity, SaleRule(product.unit, product.step, product.max_per_line))
+    except QuantityError as exc:
+        messages.error(request, services.quantity_error(exc, product.name).message)
+        return redirect("markets:market", slug=slug)
+    cart[str(product.pk)] = {"q": str(quantity), "price": str(product.current_price)}
+    _save_cart(request, market, cart)
+    messages.success(
+        request,
+        _("%(product)s added to the cart.") % {"product": product.name},
+    )
+    return redirect("markets:market", slug=slug)
+
+
+def cart_view(request, slug: str):
+    market = _market_or_404(slug)
+    rows, total = _cart_rows(market, _cart(request, market))
+    return render(
+        request,
+        "markets/cart.html",
+        {
+            "market": market,
+            "rows": rows,
+            "total": total,
+            "changed": any(row["changed"] for row in rows),
+        },
+    )
+
+
+@require_POST
+def cart_update(request, slug: str):
+    """Remove a line, or accept today's prices for every line whose price changed."""
+    market = _market_or_404(slug)
+    cart = dict(_cart(request, market))
+    if "remove" in request.POST:
+        cart.pop(request.POST["remove"], None)
+    if "accept_prices" in request.POST:
+        rows, _total = _cart_rows(market, cart)
+        for row in rows:
+            cart[str(row["product"].pk)]["price"] = str(row["price"])
+    _save_cart(request, market, cart)
+    return redirect("markets:cart", slug=slug)
+
+
+@limit_anonymous_posts("markets-checkout", limit=30, window=3600)
+def checkout(request, slug: str):
+    market = _market_or_404(slug)
+    cart = _cart(request, market)
+    rows, total = _cart_rows(market, cart)
+    if not rows:
+        messages.info(request, _("The cart is empty."))
+        return redirect("markets:market", slug=slug)
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    if request.user.is_authenticated:
+        initial |= {"name": request.user.display_name, "email": request.user.email}
+    form = forms.CheckoutForm(market, request.POST or None, initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            placed = services.place_order(
+                market=market,
+                lines=[
+                    services.CartLine(int(k), v["q"], Decimal(v["price"])) for k, v in cart.items()
+                ],
+                destination=services.Destination(
+                    method=data["method"],
+                    address=data.get("address", ""),
+                    lon=data.get("lon"),
+                    lat=data.get("lat"),
+                    pickup_slot=data.get("pickup_slot", ""),
+                ),
+                contact=services.Contact(data["name"], data["phone"], data.get("email", "")),
+                shopper=request.user,
+                idempotency_key=data["idempotency_key"],
+            )
+        except ApiError as exc:
+            error = exc
+        else:
+            _save_cart(request, market, {})
+            return redirect("markets:order", key=placed.order.access_key)
+    return render(
+        request,
+        "markets/checkout.html",
+        {"market": market, "rows": rows, "total": total, "form": form, "error": error},
+        status=400 if error is not None or (request.method == "POST" and form.errors) else 200,
+    )
+
+
+def order_detail(request, key):
+    order = selectors.order_by_access_key(key)
+    if order is None:
+        raise Http404(_("There is no such order."))
+    lines = selectors.order_lines(order)
+    return render(
+        request,
+        "markets/order.html",
+        {
+            "order": order,
+            "lines": lines,
+            "events": order.events.all(),
+            "can_cancel": order.status == "placed"
+            and all(line.part.status == "pending" for line in lines),
+        },
+    )
+
+
+@require_POST
+def order_cancel(request, key):
+    order = selectors.order_by_access_key(key)
+    if order is None:
+        raise Http404(_("There is no such order."))
+    if order.shopper_id is not None and not request.user.has_perm("markets.cancel_order", order):
+        raise PermissionDenied
+    try:
+        services.cancel_order(
+            order=order, actor=request.user if request.user.is_authenticated else None
+        )
+        messages.success(request, _("The order was cancelled."))
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    return redirect("markets:order", key=key)
+
+
+# --- vendor ---------------------------------------------------------------------------------
+
+
+@login_required
+def vendor_home(request):
+    stalls = list(selectors.stalls_of_person(request.user))
+    if len(stalls) == 1:
+        return redirect("markets:stall_dashboard", stall_id=stalls[0].pk)
+    return render(request, "markets/vendor_home.html", {"stalls": stalls})
+
+
+def _stall_for(request, stall_id: int) -> Stall:
+    stall = get_object_or_404(Stall.objects.select_related("market__municipality"), pk=stall_id)
+    if not request.user.has_perm("markets.change_stall", stall):
+        raise PermissionDenied
+    return stall
+
+
+@login_required
+def stall_dashboard(request, stall_id: int):
+    stall = _stall_for(request, stall_id)
+    products = selectors.stall_products(stall)
+    form = forms.InventoryForm(products, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = services.update_prices_and_stock(
+                    stall=stall, actor=request.user, rows=form.rows()
+                )
+            except ApiError as exc:
+                messages.error(request, exc.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("Saved. %(count)s prices changed.") % {"count": changed},
+                )
+                return redirect("markets:stall_dashboard", stall_id=stall.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "markets/stall_dashboard.html",
+        {
+            "stall": stall,
+            "form": form,
+            "parts": selectors.incoming_parts(stall),
+            "sales": selectors.daily_sales(stall),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def part_action(request, part_id: int, action: str):
+    part = get_object_or_404(
+        OrderPart.objects.select_related("stall__market__municipality", "order"), pk=part_id
+    )
+    if not request.user.has_perm("markets.handle_order_part", part):
+        raise PermissionDenied
+    try:
+        if action == "accept":
+            services.accept_part(part=part, actor=request.user)
+        elif action == "reject":
+            services.reject_part(
+                part=part, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        elif action == "ready":
+            services.mark_part_ready(part=part, actor=request.user)
+        elif action == "collected":
+            if not request.user.has_perm("markets.confirm_pickup", part.order):
+                raise PermissionDenied
+            services.confirm_pickup(
+                order=part.order, actor=request.user, code=request.POST.get("code", "")
+            )
+        else:
+            raise Http404
+        messages.success(request, _("Order %(number)s updated.") % {"number": part.order.number})
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    return redirect("markets:stall_dashboard", stall_id=part.stall_id)
+
+
+# --- couriers -------------------------------------------------------------------------------
+
+
+@login_required
+def courier_home(request):
+    form = forms.CourierForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.register_courier(
+                    user=request.user,
+                    market=data["market"],
+                    kind=data["kind"],
+                    phone=data["phone"],
+                    organisation=data["organisation"],
+                    route=data["route"],
+                    route_buffer_m=data["route_buffer_m"] or 500,
+                )
+            except ApiError as exc:
+                messages.error(request, exc.message)
+                status = 400
+            else:
+                messages.success(
+                    request, _("Registered. The market staff will review your registration.")
+                )
+                return redirect("markets:courier")
+        else:
+            status = 400
+    registrations = [
+        {
+            "courier": courier,
+            "open": selectors.open_deliveries(courier),
+            "mine": selectors.my_deliveries(courier),
+        }
+        for courier in selectors.couriers_of(request.user)
+    ]
+    return render(
+        request,
+        "markets/courier.html",
+        {"form": form, "registrations": registrations},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def courier_action(request, courier_id: int, public_id, action: str):
+    courier = get_object_or_404(Courier.objects.select_related("market"), pk=courier_id)
+    if not request.user.has_perm("markets.take_delivery", courier):
+        raise PermissionDenied
+    order = selectors.order_by_public_id(public_id)
+    if order is None:
+        raise Http404
+    try:
+        if action == "take":
+            services.take_delivery(order=order, courier=courier)
+        else:
+            if not request.user.has_perm("markets.deliver_order", order):
+                raise PermissionDenied
+            if action == "start":
+                services.start_delivery(order=order, actor=request.user)
+            elif action == "deliver":
+                services.confirm_delivery(
+                    order=order, actor=request.user, code=request.POST.get("code", "")
+                )
+            else:
+                raise Http404
+        messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    return redirect("markets:courier")
+
+
+# --- market administration ------------------------------------------------------------------
+
+
+@login_required
+def market_admin(request, slug: str):
+    market = get_object_or_404(Market.objects.select_related("municipality"), slug=slug)
+    if not request.user.has_perm("markets.view_market_orders", market):
+        raise PermissionDenied
+    if request.method == "POST":
+        courier_id = request.POST.get("courier", "")
+        if not courier_id.isdigit():
+            raise Http404
+        courier = get_object_or_404(Courier, pk=int(courier_id), market=market)
+        if not request.user.has_perm("markets.approve_courier", courier):
+            raise PermissionDenied
+        services.decide_courier(
+            courier=courier, actor=request.user, approve=request.POST.get("decision") == "approve"
+        )
+        messages.success(request, _("Decision saved."))
+        return redirect("markets:market_admin", slug=slug)
+    return render(
+        request,
+        "markets/market_admin.html",
+        {
+            "market": market,
+            "couriers": selectors.pending_couriers(market),
+            "orders": selectors.market_orders(market),
+        },
+    )
+
+
+@login_required
+def notifications(request):
+    items = list(Notification.objects.filter(user=request.user).select_related("order")[:50])
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("markets:notifications")
+    return render(request, "markets/notifications.html", {"items": items})
+
+
+# --- pilot-market selection -----------------------------------------------------------------
+
+
+def selection_view(request):
+    can_edit = request.user.has_perm("markets.manage_selection")
+    form = None
+    status = 200
+    if can_edit:
+        form = forms.SelectionForm(request.POST or None)
+        if request.method == "POST":
+            if form.is_valid():
+                services.save_selection_matrix(changes=form.changes())
+                messages.success(request, _("Matrix saved."))
+                return redirect("markets:selection")
+            status = 400
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "markets/selection.html",
+        {"analysis": selection.analyse(), "form": form, "can_edit": can_edit},
+        status=status,
+    )
+
+
+def selection_chart(request) -> HttpResponse:
+    return HttpResponse(selection.chart_svg(selection.analyse()), content_type="image/svg+xml")
