@@ -70,3 +70,7 @@ clean:
 # orders/s and p95 against GET /healthz and raw SQL baselines, then the zero-oversell audit.
 bench-orders: deps
 	$(PY) bench/bench_orders.py
+
+# Sensor ingestion over HTTP on PostGIS (own throw-away cluster), against a bare Django view.
+bench-sensors: deps
+	$(PY) bench/bench_sensors.py

@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from metropoli.common.errors import ApiError
 from metropoli.cooperation.api import router as cooperation_router
 from metropoli.markets.api import router as markets_router
+from metropoli.sensors.api import router as sensors_router
 from metropoli.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/territory/", territory_router)
 api.add_router("/cooperation/", cooperation_router)
 api.add_router("/markets/", markets_router)
+api.add_router("/sensors/", sensors_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("metropoli.web.urls")),
     path("", include("metropoli.maps.urls")),
     path("cuentas/", include("metropoli.accounts.urls")),
+    path("arbol/sensores/", include("metropoli.sensors.urls")),
     path("arbol/", include("metropoli.trees.urls")),
     path("mercado/", include("metropoli.markets.urls")),
     path("participa/", include("metropoli.participation.urls")),

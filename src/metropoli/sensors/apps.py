@@ -6,3 +6,6 @@ class SensorsConfig(AppConfig):
     name = "metropoli.sensors"
     label = "sensors"
     verbose_name = _("Air-quality sensors")
+
+    def ready(self) -> None:
+        from . import tiles  # noqa: F401 - registers the "sensors" map layer

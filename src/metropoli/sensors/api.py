@@ -1,0 +1,338 @@
+"""Sensors API: the firmware's ingestion endpoints and public reads of readings and series.
+
+The ingestion endpoints take no cookies and no CSRF token (the firmware has neither); they are
+authenticated by the HTTP Basic user and password registered for each sensor.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from metropoli.common.errors import ApiError, ErrorOut
+
+from . import selectors, services
+from .models import Sensor
+from .payloads import MAX_BODY_BYTES, ErrorCode, PayloadError
+
+router = Router(tags=["sensors"])
+
+REALM = 'Basic realm="Metropoli sensors", charset="UTF-8"'
+PAYLOAD_STATUS = {ErrorCode.PAYLOAD_TOO_LARGE: 413}
+JSON_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+def payload_error(error: PayloadError) -> ApiError:
+    """The parser's Spanish template, translated into the request's language."""
+    params = {
+        key: _(value) if isinstance(value, str) else value for key, value in error.params.items()
+    }
+    message = _(error.template) % params if params else _(error.template)
+    return ApiError(PAYLOAD_STATUS.get(error.code, 400), str(error.code), message)
+
+
+def _credentials(request: HttpRequest) -> tuple[str, str] | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _space, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, colon, password = decoded.partition(":")
+    return (username, password) if colon else None
+
+
+def _authenticated_sensor(request: HttpRequest, sensor_id: str | None) -> Sensor:
+    if not sensor_id:
+        raise ApiError(400, "missing_sensor", _("The X-Sensor header is missing."))
+    sensor = selectors.sensor_for_ingest(sensor_id)
+    if sensor is None or not sensor.active:
+        raise ApiError(
+            403,
+            "unknown_sensor",
+            _("The sensor %(sensor_id)s is not registered here.") % {"sensor_id": sensor_id[:64]},
+        )
+    credentials = _credentials(request)
+    if credentials is None:
+        raise ApiError(
+            401,
+            "not_authenticated",
+            _("Send the user and password registered for this sensor (HTTP Basic)."),
+        )
+    if not services.check_credentials(sensor, *credentials):
+        raise ApiError(401, "invalid_credentials", _("Wrong user or password for this sensor."))
+    return sensor
+
+
+def _refusal(error: ApiError, response: HttpResponse):
+    """Answer a refused login directly, so the challenge header stays on the response."""
+    if error.status == 401:
+        response["WWW-Authenticate"] = REALM
+    return error.status, {"code": error.code, "message": error.message}
+
+
+def _body(request: HttpRequest) -> bytes:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        # Refused before reading: a huge body never reaches memory.
+        raise payload_error(
+            PayloadError(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "El cuerpo de la petición supera el máximo de %(limit)s bytes.",
+                limit=MAX_BODY_BYTES,
+            )
+        )
+    return request.read(MAX_BODY_BYTES + 1)
+
+
+class IngestOut(Schema):
+    post_id: int
+    received_at: datetime
+    readings: int = Field(description="Values stored from this post (0 for a duplicate).")
+    duplicate: bool = Field(
+        description="True when the same body was already accepted from this sensor a few "
+        "minutes ago; it is not stored again."
+    )
+
+
+def _ingest_response(result: services.IngestResult):
+    out = IngestOut(
+        post_id=result.post.pk,
+        received_at=result.post.received_at,
+        readings=result.readings,
+        duplicate=not result.created,
+    )
+    return (201 if result.created else 200), out
+
+
+@router.post(
+    "/airrohr",
+    response={
+        200: IngestOut,
+        201: IngestOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+    },
+    summary="Receive a post from the airRohr firmware (“Send data to own API”)",
+    openapi_extra=JSON_BODY,
+)
+def receive_airrohr(request, response: HttpResponse):
+    """Exactly what the firmware sends: headers X-Sensor and X-MAC-ID, HTTP Basic auth, and a
+    JSON body ``{"esp8266id", "software_version", "sensordatavalues": [...]}``."""
+    try:
+        sensor = _authenticated_sensor(request, request.headers.get("X-Sensor"))
+    except ApiError as error:
+        return _refusal(error, response)
+    try:
+        result = services.ingest_airrohr(
+            sensor=sensor, headers=request.headers, body=_body(request)
+        )
+    except PayloadError as error:
+        raise payload_error(error) from error
+    return _ingest_response(result)
+
+
+@router.post(
+    "/{sensor_id}/opensensemap",
+    response={
+        200: IngestOut,
+        201: IngestOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ErrorOut,
+    },
+    summary="Receive an openSenseMap JSON-array upload",
+    openapi_extra=JSON_BODY,
+)
+def receive_opensensemap(request, sensor_id: str, response: HttpResponse):
+    """``[{"sensor": "<24 hex>", "value": "12.3", "createdAt": "..."}]``; the sensor ids are
+    mapped to quantities in the sensor's registration; unmapped ids are kept as unknown."""
+    try:
+        sensor = _authenticated_sensor(request, sensor_id)
+    except ApiError as error:
+        return _refusal(error, response)
+    try:
+        result = services.ingest_opensensemap(sensor=sensor, body=_body(request))
+    except PayloadError as error:
+        raise payload_error(error) from error
+    except services.FutureMeasurement as error:
+        raise ApiError(
+            400,
+            "invalid_timestamp",
+            _("A measurement is dated in the future (%(moment)s).") % {"moment": str(error)},
+        ) from error
+    return _ingest_response(result)
+
+
+def _sensor_or_404(sensor_id: str) -> Sensor:
+    sensor = selectors.sensor_by_id(sensor_id)
+    if sensor is None or not sensor.active:
+        raise ApiError(
+            404,
+            "unknown_sensor",
+            _("There is no sensor %(sensor_id)s.") % {"sensor_id": sensor_id[:64]},
+        )
+    return sensor
+
+
+class SensorOut(Schema):
+    sensor_id: str = Field(examples=["esp8266-3912953"])
+    name: str
+    model: str
+    municipality: str = Field(description="INEGI code.")
+    location: list[float] = Field(description="[lon, lat].")
+    placement: str
+    online: bool = Field(description="Reported within the last 10 minutes.")
+    last_post_at: datetime | None
+    index_category: str | None = Field(
+        description="Índice AIRE Y SALUD category of the last complete hour "
+        "(good, acceptable, bad, very_bad, extremely_bad), null without a valid value."
+    )
+
+    @staticmethod
+    def from_model(sensor: Sensor, now: datetime) -> SensorOut:
+        category = selectors.current_category(sensor, now)
+        return SensorOut(
+            sensor_id=sensor.sensor_id,
+            name=sensor.name,
+            model=sensor.model,
+            municipality=sensor.municipality.inegi_code,
+            location=[sensor.location.x, sensor.location.y],
+            placement=sensor.placement,
+            online=selectors.is_online(sensor, now),
+            last_post_at=sensor.last_post_at,
+            index_category=category.code if category else None,
+        )
+
+
+@router.get("/", response=list[SensorOut], summary="Registered sensors")
+def list_sensors(request):
+    now = timezone.now()
+    return [SensorOut.from_model(s, now) for s in selectors.registry()]
+
+
+class ReadingOut(Schema):
+    time: datetime
+    quantity: str = Field(examples=["pm2_5"])
+    unit: str = Field(examples=["µg/m³"])
+    value: float | None
+    value_type: str = Field(description="As the firmware named it.", examples=["SDS_P2"])
+    raw: str = Field(description="The value exactly as sent.")
+
+
+class ReadingsOut(Schema):
+    sensor_id: str
+    items: list[ReadingOut]
+    next_offset: int | None = Field(
+        description="Pass as offset for the next page; null at the end."
+    )
+
+
+class ReadingsQuery(Schema):
+    # No `examples` on query parameters: OpenAPI wants a map there, ninja would emit a list.
+    quantity: str | None = Field(None, max_length=80, description="For example pm2_5.")
+    since: datetime | None = Field(None, description="Inclusive, ISO 8601.")
+    until: datetime | None = Field(None, description="Exclusive, ISO 8601.")
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
+@router.get(
+    "/{sensor_id}/readings",
+    response={200: ReadingsOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Raw readings of one sensor, newest first",
+)
+def list_readings(request, sensor_id: str, filters: Query[ReadingsQuery]):
+    sensor = _sensor_or_404(sensor_id)
+    since, until = _aware(filters.since), _aware(filters.until)
+    if since and until and since >= until:
+        raise ApiError(400, "invalid_range", _("“since” must be earlier than “until”."))
+    qs = selectors.readings(sensor, quantity=filters.quantity, since=since, until=until)
+    page = list(qs[filters.offset : filters.offset + filters.limit + 1])
+    more = len(page) > filters.limit
+    return ReadingsOut(
+        sensor_id=sensor.sensor_id,
+        items=[
+            ReadingOut(
+                time=r.time,
+                quantity=r.quantity,
+                unit=r.unit,
+                value=r.value,
+                value_type=r.value_type,
+                raw=r.raw,
+            )
+            for r in page[: filters.limit]
+        ],
+        next_offset=filters.offset + filters.limit if more else None,
+    )
+
+
+class PointOut(Schema):
+    t: datetime = Field(description="Start of the bucket.")
+    mean: float
+    min: float
+    max: float
+    count: int
+
+
+class SeriesOut(Schema):
+    sensor_id: str
+    quantity: str
+    unit: str
+    period: str
+    bucket_seconds: int
+    points: list[PointOut] = Field(description=f"At most {selectors.MAX_POINTS + 1} points.")
+
+
+class SeriesQuery(Schema):
+    quantity: str = Field(max_length=80, description="For example pm2_5.")
+    period: str = Field("24h", pattern="^(24h|7d|30d)$")
+
+
+@router.get(
+    "/{sensor_id}/series",
+    response={200: SeriesOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Downsampled series of one quantity for charts (24 h, 7 days or 30 days)",
+)
+def get_series(request, sensor_id: str, filters: Query[SeriesQuery]):
+    sensor = _sensor_or_404(sensor_id)
+    data = selectors.series(sensor, filters.quantity, filters.period)
+    return SeriesOut(
+        sensor_id=sensor.sensor_id,
+        quantity=data.quantity,
+        unit=data.unit,
+        period=data.period,
+        bucket_seconds=data.bucket_seconds,
+        points=[
+            PointOut(t=p.start, mean=p.mean, min=p.minimum, max=p.maximum, count=p.count)
+            for p in data.points
+        ],
+    )
+
+
+__all__ = ["router"]
