@@ -74,3 +74,15 @@ bench-orders: deps
 # Sensor ingestion over HTTP on PostGIS (own throw-away cluster), against a bare Django view.
 bench-sensors: deps
 	$(PY) bench/bench_sensors.py
+
+# Eco-benefits: engine vs. per-tree loop on 1,000,000 trees, then the filtered summary API over
+# 1,000,000 trees on PostGIS (p50/p95). Needs the i-Tree tables (ITREE_TABLES).
+ITREE_TABLES ?= ../shared/itree/tables
+bench-eco: deps
+	$(PY) bench/bench_eco_engine.py --tables $(ITREE_TABLES)
+	$(PY) bench/bench_eco_summary.py --tables $(ITREE_TABLES)
+
+# Treender's queue on PostGIS (own throw-away cluster): next card and dashboard p50 at two
+# table sizes, against the plain "oldest tree" query in the same run.
+bench-validation: deps
+	$(PY) bench/bench_validation.py

@@ -8,11 +8,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from metropoli.benefits.api import router as benefits_router
 from metropoli.common.errors import ApiError
 from metropoli.cooperation.api import router as cooperation_router
+from metropoli.learning.api import router as learning_router
 from metropoli.markets.api import router as markets_router
 from metropoli.sensors.api import router as sensors_router
 from metropoli.territory.api import router as territory_router
+from metropoli.trees.api import router as trees_router
+from metropoli.validation.api import router as validation_router
 
 api = NinjaAPI(
     title="Metrópoli API",
@@ -25,8 +29,13 @@ api = NinjaAPI(
 )
 api.add_router("/territory/", territory_router)
 api.add_router("/cooperation/", cooperation_router)
+api.add_router("/trees/", trees_router)
+# Eco-benefits share the /api/trees/ prefix: /api/trees/{id}/ecobenefits, /api/trees/ecobenefits.
+api.add_router("/trees/", benefits_router)
 api.add_router("/markets/", markets_router)
 api.add_router("/sensors/", sensors_router)
+api.add_router("/validation/", validation_router)
+api.add_router("/learning/", learning_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):

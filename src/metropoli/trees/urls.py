@@ -1,7 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "trees"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="trees/home.html"), name="home"),
+    path("", views.map_page, name="home"),
+    path("arboles/<int:tree_id>", views.tree_page, name="tree"),
+    path("capturar", views.capture_page, name="capture"),
 ]

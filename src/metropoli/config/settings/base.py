@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "metropoli.maps",
     "metropoli.web",
     "metropoli.trees",
+    "metropoli.benefits",
+    "metropoli.validation",
+    "metropoli.learning",
     "metropoli.sensors",
     "metropoli.markets",
     "metropoli.participation",
@@ -217,16 +220,20 @@ COOPERATION_REMINDER_DAYS = [
 ]
 # Where reminders go when an opportunity has no owner with an email address.
 COOPERATION_OFFICE_EMAIL = os.environ.get("METROPOLI_COOPERATION_OFFICE_EMAIL", "")
+# Signed agreements are not public: kept outside MEDIA_ROOT, downloaded through a checked view.
+COOPERATION_PRIVATE_ROOT = Path(
+    os.environ.get("METROPOLI_COOPERATION_PRIVATE_ROOT", VAR_DIR / "private" / "cooperation")
+)
 
 # --- trees ---
 # Photos: the largest upload accepted and the pixel count above which an image is refused
-# before it is decoded (decompression bombs).
+# before it is decoded (decompression bombs; also set as Pillow's Image.MAX_IMAGE_PIXELS).
 TREES_PHOTO_MAX_BYTES = int(os.environ.get("METROPOLI_TREES_PHOTO_MAX_BYTES", 12 * 1024 * 1024))
 TREES_PHOTO_MAX_PIXELS = int(os.environ.get("METROPOLI_TREES_PHOTO_MAX_PIXELS", 50_000_000))
 # Hours during which the person who recorded a tree may still correct or remove it.
 TREES_EDIT_WINDOW_HOURS = 24
 # Creating trees: per person and hour (protects the map from runaway scripts).
-TREES_CREATE_RATE = (600, 3600)
+TREES_CREATE_RATE = (int(os.environ.get("METROPOLI_TREES_CREATES_PER_HOUR", 600)), 3600)
 # Reference data outside the repository (species list of OpenTreeMap), read by the demo.
 TREES_SHARED_DIR = Path(os.environ.get("METROPOLI_SHARED_DIR", PROJECT_DIR.parent / "shared"))
 
@@ -239,10 +246,6 @@ METROPOLI_SENSORS_RAW_RETENTION_DAYS = int(
 METROPOLI_SENSORS_DUPLICATE_WINDOW_SECONDS = 600
 # A sensor is "online" when it reported within this many minutes.
 METROPOLI_SENSORS_ONLINE_MINUTES = 10
-# Signed agreements are not public: kept outside MEDIA_ROOT, downloaded through a checked view.
-COOPERATION_PRIVATE_ROOT = Path(
-    os.environ.get("METROPOLI_COOPERATION_PRIVATE_ROOT", VAR_DIR / "private" / "cooperation")
-)
 
 # --- markets ---
 # Anonymous checkouts per client address and hour (guests need no account; bots need a limit).
@@ -250,3 +253,31 @@ COOPERATION_PRIVATE_ROOT = Path(
 MARKETS_ANONYMOUS_ORDERS_PER_HOUR = int(
     os.environ.get("METROPOLI_MARKETS_ANONYMOUS_ORDERS_PER_HOUR", "30")
 )
+
+# --- validation ---
+# Votes one person may cast per minute in Treender (scripts and accidental double swipes).
+VALIDATION_VOTES_PER_MINUTE = int(os.environ.get("METROPOLI_VALIDATION_VOTES_PER_MINUTE", "30"))
+# Links in notification e-mails are absolute: the address people reach the platform at.
+METROPOLI_SITE_URL = os.environ.get("METROPOLI_SITE_URL", "http://localhost:8000")
+
+# --- learning ---
+# Defaults when a municipality sets no certification rule of its own: the share of a person's
+# last N decided records that had to be validated as they recorded them.
+LEARNING_CERTIFICATION_ACCURACY = float(
+    os.environ.get("METROPOLI_LEARNING_CERTIFICATION_ACCURACY", "0.8")
+)
+LEARNING_CERTIFICATION_LAST_N = int(os.environ.get("METROPOLI_LEARNING_CERTIFICATION_LAST_N", "10"))
+
+# --- benefits ---
+# The i-Tree Streets tables (third-party data, read at run time). In a development checkout
+# they sit beside the project (../shared/itree/tables); METROPOLI_ITREE_DIR overrides
+# (empty = none: pages and API then say how to install them).
+_ITREE_DEFAULT = PROJECT_DIR.parent / "shared" / "itree" / "tables"
+METROPOLI_ITREE_DIR = os.environ.get(
+    "METROPOLI_ITREE_DIR", str(_ITREE_DEFAULT) if _ITREE_DEFAULT.is_dir() else ""
+)
+# Region for municipalities nobody has configured (docs/decisions/draft-benefits-region.md).
+BENEFITS_DEFAULT_REGION = os.environ.get("METROPOLI_BENEFITS_DEFAULT_REGION", "InlEmpCLM")
+# Exchange rate for the DEFAULT money rates only (OpenTreeMap's USD rates x this); staff
+# replace the defaults with local MXN prices per municipality.
+BENEFITS_MXN_PER_USD = float(os.environ.get("METROPOLI_BENEFITS_MXN_PER_USD", "18.0"))

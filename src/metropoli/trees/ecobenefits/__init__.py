@@ -19,8 +19,11 @@ from .engine import (
     InvalidDbhError,
     TreeResult,
     compute,
+    compute_curves,
+    compute_ids,
     compute_loop,
     compute_tree,
+    index_of,
     interpolate,
 )
 from .money import (
@@ -60,8 +63,11 @@ __all__ = [
     "TableSet",
     "TreeResult",
     "compute",
+    "compute_curves",
+    "compute_ids",
     "compute_loop",
     "compute_tree",
+    "index_of",
     "interpolate",
     "load_region_currency",
     "load_tables",

@@ -181,6 +181,17 @@ def lookup_curves(
     return status, curve
 
 
+def index_of(keys: np.ndarray, values: Sequence[str] | np.ndarray) -> np.ndarray:
+    """Integer id (position in ``keys``) of each value, -1 when absent.
+
+    Prepare ids once with ``index_of(tables.region_keys, ...)`` and
+    ``index_of(tables.species_keys, ...)``; :func:`compute_ids` then skips the string search.
+    """
+    array = _as_str_array(values)
+    pos, found = _positions(keys, array)
+    return np.where(found, pos, -1)
+
+
 def compute(
     tables: TableSet,
     regions: Sequence[str] | np.ndarray,
@@ -188,8 +199,61 @@ def compute(
     dbh_cm: Sequence[float] | np.ndarray,
 ) -> EcoResult:
     """The 15 factors (table units) for arrays of trees, vectorised."""
-    dbh = np.asarray(dbh_cm, dtype=np.float64)
     status, curve = lookup_curves(tables, regions, species_codes)
+    return _interpolate_all(tables, status, curve, dbh_cm)
+
+
+def compute_ids(
+    tables: TableSet,
+    region_ids: np.ndarray,
+    species_ids: np.ndarray,
+    dbh_cm: Sequence[float] | np.ndarray,
+) -> EcoResult:
+    """Like :func:`compute`, with regions and species given as ids from :func:`index_of`.
+
+    An id of -1 (or any id outside the keys) means "not in the tables".
+    """
+    r_ids = np.asarray(region_ids, dtype=np.intp)
+    s_ids = np.asarray(species_ids, dtype=np.intp)
+    if r_ids.shape != s_ids.shape or r_ids.ndim != 1:
+        raise ValueError("region_ids and species_ids must be 1-D arrays of the same length")
+    n_regions, n_species = tables.pair_curve.shape
+    r_found = (r_ids >= 0) & (r_ids < n_regions)
+    s_found = (s_ids >= 0) & (s_ids < n_species)
+    if tables.pair_curve.size:
+        curve = tables.pair_curve[np.where(r_found, r_ids, 0), np.where(s_found, s_ids, 0)]
+        curve = np.where(r_found & s_found, curve, -1)
+    else:
+        curve = np.full(r_ids.shape, -1, dtype=np.int64)
+    status = np.full(r_ids.shape, CODE_OK, dtype=np.int8)
+    status[curve < 0] = CODE_NO_ITREE_CODE
+    status[~r_found] = CODE_INVALID_REGION
+    return _interpolate_all(tables, status, curve, dbh_cm)
+
+
+def compute_curves(
+    tables: TableSet, curves: np.ndarray, dbh_cm: Sequence[float] | np.ndarray
+) -> EcoResult:
+    """The 15 factors for trees already resolved to curve rows (``tables.curve_index``).
+
+    For callers that map species to i-Tree codes themselves; a row of -1 gives
+    ``no_itree_code``.
+    """
+    curve = np.asarray(curves, dtype=np.int64)
+    if curve.ndim != 1:
+        raise ValueError("curves must be a 1-D array")
+    curve = np.where((curve >= 0) & (curve < tables.block.shape[1]), curve, -1)
+    status = np.where(curve >= 0, CODE_OK, CODE_NO_ITREE_CODE).astype(np.int8)
+    return _interpolate_all(tables, status, curve, dbh_cm)
+
+
+def _interpolate_all(
+    tables: TableSet,
+    status: np.ndarray,
+    curve: np.ndarray,
+    dbh_cm: Sequence[float] | np.ndarray,
+) -> EcoResult:
+    dbh = np.asarray(dbh_cm, dtype=np.float64)
     if dbh.shape != status.shape:
         raise ValueError("dbh_cm must have the same length as regions and species_codes")
     bad = ~(np.isfinite(dbh) & (dbh >= 0))

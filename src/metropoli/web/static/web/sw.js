@@ -4,7 +4,7 @@
 const VERSION = "metropoli-shell-v1";
 const SHELL = ["/", "/offline", "/static/web/site.css", "/static/web/pwa.js",
                "/static/web/icons/icon.svg", "/static/web/icons/icon-192.png"];
-const MODULE_SCRIPTS = [];
+const MODULE_SCRIPTS = ["/static/trees/capture-sw.js"];
 if (MODULE_SCRIPTS.length) importScripts(...MODULE_SCRIPTS);
 
 self.addEventListener("install", (event) => {

@@ -1,0 +1,38 @@
+"""`metropoli benefits recompute [--municipality CODE]`: store every tree's eco-benefits."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from metropoli.benefits import data, services
+from metropoli.territory.models import Municipality
+
+
+class Command(BaseCommand):
+    help = "Eco-benefits of the tree inventory (i-Tree Streets)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        recompute = sub.add_parser(
+            "recompute", help="Compute and store the benefits of every tree, in batches."
+        )
+        recompute.add_argument("--municipality", help="INEGI code; default: all municipalities")
+        recompute.add_argument("--batch-size", type=int, default=services.BATCH_SIZE)
+
+    def handle(self, *args, **options):
+        if not data.data_installed():
+            raise CommandError(data.install_message())
+        municipality = None
+        if options["municipality"]:
+            municipality = Municipality.objects.filter(inegi_code=options["municipality"]).first()
+            if municipality is None:
+                raise CommandError(f"Unknown municipality {options['municipality']}.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        started = time.perf_counter()
+        result = services.recompute_all(municipality=municipality, batch_size=options["batch_size"])
+        took = time.perf_counter() - started
+        self.stdout.write(
+            f"{result.trees} trees in {result.batches} batches, {result.computed} computed "
+            f"({took:.1f} s)."
+        )

@@ -1,0 +1,173 @@
+"""Every write of the learning path: one transaction each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from metropoli.common.errors import ApiError
+from metropoli.territory.models import Role, RoleAssignment
+
+from . import selectors
+from .models import (
+    CertificationAction,
+    CertificationEvent,
+    Choice,
+    Lesson,
+    LessonCompletion,
+    Question,
+    Quiz,
+    QuizAttempt,
+)
+
+
+def _require_login(user) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise ApiError(401, "not_authenticated", _("Log in to do this."))
+
+
+@transaction.atomic
+def complete_lesson(*, user, lesson: Lesson) -> LessonCompletion:
+    _require_login(user)
+    completion, _created = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
+    return completion
+
+
+@dataclass(frozen=True)
+class AnswerFeedback:
+    question: Question
+    chosen: Choice | None
+    correct: bool
+    right_choices: list[Choice]
+
+
+def check_answer(*, question: Question, choice_id: int | None) -> AnswerFeedback:
+    """Immediate feedback on one answer (nothing is stored)."""
+    choices = list(question.choices.all())
+    chosen = next((c for c in choices if c.pk == choice_id), None)
+    if choice_id is not None and chosen is None:
+        raise ApiError(400, "invalid_choice", _("That answer does not belong to this question."))
+    return AnswerFeedback(
+        question=question,
+        chosen=chosen,
+        correct=bool(chosen and chosen.is_correct),
+        right_choices=[c for c in choices if c.is_correct],
+    )
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    attempt: QuizAttempt
+    feedback: list[AnswerFeedback]
+    certified_now: bool
+
+
+def submit_quiz(*, user, quiz: Quiz, answers: dict[int, int | None]) -> QuizResult:
+    """Score a quiz; passing the certification quiz certifies when the accuracy is reached."""
+    _require_login(user)
+    questions = list(quiz.questions.prefetch_related("choices"))
+    if not questions:
+        raise ApiError(400, "empty_quiz", _("This quiz has no questions yet."))
+    feedback = [check_answer(question=q, choice_id=answers.get(q.pk)) for q in questions]
+    correct = sum(item.correct for item in feedback)
+    with transaction.atomic():
+        attempt = QuizAttempt.objects.create(
+            user=user,
+            quiz=quiz,
+            correct=correct,
+            total=len(questions),
+            passed=correct / len(questions) >= quiz.pass_mark,
+        )
+    certified_now = False
+    if attempt.passed and quiz.is_certification:
+        certified_now = request_certification(user=user, quiet=True) is not None
+    return QuizResult(attempt=attempt, feedback=feedback, certified_now=certified_now)
+
+
+def request_certification(*, user, quiet: bool = False) -> RoleAssignment | None:
+    """Grant the certified-expert role in the person's municipality if they qualify.
+
+    quiet: answer None instead of an error when they do not qualify yet.
+    """
+    _require_login(user)
+    status = selectors.certification_status(user)
+    problem = None
+    if status.municipality is None:
+        problem = _("Choose the municipality where you live in your profile first.")
+    elif status.certified:
+        problem = _("You are already a certified expert in %(municipality)s.") % {
+            "municipality": status.municipality.name
+        }
+    elif not status.quiz_passed:
+        problem = _("Pass the certification quiz first.")
+    elif not status.accuracy_reached:
+        problem = _(
+            "%(accuracy)s %% of your last %(n)s decided records must have been validated as "
+            "you recorded them."
+        ) % {"accuracy": round(status.rule.min_accuracy * 100), "n": status.rule.last_n}
+    if problem:
+        if quiet:
+            return None
+        raise ApiError(409, "not_eligible", problem)
+    return _grant(
+        user=user,
+        municipality=status.municipality,
+        by=None,
+        reason=_("Passed the certification quiz and reached the accuracy."),
+    )
+
+
+def _grant(*, user, municipality, by, reason: str) -> RoleAssignment:
+    try:
+        with transaction.atomic():
+            role = RoleAssignment.objects.create(
+                user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality, granted_by=by
+            )
+            CertificationEvent.objects.create(
+                user=user,
+                municipality=municipality,
+                action=CertificationAction.GRANTED,
+                by=by,
+                reason=reason,
+            )
+    except IntegrityError:
+        return RoleAssignment.objects.get(
+            user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality
+        )
+    user.__dict__.pop("_metropoli_roles", None)
+    return role
+
+
+def _check_granter(by, municipality) -> None:
+    if not by.has_perm("learning.grant_certification", municipality):
+        raise ApiError(
+            403,
+            "permission_denied",
+            _("Only the staff of %(municipality)s can grant or revoke its certifications.")
+            % {"municipality": municipality.name},
+        )
+
+
+def grant_certification(*, user, municipality, by, reason: str = "") -> RoleAssignment:
+    _check_granter(by, municipality)
+    return _grant(user=user, municipality=municipality, by=by, reason=reason)
+
+
+@transaction.atomic
+def revoke_certification(*, user, municipality, by, reason: str = "") -> None:
+    _check_granter(by, municipality)
+    deleted, _rows = RoleAssignment.objects.filter(
+        user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality
+    ).delete()
+    if not deleted:
+        raise ApiError(404, "not_certified", _("This person is not a certified expert here."))
+    CertificationEvent.objects.create(
+        user=user,
+        municipality=municipality,
+        action=CertificationAction.REVOKED,
+        by=by,
+        reason=reason,
+    )
+    user.__dict__.pop("_metropoli_roles", None)

@@ -1,0 +1,160 @@
+"""Pages: the learning path, a lesson, a quiz with its feedback, and certifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from metropoli.common.errors import ApiError
+from metropoli.territory.models import Role
+from metropoli.territory.selectors import municipalities_where
+
+from . import selectors, services
+from .html import clean_html
+from .models import Level, Quiz
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    lessons = list(selectors.published_lessons())
+    done = selectors.completed_lesson_ids(request.user)
+    passed = selectors.passed_quiz_ids(request.user)
+    rows = [
+        {
+            "lesson": lesson,
+            "done": lesson.pk in done,
+            "quiz": getattr(lesson, "quiz", None),
+            "passed": hasattr(lesson, "quiz") and lesson.quiz.pk in passed,
+        }
+        for lesson in lessons
+    ]
+    authenticated = request.user.is_authenticated
+    context = {
+        "rows": rows,
+        "levels": Level.choices,
+        "level": selectors.level_of(request.user) if authenticated else None,
+        "status": selectors.certification_status(request.user) if authenticated else None,
+        "progress": round(100 * len(done) / len(lessons)) if lessons else 0,
+    }
+    return render(request, "learning/index.html", context)
+
+
+def lesson(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.lesson_by_slug(slug)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "learning/lesson.html",
+        {
+            "lesson": found,
+            # Sanitised again when shown, whatever path the HTML came in by.
+            "body": mark_safe(clean_html(found.body)),  # noqa: S308 - cleaned by nh3
+            "quiz": getattr(found, "quiz", None),
+            "done": found.pk in selectors.completed_lesson_ids(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.lesson_by_slug(slug)
+    if found is None:
+        raise Http404
+    services.complete_lesson(user=request.user, lesson=found)
+    quiz = getattr(found, "quiz", None)
+    return redirect("learning:quiz", slug=quiz.slug) if quiz else redirect("learning:index")
+
+
+@login_required
+def quiz(request: HttpRequest, slug: str) -> HttpResponse:
+    found = get_object_or_404(Quiz.objects.select_related("lesson"), slug=slug)
+    questions = list(found.questions.prefetch_related("choices"))
+    result = None
+    answers: dict[int, int | None] = {}
+    if request.method == "POST":
+        for question in questions:
+            raw = request.POST.get(f"q{question.pk}")
+            answers[question.pk] = int(raw) if raw and raw.isdigit() else None
+        try:
+            result = services.submit_quiz(user=request.user, quiz=found, answers=answers)
+        except ApiError as error:
+            messages.error(request, error.message)
+    feedback = {item.question.pk: item for item in result.feedback} if result else {}
+    return render(
+        request,
+        "learning/quiz.html",
+        {
+            "quiz": found,
+            "items": [
+                {"question": q, "feedback": feedback.get(q.pk), "chosen": answers.get(q.pk)}
+                for q in questions
+            ],
+            "result": result,
+            "texts": {"right": _("Right."), "wrong": _("Not quite.")},
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_certification(request: HttpRequest) -> HttpResponse:
+    try:
+        services.request_certification(user=request.user)
+    except ApiError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Congratulations: you are now a certified expert."))
+    return redirect("learning:index")
+
+
+@login_required
+def certifications(request: HttpRequest) -> HttpResponse:
+    allowed = municipalities_where(request.user, Role.MUNICIPAL_STAFF)
+    code = request.GET.get("municipality") or request.POST.get("municipality")
+    municipality = allowed.filter(inegi_code=code).first() if code else allowed.first()
+    if municipality is None or not request.user.has_perm(
+        "learning.grant_certification", municipality
+    ):
+        raise PermissionDenied(_("Only municipal staff grant or revoke certifications."))
+    if request.method == "POST":
+        person = (
+            get_user_model()
+            .objects.filter(email__iexact=(request.POST.get("email") or "").strip())
+            .first()
+        )
+        try:
+            if person is None:
+                raise ApiError(404, "unknown_person", _("Nobody has that e-mail address."))
+            action = (
+                services.revoke_certification
+                if request.POST.get("action") == "revoke"
+                else services.grant_certification
+            )
+            action(
+                user=person,
+                municipality=municipality,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+        except ApiError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(f"{request.path}?municipality={municipality.inegi_code}")
+    return render(
+        request,
+        "learning/certifications.html",
+        {
+            "municipality": municipality,
+            "municipalities": allowed,
+            "experts": selectors.certified_experts(municipality),
+        },
+    )

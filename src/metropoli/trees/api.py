@@ -1,0 +1,450 @@
+"""Tree API (/api/trees/): create, read, change, remove, list and export trees; photos."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Header, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import SessionAuth
+
+from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.ratelimit import hit
+
+from . import exports, selectors, services
+from .models import Tree
+
+router = Router(tags=["trees"])
+
+
+class SessionWithCsrf(SessionAuth):
+    """Session login; writes need the CSRF token (header X-CSRFToken), refused in words."""
+
+    def _get_key(self, request: HttpRequest):
+        from ninja.utils import check_csrf
+
+        if check_csrf(request) is not None:
+            raise ApiError(
+                403,
+                "csrf_failed",
+                _("The page is out of date. Reload it and try again."),
+            )
+        return request.COOKIES.get(self.param_name)
+
+
+session = SessionWithCsrf()
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class PointGeometry(Schema):
+    type: str = "Point"
+    coordinates: list[float] = Field(description="[longitude, latitude] in WGS 84.")
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+
+
+class TreeProperties(Schema):
+    species: str | None = Field(None, description='Species code; null when unknown ("no sé").')
+    species_name: str
+    scientific_name: str | None
+    dbh_cm: float | None
+    height_m: float | None
+    crown_width_m: float | None
+    condition: str
+    condition_label: str
+    phenology: str
+    notes: str
+    validation_state: str
+    validation_label: str
+    site_type: str
+    address: str
+    colonia: str
+    municipality: str = Field(description="INEGI code of the municipality.")
+    municipality_name: str
+    recorded_by: str | None = Field(None, description="Public name of who recorded it.")
+    recorded_by_id: int | None
+    recorded_at: datetime
+    source: str
+    photos: list[PhotoOut] = []
+    url: str
+
+
+class TreeFeature(Schema):
+    type: str = "Feature"
+    id: int
+    geometry: PointGeometry
+    properties: TreeProperties
+
+
+class TreeCollection(Schema):
+    type: str = "FeatureCollection"
+    features: list[TreeFeature]
+    count: int = Field(description="Trees matching the filters, on every page.")
+    page: int
+    pages: int
+
+
+class TreeIn(Schema):
+    lon: float = Field(..., ge=-180, le=180, description="Longitude (WGS 84).")
+    lat: float = Field(..., ge=-90, le=90, description="Latitude (WGS 84).")
+    accuracy_m: float | None = Field(None, ge=0, description="GPS accuracy in metres.")
+    species: str | None = Field(None, description="Species code; null or omitted = unknown.")
+    dbh_cm: float = Field(..., description="Trunk diameter at 1.3 m, in cm (0 < dbh ≤ 1000).")
+    height_m: float | None = None
+    crown_width_m: float | None = None
+    condition: str = "unknown"
+    phenology: str = "unknown"
+    notes: str = Field("", max_length=2000)
+    site_type: str = "sidewalk"
+    address: str = Field("", max_length=255)
+    colonia: str = Field("", max_length=120)
+
+
+class TreePatch(Schema):
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    accuracy_m: float | None = Field(None, ge=0)
+    species: str | None = None
+    dbh_cm: float | None = None
+    height_m: float | None = None
+    crown_width_m: float | None = None
+    condition: str | None = None
+    phenology: str | None = None
+    notes: str | None = Field(None, max_length=2000)
+    site_type: str | None = None
+    address: str | None = Field(None, max_length=255)
+    colonia: str | None = Field(None, max_length=120)
+
+
+class NearbyOut(Schema):
+    distance_m: float
+    tree: TreeFeature
+
+
+class SpeciesOut(Schema):
+    code: str
+    scientific_name: str
+    common_name: str
+    other_names: str
+    is_local: bool
+
+
+class ChangeOut(Schema):
+    subject: str
+    action: str
+    field: str
+    old_value: str
+    new_value: str
+    changed_by: str | None
+    changed_at: datetime
+
+
+# --- shaping ---------------------------------------------------------------------------------
+
+
+def _number(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def feature(tree: Tree, request=None) -> TreeFeature:
+    site = tree.site
+    photos = [
+        PhotoOut(
+            id=p.pk,
+            url=p.image.url,
+            thumbnail_url=p.thumbnail.url,
+            width=p.width,
+            height=p.height,
+        )
+        for p in tree.photos.all()
+    ]
+    return TreeFeature(
+        id=tree.pk,
+        geometry=PointGeometry(coordinates=[site.location.x, site.location.y]),
+        properties=TreeProperties(
+            species=tree.species.code if tree.species_id else None,
+            species_name=(
+                tree.species.common_name_es or tree.species.scientific_name
+                if tree.species_id
+                else _("Unknown species")
+            ),
+            scientific_name=tree.species.scientific_name if tree.species_id else None,
+            dbh_cm=_number(tree.dbh_cm),
+            height_m=_number(tree.height_m),
+            crown_width_m=_number(tree.crown_width_m),
+            condition=tree.condition,
+            condition_label=str(tree.get_condition_display()),
+            phenology=tree.phenology,
+            notes=tree.notes,
+            validation_state=tree.validation_state,
+            validation_label=str(tree.get_validation_state_display()),
+            site_type=site.site_type,
+            address=site.address,
+            colonia=site.colonia,
+            municipality=site.municipality.inegi_code,
+            municipality_name=site.municipality.name,
+            recorded_by=str(tree.recorded_by) if tree.recorded_by_id else None,
+            recorded_by_id=tree.recorded_by_id,
+            recorded_at=tree.recorded_at,
+            source=tree.source,
+            photos=photos,
+            url=reverse("trees:tree", args=[tree.pk]),
+        ),
+    )
+
+
+def _get_tree(tree_id: int) -> Tree:
+    tree = selectors.tree_detail(tree_id)
+    if tree is None:
+        raise ApiError(404, "unknown_tree", _("There is no tree number %(id)s.") % {"id": tree_id})
+    return tree
+
+
+def _require(request, perm: str, obj, message: str) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise ApiError(403, "permission_denied", message)
+
+
+def _idempotency_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not (8 <= len(value) <= 80) or not value.isprintable():
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            _("The Idempotency-Key header must be 8 to 80 printable characters."),
+        )
+    return value
+
+
+# --- endpoints -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/",
+    auth=session,
+    response={200: TreeFeature, 201: TreeFeature, 409: ErrorOut, 410: ErrorOut, 429: ErrorOut}
+    | ERRORS,
+    summary="Record a tree",
+    description="Send an `Idempotency-Key` header (for instance a UUID made on the device): "
+    "a retry with the same key answers 200 with the tree created the first time.",
+)
+def create_tree(
+    request,
+    payload: TreeIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    key = _idempotency_key(idempotency_key)
+    _require(request, "trees.add_tree", None, _("Log in to record trees."))
+    limit, window = settings.TREES_CREATE_RATE
+    if not hit("trees-create", str(request.user.pk), limit=limit, window=window):
+        raise ApiError(
+            429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
+        )
+    result = services.register_tree(
+        lon=payload.lon,
+        lat=payload.lat,
+        location_accuracy_m=payload.accuracy_m,
+        recorded_by=request.user,
+        species_code=payload.species,
+        dbh_cm=payload.dbh_cm,
+        height_m=payload.height_m,
+        crown_width_m=payload.crown_width_m,
+        condition=payload.condition,
+        phenology=payload.phenology,
+        notes=payload.notes,
+        site_type=payload.site_type,
+        address=payload.address,
+        colonia=payload.colonia,
+        idempotency_key=key,
+    )
+    return (201 if result.created else 200), feature(_get_tree(result.tree.pk))
+
+
+@router.get("/", response={200: TreeCollection, 400: ErrorOut}, summary="List trees (GeoJSON)")
+def list_trees(
+    request,
+    bbox: str | None = Query(None, description="west,south,east,north in degrees"),
+    municipality: str | None = Query(None, description="INEGI codes, comma-separated"),
+    species: str | None = Query(None, description='Species codes; `unknown` for "no sé"'),
+    condition: str | None = None,
+    dbh_min: float | None = None,
+    dbh_max: float | None = None,
+    validation_state: str | None = None,
+    recorded_by: int | None = None,
+    since: str | None = Query(None, description="First day, YYYY-MM-DD"),
+    until: str | None = Query(None, description="Last day, YYYY-MM-DD"),
+    page: int = Query(1, ge=1),
+    page_size: int = Query(100, ge=1, le=1000),
+):
+    filters = selectors.parse_filters(request.GET)
+    qs = selectors.trees_for_listing(filters).prefetch_related("photos")
+    count = qs.count()
+    pages = max(1, -(-count // page_size))
+    start = (page - 1) * page_size
+    return TreeCollection(
+        features=[feature(t) for t in qs[start : start + page_size]],
+        count=count,
+        page=page,
+        pages=pages,
+    )
+
+
+@router.get(
+    "/export",
+    response={200: None, 400: ErrorOut},
+    summary="Export the filtered trees as CSV or GeoJSON",
+    description="Takes the same filters as the list; answers the whole set, streamed.",
+)
+def export_trees(
+    request,
+    format: str = Query("csv", pattern="^(csv|geojson)$"),  # noqa: A002 - the public name
+    bbox: str | None = None,
+    municipality: str | None = None,
+    species: str | None = None,
+    condition: str | None = None,
+    dbh_min: float | None = None,
+    dbh_max: float | None = None,
+    validation_state: str | None = None,
+    recorded_by: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+):
+    filters = selectors.parse_filters(request.GET)
+    qs = selectors.trees_for_listing(filters)
+    if format == "geojson":
+        response = StreamingHttpResponse(
+            exports.geojson_chunks(qs), content_type="application/geo+json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="arboles.geojson"'
+    else:
+        response = StreamingHttpResponse(exports.csv_chunks(qs), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="arboles.csv"'
+    return response
+
+
+@router.get(
+    "/nearby",
+    response={200: list[NearbyOut], 400: ErrorOut},
+    summary="Trees within a few metres of a point (likely duplicates)",
+)
+def nearby(
+    request,
+    lon: float = Query(..., ge=-180, le=180),
+    lat: float = Query(..., ge=-90, le=90),
+    radius_m: float = Query(2.0, gt=0, le=50),
+):
+    return [
+        NearbyOut(distance_m=n.distance_m, tree=feature(n.tree))
+        for n in selectors.trees_near(lon=lon, lat=lat, radius_m=radius_m)
+    ]
+
+
+@router.get("/species", response=list[SpeciesOut], summary="Search the species catalogue")
+def species(request, q: str = Query("", max_length=80), limit: int = Query(20, ge=1, le=100)):
+    return [
+        SpeciesOut(
+            code=s.code,
+            scientific_name=s.scientific_name,
+            common_name=s.common_name_es or s.common_name_en,
+            other_names=s.other_names_es,
+            is_local=s.is_local,
+        )
+        for s in selectors.search_species(q, limit)
+    ]
+
+
+@router.get("/{int:tree_id}", response={200: TreeFeature, 404: ErrorOut}, summary="One tree")
+def get_tree(request, tree_id: int):
+    return feature(_get_tree(tree_id))
+
+
+@router.patch(
+    "/{int:tree_id}", auth=session, response={200: TreeFeature} | ERRORS, summary="Change a tree"
+)
+def change_tree(request, tree_id: int, payload: TreePatch):
+    tree = _get_tree(tree_id)
+    _require(request, "trees.change_tree", tree, _("You cannot change this tree."))
+    changes = payload.dict(exclude_unset=True)
+    if "species" in changes:
+        changes["species_code"] = changes.pop("species")
+    if "accuracy_m" in changes:
+        changes["location_accuracy_m"] = changes.pop("accuracy_m")
+    services.update_tree(tree=tree, changed_by=request.user, changes=changes)
+    return feature(_get_tree(tree_id))
+
+
+@router.delete(
+    "/{int:tree_id}", auth=session, response={204: None} | ERRORS, summary="Remove a tree"
+)
+def remove_tree(request, tree_id: int):
+    tree = _get_tree(tree_id)
+    _require(request, "trees.delete_tree", tree, _("You cannot remove this tree."))
+    services.delete_tree(tree=tree, deleted_by=request.user)
+    return 204, None
+
+
+@router.post(
+    "/{int:tree_id}/photos",
+    auth=session,
+    response={200: PhotoOut, 201: PhotoOut, 413: ErrorOut, 415: ErrorOut} | ERRORS,
+    summary="Add a photo (JPEG, PNG or HEIC)",
+    description="The public copy is re-encoded without EXIF (no GPS); a thumbnail is made. "
+    "With an `Idempotency-Key` header a retry returns the photo stored the first time.",
+)
+def upload_photo(
+    request,
+    tree_id: int,
+    photo: File[UploadedFile],
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    key = _idempotency_key(idempotency_key) or ""
+    tree = _get_tree(tree_id)
+    _require(request, "trees.add_photo", tree, _("You cannot add photos to this tree."))
+    limit = settings.TREES_PHOTO_MAX_BYTES
+    data = photo.read(limit + 1)
+    stored, created = services.add_photo(
+        tree=tree, data=data, uploaded_by=request.user, client_key=key
+    )
+    return (201 if created else 200), PhotoOut(
+        id=stored.pk,
+        url=stored.image.url,
+        thumbnail_url=stored.thumbnail.url,
+        width=stored.width,
+        height=stored.height,
+    )
+
+
+@router.get(
+    "/{int:tree_id}/history",
+    response={200: list[ChangeOut], 404: ErrorOut},
+    summary="Every change of a tree and its site",
+)
+def history(request, tree_id: int):
+    rows = selectors.tree_history(tree_id)
+    if not rows.exists():
+        raise ApiError(404, "unknown_tree", _("There is no tree number %(id)s.") % {"id": tree_id})
+    return [
+        ChangeOut(
+            subject=r.subject,
+            action=r.action,
+            field=r.field,
+            old_value=r.old_value,
+            new_value=r.new_value,
+            changed_by=str(r.changed_by) if r.changed_by_id else None,
+            changed_at=r.changed_at,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,38 @@
+"""Named permissions of the tree module.
+
+Decision (docs/decisions/draft-trees-capture-accounts.md): recording a tree needs an account;
+the person who recorded a tree may correct or remove it for a while
+(TREES_EDIT_WINDOW_HOURS), after which the municipality's staff and arborists look after it.
+"""
+
+from datetime import timedelta
+
+import rules
+from django.conf import settings
+from django.utils import timezone
+
+from metropoli.territory.rules import (
+    is_arborist,
+    is_municipal_staff,
+    is_platform_administrator,
+)
+
+
+@rules.predicate
+def is_recent_recorder(user, tree) -> bool:
+    if tree is None or not user.is_authenticated or tree.recorded_by_id != user.pk:
+        return False
+    window = timedelta(hours=settings.TREES_EDIT_WINDOW_HOURS)
+    return timezone.now() - tree.recorded_at <= window
+
+
+rules.add_perm("trees.view_tree", rules.always_allow)
+rules.add_perm("trees.add_tree", rules.is_authenticated & rules.is_active)
+rules.add_perm(
+    "trees.change_tree",
+    is_recent_recorder | is_municipal_staff | is_arborist | is_platform_administrator,
+)
+rules.add_perm("trees.add_photo", is_recent_recorder | is_municipal_staff | is_arborist)
+rules.add_perm("trees.delete_tree", is_recent_recorder | is_municipal_staff)
+# obj: the municipality whose inventory is imported or exported in bulk.
+rules.add_perm("trees.import_trees", is_municipal_staff)

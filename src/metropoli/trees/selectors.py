@@ -1,0 +1,278 @@
+"""Reads of the tree inventory: filtered sets (API, map, tiles, export), nearby trees, species."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from metropoli.territory.models import Municipality
+
+from .cells import haversine_m
+from .models import ChangeRecord, Condition, Species, Tree, ValidationState
+
+# The filters of the API, the map, the tiles and the exports: one parser, one meaning.
+FILTER_PARAMS = (
+    "bbox",
+    "municipality",
+    "species",
+    "condition",
+    "dbh_min",
+    "dbh_max",
+    "validation_state",
+    "recorded_by",
+    "since",
+    "until",
+)
+
+
+@dataclass(frozen=True)
+class TreeFilters:
+    bbox: tuple[float, float, float, float] | None = None
+    municipality_ids: tuple[int, ...] = ()
+    species_ids: tuple[int, ...] = ()
+    unknown_species: bool = False
+    conditions: tuple[str, ...] = ()
+    dbh_min: Decimal | None = None
+    dbh_max: Decimal | None = None
+    validation_states: tuple[str, ...] = ()
+    recorded_by_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    codes: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def only_municipality(self) -> bool:
+        """True when no filter other than bbox/municipality is set (aggregates are stored)."""
+        return not (
+            self.species_ids
+            or self.unknown_species
+            or self.conditions
+            or self.dbh_min is not None
+            or self.dbh_max is not None
+            or self.validation_states
+            or self.recorded_by_id is not None
+            or self.since
+            or self.until
+        )
+
+    def query_string(self) -> str:
+        params = QueryDict(mutable=True)
+        for key, value in self.codes.items():
+            params[key] = value
+        return params.urlencode()
+
+
+def _split(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _date(value: str, end: bool, label: str) -> datetime:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as error:
+        raise ValidationError(
+            _("%(field)s must be a date like 2025-03-31.") % {"field": label}
+        ) from error
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+
+
+def _number(value: str, label: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation as error:
+        raise ValidationError(_("%(field)s must be a number.") % {"field": label}) from error
+    if not number.is_finite():
+        raise ValidationError(_("%(field)s must be a number.") % {"field": label})
+    return number
+
+
+def parse_filters(params) -> TreeFilters:
+    """Read the filters from a query string; ValidationError (translated) for bad values."""
+    get = params.get
+    values: dict = {}
+    codes: dict = {}
+    if get("bbox"):
+        parts = _split(get("bbox"))
+        try:
+            west, south, east, north = (float(p) for p in parts)
+        except ValueError as error:
+            raise ValidationError(
+                _("bbox must be four numbers: west,south,east,north (degrees).")
+            ) from error
+        if not (
+            all(math.isfinite(v) for v in (west, south, east, north))
+            and -180 <= west < east <= 180
+            and -90 <= south < north <= 90
+        ):
+            raise ValidationError(_("bbox must be four numbers: west,south,east,north (degrees)."))
+        values["bbox"] = (west, south, east, north)
+        codes["bbox"] = get("bbox")
+    if get("municipality"):
+        wanted = _split(get("municipality"))
+        found = dict(
+            Municipality.objects.filter(inegi_code__in=wanted).values_list("inegi_code", "pk")
+        )
+        missing = [code for code in wanted if code not in found]
+        if missing:
+            raise ValidationError(
+                _("Unknown municipality code: %(codes)s.") % {"codes": ", ".join(missing)}
+            )
+        values["municipality_ids"] = tuple(found.values())
+        codes["municipality"] = ",".join(wanted)
+    if get("species"):
+        wanted = _split(get("species"))
+        values["unknown_species"] = "unknown" in wanted
+        wanted = [code for code in wanted if code != "unknown"]
+        found = dict(Species.objects.filter(code__in=wanted).values_list("code", "pk"))
+        missing = [code for code in wanted if code not in found]
+        if missing:
+            raise ValidationError(
+                _("Unknown species code: %(codes)s.") % {"codes": ", ".join(missing)}
+            )
+        values["species_ids"] = tuple(found.values())
+        codes["species"] = get("species")
+    if get("condition"):
+        wanted = _split(get("condition"))
+        bad = [c for c in wanted if c not in Condition.values]
+        if bad:
+            raise ValidationError(_("Unknown condition: %(values)s.") % {"values": ", ".join(bad)})
+        values["conditions"] = tuple(wanted)
+        codes["condition"] = ",".join(wanted)
+    if get("validation_state"):
+        wanted = _split(get("validation_state"))
+        bad = [c for c in wanted if c not in ValidationState.values]
+        if bad:
+            raise ValidationError(
+                _("Unknown validation state: %(values)s.") % {"values": ", ".join(bad)}
+            )
+        values["validation_states"] = tuple(wanted)
+        codes["validation_state"] = ",".join(wanted)
+    for key, label in (("dbh_min", _("dbh_min")), ("dbh_max", _("dbh_max"))):
+        if get(key):
+            values[key] = _number(get(key), label)
+            codes[key] = get(key)
+    if (
+        values.get("dbh_min") is not None
+        and values.get("dbh_max") is not None
+        and values["dbh_min"] > values["dbh_max"]
+    ):
+        raise ValidationError(_("dbh_min cannot be larger than dbh_max."))
+    if get("recorded_by"):
+        try:
+            values["recorded_by_id"] = int(get("recorded_by"))
+        except ValueError as error:
+            raise ValidationError(_("recorded_by must be the number of a person.")) from error
+        codes["recorded_by"] = get("recorded_by")
+    if get("since"):
+        values["since"] = _date(get("since"), False, "since")
+        codes["since"] = get("since")
+    if get("until"):
+        values["until"] = _date(get("until"), True, "until")
+        codes["until"] = get("until")
+    return TreeFilters(codes=codes, **values)
+
+
+def filter_trees(filters: TreeFilters, queryset: QuerySet[Tree] | None = None) -> QuerySet[Tree]:
+    qs = Tree.objects.all() if queryset is None else queryset
+    if filters.bbox:
+        box = Polygon.from_bbox(filters.bbox)
+        box.srid = 4326
+        # For points, the bounding-box operator is exact and needs no per-row geometry test.
+        qs = qs.filter(site__location__bboverlaps=box)
+    if filters.municipality_ids:
+        qs = qs.filter(site__municipality_id__in=filters.municipality_ids)
+    if filters.species_ids or filters.unknown_species:
+        condition = Q(species_id__in=filters.species_ids)
+        if filters.unknown_species:
+            condition |= Q(species__isnull=True)
+        qs = qs.filter(condition)
+    if filters.conditions:
+        qs = qs.filter(condition__in=filters.conditions)
+    if filters.dbh_min is not None:
+        qs = qs.filter(dbh_cm__gte=filters.dbh_min)
+    if filters.dbh_max is not None:
+        qs = qs.filter(dbh_cm__lte=filters.dbh_max)
+    if filters.validation_states:
+        qs = qs.filter(validation_state__in=filters.validation_states)
+    if filters.recorded_by_id is not None:
+        qs = qs.filter(recorded_by_id=filters.recorded_by_id)
+    if filters.since:
+        qs = qs.filter(recorded_at__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(recorded_at__lte=filters.until)
+    return qs
+
+
+def trees_for_listing(filters: TreeFilters) -> QuerySet[Tree]:
+    return (
+        filter_trees(filters)
+        .select_related("site", "site__municipality", "species", "recorded_by")
+        .order_by("-pk")
+    )
+
+
+def tree_detail(tree_id: int) -> Tree | None:
+    return (
+        Tree.objects.select_related("site", "site__municipality", "species", "recorded_by")
+        .prefetch_related("photos")
+        .filter(pk=tree_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class NearbyTree:
+    tree: Tree
+    distance_m: float
+
+
+def trees_near(*, lon: float, lat: float, radius_m: float = 2.0) -> list[NearbyTree]:
+    """Trees within radius_m metres of a point, nearest first (likely duplicates)."""
+    dlat = radius_m / 111_320 * 1.5
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    box = Polygon.from_bbox((lon - dlon, lat - dlat, lon + dlon, lat + dlat))
+    box.srid = 4326
+    found = []
+    for tree in Tree.objects.select_related("site", "species").filter(
+        site__location__intersects=box
+    ):
+        distance = haversine_m(lon, lat, tree.site.location.x, tree.site.location.y)
+        if distance <= radius_m:
+            found.append(NearbyTree(tree, round(distance, 2)))
+    return sorted(found, key=lambda n: n.distance_m)
+
+
+def species_catalogue() -> QuerySet[Species]:
+    return Species.objects.order_by("-is_local", "common_name_es", "scientific_name")
+
+
+def search_species(query: str, limit: int = 20) -> list[Species]:
+    query = query.strip()
+    if not query:
+        return list(species_catalogue().filter(is_local=True)[:limit])
+    return list(
+        species_catalogue().filter(
+            Q(common_name_es__icontains=query)
+            | Q(other_names_es__icontains=query)
+            | Q(scientific_name__icontains=query)
+            | Q(common_name_en__icontains=query)
+            | Q(code__iexact=query)
+        )[:limit]
+    )
+
+
+def tree_history(tree_id: int) -> QuerySet[ChangeRecord]:
+    return ChangeRecord.objects.filter(tree_id_ref=tree_id).select_related("changed_by")
+
+
+def tiles_version() -> int:
+    """Changes with every write to the inventory: map pages put it in their tile URLs, so a
+    browser never shows a tile it cached before the latest change."""
+    return ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

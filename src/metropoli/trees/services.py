@@ -1,0 +1,639 @@
+"""Every write to the tree inventory: one transaction each, history and map cells included."""
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from metropoli.common.errors import ApiError
+from metropoli.territory.models import Municipality
+from metropoli.territory.selectors import municipality_at
+
+from . import cells
+from .models import (
+    ChangeAction,
+    ChangeRecord,
+    Condition,
+    IdempotencyKey,
+    Phenology,
+    PlantingSite,
+    SiteType,
+    Source,
+    Species,
+    Tree,
+    TreeCell,
+    TreePhoto,
+    ValidationState,
+)
+from .photos import process_photo
+
+SITE_FIELDS = ("location", "municipality", "address", "colonia", "site_type", "location_accuracy_m")
+TREE_FIELDS = (
+    "species",
+    "dbh_cm",
+    "height_m",
+    "crown_width_m",
+    "condition",
+    "phenology",
+    "notes",
+    "validation_state",
+)
+EDITABLE = {
+    "lon",
+    "lat",
+    "location_accuracy_m",
+    "address",
+    "colonia",
+    "site_type",
+    "species_code",
+    "dbh_cm",
+    "height_m",
+    "crown_width_m",
+    "condition",
+    "phenology",
+    "notes",
+}
+
+
+# --- checking values (shared by the API, the capture and the importer) ---------------------
+
+
+def _decimal(value, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as error:
+        raise ApiError(
+            400, "invalid_number", _("%(field)s must be a number.") % {"field": field}
+        ) from error
+    if not number.is_finite():
+        raise ApiError(400, "invalid_number", _("%(field)s must be a number.") % {"field": field})
+    return number
+
+
+def check_dbh(value) -> Decimal | None:
+    dbh = _decimal(value, _("The trunk diameter"))
+    if dbh is not None and not (Decimal(0) < dbh <= Decimal(1000)):
+        raise ApiError(
+            400,
+            "invalid_dbh",
+            _("The trunk diameter must be more than 0 and at most 1,000 cm; it was %(value)s.")
+            % {"value": value},
+        )
+    return dbh
+
+
+def _check_size(value, field_label: str, code: str, maximum: int) -> Decimal | None:
+    number = _decimal(value, field_label)
+    if number is not None and not (Decimal(0) < number <= maximum):
+        raise ApiError(
+            400,
+            code,
+            _("%(field)s must be more than 0 and at most %(max)s m.")
+            % {"field": field_label, "max": maximum},
+        )
+    return number
+
+
+def check_height(value) -> Decimal | None:
+    return _check_size(value, _("The height"), "invalid_height", 150)
+
+
+def check_crown_width(value) -> Decimal | None:
+    return _check_size(value, _("The crown width"), "invalid_crown_width", 100)
+
+
+def _check_choice(value, choices, field_label: str) -> str:
+    if value not in choices.values:
+        raise ApiError(
+            400,
+            "invalid_choice",
+            _("“%(value)s” is not a valid value for %(field)s.")
+            % {"value": value, "field": field_label},
+        )
+    return value
+
+
+def species_for_code(code: str | None) -> Species | None:
+    """None for "unknown" (no code); ApiError for a code the catalogue does not have."""
+    if code is None or code == "":
+        return None
+    species = Species.objects.filter(code=code).first()
+    if species is None:
+        raise ApiError(
+            400,
+            "unknown_species",
+            _("There is no species with the code “%(code)s” in the catalogue.") % {"code": code},
+        )
+    return species
+
+
+def locate(*, lon: float, lat: float) -> Municipality:
+    """The municipality of a point, or ApiError when the point is outside the platform."""
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError) as error:
+        raise ApiError(
+            400, "invalid_location", _("The location needs a longitude and a latitude.")
+        ) from error
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ApiError(400, "invalid_location", _("The coordinates are not on Earth."))
+    match = municipality_at(lon=lon, lat=lat)
+    if match is None:
+        raise ApiError(
+            400,
+            "outside_area",
+            _(
+                "The location (%(lat).5f, %(lon).5f) is outside the municipalities of the "
+                "platform. Check the GPS position or move the pin."
+            )
+            % {"lat": lat, "lon": lon},
+        )
+    return match.municipality
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Point):
+        return f"{value.x:.7f},{value.y:.7f}"
+    if isinstance(value, Municipality):
+        return value.inegi_code
+    if isinstance(value, Species):
+        return value.code
+    return str(value)
+
+
+def _snapshot(obj, fields: Iterable[str]) -> dict[str, str]:
+    return {field: _as_text(getattr(obj, field)) for field in fields}
+
+
+def _record(
+    *,
+    subject: str,
+    subject_id: int,
+    tree_id: int,
+    action: str,
+    before: Mapping[str, str],
+    after: Mapping[str, str],
+    user,
+    when: datetime,
+) -> list[ChangeRecord]:
+    rows = []
+    for field in after.keys() | before.keys():
+        old, new = before.get(field, ""), after.get(field, "")
+        if old == new:
+            continue
+        rows.append(
+            ChangeRecord(
+                subject=subject,
+                subject_id=subject_id,
+                tree_id_ref=tree_id,
+                action=action,
+                field=field,
+                old_value=old,
+                new_value=new,
+                changed_by=user if getattr(user, "is_authenticated", False) else None,
+                changed_at=when,
+            )
+        )
+    return rows
+
+
+# --- map cells -------------------------------------------------------------------------------
+
+
+def apply_cell_deltas(deltas: Mapping[tuple[int, int, int, int], int]) -> None:
+    """Add counts to cells (level, x, y, municipality id), in the caller's transaction."""
+    rows = [(*key, delta) for key, delta in deltas.items() if delta]
+    if not rows:
+        return
+    table = TreeCell._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} (level, x, y, municipality_id, count) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (level, x, y, municipality_id) "
+                f"DO UPDATE SET count = {table}.count + excluded.count",
+                [item for row in chunk for item in row],
+            )
+        if any(delta < 0 for *_key, delta in rows):
+            cursor.execute(f"DELETE FROM {table} WHERE count <= 0")  # noqa: S608
+
+
+def _cell_deltas(municipality_id: int, lon: float, lat: float, sign: int) -> Counter:
+    return Counter(
+        {(level, x, y, municipality_id): sign for level, x, y in cells.cells_of(lon, lat)}
+    )
+
+
+@transaction.atomic
+def rebuild_cells() -> int:
+    """Recount every cell from the trees (after bulk loads); returns the number of cells."""
+    TreeCell.objects.all().delete()
+    table = TreeCell._meta.db_table
+    if connection.vendor == "postgresql":
+        # One pass over the trees at the finest level; coarser cells are its parents (x >> k).
+        finest = cells.LEVELS[-1]
+        side = 1 << finest
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                CREATE TEMPORARY TABLE trees_finest_cells ON COMMIT DROP AS
+                SELECT LEAST(GREATEST(FLOOR((ST_X(s.location) + 180.0) / 360.0 * %s), 0),
+                             %s - 1)::int AS x,
+                       LEAST(GREATEST(FLOOR((1.0 - ASINH(TAN(RADIANS(ST_Y(s.location))))
+                                            / PI()) / 2.0 * %s), 0), %s - 1)::int AS y,
+                       s.municipality_id, COUNT(*)::int AS count
+                FROM trees_tree t JOIN trees_plantingsite s ON s.id = t.site_id
+                GROUP BY 1, 2, 3
+                """,
+                [side, side, side, side],
+            )
+            for level in cells.LEVELS:
+                shift = finest - level
+                cursor.execute(
+                    f"""
+                    INSERT INTO {table} (level, x, y, municipality_id, count)
+                    SELECT %s, x >> %s, y >> %s, municipality_id, SUM(count)
+                    FROM trees_finest_cells GROUP BY 2, 3, 4
+                    """,  # noqa: S608 - the table name is ours; values are parameters
+                    [level, shift, shift],
+                )
+            cursor.execute("DROP TABLE trees_finest_cells")
+    else:
+        deltas: Counter = Counter()
+        for location, municipality_id in Tree.objects.values_list(
+            "site__location", "site__municipality_id"
+        ).iterator(chunk_size=5000):
+            deltas.update(_cell_deltas(municipality_id, location.x, location.y, 1))
+        apply_cell_deltas(deltas)
+    return TreeCell.objects.count()
+
+
+# --- creating --------------------------------------------------------------------------------
+
+
+@dataclass
+class Registered:
+    tree: Tree
+    created: bool
+
+
+def _request_hash(values: Mapping[str, Any]) -> str:
+    canonical = json.dumps({k: _as_text(v) for k, v in sorted(values.items())}, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(user, key: str, request_hash: str) -> Registered | None:
+    stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if stored is None:
+        return None
+    if stored.request_hash != request_hash:
+        raise ApiError(
+            409,
+            "idempotency_key_reused",
+            _("This idempotency key was already used for a different tree."),
+        )
+    tree = Tree.objects.select_related("site", "species").filter(pk=stored.tree_ref).first()
+    if tree is None:
+        raise ApiError(410, "tree_deleted", _("The tree recorded with this key has been deleted."))
+    return Registered(tree, created=False)
+
+
+def _benefits_changed(tree_ids: list[int]) -> None:
+    """Species, DBH or municipality changed: eco-benefits are recomputed after the commit."""
+    from metropoli.benefits.services import tree_inputs_changed
+
+    tree_inputs_changed(tree_ids=tree_ids)
+
+
+def register_tree(
+    *,
+    lon: float,
+    lat: float,
+    recorded_by,
+    species_code: str | None = None,
+    dbh_cm: Decimal | float | str | None = None,
+    height_m: Decimal | float | str | None = None,
+    crown_width_m: Decimal | float | str | None = None,
+    condition: str = Condition.UNKNOWN,
+    phenology: str = Phenology.UNKNOWN,
+    notes: str = "",
+    site_type: str = SiteType.SIDEWALK,
+    address: str = "",
+    colonia: str = "",
+    location_accuracy_m: float | None = None,
+    idempotency_key: str | None = None,
+    source: str = Source.CAPTURE,
+) -> Registered:
+    """Record a tree on a new planting site. With an idempotency key, a retry of the same
+    request returns the tree created the first time instead of a second one."""
+    request_values = {
+        "lon": round(float(lon), 7),
+        "lat": round(float(lat), 7),
+        "species_code": species_code,
+        "dbh_cm": dbh_cm,
+        "height_m": height_m,
+        "crown_width_m": crown_width_m,
+        "condition": condition,
+        "phenology": phenology,
+        "notes": notes,
+        "site_type": site_type,
+        "address": address,
+        "colonia": colonia,
+    }
+    request_hash = _request_hash(request_values)
+    if idempotency_key:
+        replay = _replay(recorded_by, idempotency_key, request_hash)
+        if replay is not None:
+            return replay
+    try:
+        with transaction.atomic():
+            tree = _create_tree(
+                lon=float(lon),
+                lat=float(lat),
+                recorded_by=recorded_by,
+                species=species_for_code(species_code),
+                dbh_cm=check_dbh(dbh_cm),
+                height_m=check_height(height_m),
+                crown_width_m=check_crown_width(crown_width_m),
+                condition=_check_choice(condition, Condition, _("condition")),
+                phenology=_check_choice(phenology, Phenology, _("phenology")),
+                notes=notes or "",
+                site_type=_check_choice(site_type, SiteType, _("kind of site")),
+                address=address or "",
+                colonia=colonia or "",
+                location_accuracy_m=location_accuracy_m,
+                source=source,
+            )
+            _benefits_changed([tree.pk])
+            if idempotency_key:
+                IdempotencyKey.objects.create(
+                    user=recorded_by,
+                    key=idempotency_key,
+                    request_hash=request_hash,
+                    tree_ref=tree.pk,
+                )
+    except IntegrityError:
+        # The same key arrived twice at once: the other request won; answer with its tree.
+        if idempotency_key:
+            replay = _replay(recorded_by, idempotency_key, request_hash)
+            if replay is not None:
+                return replay
+        raise
+    return Registered(tree, created=True)
+
+
+def _create_tree(*, lon, lat, recorded_by, source, location_accuracy_m, **values) -> Tree:
+    municipality = locate(lon=lon, lat=lat)
+    now = timezone.now()
+    site = PlantingSite.objects.create(
+        location=Point(lon, lat, srid=4326),
+        municipality=municipality,
+        address=values.pop("address"),
+        colonia=values.pop("colonia"),
+        site_type=values.pop("site_type"),
+        location_accuracy_m=location_accuracy_m,
+    )
+    user = recorded_by if getattr(recorded_by, "is_authenticated", False) else None
+    tree = Tree.objects.create(
+        site=site, recorded_by=user, recorded_at=now, source=source, **values
+    )
+    history = _record(
+        subject="site",
+        subject_id=site.pk,
+        tree_id=tree.pk,
+        action=ChangeAction.CREATE,
+        before={},
+        after=_snapshot(site, SITE_FIELDS),
+        user=user,
+        when=now,
+    ) + _record(
+        subject="tree",
+        subject_id=tree.pk,
+        tree_id=tree.pk,
+        action=ChangeAction.CREATE,
+        before={},
+        after=_snapshot(tree, TREE_FIELDS),
+        user=user,
+        when=now,
+    )
+    ChangeRecord.objects.bulk_create(history)
+    apply_cell_deltas(_cell_deltas(municipality.pk, lon, lat, 1))
+    return tree
+
+
+# --- changing and removing -------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
+    """Change a tree and its site; every changed field goes to the history."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ApiError(
+            400,
+            "invalid_field",
+            _("These fields cannot be changed: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+        )
+    tree = (
+        Tree.objects.select_for_update(of=("self", "site"))
+        .select_related("site", "species")
+        .get(pk=tree.pk)
+    )
+    site = tree.site
+    site_before, tree_before = _snapshot(site, SITE_FIELDS), _snapshot(tree, TREE_FIELDS)
+    old_location, old_municipality_id = site.location.clone(), site.municipality_id
+
+    if "lon" in changes or "lat" in changes:
+        lon = changes.get("lon", site.location.x)
+        lat = changes.get("lat", site.location.y)
+        site.municipality = locate(lon=lon, lat=lat)
+        site.location = Point(float(lon), float(lat), srid=4326)
+    if "location_accuracy_m" in changes:
+        site.location_accuracy_m = changes["location_accuracy_m"]
+    for field in ("address", "colonia", "notes"):
+        if field in changes:
+            setattr(site if field != "notes" else tree, field, changes[field] or "")
+    if "site_type" in changes:
+        site.site_type = _check_choice(changes["site_type"], SiteType, _("kind of site"))
+    if "species_code" in changes:
+        tree.species = species_for_code(changes["species_code"])
+    if "dbh_cm" in changes:
+        tree.dbh_cm = check_dbh(changes["dbh_cm"])
+    if "height_m" in changes:
+        tree.height_m = check_height(changes["height_m"])
+    if "crown_width_m" in changes:
+        tree.crown_width_m = check_crown_width(changes["crown_width_m"])
+    if "condition" in changes:
+        tree.condition = _check_choice(changes["condition"], Condition, _("condition"))
+    if "phenology" in changes:
+        tree.phenology = _check_choice(changes["phenology"], Phenology, _("phenology"))
+
+    now = timezone.now()
+    user = changed_by if getattr(changed_by, "is_authenticated", False) else None
+    site_rows = _record(
+        subject="site",
+        subject_id=site.pk,
+        tree_id=tree.pk,
+        action=ChangeAction.UPDATE,
+        before=site_before,
+        after=_snapshot(site, SITE_FIELDS),
+        user=user,
+        when=now,
+    )
+    tree_rows = _record(
+        subject="tree",
+        subject_id=tree.pk,
+        tree_id=tree.pk,
+        action=ChangeAction.UPDATE,
+        before=tree_before,
+        after=_snapshot(tree, TREE_FIELDS),
+        user=user,
+        when=now,
+    )
+    if site_rows:
+        site.save()
+    if tree_rows:
+        tree.save()
+    ChangeRecord.objects.bulk_create(site_rows + tree_rows)
+    if (
+        site.location.x != old_location.x
+        or site.location.y != old_location.y
+        or site.municipality_id != old_municipality_id
+    ):
+        deltas = _cell_deltas(old_municipality_id, old_location.x, old_location.y, -1)
+        deltas.update(_cell_deltas(site.municipality_id, site.location.x, site.location.y, 1))
+        apply_cell_deltas(deltas)
+    if {"species_code", "dbh_cm", "lon", "lat"} & set(changes):
+        _benefits_changed([tree.pk])
+    return tree
+
+
+@transaction.atomic
+def set_validation_state(*, tree: Tree, state: str, changed_by) -> Tree:
+    """Move a record between validation states (used by the validation issue's services)."""
+    tree = Tree.objects.select_for_update().get(pk=tree.pk)
+    before = _snapshot(tree, TREE_FIELDS)
+    tree.validation_state = _check_choice(state, ValidationState, _("validation"))
+    tree.save(update_fields=["validation_state", "updated_at"])
+    ChangeRecord.objects.bulk_create(
+        _record(
+            subject="tree",
+            subject_id=tree.pk,
+            tree_id=tree.pk,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=_snapshot(tree, TREE_FIELDS),
+            user=changed_by,
+            when=timezone.now(),
+        )
+    )
+    return tree
+
+
+@transaction.atomic
+def delete_tree(*, tree: Tree, deleted_by) -> None:
+    """Remove a tree; its planting site stays as an empty site; its photos go."""
+    tree = Tree.objects.select_for_update().select_related("site").get(pk=tree.pk)
+    site = tree.site
+    now = timezone.now()
+    user = deleted_by if getattr(deleted_by, "is_authenticated", False) else None
+    ChangeRecord.objects.bulk_create(
+        _record(
+            subject="tree",
+            subject_id=tree.pk,
+            tree_id=tree.pk,
+            action=ChangeAction.DELETE,
+            before=_snapshot(tree, TREE_FIELDS),
+            after={},
+            user=user,
+            when=now,
+        )
+    )
+    files = [name for photo in tree.photos.all() for name in (photo.image, photo.thumbnail)]
+    apply_cell_deltas(_cell_deltas(site.municipality_id, site.location.x, site.location.y, -1))
+    _benefits_changed([tree.pk])
+    tree.delete()
+    storage_files = [(f.storage, f.name) for f in files if f]
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_files])
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+def add_photo(
+    *, tree: Tree, data: bytes, uploaded_by, client_key: str = ""
+) -> tuple[TreePhoto, bool]:
+    """Check a photo, store its public copy (no metadata) and a thumbnail: (photo, created).
+
+    With a client key, sending the same photo again returns the photo stored the first time.
+    """
+    if client_key:
+        existing = TreePhoto.objects.filter(tree=tree, client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    processed = process_photo(data)  # raises ApiError before anything is written
+    stem = hashlib.sha256(processed.public_jpeg).hexdigest()[:16]
+    photo = TreePhoto(
+        tree=tree,
+        original_format=processed.original_format,
+        width=processed.size[0],
+        height=processed.size[1],
+        camera_location=(
+            Point(processed.camera_lon, processed.camera_lat, srid=4326)
+            if processed.camera_lon is not None
+            else None
+        ),
+        taken_at=(
+            timezone.make_aware(processed.taken_at) if processed.taken_at is not None else None
+        ),
+        client_key=client_key,
+        uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            photo.image.save(f"{stem}.jpg", ContentFile(processed.public_jpeg), save=False)
+            photo.thumbnail.save(
+                f"{stem}-thumb.jpg", ContentFile(processed.thumbnail_jpeg), save=False
+            )
+            photo.save()
+            ChangeRecord.objects.create(
+                subject="tree",
+                subject_id=tree.pk,
+                tree_id_ref=tree.pk,
+                action=ChangeAction.UPDATE,
+                field="photo",
+                new_value=photo.image.name,
+                changed_by=photo.uploaded_by,
+                changed_at=timezone.now(),
+            )
+    except Exception as error:
+        # The files went to storage before the row failed: do not leave them behind.
+        for stored in (photo.image, photo.thumbnail):
+            if stored:
+                stored.storage.delete(stored.name)
+        if isinstance(error, IntegrityError) and client_key:
+            existing = TreePhoto.objects.filter(tree=tree, client_key=client_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return photo, True

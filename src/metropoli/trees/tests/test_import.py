@@ -1,0 +1,208 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metropoli.trees import inventory
+from metropoli.trees.models import ChangeRecord, PlantingSite, Species, Tree, TreeCell
+
+from .factories import GDL, fresno, jacaranda
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(municipalities):
+    jacaranda()
+    fresno()
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("trees", *[str(a) for a in args], stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def nothing_written():
+    assert Tree.objects.count() == PlantingSite.objects.count() == 0
+    assert ChangeRecord.objects.count() == TreeCell.objects.count() == 0
+
+
+OUR_CSV = (
+    "lon,lat,species,dbh_cm,height_m,condition,site_type,address,colonia,external_id\n"
+    f"{GDL[0]},{GDL[1]},JAMI,30.5,9,bueno,banqueta,Av. Juárez 10,Centro,GDL-1\n"
+    f"{GDL[0] + 0.001},{GDL[1]},FRUH,45,,fair,park,,Centro,GDL-2\n"
+    f"{GDL[0] + 0.002},{GDL[1]},,12,,,,,,GDL-3\n"
+)
+
+
+def test_import_our_csv(catalogue, tmp_path, guadalajara):
+    out, err = run("import", write(tmp_path, "gdl.csv", OUR_CSV), "--municipality", "14039")
+    assert "Imported 3 of 3 rows" in out or "Se importaron 3 de 3" in out
+    assert "100%" in err  # the progress bar
+    trees = Tree.objects.order_by("external_id")
+    assert [(t.species_id and t.species.code, str(t.dbh_cm), t.condition) for t in trees] == [
+        ("JAMI", "30.5", "good"),
+        ("FRUH", "45.0", "fair"),
+        (None, "12.0", "unknown"),
+    ]
+    assert trees[0].site.address == "Av. Juárez 10"
+    assert {t.site.municipality for t in trees} == {guadalajara}
+    assert {t.source for t in trees} == {"import"}
+    assert ChangeRecord.objects.filter(field="import", new_value="gdl.csv:2").count() == 1
+    assert sum(TreeCell.objects.filter(level=3).values_list("count", flat=True)) == 3
+
+
+def test_import_opentreemap_export_in_inches_and_feet(catalogue, tmp_path):
+    text = (
+        "planting site id,point x,point y,street address,city,genus,species,cultivar,"
+        "common name,diameter,tree height\n"
+        f"77,{GDL[0]},{GDL[1]},Calle 1,Guadalajara,Fraxinus,uhdei,,Tropical ash,10,30\n"
+    )
+    run("import", write(tmp_path, "otm.csv", text), "--municipality", "14039")
+    tree = Tree.objects.get()
+    assert tree.species.code == "FRUH"
+    assert str(tree.dbh_cm) == "25.4"
+    assert str(tree.height_m) == "9.1"
+    assert tree.external_id == "77"
+
+
+def test_import_geojson(catalogue, tmp_path):
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": list(GDL)},
+                "properties": {"species": "JAMI", "dbh_cm": 20},
+            }
+        ],
+    }
+    run("import", write(tmp_path, "a.geojson", json.dumps(data)), "--municipality", "14039")
+    assert Tree.objects.get().species.code == "JAMI"
+
+
+def test_malformed_rows_are_reported_and_nothing_is_written(catalogue, tmp_path):
+    text = (
+        "lon,lat,species,dbh_cm,condition\n"
+        f"{GDL[0]},{GDL[1]},JAMI,30,good\n"
+        f"{GDL[0]},{GDL[1]},QQQQ,30,good\n"
+        f"{GDL[0]},{GDL[1]},JAMI,0,good\n"
+        f"x,{GDL[1]},JAMI,10,good\n"
+        "-99.13,19.43,JAMI,10,good\n"
+        f"{GDL[0]},{GDL[1]},JAMI,10,splendid\n"
+    )
+    path = write(tmp_path, "bad.csv", text)
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "trees",
+            "import",
+            str(path),
+            "--municipality",
+            "14039",
+            stdout=(out := io.StringIO()),
+            stderr=io.StringIO(),
+        )
+    assert "5" in str(error.value)
+    report = out.getvalue()
+    for expected in (
+        "line 3, column “species”",
+        "line 4, column “dbh_cm”",
+        "line 5, column “lon/lat”",
+        "line 6, column “lon/lat”",
+        "line 7, column “condition”",
+    ):
+        assert expected.replace("line", "") in report.replace("línea", "").replace(
+            "columna", "column"
+        ), report
+    nothing_written()
+
+
+def test_partial_import_writes_the_valid_rows(catalogue, tmp_path):
+    text = f"lon,lat,species,dbh_cm\n{GDL[0]},{GDL[1]},JAMI,30\n{GDL[0]},{GDL[1]},QQQQ,30\n"
+    run("import", write(tmp_path, "p.csv", text), "--municipality", "14039", "--partial")
+    assert Tree.objects.count() == 1
+
+
+def test_unreadable_files_and_unknown_municipality(catalogue, tmp_path):
+    with pytest.raises(CommandError):
+        run("import", write(tmp_path, "a.geojson", "{not json"), "--municipality", "14039")
+    with pytest.raises(CommandError):
+        run("import", write(tmp_path, "a.csv", OUR_CSV), "--municipality", "99999")
+    nothing_written()
+
+
+def test_export_command_round_trips_through_import(catalogue, tmp_path):
+    run("import", write(tmp_path, "gdl.csv", OUR_CSV), "--municipality", "14039")
+    target = tmp_path / "out.csv"
+    run("export", target, "--species", "JAMI")
+    exported = target.read_text(encoding="utf-8")
+    assert exported.count("\n") == 2
+    Tree.objects.all().delete()
+    run("import", target, "--municipality", "14039")
+    assert Tree.objects.get().species.code == "JAMI"
+
+
+def test_load_species_from_otm_list_and_local_names(municipalities, tmp_path):
+    otm = write(
+        tmp_path,
+        "otm_species.csv",
+        "otm_code,genus,species,cultivar,other,common_name\n"
+        "JAMI,Jacaranda,mimosifolia,,,Jacaranda\nABAL,Abies,alba,,,Silver fir\n",
+    )
+    out, _err = run("load-species", "--otm-csv", otm)
+    assert Species.objects.get(code="ABAL").scientific_name == "Abies alba"
+    jacaranda_ = Species.objects.get(code="JAMI")
+    assert (jacaranda_.common_name_es, jacaranda_.is_local, jacaranda_.otm_code) == (
+        "Jacaranda",
+        True,
+        "JAMI",
+    )
+    assert Species.objects.get(code="AMG-TARO").common_name_es == "Rosa morada"
+    run("load-species", "--otm-csv", otm)  # again: nothing doubles
+    assert Species.objects.filter(code="JAMI").count() == 1
+
+
+def test_synth_fills_the_urban_area_and_counts_cells(municipalities):
+    out, _err = run("synth", "--count", 120, "--seed", 7)
+    assert Tree.objects.filter(source="synthetic").count() == 120
+    assert sum(TreeCell.objects.filter(level=3).values_list("count", flat=True)) == 120
+    assert Tree.objects.filter(species__isnull=True).exists()
+    assert all(2 <= t.dbh_cm <= 250 for t in Tree.objects.all())
+    run("synth", "--count", 10, "--clear")
+    assert Tree.objects.count() == 10
+    run("rebuild-cells")
+    assert sum(TreeCell.objects.filter(level=3).values_list("count", flat=True)) == 10
+
+
+CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.tuples(CELL, CELL, CELL, CELL), min_size=1, max_size=5))
+def test_any_csv_gives_rows_or_row_errors_never_a_crash(catalogue, guadalajara, tmp_path, rows):
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["lon", "lat", "species", "dbh_cm"])
+    writer.writerows(rows)
+    path = write(tmp_path, "fuzz.csv", buffer.getvalue())
+    before = Tree.objects.count()
+    report = inventory.import_trees(path=path, municipality=guadalajara)
+    if report.errors:
+        assert Tree.objects.count() == before
+        assert all(e.line >= 2 for e in report.errors)
+    else:
+        assert Tree.objects.count() == before + report.rows

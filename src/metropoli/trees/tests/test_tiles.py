@@ -1,0 +1,82 @@
+import mapbox_vector_tile
+import pytest
+from django.test import Client
+
+from metropoli.maps.tiles import tile_for_lonlat
+from metropoli.trees import services
+
+from .factories import GDL, ZAP, make_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def tile(z, lonlat=GDL, query=""):
+    t = tile_for_lonlat(*lonlat, z)
+    response = Client().get(f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf{query}")
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    return mapbox_vector_tile.decode(response.content) if response.content else {}
+
+
+def counts(decoded) -> int:
+    return sum(f["properties"]["count"] for f in decoded.get("cells", {}).get("features", []))
+
+
+@pytest.fixture
+def forest(municipalities):
+    near = (GDL[0] + 0.0003, GDL[1] + 0.0002)
+    return {
+        "a": make_tree(None, dbh_cm=10, condition="good"),
+        "b": make_tree(None, at=near, species_code="FRUH", dbh_cm=60, condition="poor"),
+        "c": make_tree(None, at=ZAP, dbh_cm=25),
+    }
+
+
+def test_single_trees_from_zoom_14(forest):
+    decoded = tile(16)
+    features = decoded["trees"]["features"]
+    assert {f["id"] for f in features} == {forest["a"].pk, forest["b"].pk}
+    by_id = {f["id"]: f["properties"] for f in features}
+    assert by_id[forest["a"].pk] == {
+        "species": "JAMI",
+        "condition": "good",
+        "dbh": 10.0,
+        "validation": "submitted",
+    }
+    assert "cells" not in decoded
+
+
+def test_counts_per_cell_below_zoom_14(forest):
+    decoded = tile(8)
+    assert "trees" not in decoded
+    assert counts(decoded) == 3
+    assert counts(tile(13)) == 2  # Zapopan's tree is in another tile at zoom 13
+
+
+def test_cells_follow_adds_moves_and_removals(forest):
+    assert counts(tile(8)) == 3
+    services.delete_tree(tree=forest["c"], deleted_by=None)
+    assert counts(tile(8)) == 2
+    services.update_tree(tree=forest["a"], changed_by=None, changes={"lon": -103.15, "lat": 20.52})
+    assert counts(tile(12)) == 1
+    make_tree(None, dbh_cm=5)
+    assert counts(tile(12)) == 2
+
+
+def test_filters_apply_to_points_and_cells(forest):
+    assert {f["id"] for f in tile(16, query="?species=FRUH")["trees"]["features"]} == {
+        forest["b"].pk
+    }
+    assert counts(tile(8, query="?municipality=14120")) == 1  # stored cells
+    assert counts(tile(8, query="?dbh_min=20")) == 2  # counted on the fly
+    assert counts(tile(8, query="?condition=poor&municipality=14039")) == 1
+    assert tile(16, query="?validation_state=validated") == {}
+
+
+def test_bad_filter_is_a_clear_400(municipalities):
+    response = Client().get(
+        "/tiles/trees/10/100/100.pbf?dbh_min=big", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_filter"
+    assert "dbh_min" in response.json()["message"]

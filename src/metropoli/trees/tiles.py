@@ -1,0 +1,202 @@
+"""The "trees" map layer: single trees from zoom 14, counts per cell below.
+
+MVT layers: `trees` (id, species, condition, dbh, validation) at z ≥ 14; `cells` (count) at
+z < 14. Filters are those of the API. Below zoom 14 the stored cell counts answer when only
+bbox and municipality are filtered; any other filter counts the matching trees on the fly.
+"""
+
+from collections import Counter
+from dataclasses import replace
+
+from django.contrib.gis.geos import Point, Polygon
+
+from metropoli.maps.layers import BUFFER, EXTENT, Feature, TileLayer, register
+from metropoli.maps.tiles import Tile, bounds_4326
+
+from . import cells
+from .models import Tree, TreeCell
+from .selectors import TreeFilters, filter_trees, parse_filters
+
+_TREE_WHERE = {
+    "species_ids": "t.species_id = ANY(%s)",
+    "conditions": "t.condition = ANY(%s)",
+    "validation_states": "t.validation_state = ANY(%s)",
+}
+
+
+def _where(filters: TreeFilters, *, include_municipality: bool = True) -> tuple[str, list]:
+    """SQL conditions on trees t and sites s for the filters (bbox is the tile's job)."""
+    clauses: list[str] = []
+    params: list = []
+    if include_municipality and filters.municipality_ids:
+        clauses.append("s.municipality_id = ANY(%s)")
+        params.append(list(filters.municipality_ids))
+    if filters.species_ids or filters.unknown_species:
+        part = "t.species_id = ANY(%s)"
+        params.append(list(filters.species_ids))
+        if filters.unknown_species:
+            part = f"({part} OR t.species_id IS NULL)"
+        clauses.append(part)
+    for attr in ("conditions", "validation_states"):
+        if getattr(filters, attr):
+            clauses.append(_TREE_WHERE[attr])
+            params.append(list(getattr(filters, attr)))
+    if filters.dbh_min is not None:
+        clauses.append("t.dbh_cm >= %s")
+        params.append(filters.dbh_min)
+    if filters.dbh_max is not None:
+        clauses.append("t.dbh_cm <= %s")
+        params.append(filters.dbh_max)
+    if filters.recorded_by_id is not None:
+        clauses.append("t.recorded_by_id = %s")
+        params.append(filters.recorded_by_id)
+    if filters.since:
+        clauses.append("t.recorded_at >= %s")
+        params.append(filters.since)
+    if filters.until:
+        clauses.append("t.recorded_at <= %s")
+        params.append(filters.until)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+class TreesLayer(TileLayer):
+    name = "trees"
+    max_age = 30
+
+    def parse_filters(self, params) -> TreeFilters:
+        # A tile is its own box: a bbox in the query string is ignored.
+        return replace(parse_filters(params), bbox=None)
+
+    # --- PostGIS: the database encodes the tile ------------------------------------------
+
+    def postgis_query(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        if tile.z >= cells.RAW_MIN_ZOOM:
+            return self._points_sql(tile, filters)
+        if filters.only_municipality:
+            return self._stored_cells_sql(tile, filters)
+        return self._live_cells_sql(tile, filters)
+
+    def _points_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        where, params = _where(filters)
+        sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
+        mvt AS (
+            SELECT t.id, sp.code AS species, t.condition, t.dbh_cm::float8 AS dbh,
+                   t.validation_state AS validation,
+                   ST_AsMVTGeom(ST_Transform(s.location, 3857), bounds.geom,
+                                {EXTENT}, {BUFFER}, true) AS geom
+            FROM bounds, trees_plantingsite s
+            JOIN trees_tree t ON t.site_id = s.id
+            LEFT JOIN trees_species sp ON sp.id = t.species_id
+            WHERE s.location && ST_Transform(bounds.geom, 4326){where}
+        )
+        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'trees', {EXTENT}, 'geom', 'id')
+                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
+        """  # noqa: S608 - only integer constants and fixed clauses are formatted in
+        return sql, [tile.z, tile.x, tile.y, *params]
+
+    def _stored_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        level, x0, x1, y0, y1 = cells.cell_range(*tile)
+        where, params = "", []
+        if filters.municipality_ids:
+            where, params = " AND c.municipality_id = ANY(%s)", [list(filters.municipality_ids)]
+        sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
+        counted AS (
+            SELECT c.x, c.y, SUM(c.count)::int AS count FROM trees_treecell c
+            WHERE c.level = %s AND c.x BETWEEN %s AND %s AND c.y BETWEEN %s AND %s{where}
+            GROUP BY c.x, c.y
+        ),
+        mvt AS (
+            SELECT counted.count,
+                   ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
+                                bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
+            FROM counted, bounds WHERE counted.count > 0
+        )
+        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'cells', {EXTENT}, 'geom')
+                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
+        """  # noqa: S608
+        return sql, [tile.z, tile.x, tile.y, level, x0, x1, y0, y1, *params, level]
+
+    def _live_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        level = cells.level_for_zoom(tile.z)
+        side = 1 << level
+        where, params = _where(filters)
+        sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
+        counted AS (
+            SELECT FLOOR((ST_X(s.location) + 180.0) / 360.0 * %s)::int AS x,
+                   FLOOR((1.0 - ASINH(TAN(RADIANS(ST_Y(s.location)))) / PI()) / 2.0 * %s)::int
+                       AS y,
+                   COUNT(*)::int AS count
+            FROM bounds, trees_plantingsite s JOIN trees_tree t ON t.site_id = s.id
+            WHERE s.location && ST_Transform(bounds.geom, 4326){where}
+            GROUP BY 1, 2
+        ),
+        mvt AS (
+            SELECT counted.count,
+                   ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
+                                bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
+            FROM counted, bounds
+        )
+        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'cells', {EXTENT}, 'geom')
+                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
+        """  # noqa: S608
+        return sql, [tile.z, tile.x, tile.y, side, side, *params, level]
+
+    # --- SpatiaLite: features, encoded in Python ------------------------------------------
+
+    def features(self, tile: Tile, filters: TreeFilters):
+        if tile.z >= cells.RAW_MIN_ZOOM:
+            return {"trees": self._point_features(tile, filters)}
+        if filters.only_municipality:
+            level, x0, x1, y0, y1 = cells.cell_range(*tile)
+            qs = TreeCell.objects.filter(level=level, x__range=(x0, x1), y__range=(y0, y1))
+            if filters.municipality_ids:
+                qs = qs.filter(municipality_id__in=filters.municipality_ids)
+            counted: Counter = Counter()
+            for x, y, count in qs.values_list("x", "y", "count"):
+                counted[(x, y)] += count
+        else:
+            level = cells.level_for_zoom(tile.z)
+            counted = Counter(
+                cells.cell_xy(location.x, location.y, level)
+                for location in filter_trees(filters, self._in_tile(tile)).values_list(
+                    "site__location", flat=True
+                )
+            )
+        return {"cells": [self._cell_feature(level, x, y, n) for (x, y), n in counted.items() if n]}
+
+    @staticmethod
+    def _in_tile(tile: Tile):
+        box = Polygon.from_bbox(bounds_4326(tile))
+        box.srid = 4326
+        return Tree.objects.filter(site__location__intersects=box)
+
+    def _point_features(self, tile: Tile, filters: TreeFilters) -> list[Feature]:
+        rows = filter_trees(filters, self._in_tile(tile)).values_list(
+            "pk", "site__location", "species__code", "condition", "dbh_cm", "validation_state"
+        )
+        return [
+            Feature(
+                location.transform(3857, clone=True),
+                {
+                    "species": species,
+                    "condition": condition,
+                    "dbh": float(dbh) if dbh is not None else None,
+                    "validation": validation,
+                },
+                pk,
+            )
+            for pk, location, species, condition, dbh, validation in rows
+        ]
+
+    @staticmethod
+    def _cell_feature(level: int, x: int, y: int, count: int) -> Feature:
+        lon, lat = cells.cell_centre(level, x, y)
+        point = Point(lon, lat, srid=4326)
+        point.transform(3857)
+        return Feature(point, {"count": count})
+
+
+register(TreesLayer())

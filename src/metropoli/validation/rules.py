@@ -1,0 +1,17 @@
+"""Named permissions of Treender and the work queue (obj: a municipality or a tree)."""
+
+import rules
+
+from metropoli.territory.rules import (
+    is_arborist,
+    is_certified_expert,
+    is_municipal_staff,
+    is_platform_administrator,
+)
+
+# Certified experts and arborists review the records of the municipalities where they hold
+# the role; the rules about whose record it is live in the services.
+rules.add_perm("validation.vote", is_certified_expert | is_arborist | is_platform_administrator)
+rules.add_perm("validation.decide", is_arborist | is_platform_administrator)
+rules.add_perm("validation.manage_queue", is_arborist | is_municipal_staff)
+rules.add_perm("validation.view_dashboard", is_municipal_staff | is_arborist)

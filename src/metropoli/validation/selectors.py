@@ -1,0 +1,361 @@
+"""Reads of Treender: the next card, track records, feedback, the work queue and the dashboard."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from metropoli.territory.models import Role
+from metropoli.territory.selectors import municipalities_where
+from metropoli.trees.models import ChangeRecord, Source, Tree, ValidationState
+
+from .models import (
+    OUTCOME_OF_VOTE,
+    Decision,
+    Escalation,
+    Notification,
+    Outcome,
+    Vote,
+    VoteKind,
+    WorkItem,
+    WorkStatus,
+)
+
+# Track record prior: a new reviewer starts as if 3 of 4 votes had agreed (weight 0.75).
+PRIOR_AGREEING = 3
+PRIOR_VOTES = 4
+
+
+def absolute(name: str, *args) -> str:
+    base = getattr(settings, "METROPOLI_SITE_URL", "") or ""
+    return base.rstrip("/") + reverse(name, args=args)
+
+
+def lesson_url(slug: str, *, full: bool = False) -> str:
+    """The lesson's path (in pages) or full address (in e-mails); "" without a lesson."""
+    if not slug:
+        return ""
+    try:
+        return (
+            absolute("learning:lesson", slug) if full else reverse("learning:lesson", args=[slug])
+        )
+    except NoReverseMatch:
+        return ""
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+
+def _waiting(user) -> QuerySet[Tree]:
+    """Citizens' undecided records the person did not record and has not voted on."""
+    return (
+        Tree.objects.filter(source=Source.CAPTURE, validation_state=ValidationState.SUBMITTED)
+        .exclude(Exists(Decision.objects.filter(tree=OuterRef("pk"))))
+        .exclude(recorded_by=user)
+        .exclude(Exists(Vote.objects.filter(tree=OuterRef("pk"), voter=user)))
+        .annotate(escalated=Exists(Escalation.objects.filter(tree=OuterRef("pk"))))
+        .select_related("site", "site__municipality", "species", "recorded_by")
+        .prefetch_related("photos")
+    )
+
+
+def review_queue(user) -> QuerySet[Tree]:
+    """Records the person may vote on, most useful first.
+
+    Citizens' waiting records (imported inventories are not reviewed) of the municipalities
+    where they are a certified expert or arborist, never their own, never one they voted on;
+    the oldest first. Records the experts disagreed on wait for an arborist: they come first
+    for arborists and are not shown to experts.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Tree.objects.none()
+    reviewing = list(
+        municipalities_where(user, Role.CERTIFIED_EXPERT, Role.ARBORIST).values_list(
+            "pk", flat=True
+        )
+    )
+    deciding = list(municipalities_where(user, Role.ARBORIST).values_list("pk", flat=True))
+    return (
+        _waiting(user)
+        .filter(site__municipality_id__in=reviewing)
+        .filter(Q(site__municipality_id__in=deciding) | Q(escalated=False))
+        .order_by("-escalated", "recorded_at", "pk")
+    )
+
+
+def next_card(user) -> Tree | None:
+    """The head of `review_queue`, in two cheap steps so the recorded_at index is walked
+    instead of sorting the whole queue: the escalated records first (arborists), then the
+    oldest of the rest."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    deciding = list(municipalities_where(user, Role.ARBORIST).values_list("pk", flat=True))
+    if deciding:
+        found = (
+            _waiting(user)
+            .filter(escalated=True, site__municipality_id__in=deciding)
+            .order_by("recorded_at", "pk")
+            .first()
+        )
+        if found is not None:
+            return found
+    reviewing = list(
+        municipalities_where(user, Role.CERTIFIED_EXPERT, Role.ARBORIST).values_list(
+            "pk", flat=True
+        )
+    )
+    return (
+        _waiting(user)
+        .filter(site__municipality_id__in=reviewing, escalated=False)
+        .order_by("recorded_at", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    tree_id: int
+    species_code: str | None
+    species_name: str
+    scientific_name: str
+    dbh_cm: float | None
+    lon: float
+    lat: float
+    municipality: str
+    recorded_at: str
+    recorder_name: str
+    recorder_level: str
+    recorder_level_label: str
+    photo_url: str | None
+    thumbnail_url: str | None
+    escalated: bool
+    remaining: int
+
+
+def card_for(tree: Tree, user) -> Card:
+    from metropoli.learning.selectors import level_of  # learning reads validation, not back
+
+    photo = next(iter(tree.photos.all()), None)
+    level = level_of(tree.recorded_by) if tree.recorded_by_id else None
+    return Card(
+        tree_id=tree.pk,
+        species_code=tree.species.code if tree.species_id else None,
+        species_name=(tree.species.common_name_es or tree.species.scientific_name)
+        if tree.species_id
+        else _("Unknown species"),
+        scientific_name=tree.species.scientific_name if tree.species_id else "",
+        dbh_cm=float(tree.dbh_cm) if tree.dbh_cm is not None else None,
+        lon=round(tree.site.location.x, 6),
+        lat=round(tree.site.location.y, 6),
+        municipality=tree.site.municipality.name,
+        recorded_at=tree.recorded_at.isoformat(),
+        recorder_name=str(tree.recorded_by) if tree.recorded_by_id else _("Imported"),
+        recorder_level=level.value if level else "",
+        recorder_level_label=str(level.label) if level else "",
+        photo_url=photo.image.url if photo and photo.image else None,
+        thumbnail_url=photo.thumbnail.url if photo and photo.thumbnail else None,
+        escalated=bool(getattr(tree, "escalated", False)),
+        remaining=review_queue(user).count(),
+    )
+
+
+# --- track records ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    agreeing: int
+    decided: int
+
+    @property
+    def weight(self) -> float:
+        return round((self.agreeing + PRIOR_AGREEING) / (self.decided + PRIOR_VOTES), 4)
+
+    @property
+    def agreement(self) -> float | None:
+        return self.agreeing / self.decided if self.decided else None
+
+
+def track_record(voter) -> TrackRecord:
+    """How often the person's votes matched the final decision (votes that decided alone
+    as arborist are left out: they agree by definition)."""
+    rows = (
+        Vote.objects.filter(voter=voter, tree__validation_decision__isnull=False)
+        .exclude(tree__validation_decision__decided_by=voter)
+        .values_list("kind", "tree__validation_decision__outcome")
+    )
+    decided = agreeing = 0
+    for kind, outcome in rows:
+        decided += 1
+        agreeing += OUTCOME_OF_VOTE[kind] == outcome
+    return TrackRecord(agreeing=agreeing, decided=decided)
+
+
+def recorder_accuracy(user, last_n: int) -> tuple[float | None, int]:
+    """Share of the person's last N decided records that were validated as recorded."""
+    outcomes = list(
+        Decision.objects.filter(tree__recorded_by=user)
+        .order_by("-decided_at", "-pk")
+        .values_list("outcome", flat=True)[:last_n]
+    )
+    if not outcomes:
+        return None, 0
+    right = sum(1 for outcome in outcomes if outcome == Outcome.VALIDATED)
+    return right / len(outcomes), len(outcomes)
+
+
+# --- feedback --------------------------------------------------------------------------------
+
+
+def feedback_summary(decision: Decision) -> list[str]:
+    """What changed on the record, in sentences."""
+    lines = [_("Decision: %(outcome)s.") % {"outcome": decision.get_outcome_display()}]
+    if decision.corrected_species_id:
+        before = decision.previous_species or _("unknown species")
+        lines.append(
+            _("Species: %(before)s → %(after)s.")
+            % {"before": before, "after": decision.corrected_species}
+        )
+    if decision.corrected_dbh_cm is not None:
+        before = decision.previous_dbh_cm if decision.previous_dbh_cm is not None else "—"
+        lines.append(
+            _("Trunk diameter: %(before)s cm → %(after)s cm.")
+            % {"before": before, "after": decision.corrected_dbh_cm}
+        )
+    if decision.reason:
+        lines.append(_("Why: %(reason)s") % {"reason": decision.reason})
+    return lines
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related(
+        "decision",
+        "decision__tree",
+        "decision__tree__species",
+        "decision__corrected_species",
+        "decision__previous_species",
+    )
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def audit_trail(tree_id: int) -> dict:
+    return {
+        "votes": list(Vote.objects.filter(tree_id=tree_id).select_related("voter")),
+        "decision": Decision.objects.filter(tree_id=tree_id).first(),
+        "changes": list(ChangeRecord.objects.filter(tree_id_ref=tree_id)),
+    }
+
+
+# --- the work queue --------------------------------------------------------------------------
+
+
+def work_items(
+    *, municipality, flags: tuple[str, ...] = (), statuses: tuple[str, ...] = ()
+) -> QuerySet[WorkItem]:
+    qs = WorkItem.objects.filter(municipality=municipality)
+    if flags:
+        condition = Q()
+        for flag in flags:
+            condition |= Q(**{flag: True})
+        qs = qs.filter(condition)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs.select_related("tree", "tree__species", "tree__site").order_by("reported_at", "pk")
+
+
+def queue_municipalities(user):
+    return municipalities_where(user, Role.ARBORIST, Role.MUNICIPAL_STAFF)
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    submitted: int
+    validated: int
+    rejected: int
+    needs_correction: int
+    pending: int
+    escalated: int
+    active_7: int
+    active_30: int
+    reviewer_agreement: float | None
+    median_hours_to_validation: float | None
+    open_work_items: int
+
+
+def dashboard(municipality) -> Dashboard:
+    # Citizens' records: imported inventories and synthetic benchmark trees are not reviewed.
+    trees = Tree.objects.filter(site__municipality=municipality, source=Source.CAPTURE)
+    decisions = Decision.objects.filter(tree__site__municipality=municipality)
+    now = timezone.now()
+
+    def active(days: int) -> int:
+        since = now - timedelta(days=days)
+        recorders = trees.filter(recorded_at__gte=since, recorded_by__isnull=False).values(
+            "recorded_by_id"
+        )
+        voters = Vote.objects.filter(
+            tree__site__municipality=municipality, cast_at__gte=since
+        ).values("voter_id")
+        return recorders.order_by().union(voters.order_by()).count()
+
+    by_outcome = dict.fromkeys(Outcome.values, 0)
+    for row in decisions.values("outcome").annotate(n=Count("pk")).order_by():
+        by_outcome[row["outcome"]] = row["n"]
+    outcome = "tree__validation_decision__outcome"
+    agree = (
+        Q(kind__in=[VoteKind.CONFIRM, VoteKind.FLAG], **{outcome: Outcome.VALIDATED})
+        | Q(kind=VoteKind.NEEDS_CORRECTION, **{outcome: Outcome.NEEDS_CORRECTION})
+        | Q(kind=VoteKind.REJECT, **{outcome: Outcome.REJECTED})
+    )
+    # Arborists who decided alone agree with themselves: their votes are left out.
+    votes = (
+        Vote.objects.filter(
+            tree__site__municipality=municipality, tree__validation_decision__isnull=False
+        )
+        .exclude(tree__validation_decision__decided_by=F("voter"))
+        .aggregate(total=Count("pk"), agreeing=Count("pk", filter=agree))
+    )
+    waits = decisions.annotate(
+        wait=ExpressionWrapper(F("decided_at") - F("tree__recorded_at"), DurationField())
+    ).values_list("wait", flat=True)
+    hours = [wait.total_seconds() / 3600 for wait in waits]
+    return Dashboard(
+        submitted=trees.count(),
+        validated=by_outcome[Outcome.VALIDATED],
+        rejected=by_outcome[Outcome.REJECTED],
+        needs_correction=by_outcome[Outcome.NEEDS_CORRECTION],
+        pending=trees.exclude(Exists(Decision.objects.filter(tree=OuterRef("pk")))).count(),
+        escalated=Escalation.objects.filter(tree__site__municipality=municipality).count(),
+        active_7=active(7),
+        active_30=active(30),
+        reviewer_agreement=round(votes["agreeing"] / votes["total"], 3) if votes["total"] else None,
+        median_hours_to_validation=round(statistics.median(hours), 1) if hours else None,
+        open_work_items=WorkItem.objects.filter(
+            municipality=municipality,
+            status__in=[WorkStatus.REPORTED, WorkStatus.INSPECTED],
+        ).count(),
+    )

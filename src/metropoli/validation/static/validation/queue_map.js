@@ -1,0 +1,17 @@
+// The work queue's map: flagged trees, filtered like the list beside it.
+const COLOURS = ["case", ["get", "risk"], "#b71c1c", ["get", "dead"], "#424242",
+  ["get", "disease"], "#6a1b9a", "#e65100"];
+const wrap = document.getElementById("queue-map-wrap");
+if (wrap) {
+  wrap.addEventListener("metropoli:map-ready", (event) => {
+    const { map } = event.detail;
+    const el = event.target;
+    const filters = new URLSearchParams(wrap.dataset.filters);
+    const template = el.dataset.tiles.replace(/\/0\/0\/0\.pbf/, "/{z}/{x}/{y}.pbf");
+    const base = template.startsWith("http") ? template : window.location.origin + template;
+    map.addSource("flagged", { type: "vector", tiles: [`${base}?${filters}`], maxzoom: 16 });
+    map.addLayer({ id: "flagged-points", type: "circle", source: "flagged", "source-layer": "flagged",
+      paint: { "circle-radius": 6, "circle-color": COLOURS, "circle-stroke-color": "#fff",
+               "circle-stroke-width": 1.5 } });
+  });
+}

@@ -1,0 +1,72 @@
+"""Concurrent votes on one record reach exactly one decision (row lock on the tree).
+
+Runs real parallel transactions, which SpatiaLite (one writer, no row locks) cannot do.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from metropoli.accounts.tests.factories import person_with
+from metropoli.common.errors import ApiError
+from metropoli.territory.models import Role
+from metropoli.validation import services
+from metropoli.validation.models import Decision, Vote
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="parallel transactions need PostgreSQL"
+    ),
+]
+
+
+def run_in_parallel(calls):
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except ApiError as error:
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_parallel_expert_votes_reach_one_decision(make_tree, guadalajara):
+    tree = make_tree()
+    experts = [person_with(Role.CERTIFIED_EXPERT, guadalajara) for _ in range(6)]
+    outcomes = run_in_parallel(
+        [lambda e=e: services.cast_vote(tree=tree, voter=e, kind="confirm") for e in experts]
+    )
+    decisions = [o.decision for o in outcomes if not isinstance(o, ApiError) and o.decision]
+    refused = [o for o in outcomes if isinstance(o, ApiError)]
+    assert Decision.objects.filter(tree=tree).count() == 1
+    assert len(decisions) == 1
+    # The second vote decided; the later ones were refused as already decided.
+    assert Vote.objects.filter(tree=tree).count() == 2
+    assert {error.code for error in refused} == {"already_decided"}
+
+
+def test_parallel_arborists_reach_one_decision(make_tree, guadalajara):
+    tree = make_tree()
+    arborists = [person_with(Role.ARBORIST, guadalajara) for _ in range(4)]
+    kinds = ["confirm", "reject", "confirm", "reject"]
+    outcomes = run_in_parallel(
+        [
+            lambda a=a, k=k: services.cast_vote(tree=tree, voter=a, kind=k, reason="r")
+            for a, k in zip(arborists, kinds, strict=True)
+        ]
+    )
+    assert Decision.objects.filter(tree=tree).count() == 1
+    assert sum(1 for o in outcomes if isinstance(o, ApiError)) == 3
