@@ -65,6 +65,7 @@ def postgis_cluster(name: str) -> Iterator[str]:
 
 
 def app_env(database_url: str) -> dict[str, str]:
+    (ROOT / "var" / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise's folder
     env = dict(os.environ)
     env.update(
         METROPOLI_DATABASE_URL=database_url,

@@ -187,7 +187,7 @@ def test_capture_offline_then_online_and_a_lost_answer(
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     card = page.locator("#tree-card")
     card.wait_for(state="visible")
-    assert card.get_by_role("heading").inner_text() in ("Jacaranda", "Fresno")
+    assert card.get_by_role("heading", level=3).inner_text() in ("Jacaranda", "Fresno")
     assert "cm" in card.inner_text()
     shot(page, "map-card.png", "#tree-card")
     page.wait_for_function(

@@ -112,7 +112,7 @@ def region_choices() -> list[tuple[str, str]]:
 def default_rates(region: str) -> dict[str, float]:
     """MXN rates per metric unit: the region's USD rates × BENEFITS_MXN_PER_USD.
 
-    A default to be replaced by local prices (see docs/decisions/draft-benefits-region.md).
+    A default to be replaced by local prices (see docs/decisions/0012-benefits-region.md).
     Without a currency row for the region every rate is 0, and the page says so.
     """
     usd = region_currency().get(region)

@@ -82,10 +82,12 @@ class Errors(dict):
 
 
 def parse_decimal(raw: object) -> Decimal | None:
+    # Numbers from spreadsheets may be NaN or infinite: they are not amounts.
     if isinstance(raw, Decimal):
-        return raw
+        return raw if raw.is_finite() else None
     if isinstance(raw, int | float):
-        return Decimal(str(raw))
+        value = Decimal(str(raw))
+        return value if value.is_finite() else None
     text = str(raw or "").strip().replace(",", "").replace("$", "").replace(" ", "")
     try:
         value = Decimal(text)

@@ -1,6 +1,6 @@
 """Named permissions of Mi Mercado.
 
-Module roles (see docs/decisions/draft-markets-roles.md): a person runs a stall through a
+Module roles (see docs/decisions/0022-markets-roles.md): a person runs a stall through a
 ``StallMember`` row and administers a market through a ``MarketStaff`` row. Municipal staff of the
 market's municipality and platform administrators count as market staff everywhere in their
 territory. Couriers act only on orders assigned to their own approved registration.

@@ -44,7 +44,7 @@ class Sensor(models.Model):
         _("placement"), max_length=8, choices=Placement.choices, default=Placement.OUTDOOR
     )
     auth_username = models.CharField(_("user for the firmware"), max_length=64, unique=True)
-    # SHA-256 of a random 144-bit password (see docs/decisions/draft-sensors-credentials.md);
+    # SHA-256 of a random 144-bit password (see docs/decisions/0016-sensors-credentials.md);
     # the password itself is shown once and never stored.
     password_hash = models.CharField(max_length=64)
     # openSenseMap sensor id -> [quantity, unit], for boxes that upload the JSON array.

@@ -386,6 +386,7 @@ def _write(valid, municipality, imported_by, file_name, progress, total) -> None
     now = timezone.now()
     user = imported_by if getattr(imported_by, "is_authenticated", False) else None
     deltas: Counter = Counter()
+    imported_ids: list[int] = []
     for start in range(0, len(valid), 2000):
         chunk = valid[start : start + 2000]
         sites = PlantingSite.objects.bulk_create(
@@ -434,9 +435,12 @@ def _write(valid, municipality, imported_by, file_name, progress, total) -> None
         )
         for _line, v in chunk:
             deltas.update(services._cell_deltas(municipality.pk, v["lon"], v["lat"], 1))
+        imported_ids.extend(tree.pk for tree in trees)
         if progress:
             progress(total + start + len(chunk), total * 2)
     services.apply_cell_deltas(deltas)
+    # Imported trees get their eco-benefits like captured ones (after the commit).
+    services._benefits_changed(imported_ids)
 
 
 # --- synthetic data --------------------------------------------------------------------------

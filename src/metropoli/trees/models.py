@@ -117,6 +117,8 @@ class ValidationState(models.TextChoices):
     # Later issues (Treender) move records on from "submitted".
     SUBMITTED = "submitted", _("Waiting for validation")
     VALIDATED = "validated", _("Validated")
+    # Reviewers asked the recorder to correct it and gave no corrected value themselves.
+    NEEDS_CORRECTION = "needs_correction", _("Needs correction")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -159,7 +161,7 @@ class Tree(models.Model):
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
     validation_state = models.CharField(
         _("validation"),
-        max_length=12,
+        max_length=20,
         choices=ValidationState.choices,
         default=ValidationState.SUBMITTED,
     )

@@ -1,6 +1,6 @@
 """Named permissions of the tree module.
 
-Decision (docs/decisions/draft-trees-capture-accounts.md): recording a tree needs an account;
+Decision (docs/decisions/0017-trees-capture-accounts.md): recording a tree needs an account;
 the person who recorded a tree may correct or remove it for a while
 (TREES_EDIT_WINDOW_HOURS), after which the municipality's staff and arborists look after it.
 """

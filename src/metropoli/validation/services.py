@@ -263,10 +263,8 @@ def _state_after(outcome: str, *, corrected: bool) -> str | None:
         return ValidationState.VALIDATED
     if outcome == Outcome.REJECTED:
         return ValidationState.REJECTED
-    # Needs correction without a correction given: the record waits for its recorder; the
-    # trees module has no "needs correction" state yet, so it stays "submitted".
-    needs = getattr(ValidationState, "NEEDS_CORRECTION", None)
-    return needs
+    # Needs correction without a correction given: the record waits for its recorder.
+    return ValidationState.NEEDS_CORRECTION
 
 
 def lesson_for(decision: Decision) -> str:

@@ -60,7 +60,7 @@ def test_batch_cli_reproduces_the_reference_vectors(tmp_path):
     for ref, out in zip(reference, produced, strict=True):
         assert out["status"] == ref["status"]
         if ref["status"] != "ok" or ref["beyond_last_break"] == "yes":
-            continue  # clamped cases: see the engine tests and draft-itree-clamping.md
+            continue  # clamped cases: see the engine tests and 0011-itree-clamping.md
         for factor in FACTORS:
             expected, got = float(ref[factor]), float(out[factor])
             assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), (ref, factor)

@@ -276,7 +276,7 @@ _ITREE_DEFAULT = PROJECT_DIR.parent / "shared" / "itree" / "tables"
 METROPOLI_ITREE_DIR = os.environ.get(
     "METROPOLI_ITREE_DIR", str(_ITREE_DEFAULT) if _ITREE_DEFAULT.is_dir() else ""
 )
-# Region for municipalities nobody has configured (docs/decisions/draft-benefits-region.md).
+# Region for municipalities nobody has configured (docs/decisions/0012-benefits-region.md).
 BENEFITS_DEFAULT_REGION = os.environ.get("METROPOLI_BENEFITS_DEFAULT_REGION", "InlEmpCLM")
 # Exchange rate for the DEFAULT money rates only (OpenTreeMap's USD rates x this); staff
 # replace the defaults with local MXN prices per municipality.

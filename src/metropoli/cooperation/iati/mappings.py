@@ -29,7 +29,7 @@ IATI_VERSION = "2.03"
 # Our own namespace for what IATI cannot express. The ".example" host is reserved (RFC 2606)
 # so the URI can never collide with a real one; it is versioned so a breaking change to the
 # extension gets a new URI instead of silently changing meaning (see
-# docs/decisions/draft-iati-extension-namespace.md).
+# docs/decisions/0025-iati-extension-namespace.md).
 EXT_NS = "https://metropoli.example/ns/iati-ext/1"
 EXT_PREFIX = "metropoli"
 

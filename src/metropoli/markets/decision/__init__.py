@@ -2,7 +2,7 @@
 
 Staff define criteria (key, weight, benefit or cost), score candidate markets, and compare the
 TOPSIS and weighted-sum rankings, with a one-at-a-time weight sensitivity analysis. See
-``docs/decisions/draft-mcda-library.md`` for why this is our own small module.
+``docs/decisions/0021-mcda-library.md`` for why this is our own small module.
 """
 
 from metropoli.markets.decision.errors import DecisionError, DecisionWarning

@@ -4,7 +4,7 @@ The method: map (region, species code) to an i-Tree code through ``species.json`
 interpolate linearly in DBH (cm) over the 9 breakpoints of the table row, hold the first value below
 the first breakpoint and hold (clamp) the last value above the last one. OpenTreeMap's Go service
 extrapolates the last segment beyond 114.3 cm; this engine deliberately does not (see
-docs/decisions/draft-itree-clamping.md).
+docs/decisions/0011-itree-clamping.md).
 
 Two implementations share the same loaded :class:`TableSet` and the same arithmetic, so their
 results are bit-for-bit equal:

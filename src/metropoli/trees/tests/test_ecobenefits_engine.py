@@ -152,7 +152,7 @@ def test_reference_vectors_vectorised_equal_per_tree(tables):
 
 @needs_data
 def test_clamping_differs_from_reference_service_beyond_last_break(tables):
-    """Documents the size of the deliberate deviation (see draft-itree-clamping.md)."""
+    """Documents the size of the deliberate deviation (see 0011-itree-clamping.md)."""
     beyond = [r for r in VECTORS if r["beyond_last_break"] == "yes"]
     differing = 0
     for row in beyond:

@@ -326,3 +326,13 @@ def test_imported_trees_are_not_in_the_queue(expert, species):
 
     register_tree(lon=-103.35, lat=20.6767, recorded_by=None, source=Source.IMPORT)
     assert selectors.next_card(expert) is None
+
+
+def test_correction_without_values_marks_the_tree_for_its_recorder(tree, expert, expert2):
+    for voter in (expert, expert2):
+        services.cast_vote(
+            tree=tree, voter=voter, kind="needs_correction", reason="La foto no muestra el tronco"
+        )
+    decision = Decision.objects.get(tree=tree)
+    assert decision.outcome == Outcome.NEEDS_CORRECTION
+    assert state(tree) == ValidationState.NEEDS_CORRECTION

@@ -1,7 +1,9 @@
 // Sensors on the shared map: circles coloured by the Índice AIRE Y SALUD category.
 const el = document.getElementById("sensors-map");
 
-function addSensors(map, maplibregl, source = "sensors") {
+// `pages` is the address of the sensor pages (the registry), so other maps can link to them.
+function addSensors(map, maplibregl, source = "sensors",
+                    pages = window.location.pathname.replace(/\/$/, "")) {
   map.addLayer({
     id: "sensors-points", type: "circle", source, "source-layer": "sensors",
     paint: {
@@ -14,7 +16,7 @@ function addSensors(map, maplibregl, source = "sensors") {
   map.on("click", "sensors-points", (event) => {
     const p = event.features[0].properties;
     const link = document.createElement("a");
-    link.href = `${window.location.pathname.replace(/\/$/, "")}/${encodeURIComponent(p.sensor_id)}/`;
+    link.href = `${pages}/${encodeURIComponent(p.sensor_id)}/`;
     link.textContent = p.name;
     new maplibregl.Popup().setLngLat(event.lngLat).setDOMContent(link).addTo(map);
   });

@@ -1,5 +1,7 @@
 // The tree map: styles the "trees" tile layer, shows a card for a clicked tree, and keeps the
 // list beside the map in step with what is in view (the list is the accessible view).
+import { addSensors } from "../sensors/sensors-map.js";
+
 const el = document.getElementById("trees-map");
 const list = document.getElementById("tree-list");
 const count = document.getElementById("tree-count");
@@ -80,12 +82,20 @@ async function showCard(id) {
     node("p", {}, node("a", { href: p.url }, T.open_page)),
     close,
   );
+  // Eco-benefits of the tree (an HTML fragment; absent when the i-Tree data is not installed).
+  const benefits = await fetch(`/arbol/beneficios/arbol/${id}/`);
+  if (benefits.ok) card.insertAdjacentHTML("beforeend", await benefits.text());
   card.hidden = false;
   card.querySelector("h3").focus();
 }
 
-el.addEventListener("metropoli:map-ready", ({ detail: { map } }) => {
+el.addEventListener("metropoli:map-ready", ({ detail: { map, maplibregl } }) => {
   el.treeMap = map; // reachable for other scripts on the page (and browser tests)
+  // The citizen air-quality sensors share the map (colour = current Índice AIRE Y SALUD band).
+  map.addSource("sensors", {
+    type: "vector", tiles: [`${window.location.origin}/tiles/sensors/{z}/{x}/{y}.pbf`], maxzoom: 16,
+  });
+  addSensors(map, maplibregl, "sensors", "/arbol/sensores");
   // The filters, and the inventory's version: a tile cached before the latest change is
   // never shown again (a tree just captured appears at once).
   const source = map.getSource("trees");

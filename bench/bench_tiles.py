@@ -1,0 +1,321 @@
+"""Tile bench: our /tiles/trees view over HTTP vs. the raw ST_AsMVT query vs. TiPG.
+
+    make bench-tiles            # 1,000,000 synthetic trees (default)
+    .venv/bin/python bench/bench_tiles.py --trees 200000 --requests 200
+
+Starts a throw-away PostGIS cluster, fills it with `metropoli trees synth`, serves the app with
+gunicorn on loopback, and for tiles at z10, z12, z14 and z16 inside the AMG urban area measures
+p50/p95 and requests/s with 8 concurrent clients for (1) our tile endpoint over HTTP, (2) the
+same SQL our layer runs, executed directly over psycopg (the floor: no HTTP, no Django), and
+(3) TiPG (installed by this script in its own venv) serving the same table. Prints ratios and
+whether each target holds; also the create-tree API throughput with 8 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402
+
+ZOOMS = (10, 12, 14, 16)
+CLIENTS = 8
+
+
+def tiles_for(zoom: int, count: int, rng: random.Random):
+    from metropoli.maps.tiles import tile_for_lonlat
+    from metropoli.territory.amg import URBAN_BBOX
+
+    west, south, east, north = URBAN_BBOX
+    chosen = {
+        tile_for_lonlat(rng.uniform(west, east), rng.uniform(south, north), zoom)
+        for _ in range(count * 4)
+    }
+    return sorted(chosen)[:count] if len(chosen) >= count else sorted(chosen)
+
+
+def conninfo(url: str) -> str:
+    cfg = dj_database_url.parse(url)
+    return f"host={cfg['HOST']} port={cfg['PORT']} user={cfg['USER']} dbname={cfg['NAME']}"
+
+
+def tipg_venv() -> Path:
+    venv = harness.ROOT / "var" / "bench" / "tipg-venv"
+    if not (venv / "bin" / "uvicorn").exists():
+        print("installing TiPG in its own venv (var/bench/tipg-venv) ...", flush=True)
+        subprocess.run(["/usr/bin/python3", "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "tipg", "uvicorn"], check=True)
+    return venv
+
+
+def start_tipg(url: str):
+    venv = tipg_venv()
+    port = harness.free_port()
+    cfg = dj_database_url.parse(url)
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgresql://{cfg['USER']}@{cfg['HOST']}:{cfg['PORT']}/{cfg['NAME']}",
+        TIPG_DB_SCHEMAS='["public"]',
+        TIPG_DB_TABLES='["public.trees_plantingsite"]',
+        TIPG_MAX_FEATURES_PER_TILE="1000000",
+    )
+    process = subprocess.Popen(
+        [
+            str(venv / "bin" / "uvicorn"),
+            "tipg.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    deadline = time.monotonic() + 90
+    conn = None
+    while time.monotonic() < deadline:
+        try:
+            conn = harness.http_get_client(port)()
+            harness.http_get(conn, "/collections")
+            break
+        except Exception:  # noqa: BLE001 - still starting
+            time.sleep(0.5)
+    else:
+        process.terminate()
+        raise RuntimeError("TiPG did not start")
+    return process, port
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trees", type=int, default=1_000_000)
+    parser.add_argument("--tiles-per-zoom", type=int, default=25)
+    parser.add_argument("--requests", type=int, default=400, help="requests per zoom and target")
+    parser.add_argument("--creates", type=int, default=400, help="create-tree API calls")
+    parser.add_argument("--no-tipg", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(20261124)
+
+    with harness.postgis_cluster("tiles") as url:
+        env = harness.app_env(url)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from metropoli.trees.selectors import TreeFilters
+        from metropoli.trees.tiles import TreesLayer
+
+        print(f"database: {url}", flush=True)
+        harness.metropoli(env, "migrate", "--no-input", "-v", "0")
+        harness.metropoli(env, "load_demo")
+        started = time.perf_counter()
+        harness.metropoli(env, "trees", "synth", "--count", str(args.trees))
+        print(
+            f"synthesised {args.trees:,} trees in {time.perf_counter() - started:.1f} s", flush=True
+        )
+        with psycopg.connect(conninfo(url), autocommit=True) as c:
+            c.execute("VACUUM ANALYZE")
+
+        layer = TreesLayer()
+        plans = {z: tiles_for(z, args.tiles_per_zoom, rng) for z in ZOOMS}
+        results: dict[int, dict[str, harness.LoadResult]] = {z: {} for z in ZOOMS}
+
+        # (2) The floor: the same SQL over psycopg, 8 connections.
+        for z, tiles in plans.items():
+            work = [rng.choice(tiles) for _ in range(args.requests)]
+
+            def raw(conn, tile):
+                sql, params = layer.postgis_query(tile, TreeFilters())
+                conn.execute(sql, params).fetchone()
+
+            def connect():
+                return psycopg.connect(conninfo(url), autocommit=True)
+
+            # Warm pass first (plans, caches), as for our endpoint below.
+            harness.run_load(
+                work[: CLIENTS * 2],
+                raw,
+                clients=CLIENTS,
+                make_client=connect,
+                close_client=lambda c: c.close(),
+            )
+            results[z]["raw"] = harness.run_load(
+                work, raw, clients=CLIENTS, make_client=connect, close_client=lambda c: c.close()
+            )
+
+        # (1) Ours over HTTP.
+        with harness.gunicorn(env, workers=4, threads=2) as port:
+            for z, tiles in plans.items():
+                work = [
+                    f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf"
+                    for t in (rng.choice(tiles) for _ in range(args.requests))
+                ]
+                harness.run_load(
+                    work[: CLIENTS * 2],
+                    harness.http_get,
+                    clients=CLIENTS,
+                    make_client=harness.http_get_client(port),
+                    close_client=lambda c: c.close(),
+                )  # warm the workers
+                results[z]["ours"] = harness.run_load(
+                    work,
+                    harness.http_get,
+                    clients=CLIENTS,
+                    make_client=harness.http_get_client(port),
+                    close_client=lambda c: c.close(),
+                )
+            create = create_tree_throughput(env, port, args.creates, rng)
+
+        # (3) TiPG, the peer, on the same table.
+        if not args.no_tipg:
+            process, port = start_tipg(url)
+            try:
+                for z, tiles in plans.items():
+                    work = [
+                        f"/collections/public.trees_plantingsite/tiles/WebMercatorQuad/"
+                        f"{t.z}/{t.x}/{t.y}"
+                        for t in (rng.choice(tiles) for _ in range(max(args.requests // 4, 40)))
+                    ]
+                    results[z]["tipg"] = harness.run_load(
+                        work,
+                        harness.http_get,
+                        clients=CLIENTS,
+                        make_client=harness.http_get_client(port),
+                        close_client=lambda c: c.close(),
+                    )
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+
+    report(results, create, args)
+    return 0
+
+
+def create_tree_throughput(env, port: int, count: int, rng: random.Random):
+    """POST /api/trees with 8 clients, each logged in as its own citizen."""
+    from django.test import Client  # noqa: F401 - ensures settings are loaded
+
+    from metropoli.accounts.models import User
+
+    sessions = []
+    for n in range(CLIENTS):
+        email = f"bench{n}-{uuid.uuid4().hex[:6]}@example.mx"
+        User.objects.create_user(email, "bench-password-123", display_name=f"Bench {n}")
+        sessions.append(login(port, email, "bench-password-123"))
+    from metropoli.territory.amg import URBAN_BBOX
+
+    west, south, east, north = URBAN_BBOX
+    work = [(rng.uniform(west, east), rng.uniform(south, north)) for _ in range(count)]
+    pool = iter(sessions)
+
+    def make_client():
+        cookie, token = next(pool)
+        conn = harness.http_get_client(port)()
+        conn.metropoli_auth = (cookie, token)
+        return conn
+
+    def post(conn, point):
+        cookie, token = conn.metropoli_auth
+        body = json.dumps({"lon": point[0], "lat": point[1], "dbh_cm": 25, "condition": "good"})
+        conn.request(
+            "POST",
+            "/api/trees/",
+            body=body,
+            headers={
+                "Content-Type": "application/json",
+                "Cookie": cookie,
+                "X-CSRFToken": token,
+                "Idempotency-Key": str(uuid.uuid4()),
+                "Referer": f"http://127.0.0.1:{port}/",
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        if response.status not in (200, 201):
+            raise RuntimeError(f"create -> {response.status}")
+
+    return harness.run_load(
+        work, post, clients=CLIENTS, make_client=make_client, close_client=lambda c: c.close()
+    )
+
+
+def login(port: int, email: str, password: str) -> tuple[str, str]:
+    import http.client
+    import re
+    import urllib.parse
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/cuentas/entrar")
+    response = conn.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode(
+        {"username": email, "password": password, "csrfmiddlewaretoken": token}
+    )
+    conn.request(
+        "POST",
+        "/cuentas/entrar",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": f"http://127.0.0.1:{port}/cuentas/entrar",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+    if response.status != 302 or not session:
+        raise RuntimeError("bench login failed")
+    conn.close()
+    return f"csrftoken={csrf_cookie}; sessionid={session.group(1)}", csrf_cookie
+
+
+def report(results, create, args) -> None:
+    print()
+    print(f"Tiles over {args.trees:,} synthetic trees, {CLIENTS} concurrent clients")
+    for z in ZOOMS:
+        print(f"-- z{z}")
+        for name in ("ours", "raw", "tipg"):
+            if name in results[z]:
+                print("  " + results[z][name].line(name))
+        ours, raw = results[z]["ours"], results[z]["raw"]
+        p95_ratio = ours.pct(0.95) / raw.pct(0.95)
+        print(f"  ratio p95 ours/raw = {p95_ratio:.2f}", end="")
+        if z >= 14:
+            print(f"  (target ≤ 1.5: {'met' if p95_ratio <= 1.5 else 'MISSED'})", end="")
+        else:
+            p95 = ours.pct(0.95) * 1000
+            print(
+                f"  p95 = {p95:.1f} ms (target < 50 ms: {'met' if p95 < 50 else 'MISSED'})", end=""
+            )
+        if "tipg" in results[z]:
+            tipg = results[z]["tipg"]
+            ratio = ours.rate / tipg.rate if tipg.rate else float("inf")
+            print(
+                f"  throughput ours/TiPG = {ratio:.1f}× "
+                f"(target ≥ 5: {'met' if ratio >= 5 else 'MISSED'})",
+                end="",
+            )
+        print()
+    print("-- create-tree API")
+    print("  " + create.line("POST /api/trees/"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
