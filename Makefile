@@ -41,6 +41,8 @@ $(STATIC_VENDOR)/.stamp: package.json package-lock.json
 	cp node_modules/maplibre-gl/dist/maplibre-gl.mjs node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs \
 	   node_modules/maplibre-gl/dist/maplibre-gl-shared.mjs node_modules/maplibre-gl/dist/maplibre-gl.css \
 	   node_modules/maplibre-gl/LICENSE.txt $(STATIC_VENDOR)/maplibre-gl/
+	mkdir -p $(STATIC_VENDOR)/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(STATIC_VENDOR)/axe-core/
 	touch $@
 
 %.mo: %.po
@@ -66,12 +68,8 @@ openapi:
 clean:
 	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var/pgtest
 
-# Mi Mercado checkout under contention on PostGIS (own throw-away cluster): 20 clients,
-# orders/s and p95 against GET /healthz and raw SQL baselines, then the zero-oversell audit.
-bench-orders: deps
-	$(PY) bench/bench_orders.py
-
 # Sensor ingestion over HTTP on PostGIS (own throw-away cluster), against a bare Django view.
+.PHONY: bench-sensors
 bench-sensors: deps
 	$(PY) bench/bench_sensors.py
 
@@ -82,7 +80,17 @@ bench-eco: deps
 	$(PY) bench/bench_eco_engine.py --tables $(ITREE_TABLES)
 	$(PY) bench/bench_eco_summary.py --tables $(ITREE_TABLES)
 
+# Mi Mercado checkout under contention on PostGIS (own throw-away cluster): 20 clients,
+# orders/s and p95 against GET /healthz and raw SQL baselines, then the zero-oversell audit.
+bench-orders: deps
+	$(PY) bench/bench_orders.py
+
 # Treender's queue on PostGIS (own throw-away cluster): next card and dashboard p50 at two
 # table sizes, against the plain "oldest tree" query in the same run.
 bench-validation: deps
 	$(PY) bench/bench_validation.py
+
+# Participa analysis (pure Python): hexagon bins and Spanish word counts over 100,000
+# contributions, as ratios to projecting / splitting alone in the same run.
+bench-participation: deps
+	$(PY) bench/bench_participation_analysis.py

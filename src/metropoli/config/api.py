@@ -13,6 +13,7 @@ from metropoli.common.errors import ApiError
 from metropoli.cooperation.api import router as cooperation_router
 from metropoli.learning.api import router as learning_router
 from metropoli.markets.api import router as markets_router
+from metropoli.participation.api import router as participation_router
 from metropoli.sensors.api import router as sensors_router
 from metropoli.territory.api import router as territory_router
 from metropoli.trees.api import router as trees_router
@@ -36,6 +37,7 @@ api.add_router("/markets/", markets_router)
 api.add_router("/sensors/", sensors_router)
 api.add_router("/validation/", validation_router)
 api.add_router("/learning/", learning_router)
+api.add_router("/participation/", participation_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):

@@ -1,7 +1,17 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "participation"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="participation/home.html"), name="home"),
+    path("", views.home, name="home"),
+    path("privacidad/", views.privacy, name="privacy"),
+    path("privacidad/completo/", views.privacy_full, name="privacy-full"),
+    path("mis-aportaciones/", views.mine, name="mine"),
+    path("mesa/sw.js", views.table_service_worker, name="table-sw"),
+    path("mesa/<slug:slug>/", views.table, name="table"),
+    path("<slug:slug>/", views.proceeding_page, name="proceeding"),
+    path("<slug:slug>/aportaciones/<int:pk>/", views.contribution_page, name="contribution"),
+    path("<slug:slug>/moderacion/", views.moderation, name="moderation"),
+    path("<slug:slug>/analisis/", views.analysis, name="analysis"),
 ]

@@ -1,0 +1,1 @@
+"""Pure computations for the analysis of contributions (no Django): hexagon bins and word counts."""

@@ -1,0 +1,86 @@
+"""Dependency-free SVG charts for the analysis page: geometry computed here, drawn by templates."""
+
+from .analysis.hexbins import to_mercator
+
+WIDTH = 640
+
+
+def bars(items: list[dict], *, value_key: str = "count", row: int = 36) -> dict:
+    """Horizontal bars, one per item (each item keeps its own name/colour for the label)."""
+    peak = max((item[value_key] for item in items), default=0) or 1
+    label_width = 220
+    usable = WIDTH - label_width - 60
+    rows = []
+    for index, item in enumerate(items):
+        rows.append(
+            {
+                **item,
+                "y": index * row,
+                "text_y": index * row + row * 0.62,
+                "x": label_width,
+                "width": round(usable * item[value_key] / peak, 1),
+                "value_x": label_width + round(usable * item[value_key] / peak, 1) + 8,
+            }
+        )
+    return {
+        "width": WIDTH,
+        "height": max(len(items) * row, row),
+        "rows": rows,
+        "label_width": label_width,
+    }
+
+
+def timeline(per_day: list[dict], *, height: int = 220) -> dict:
+    """Totals per day as a polyline with dots (each dot has a <title> for screen readers)."""
+    totals = [(entry["date"], sum(entry["counts"].values())) for entry in per_day]
+    peak = max((n for _d, n in totals), default=0) or 1
+    left, bottom, top = 40, height - 30, 10
+    step = (WIDTH - left - 20) / max(len(totals) - 1, 1)
+    dots = []
+    for index, (date, total) in enumerate(totals):
+        x = round(left + index * step, 1)
+        y = round(bottom - (bottom - top) * total / peak, 1)
+        dots.append({"x": x, "y": y, "date": date, "total": total})
+    return {
+        "width": WIDTH,
+        "height": height,
+        "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
+        "dots": dots,
+        "peak": peak,
+        "left": left,
+        "bottom": bottom,
+        "top": top,
+    }
+
+
+def hexmap(hotspots: list[dict], area_coords, *, size: int = 480) -> dict:
+    """The proceeding's outline and the hexagons, projected into an SVG box."""
+    rings = [ring for polygon in area_coords for ring in polygon[:1]]
+    projected = [[to_mercator(lon, lat) for lon, lat in ring] for ring in rings]
+    xs = [x for ring in projected for x, _y in ring]
+    ys = [y for ring in projected for _x, y in ring]
+    if not xs:
+        return {"size": size, "outline": [], "cells": []}
+    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
+    scale = (size - 20) / max(max_x - min_x, max_y - min_y, 1)
+
+    def svg(lon, lat):
+        x, y = to_mercator(lon, lat)
+        return f"{round(10 + (x - min_x) * scale, 1)},{round(10 + (max_y - y) * scale, 1)}"
+
+    peak = max((h["count"] for h in hotspots), default=0) or 1
+    cells = [
+        {
+            "points": " ".join(svg(lon, lat) for lon, lat in h["outline"]),
+            "count": h["count"],
+            "opacity": round(0.25 + 0.75 * h["count"] / peak, 2),
+        }
+        for h in hotspots
+    ]
+    outline = [" ".join(svg(lon, lat) for lon, lat in ring) for ring in rings]
+    return {"size": size, "outline": outline, "cells": cells}
+
+
+def word_cloud(words: list[dict]) -> list[dict]:
+    peak = max((w["count"] for w in words), default=0) or 1
+    return [{**w, "size": round(0.9 + 1.6 * w["count"] / peak, 2)} for w in words]

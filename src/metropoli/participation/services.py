@@ -1,0 +1,512 @@
+"""Every write of Participa: one keyword-only function per action, each in one transaction."""
+
+import hashlib
+import json
+import re
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from metropoli.common.errors import ApiError
+
+from .models import (
+    RESERVED_SLUGS,
+    Category,
+    Comment,
+    Contribution,
+    ContributionType,
+    FeedbackStatus,
+    ModerationAction,
+    Phase,
+    PhaseKind,
+    Proceeding,
+    ProceedingTemplate,
+    Rating,
+    Report,
+    Source,
+    Visibility,
+)
+from .photos import PhotoError, clean_photo, decode_data_url
+
+GEOMETRY_TYPES = {"Point", "LineString", "Polygon"}
+MAX_VERTICES = 500
+MAX_TEXT = 2000
+MAX_LINKS = 2
+DUPLICATE_WINDOW = timedelta(days=1)
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+PIN = re.compile(r"^[0-9]{4,8}$")
+
+
+def device_hash(token: str | None) -> str:
+    """The stored form of an anonymous browser's random token ('' when none or malformed)."""
+    token = (token or "").strip()
+    if not 16 <= len(token) <= 128:
+        return ""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+# --- proceedings ---------------------------------------------------------------------------
+
+
+def _as_multipolygon(area: GEOSGeometry) -> MultiPolygon:
+    if area.srid is None:
+        area.srid = 4326
+    if area.srid != 4326:
+        area = area.transform(4326, clone=True)
+    if isinstance(area, Polygon):
+        area = MultiPolygon(area, srid=4326)
+    if not isinstance(area, MultiPolygon) or area.empty or not area.valid:
+        raise ApiError(400, "invalid_area", _("The area of interest must be a valid polygon."))
+    return area
+
+
+@transaction.atomic
+def create_proceeding(
+    *,
+    title: str,
+    description: str,
+    area: GEOSGeometry,
+    municipality=None,
+    slug: str = "",
+    template: ProceedingTemplate | None = None,
+    start=None,
+    area_note: str = "",
+    is_demo: bool = False,
+) -> Proceeding:
+    """Create a proceeding; with a template, also its phases (from `start`) and categories."""
+    slug = slug or slugify(title)[:80]
+    if not slug or slug in RESERVED_SLUGS:
+        raise ApiError(400, "invalid_slug", _("Choose another short name for the proceeding."))
+    if Proceeding.objects.filter(slug=slug).exists():
+        raise ApiError(409, "slug_taken", _("Another proceeding already uses this short name."))
+    proceeding = Proceeding.objects.create(
+        title=title,
+        slug=slug,
+        description=description,
+        area=_as_multipolygon(area),
+        municipality=municipality,
+        template=template,
+        area_note=area_note,
+        is_demo=is_demo,
+    )
+    if template is not None:
+        _apply_template(proceeding, template, start or timezone.now())
+    return proceeding
+
+
+def _apply_template(proceeding: Proceeding, template: ProceedingTemplate, start) -> None:
+    kinds = set(PhaseKind.values)
+    for spec in template.phases:
+        if spec.get("kind") not in kinds or int(spec.get("days", 0)) < 1:
+            raise ApiError(400, "invalid_template", _("The template has an invalid phase."))
+        end = start + timedelta(days=int(spec["days"]))
+        Phase.objects.create(
+            proceeding=proceeding,
+            kind=spec["kind"],
+            start=start,
+            end=end,
+            allows_anonymous=bool(spec.get("allows_anonymous", False)),
+        )
+        start = end
+    for order, spec in enumerate(template.categories):
+        add_category(
+            proceeding=proceeding,
+            name=spec["name"],
+            icon=spec.get("icon", "idea"),
+            colour=spec.get("colour", "#2e7d32"),
+            description=spec.get("description", ""),
+            order=order,
+        )
+
+
+@transaction.atomic
+def add_category(
+    *,
+    proceeding: Proceeding,
+    name: str,
+    icon: str = "idea",
+    colour: str = "#2e7d32",
+    description: str = "",
+    order: int = 0,
+) -> Category:
+    if not HEX_COLOUR.match(colour):
+        raise ApiError(400, "invalid_colour", _("A colour is written as #RRGGBB."))
+    return Category.objects.create(
+        proceeding=proceeding,
+        name=name,
+        icon=icon,
+        colour=colour.lower(),
+        description=description,
+        order=order,
+    )
+
+
+@transaction.atomic
+def set_table_pin(*, proceeding: Proceeding, pin: str) -> None:
+    if not PIN.match(pin or ""):
+        raise ApiError(400, "invalid_pin", _("The facilitator PIN has 4 to 8 digits."))
+    proceeding.table_pin_hash = make_password(pin)
+    proceeding.save(update_fields=["table_pin_hash"])
+
+
+def pin_matches(proceeding: Proceeding, pin: str) -> bool:
+    return bool(proceeding.table_pin_hash) and check_password(pin or "", proceeding.table_pin_hash)
+
+
+# --- contributions -------------------------------------------------------------------------
+
+
+def parse_geometry(value: dict | str, proceeding: Proceeding) -> GEOSGeometry:
+    """A GeoJSON point, line or polygon in lon/lat that lies inside the proceeding's area."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value)
+        geometry = GEOSGeometry(text)
+    except (GEOSException, GDALException, ValueError, TypeError) as error:
+        raise ApiError(
+            400, "invalid_geometry", _("The location is not a valid GeoJSON geometry.")
+        ) from error
+    geometry.srid = 4326
+    if geometry.geom_type not in GEOMETRY_TYPES:
+        raise ApiError(
+            400, "invalid_geometry", _("Place a point, draw a line or draw an area on the map.")
+        )
+    if geometry.num_coords > MAX_VERTICES:
+        raise ApiError(400, "invalid_geometry", _("The drawing has too many points."))
+    if geometry.empty or not geometry.valid:
+        raise ApiError(
+            400,
+            "invalid_geometry",
+            _("The drawing is not valid (for example, an area that crosses itself)."),
+        )
+    if not proceeding.area.covers(geometry):
+        raise ApiError(
+            400,
+            "outside_area",
+            _(
+                "The location is outside the area of this consultation. "
+                "Place it inside the outlined area."
+            ),
+        )
+    return geometry
+
+
+def _check_phase(actor, proceeding: Proceeding, *, contributions: bool) -> Phase:
+    phase = proceeding.active_phase()
+    allowed = phase is not None and (
+        phase.accepts_contributions if contributions else phase.accepts_reactions
+    )
+    if not allowed:
+        message = (
+            _("This consultation does not accept contributions in its current phase.")
+            if contributions
+            else _("This consultation does not accept comments or ratings in its current phase.")
+        )
+        raise ApiError(409, "phase_closed", message)
+    if not actor.is_authenticated and not phase.allows_anonymous:
+        raise ApiError(401, "login_required", _("Log in to take part in this phase."))
+    return phase
+
+
+def _spam_check(text: str, website: str) -> None:
+    if website:
+        # The honeypot field is hidden from people; only robots fill it in.
+        raise ApiError(
+            400, "spam_detected", _("The contribution looks like spam and was not saved.")
+        )
+    if len(LINK.findall(text)) > MAX_LINKS:
+        raise ApiError(
+            400, "too_many_links", _("Please include at most %(n)s links.") % {"n": MAX_LINKS}
+        )
+
+
+def _request_hash(**fields) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def submit_contribution(
+    *,
+    proceeding: Proceeding,
+    actor,
+    category_id: int,
+    text: str,
+    geometry: dict | str,
+    type: str = "",
+    photo: str | bytes | None = None,
+    device_token: str = "",
+    idempotency_key: str = "",
+    source: str = Source.WEB,
+    website: str = "",
+    is_demo: bool = False,
+) -> tuple[Contribution, bool]:
+    """Save a contribution; returns (contribution, created). A repeated idempotency key returns
+    the contribution saved the first time and saves nothing new."""
+    key = (idempotency_key or "").strip()
+    if len(key) > 80:
+        raise ApiError(400, "invalid_idempotency_key", _("The Idempotency-Key is too long."))
+    text = (text or "").strip()
+    fingerprint = _request_hash(
+        category=category_id, text=text, geometry=geometry, type=type, photo=bool(photo)
+    )
+    if key:
+        earlier = Contribution.objects.filter(proceeding=proceeding, idempotency_key=key).first()
+        if earlier is not None:
+            return _replay(earlier, fingerprint), False
+    phase = _check_phase(actor, proceeding, contributions=True)
+    if not text:
+        raise ApiError(400, "text_required", _("Write what you want to say."))
+    if len(text) > MAX_TEXT:
+        raise ApiError(400, "text_too_long", _("Write at most %(n)s characters.") % {"n": MAX_TEXT})
+    _spam_check(text, website)
+    category = Category.objects.filter(proceeding=proceeding, pk=category_id).first()
+    if category is None:
+        raise ApiError(
+            400, "invalid_category", _("Choose one of the categories of this consultation.")
+        )
+    if type and type not in ContributionType.values:
+        raise ApiError(400, "invalid_type", _("Unknown type of contribution."))
+    if source not in Source.values:
+        raise ApiError(400, "invalid_source", _("Unknown source."))
+    location = parse_geometry(geometry, proceeding)
+    since = timezone.now() - DUPLICATE_WINDOW
+    recent_texts = Contribution.objects.filter(proceeding=proceeding, created_at__gte=since)
+    wanted = _normalised(text)
+    if any(_normalised(t) == wanted for t in recent_texts.values_list("text", flat=True)):
+        raise ApiError(
+            409, "duplicate", _("The same text was already sent to this consultation today.")
+        )
+    clean = None
+    if photo:
+        try:
+            raw = decode_data_url(photo) if isinstance(photo, str) else photo
+            clean = clean_photo(raw)
+        except PhotoError as error:
+            raise ApiError(400, f"photo_{error.code}", _photo_message(error.code)) from error
+    try:
+        with transaction.atomic():
+            contribution = Contribution(
+                proceeding=proceeding,
+                phase=phase,
+                category=category,
+                type=type,
+                text=text,
+                geometry=location,
+                author=actor if actor.is_authenticated else None,
+                device_hash=device_hash(device_token),
+                idempotency_key=key,
+                request_hash=fingerprint,
+                source=source,
+                is_demo=is_demo,
+            )
+            if clean is not None:
+                contribution.photo.save(
+                    f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content), save=False
+                )
+            contribution.save()
+    except IntegrityError:
+        # Two requests with the same key at once: the other one won; answer with its result.
+        earlier = Contribution.objects.filter(proceeding=proceeding, idempotency_key=key).first()
+        if earlier is None:
+            raise
+        return _replay(earlier, fingerprint), False
+    return contribution, True
+
+
+def _replay(earlier: Contribution, fingerprint: str) -> Contribution:
+    if earlier.request_hash and earlier.request_hash != fingerprint:
+        raise ApiError(
+            409,
+            "idempotency_key_reused",
+            _("This Idempotency-Key was already used for a different contribution."),
+        )
+    return earlier
+
+
+def _photo_message(code: str) -> str:
+    return {
+        "too_large": _("The photo is too large (at most 4 MB)."),
+        "too_many_pixels": _("The photo has too many pixels."),
+        "unsupported": _("Send the photo as JPEG, PNG or WebP."),
+    }.get(code, _("The file is not a photo."))
+
+
+@transaction.atomic
+def delete_contribution(*, contribution: Contribution, actor, device_token: str = "") -> None:
+    """People delete their own contributions (with their comments, ratings and photo)."""
+    own_device = (
+        bool(contribution.device_hash) and device_hash(device_token) == contribution.device_hash
+    )
+    if not (actor.has_perm("participation.delete_contribution", contribution) or own_device):
+        raise ApiError(403, "permission_denied", _("You can only delete your own contributions."))
+    if contribution.photo:
+        contribution.photo.delete(save=False)
+    contribution.delete()
+
+
+# --- comments, ratings, reports ------------------------------------------------------------
+
+
+@transaction.atomic
+def add_comment(
+    *,
+    contribution: Contribution,
+    actor,
+    text: str,
+    parent_id: int | None = None,
+    device_token: str = "",
+    website: str = "",
+) -> Comment:
+    _check_phase(actor, contribution.proceeding, contributions=False)
+    if contribution.status != Visibility.VISIBLE:
+        raise ApiError(404, "not_found", _("Not found."))
+    text = (text or "").strip()
+    if not text:
+        raise ApiError(400, "text_required", _("Write what you want to say."))
+    if len(text) > MAX_TEXT:
+        raise ApiError(400, "text_too_long", _("Write at most %(n)s characters.") % {"n": MAX_TEXT})
+    _spam_check(text, website)
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, contribution=contribution).first()
+        if parent is None:
+            raise ApiError(400, "invalid_parent", _("The comment you reply to does not exist."))
+    return Comment.objects.create(
+        contribution=contribution,
+        parent=parent,
+        text=text,
+        author=actor if actor.is_authenticated else None,
+        device_hash=device_hash(device_token),
+    )
+
+
+@transaction.atomic
+def rate(*, contribution: Contribution, actor, value: int, device_token: str = "") -> Rating:
+    """Up (+1) or down (-1); rating again replaces the earlier rating of the same person."""
+    _check_phase(actor, contribution.proceeding, contributions=False)
+    if value not in (1, -1):
+        raise ApiError(400, "invalid_rating", _("A rating is +1 or -1."))
+    if actor.is_authenticated:
+        lookup = {"contribution": contribution, "user": actor}
+    else:
+        token = device_hash(device_token)
+        if not token:
+            raise ApiError(
+                400, "device_token_required", _("Your browser must send its device token to rate.")
+            )
+        lookup = {"contribution": contribution, "user": None, "device_hash": token}
+    rating, _created = Rating.objects.update_or_create(**lookup, defaults={"value": value})
+    return rating
+
+
+@transaction.atomic
+def report(
+    *, contribution: Contribution, actor, reason: str, comment_id: int | None = None
+) -> Report:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApiError(400, "reason_required", _("Say briefly what is wrong."))
+    comment = None
+    if comment_id is not None:
+        comment = Comment.objects.filter(pk=comment_id, contribution=contribution).first()
+        if comment is None:
+            raise ApiError(400, "invalid_comment", _("The comment you report does not exist."))
+    return Report.objects.create(
+        contribution=contribution,
+        comment=comment,
+        reason=reason[:500],
+        reporter=actor if actor.is_authenticated else None,
+    )
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+def _require_moderator(actor, proceeding: Proceeding) -> None:
+    if not actor.has_perm("participation.moderate_proceeding", proceeding):
+        raise ApiError(
+            403, "permission_denied", _("Only the moderators of this consultation can do this.")
+        )
+
+
+@transaction.atomic
+def set_visibility(
+    *,
+    contribution: Contribution,
+    moderator,
+    visible: bool,
+    reason: str = "",
+    comment: Comment | None = None,
+) -> None:
+    """Hide (with a reason, which the author can read) or show again a contribution or comment."""
+    _require_moderator(moderator, contribution.proceeding)
+    reason = (reason or "").strip()
+    if not visible and not reason:
+        raise ApiError(400, "reason_required", _("Give the reason for hiding it."))
+    target = comment or contribution
+    target.status = Visibility.VISIBLE if visible else Visibility.HIDDEN
+    target.hidden_reason = "" if visible else reason[:255]
+    target.save(update_fields=["status", "hidden_reason"])
+    reports = Report.objects.filter(contribution=contribution, resolved_at__isnull=True)
+    reports.filter(comment=comment).update(resolved_at=timezone.now())
+    ModerationAction.objects.create(
+        proceeding=contribution.proceeding,
+        contribution=contribution,
+        comment=comment,
+        moderator=moderator,
+        kind=ModerationAction.Kind.SHOW if visible else ModerationAction.Kind.HIDE,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def dismiss_reports(*, contribution: Contribution, moderator, reason: str = "") -> int:
+    _require_moderator(moderator, contribution.proceeding)
+    count = Report.objects.filter(contribution=contribution, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
+    ModerationAction.objects.create(
+        proceeding=contribution.proceeding,
+        contribution=contribution,
+        moderator=moderator,
+        kind=ModerationAction.Kind.DISMISS,
+        reason=reason,
+    )
+    return count
+
+
+@transaction.atomic
+def give_feedback(*, contribution: Contribution, moderator, status: str, answer: str = "") -> None:
+    """Move a contribution along received → under review → taken into account / not, with a
+    public answer required for the two final states."""
+    _require_moderator(moderator, contribution.proceeding)
+    if status not in FeedbackStatus.values:
+        raise ApiError(400, "invalid_status", _("Unknown feedback status."))
+    answer = (answer or "").strip()
+    final = {FeedbackStatus.TAKEN_INTO_ACCOUNT, FeedbackStatus.NOT_TAKEN_INTO_ACCOUNT}
+    if status in final and not answer:
+        raise ApiError(
+            400, "answer_required", _("Write the public answer that explains the decision.")
+        )
+    contribution.feedback_status = status
+    contribution.feedback_answer = answer
+    contribution.feedback_at = timezone.now()
+    contribution.save(update_fields=["feedback_status", "feedback_answer", "feedback_at"])
+    ModerationAction.objects.create(
+        proceeding=contribution.proceeding,
+        contribution=contribution,
+        moderator=moderator,
+        kind=ModerationAction.Kind.FEEDBACK,
+        reason=f"{status}: {answer}",
+    )

@@ -1,0 +1,269 @@
+// The touch table: several draft panels at once, layer toggles, facilitator settings behind a
+// PIN, idle reset, and an outbox in IndexedDB so that contributions made offline are sent once
+// when the connection comes back (each carries its Idempotency-Key from the moment it is made).
+import { addAreaLayer, addContributionLayers, onMapReady, Sketch, toggleLayer } from "./drawing.js";
+
+const root = document.getElementById("table");
+const api = root.dataset.api;
+const slug = root.dataset.slug;
+const strings = JSON.parse(document.getElementById("table-strings").textContent);
+const area = JSON.parse(document.getElementById("proceeding-area").textContent);
+const fmt = (text, n) => text.replace("{n}", String(n));
+const SETTINGS_KEY = `participa-table-settings:${slug}`;
+const settings = { panels: 2, idle: 180, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") };
+const SKETCH_COLOURS = ["#d81b60", "#6a1b9a", "#e65100", "#00838f"];
+
+// --- outbox (IndexedDB) -----------------------------------------------------------------------
+const DB_NAME = "participa-table";
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore("outbox", { keyPath: "key" });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+async function outbox(mode, action) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction("outbox", mode);
+    const result = action(tx.objectStore("outbox"));
+    tx.oncomplete = () => resolve(result.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+const enqueue = (item) => outbox("readwrite", (store) => store.put(item));
+const dequeue = (key) => outbox("readwrite", (store) => store.delete(key));
+const pending = async () => (await outbox("readonly", (store) => store.getAll())).filter((i) => i.slug === slug);
+
+let syncing = null;
+async function sync() {
+  // One sync at a time; a second call waits for the running one instead of sending twice.
+  if (syncing) return syncing;
+  syncing = (async () => {
+    for (const item of await pending()) {
+      let response;
+      try {
+        response = await fetch(`${api}/contributions`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json",
+                     "Idempotency-Key": item.key, "X-Table-Token": root.dataset.tableToken },
+          body: JSON.stringify(item.body), credentials: "omit",
+        });
+      } catch {
+        break; // offline: keep everything for later
+      }
+      if (response.ok) {
+        await dequeue(item.key);
+        root.dataset.sent = String(Number(root.dataset.sent || 0) + 1);
+      }
+      else if (response.status === 429 || response.status >= 500) break;
+      else {
+        const problem = await response.json().catch(() => ({}));
+        await dequeue(item.key);
+        flash(`${strings.rejected} ${problem.message || response.status}`);
+      }
+    }
+    await showStatus();
+    await refresh();
+  })();
+  try { return await syncing; } finally { syncing = null; }
+}
+
+async function showStatus() {
+  const waiting = (await pending()).length;
+  const status = document.getElementById("sync-status");
+  status.textContent = waiting ? fmt(strings.waiting, waiting) : strings.allSent;
+  status.dataset.waiting = String(waiting);
+}
+function flash(message) { document.getElementById("sync-status").textContent = message; }
+
+// --- map ----------------------------------------------------------------------------------------
+let map = null;
+let armed = null;
+const panels = [];
+
+async function refresh() {
+  if (!map || !navigator.onLine) return;
+  try {
+    const response = await fetch(`${api}/contributions`, { headers: { Accept: "application/json" } });
+    if (response.ok) map.getSource("contributions").setData(await response.json());
+  } catch { /* offline: keep what the map shows */ }
+}
+
+// --- draft panels -----------------------------------------------------------------------------
+function buildPanels() {
+  for (const panel of panels.splice(0)) { panel.sketch.destroy(); panel.el.remove(); }
+  armed = null;
+  const template = document.getElementById("panel-template");
+  for (let index = 0; index < settings.panels; index += 1) {
+    const fragment = template.content.cloneNode(true);
+    const el = fragment.querySelector(".draft-panel");
+    const n = index + 1;
+    el.id = `panel-${n}`;
+    el.dataset.panel = String(n);
+    const title = el.querySelector("[data-title]");
+    title.id = `panel-${n}-title`;
+    title.textContent = fmt(strings.side, n);
+    el.setAttribute("aria-labelledby", title.id);
+    // Unique ids per panel so every label points at its own control.
+    for (const input of el.querySelectorAll("[data-id]")) input.id = `p${n}-${input.dataset.id}`;
+    for (const label of el.querySelectorAll("label[data-for]")) label.htmlFor = `p${n}-${label.dataset.for}`;
+    for (const radio of el.querySelectorAll("input[type=radio]")) radio.name = `category-${n}`;
+    (index % 2 === 0 ? document.getElementById("panels-left") : document.getElementById("panels-right")).append(el);
+    const panel = { n, el, form: el.querySelector("form"), key: crypto.randomUUID() };
+    panel.sketch = new Sketch(map, `table-${n}`, () => describe(panel));
+    map.setPaintProperty(`sketch-table-${n}-line`, "line-color", SKETCH_COLOURS[index]);
+    map.setPaintProperty(`sketch-table-${n}-vertex`, "circle-color", SKETCH_COLOURS[index]);
+    map.setPaintProperty(`sketch-table-${n}-fill`, "fill-color", SKETCH_COLOURS[index]);
+    wirePanel(panel);
+    panels.push(panel);
+    describe(panel);
+  }
+}
+
+function describe(panel) {
+  const { sketch, el } = panel;
+  const status = el.querySelector("[data-draw-status]");
+  status.textContent = sketch.mode ? fmt(strings.drawing, sketch.vertices.length) : strings.nothing;
+  for (const b of el.querySelectorAll("[data-draw]")) b.setAttribute("aria-pressed", String(b.dataset.draw === sketch.mode));
+  el.classList.toggle("drawing", armed === panel);
+}
+
+function arm(panel) {
+  armed = panel;
+  for (const other of panels) describe(other);
+}
+
+function wirePanel(panel) {
+  const { el, form, sketch } = panel;
+  el.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-draw], button[data-action]");
+    if (!button) return;
+    if (button.dataset.draw) { sketch.setMode(button.dataset.draw); arm(panel); }
+    else if (button.dataset.action === "centre") { if (sketch.mode) { sketch.add(map.getCenter()); arm(panel); } }
+    else if (button.dataset.action === "undo") sketch.undo();
+    else if (button.dataset.action === "clear") { sketch.clear(); if (armed === panel) arm(null); }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const status = el.querySelector("[data-form-status]");
+    const geometry = sketch.geometry();
+    const category = form.querySelector("input[type=radio]:checked");
+    const text = form.elements.text.value.trim();
+    if (!geometry) { status.textContent = strings.needGeometry; return; }
+    if (!category) { status.textContent = strings.needCategory; return; }
+    if (!text) { status.textContent = strings.needText; return; }
+    // The key is fixed when the person presses Send: every retry of this draft reuses it.
+    await enqueue({ key: panel.key, slug, created: Date.now(),
+                    body: { category: Number(category.value), text, geometry, website: "" } });
+    panel.key = crypto.randomUUID();
+    form.reset();
+    sketch.clear();
+    if (armed === panel) arm(null);
+    status.textContent = strings.queued;
+    await showStatus();
+    sync();
+  });
+}
+
+function clearDrafts() {
+  for (const panel of panels) {
+    panel.form.reset();
+    panel.sketch.clear();
+    panel.key = crypto.randomUUID();
+    panel.el.querySelector("[data-form-status]").textContent = "";
+  }
+  arm(null);
+  for (const id of ["settings-panel", "layer-panel"]) document.getElementById(id).hidden = true;
+  document.getElementById("settings-form").hidden = true;
+  if (map) addAreaFit();
+}
+
+let lastUse = Date.now();
+function addAreaFit() {
+  const coords = area.coordinates.flat(2);
+  const lons = coords.map((c) => c[0]);
+  const lats = coords.map((c) => c[1]);
+  map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 20, animate: false });
+}
+
+// --- settings ---------------------------------------------------------------------------------
+function wireSettings() {
+  const panel = document.getElementById("settings-panel");
+  const layers = document.getElementById("layer-panel");
+  document.getElementById("settings-button").addEventListener("click", () => { panel.hidden = false; (panel.querySelector("input") || panel.querySelector("button")).focus(); });
+  document.getElementById("layers-button").addEventListener("click", (event) => {
+    layers.hidden = !layers.hidden;
+    event.currentTarget.setAttribute("aria-expanded", String(!layers.hidden));
+  });
+  for (const close of document.querySelectorAll("[data-close]")) {
+    close.addEventListener("click", () => { close.closest(".table-settings").hidden = true; });
+  }
+  for (const input of layers.querySelectorAll("input[data-layer]")) {
+    input.addEventListener("change", () => toggleLayer(map, input, root.dataset.tilesBase));
+  }
+  const pinForm = document.getElementById("pin-form");
+  const settingsForm = document.getElementById("settings-form");
+  pinForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const status = document.getElementById("pin-status");
+    try {
+      const response = await fetch(`${api}/table/unlock`, {
+        method: "POST", credentials: "omit",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ pin: pinForm.elements.pin.value }),
+      });
+      const result = await response.json();
+      if (!response.ok) { status.textContent = result.message || strings.wrongPin; return; }
+    } catch {
+      status.textContent = strings.wrongPin;
+      return;
+    }
+    pinForm.elements.pin.value = "";
+    status.textContent = "";
+    settingsForm.hidden = false;
+    settingsForm.elements.panels.value = String(settings.panels);
+    settingsForm.elements.idle.value = String(settings.idle);
+    settingsForm.elements.panels.focus();
+  });
+  settingsForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    settings.panels = Math.min(4, Math.max(1, Number(settingsForm.elements.panels.value)));
+    settings.idle = Math.min(3600, Math.max(15, Number(settingsForm.elements.idle.value)));
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    settingsForm.hidden = true;
+    panel.hidden = true;
+    buildPanels();
+  });
+  document.getElementById("sync-now").addEventListener("click", () => sync());
+}
+
+// --- start ------------------------------------------------------------------------------------
+onMapReady(document.getElementById("table-map"), async (detail) => {
+  map = detail.map;
+  addAreaLayer(map, area);
+  addContributionLayers(map, { type: "FeatureCollection", features: [] });
+  map.on("click", (e) => { if (armed && armed.sketch.mode) { armed.sketch.add(e.lngLat); describe(armed); } });
+  buildPanels();
+  wireSettings();
+  root.dataset.ready = "true";
+  await showStatus();
+  await sync();
+});
+
+for (const type of ["pointerdown", "keydown", "wheel"]) document.addEventListener(type, () => { lastUse = Date.now(); }, { passive: true });
+setInterval(() => {
+  if (Date.now() - lastUse > settings.idle * 1000) { lastUse = Date.now(); clearDrafts(); }
+}, 5000);
+window.addEventListener("online", () => sync());
+setInterval(() => { if (navigator.onLine) sync(); }, 30000);
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(root.dataset.sw, { scope: "/participa/mesa/" }).then(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const urls = [window.location.href, ...performance.getEntriesByType("resource").map((e) => e.name)]
+      .filter((u) => u.startsWith(window.location.origin) && !u.includes("/api/"));
+    registration.active?.postMessage({ type: "cache", urls });
+  }).catch(() => { /* the table still works online without it */ });
+}

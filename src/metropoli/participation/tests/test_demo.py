@@ -1,0 +1,18 @@
+import pytest
+
+from metropoli.participation import demo
+from metropoli.participation.models import Contribution, Proceeding
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_inside_its_corridor():
+    demo.load()
+    demo.load()
+    proceeding = Proceeding.objects.get(slug=demo.SLUG)
+    assert proceeding.municipality is None and proceeding.is_demo
+    assert proceeding.active_phase().kind == "contributions"
+    contributions = Contribution.objects.filter(proceeding=proceeding)
+    assert contributions.count() == len(demo.SAMPLES) == 20
+    assert all(c.is_demo and proceeding.area.covers(c.geometry) for c in contributions)
+    assert {c.geometry_kind for c in contributions} == {"point", "line", "area"}
