@@ -94,3 +94,9 @@ bench-validation: deps
 # contributions, as ratios to projecting / splitting alone in the same run.
 bench-participation: deps
 	$(PY) bench/bench_participation_analysis.py
+
+# Árbol tiles on PostGIS (own throw-away cluster, 1,000,000 synthetic trees): our endpoint over
+# HTTP (as shipped and without its tile cache) vs. the raw ST_AsMVT query vs. TiPG, 8 clients;
+# then the create-tree API. TiPG is installed in its own venv under var/bench on first use.
+bench-tiles: deps
+	$(PY) bench/bench_tiles.py

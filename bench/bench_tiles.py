@@ -9,6 +9,14 @@ p50/p95 and requests/s with 8 concurrent clients for (1) our tile endpoint over 
 same SQL our layer runs, executed directly over psycopg (the floor: no HTTP, no Django), and
 (3) TiPG (installed by this script in its own venv) serving the same table. Prints ratios and
 whether each target holds; also the create-tree API throughput with 8 clients.
+
+Our endpoint keeps encoded tiles in each server process, keyed by the inventory's version
+(maps/cache.py): in each process's memory and in a folder all workers share; every tile's
+first request is a miss. It is measured twice: as
+shipped ("ours") and with that cache turned off ("ours, no cache": every request renders), so
+the cost of a miss is visible too. JIT is turned off for the whole benchmark database
+(`ALTER DATABASE ... SET jit = off`), as the app does for its own connections, so the raw query
+and TiPG run under the same setting.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -107,99 +116,129 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per zoom and target")
     parser.add_argument("--creates", type=int, default=400, help="create-tree API calls")
     parser.add_argument("--no-tipg", action="store_true")
+    parser.add_argument(
+        "--database-url", help="Measure an already filled database instead of building one."
+    )
     args = parser.parse_args()
-    rng = random.Random(20261124)
-
+    if args.database_url:
+        return measure(args.database_url, args, built=False)
     with harness.postgis_cluster("tiles") as url:
-        env = harness.app_env(url)
-        os.environ.update(env)
-        import django
+        return measure(url, args, built=True)
 
-        django.setup()
-        from metropoli.trees.selectors import TreeFilters
-        from metropoli.trees.tiles import TreesLayer
 
-        print(f"database: {url}", flush=True)
+def measure(url: str, args, *, built: bool) -> int:
+    rng = random.Random(20261124)
+    env = harness.app_env(url)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from metropoli.trees.selectors import TreeFilters
+    from metropoli.trees.tiles import TreesLayer
+
+    print(f"database: {url}", flush=True)
+    if built:
         harness.metropoli(env, "migrate", "--no-input", "-v", "0")
         harness.metropoli(env, "load_demo")
         started = time.perf_counter()
         harness.metropoli(env, "trees", "synth", "--count", str(args.trees))
         print(
-            f"synthesised {args.trees:,} trees in {time.perf_counter() - started:.1f} s", flush=True
+            f"synthesised {args.trees:,} trees in {time.perf_counter() - started:.1f} s",
+            flush=True,
         )
-        with psycopg.connect(conninfo(url), autocommit=True) as c:
-            c.execute("VACUUM ANALYZE")
+    with psycopg.connect(conninfo(url), autocommit=True) as c:
+        name = c.execute("SELECT current_database()").fetchone()[0]
+        c.execute(f'ALTER DATABASE "{name}" SET jit = off')
+        # A reused database remembers earlier runs' logins in the rate-limit counters.
+        c.execute("DELETE FROM metropoli_cache")
+        c.execute("VACUUM ANALYZE")
+        args.trees = c.execute("SELECT count(*) FROM trees_tree").fetchone()[0]
 
-        layer = TreesLayer()
-        plans = {z: tiles_for(z, args.tiles_per_zoom, rng) for z in ZOOMS}
-        results: dict[int, dict[str, harness.LoadResult]] = {z: {} for z in ZOOMS}
+    layer = TreesLayer()
+    plans = {z: tiles_for(z, args.tiles_per_zoom, rng) for z in ZOOMS}
+    results: dict[int, dict[str, harness.LoadResult]] = {z: {} for z in ZOOMS}
 
-        # (2) The floor: the same SQL over psycopg, 8 connections.
-        for z, tiles in plans.items():
-            work = [rng.choice(tiles) for _ in range(args.requests)]
+    # (2) The floor: the same SQL over psycopg, 8 connections.
+    for z, tiles in plans.items():
+        work = [rng.choice(tiles) for _ in range(args.requests)]
 
-            def raw(conn, tile):
-                sql, params = layer.postgis_query(tile, TreeFilters())
-                conn.execute(sql, params).fetchone()
+        def raw(conn, tile):
+            sql, params = layer.postgis_query(tile, TreeFilters())
+            conn.execute(sql, params).fetchone()
 
-            def connect():
-                return psycopg.connect(conninfo(url), autocommit=True)
+        def connect():
+            return psycopg.connect(conninfo(url), autocommit=True)
 
-            # Warm pass first (plans, caches), as for our endpoint below.
-            harness.run_load(
-                work[: CLIENTS * 2],
-                raw,
-                clients=CLIENTS,
-                make_client=connect,
-                close_client=lambda c: c.close(),
-            )
-            results[z]["raw"] = harness.run_load(
-                work, raw, clients=CLIENTS, make_client=connect, close_client=lambda c: c.close()
-            )
+        # Warm pass first (plans, caches), as for our endpoint below.
+        harness.run_load(
+            work[: CLIENTS * 2],
+            raw,
+            clients=CLIENTS,
+            make_client=connect,
+            close_client=lambda c: c.close(),
+        )
+        results[z]["raw"] = harness.run_load(
+            work, raw, clients=CLIENTS, make_client=connect, close_client=lambda c: c.close()
+        )
 
-        # (1) Ours over HTTP.
-        with harness.gunicorn(env, workers=4, threads=2) as port:
-            for z, tiles in plans.items():
-                work = [
-                    f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf"
-                    for t in (rng.choice(tiles) for _ in range(args.requests))
-                ]
+    # (1) Ours over HTTP: as shipped, then with the tile cache off (every request renders).
+    works = {
+        z: [
+            f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf"
+            for t in (rng.choice(tiles) for _ in range(args.requests))
+        ]
+        for z, tiles in plans.items()
+    }
+    for name, cache_mb in (("ours", None), ("ours, no cache", "0")):
+        run_env = {
+            **env,
+            # A fresh, empty shared tier for the run (off with the memory tier).
+            "METROPOLI_TILE_CACHE_DIR": tempfile.mkdtemp(prefix="metropoli-tiles-"),
+            **(
+                {"METROPOLI_TILE_CACHE_MB": "0", "METROPOLI_TILE_DISK_CACHE_MB": "0"}
+                if cache_mb == "0"
+                else {}
+            ),
+        }
+        with harness.gunicorn(run_env, workers=4, threads=2) as port:
+            for z, work in works.items():
                 harness.run_load(
-                    work[: CLIENTS * 2],
+                    [work[0]] * CLIENTS,
                     harness.http_get,
                     clients=CLIENTS,
                     make_client=harness.http_get_client(port),
                     close_client=lambda c: c.close(),
-                )  # warm the workers
-                results[z]["ours"] = harness.run_load(
+                )  # start the workers' connections (one tile only: the rest stay cold)
+                results[z][name] = harness.run_load(
                     work,
                     harness.http_get,
                     clients=CLIENTS,
                     make_client=harness.http_get_client(port),
                     close_client=lambda c: c.close(),
                 )
-            create = create_tree_throughput(env, port, args.creates, rng)
+            if cache_mb is None:
+                create = create_tree_throughput(env, port, args.creates, rng)
 
-        # (3) TiPG, the peer, on the same table.
-        if not args.no_tipg:
-            process, port = start_tipg(url)
-            try:
-                for z, tiles in plans.items():
-                    work = [
-                        f"/collections/public.trees_plantingsite/tiles/WebMercatorQuad/"
-                        f"{t.z}/{t.x}/{t.y}"
-                        for t in (rng.choice(tiles) for _ in range(max(args.requests // 4, 40)))
-                    ]
-                    results[z]["tipg"] = harness.run_load(
-                        work,
-                        harness.http_get,
-                        clients=CLIENTS,
-                        make_client=harness.http_get_client(port),
-                        close_client=lambda c: c.close(),
-                    )
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
+    # (3) TiPG, the peer, on the same table.
+    if not args.no_tipg:
+        process, port = start_tipg(url)
+        try:
+            for z, tiles in plans.items():
+                work = [
+                    f"/collections/public.trees_plantingsite/tiles/WebMercatorQuad/"
+                    f"{t.z}/{t.x}/{t.y}"
+                    for t in (rng.choice(tiles) for _ in range(max(args.requests // 4, 40)))
+                ]
+                results[z]["tipg"] = harness.run_load(
+                    work,
+                    harness.http_get,
+                    clients=CLIENTS,
+                    make_client=harness.http_get_client(port),
+                    close_client=lambda c: c.close(),
+                )
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
     report(results, create, args)
     return 0
@@ -291,12 +330,13 @@ def report(results, create, args) -> None:
     print(f"Tiles over {args.trees:,} synthetic trees, {CLIENTS} concurrent clients")
     for z in ZOOMS:
         print(f"-- z{z}")
-        for name in ("ours", "raw", "tipg"):
+        for name in ("ours", "ours, no cache", "raw", "tipg"):
             if name in results[z]:
                 print("  " + results[z][name].line(name))
         ours, raw = results[z]["ours"], results[z]["raw"]
         p95_ratio = ours.pct(0.95) / raw.pct(0.95)
-        print(f"  ratio p95 ours/raw = {p95_ratio:.2f}", end="")
+        uncached = results[z]["ours, no cache"].pct(0.95) / raw.pct(0.95)
+        print(f"  ratio p95 ours/raw = {p95_ratio:.2f} (no cache: {uncached:.2f})", end="")
         if z >= 14:
             print(f"  (target ≤ 1.5: {'met' if p95_ratio <= 1.5 else 'MISSED'})", end="")
         else:

@@ -34,6 +34,9 @@ class TileLayer(ABC):
     max_zoom: int = 22
     # Seconds a browser or proxy may keep the tile.
     max_age: int = 60
+    # True when every write to the layer's data raises maps.versions.bump(name): the tile view
+    # then caches encoded tiles keyed by that version and answers If-None-Match.
+    versioned: bool = False
 
     def parse_filters(self, params: QueryDict) -> dict:
         """Validate the query string; raise django ValidationError for bad values."""

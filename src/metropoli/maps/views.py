@@ -1,4 +1,10 @@
-"""The tile endpoint shared by every map: /tiles/<layer>/<z>/<x>/<y>.pbf."""
+"""The tile endpoint shared by every map: /tiles/<layer>/<z>/<x>/<y>.pbf.
+
+Layers whose data carry a version (maps.versions) are cached in process and answer
+If-None-Match with 304; the others are rendered on every request.
+"""
+
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -6,9 +12,10 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from . import cache, versions
 from .encoding import encode_tile
-from .layers import get_layer
-from .tiles import TileOutOfRange, check_tile
+from .layers import TileLayer, get_layer
+from .tiles import Tile, TileOutOfRange, check_tile
 
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 
@@ -36,15 +43,51 @@ def tile(request, layer: str, z: int, x: int, y: int):
         filters = tile_layer.parse_filters(request.GET)
     except ValidationError as error:
         return _error(400, "invalid_filter", " ".join(error.messages))
+    etag = None
+    if tile_layer.versioned:
+        # Read the version before the data: a tile is never newer-keyed than its content.
+        version = versions.current_at_least(layer, _pinned(request))
+        key = (layer, version, tuple(coords), repr(filters))
+        etag = f'"{layer}-{version}-{hashlib.blake2s(repr(key).encode()).hexdigest()[:16]}"'
+        if etag in _if_none_match(request):
+            return _tile_response(tile_layer, None, etag)
+        body = cache.get(key)
+        if body is None:
+            body = _render(tile_layer, coords, filters)
+            cache.put(key, body)
+    else:
+        body = _render(tile_layer, coords, filters)
+    return _tile_response(tile_layer, body, etag)
+
+
+def _render(tile_layer: TileLayer, coords: Tile, filters) -> bytes:
     if connection.vendor == "postgresql":
         sql, params = tile_layer.postgis_query(coords, filters)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-        body = bytes(row[0]) if row and row[0] is not None else b""
+        return bytes(row[0]) if row and row[0] is not None else b""
+    return encode_tile(coords, tile_layer.features(coords, filters))
+
+
+def _pinned(request) -> int | None:
+    """The data version a map page put in the tile URL (`v=`), if any."""
+    value = request.GET.get("v", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _if_none_match(request) -> set[str]:
+    header = request.headers.get("If-None-Match", "")
+    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
+
+
+def _tile_response(tile_layer: TileLayer, body: bytes | None, etag: str | None) -> HttpResponse:
+    if body is None:
+        response = HttpResponse(status=304)
     else:
-        body = encode_tile(coords, tile_layer.features(coords, filters))
-    response = HttpResponse(body, content_type=MVT_CONTENT_TYPE)
+        response = HttpResponse(body, content_type=MVT_CONTENT_TYPE)
+    if etag:
+        response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={tile_layer.max_age}"
     response["Access-Control-Allow-Origin"] = "*"
     return response

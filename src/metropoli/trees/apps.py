@@ -8,4 +8,4 @@ class TreesConfig(AppConfig):
     verbose_name = _("Trees")
 
     def ready(self) -> None:
-        from . import tiles  # noqa: F401 - registers the "trees" map layer
+        from . import signals, tiles  # noqa: F401 - the "trees" map layer and its version

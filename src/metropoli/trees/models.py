@@ -310,3 +310,28 @@ class TreeCell(models.Model):
                 fields=["level", "x", "y", "municipality"], name="unique_tree_cell"
             )
         ]
+
+
+class TreeMapPoint(models.Model):
+    """What the map draws for one tree, in one narrow row: its point in Web Mercator and the
+    attributes a tile carries. Kept in step by trees/mappoints.py (signals on every save and
+    delete; a rebuild after bulk loads), so a zoom-14 tile is one index scan of this table
+    instead of sites joined to trees and species.
+    """
+
+    tree = models.OneToOneField(Tree, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    geom = models.PointField(srid=3857)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    species = models.ForeignKey(
+        Species, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    species_code = models.CharField(max_length=20, blank=True)
+    condition = models.CharField(max_length=10)
+    dbh_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    validation_state = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [models.Index(fields=["municipality"], name="trees_mappoint_municipality")]
+
+    def __str__(self) -> str:
+        return f"map point of tree {self.tree_id}"

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 
 from .cells import haversine_m
@@ -274,5 +275,5 @@ def tree_history(tree_id: int) -> QuerySet[ChangeRecord]:
 
 def tiles_version() -> int:
     """Changes with every write to the inventory: map pages put it in their tile URLs, so a
-    browser never shows a tile it cached before the latest change."""
-    return ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    browser never shows a tile it cached before the latest change (see trees/signals.py)."""
+    return versions.current("trees")

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common.errors import ApiError
+from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
 
-from . import cells
+from . import cells, mappoints
 from .models import (
     ChangeAction,
     ChangeRecord,
@@ -284,6 +285,9 @@ def rebuild_cells() -> int:
         ).iterator(chunk_size=5000):
             deltas.update(_cell_deltas(municipality_id, location.x, location.y, 1))
         apply_cell_deltas(deltas)
+    # Bulk loads end here and send no signals: the map points and the layer's version follow.
+    mappoints.rebuild()
+    versions.changed("trees")
     return TreeCell.objects.count()
 
 

@@ -17,44 +17,44 @@ from . import cells
 from .models import Tree, TreeCell
 from .selectors import TreeFilters, filter_trees, parse_filters
 
-_TREE_WHERE = {
-    "species_ids": "t.species_id = ANY(%s)",
-    "conditions": "t.condition = ANY(%s)",
-    "validation_states": "t.validation_state = ANY(%s)",
-}
 
-
-def _where(filters: TreeFilters, *, include_municipality: bool = True) -> tuple[str, list]:
-    """SQL conditions on trees t and sites s for the filters (bbox is the tile's job)."""
+def _where(
+    filters: TreeFilters, *, include_municipality: bool = True, tree: str = "t", site: str = "s"
+) -> tuple[str, list]:
+    """SQL conditions for the filters (bbox is the tile's job) on the trees table (alias
+    `tree`) and the sites table (alias `site`); the map points table has both sets of columns.
+    """
     clauses: list[str] = []
     params: list = []
     if include_municipality and filters.municipality_ids:
-        clauses.append("s.municipality_id = ANY(%s)")
+        clauses.append(f"{site}.municipality_id = ANY(%s)")
         params.append(list(filters.municipality_ids))
     if filters.species_ids or filters.unknown_species:
-        part = "t.species_id = ANY(%s)"
+        part = f"{tree}.species_id = ANY(%s)"
         params.append(list(filters.species_ids))
         if filters.unknown_species:
-            part = f"({part} OR t.species_id IS NULL)"
+            part = f"({part} OR {tree}.species_id IS NULL)"
         clauses.append(part)
-    for attr in ("conditions", "validation_states"):
-        if getattr(filters, attr):
-            clauses.append(_TREE_WHERE[attr])
-            params.append(list(getattr(filters, attr)))
+    if filters.conditions:
+        clauses.append(f"{tree}.condition = ANY(%s)")
+        params.append(list(filters.conditions))
+    if filters.validation_states:
+        clauses.append(f"{tree}.validation_state = ANY(%s)")
+        params.append(list(filters.validation_states))
     if filters.dbh_min is not None:
-        clauses.append("t.dbh_cm >= %s")
+        clauses.append(f"{tree}.dbh_cm >= %s")
         params.append(filters.dbh_min)
     if filters.dbh_max is not None:
-        clauses.append("t.dbh_cm <= %s")
+        clauses.append(f"{tree}.dbh_cm <= %s")
         params.append(filters.dbh_max)
     if filters.recorded_by_id is not None:
-        clauses.append("t.recorded_by_id = %s")
+        clauses.append(f"{tree}.recorded_by_id = %s")
         params.append(filters.recorded_by_id)
     if filters.since:
-        clauses.append("t.recorded_at >= %s")
+        clauses.append(f"{tree}.recorded_at >= %s")
         params.append(filters.since)
     if filters.until:
-        clauses.append("t.recorded_at <= %s")
+        clauses.append(f"{tree}.recorded_at <= %s")
         params.append(filters.until)
     return "".join(f" AND {c}" for c in clauses), params
 
@@ -62,6 +62,7 @@ def _where(filters: TreeFilters, *, include_municipality: bool = True) -> tuple[
 class TreesLayer(TileLayer):
     name = "trees"
     max_age = 30
+    versioned = True  # trees/signals.py
 
     def parse_filters(self, params) -> TreeFilters:
         # A tile is its own box: a bbox in the query string is ignored.
@@ -77,6 +78,29 @@ class TreesLayer(TileLayer):
         return self._live_cells_sql(tile, filters)
 
     def _points_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        if filters.recorded_by_id is None and not filters.since and not filters.until:
+            return self._map_points_sql(tile, filters)
+        return self._joined_points_sql(tile, filters)
+
+    def _map_points_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        """One index scan of the narrow, space-ordered map points (trees/mappoints.py)."""
+        where, params = _where(filters, tree="p", site="p")
+        sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
+        mvt AS (
+            SELECT p.tree_id AS id, NULLIF(p.species_code, '') AS species, p.condition,
+                   p.dbh_cm::float8 AS dbh, p.validation_state AS validation,
+                   ST_AsMVTGeom(p.geom, bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
+            FROM bounds, trees_treemappoint p
+            WHERE p.geom && bounds.geom{where}
+        )
+        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'trees', {EXTENT}, 'geom', 'id')
+                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
+        """  # noqa: S608 - only integer constants and fixed clauses are formatted in
+        return sql, [tile.z, tile.x, tile.y, *params]
+
+    def _joined_points_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        """Filters on who recorded a tree and when need the trees table itself."""
         where, params = _where(filters)
         sql = f"""
         WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
@@ -119,6 +143,40 @@ class TreesLayer(TileLayer):
         return sql, [tile.z, tile.x, tile.y, level, x0, x1, y0, y1, *params, level]
 
     def _live_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        if filters.recorded_by_id is None and not filters.since and not filters.until:
+            return self._map_point_cells_sql(tile, filters)
+        return self._joined_cells_sql(tile, filters)
+
+    def _map_point_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        """Cells counted on the fly from the map points (already in Web Mercator metres)."""
+        level = cells.level_for_zoom(tile.z)
+        side = 1 << level
+        where, params = _where(filters, tree="p", site="p")
+        half = 20037508.342789244  # half the Web Mercator world, in metres
+        sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
+        counted AS (
+            SELECT LEAST(GREATEST(FLOOR((ST_X(p.geom) + {half}) / {2 * half} * %s), 0),
+                         %s - 1)::int AS x,
+                   LEAST(GREATEST(FLOOR(({half} - ST_Y(p.geom)) / {2 * half} * %s), 0),
+                         %s - 1)::int AS y,
+                   COUNT(*)::int AS count
+            FROM bounds, trees_treemappoint p
+            WHERE p.geom && bounds.geom{where}
+            GROUP BY 1, 2
+        ),
+        mvt AS (
+            SELECT counted.count,
+                   ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
+                                bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
+            FROM counted, bounds
+        )
+        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'cells', {EXTENT}, 'geom')
+                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
+        """  # noqa: S608 - only constants and fixed clauses are formatted in
+        return sql, [tile.z, tile.x, tile.y, side, side, side, side, *params, level]
+
+    def _joined_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
         level = cells.level_for_zoom(tile.z)
         side = 1 << level
         where, params = _where(filters)

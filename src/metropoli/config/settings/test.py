@@ -19,3 +19,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests write and read tiles within milliseconds: read the layer version on every request
+# (maps/tests/test_cache.py covers the remembered version on its own).
+METROPOLI_TILE_VERSION_SECONDS = 0
+# Tile keys restart with each test's database: the shared folder tier is off except in the
+# tests that give it a folder of their own.
+METROPOLI_TILE_CACHE_DIR = ""

@@ -10,9 +10,13 @@ from .factories import GDL, ZAP, make_tree
 pytestmark = pytest.mark.django_db
 
 
-def tile(z, lonlat=GDL, query=""):
+def tile_url(z, lonlat=GDL) -> str:
     t = tile_for_lonlat(*lonlat, z)
-    response = Client().get(f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf{query}")
+    return f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf"
+
+
+def tile(z, lonlat=GDL, query=""):
+    response = Client().get(tile_url(z, lonlat) + query)
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
     return mapbox_vector_tile.decode(response.content) if response.content else {}
@@ -53,14 +57,49 @@ def test_counts_per_cell_below_zoom_14(forest):
     assert counts(tile(13)) == 2  # Zapopan's tree is in another tile at zoom 13
 
 
-def test_cells_follow_adds_moves_and_removals(forest):
+def test_cells_follow_adds_moves_and_removals(forest, django_capture_on_commit_callbacks):
+    # Tiles are cached by the layer's version, which moves when each write commits.
     assert counts(tile(8)) == 3
-    services.delete_tree(tree=forest["c"], deleted_by=None)
-    assert counts(tile(8)) == 2
-    services.update_tree(tree=forest["a"], changed_by=None, changes={"lon": -103.15, "lat": 20.52})
-    assert counts(tile(12)) == 1
-    make_tree(None, dbh_cm=5)
     assert counts(tile(12)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_tree(tree=forest["c"], deleted_by=None)
+    assert counts(tile(8)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_tree(
+            tree=forest["a"], changed_by=None, changes={"lon": -103.15, "lat": 20.52}
+        )
+    assert counts(tile(12)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tree(None, dbh_cm=5)
+    assert counts(tile(12)) == 2
+
+
+def test_cached_tiles_change_with_the_data(forest, django_capture_on_commit_callbacks):
+    first = Client().get(tile_url(16))
+    assert first.status_code == 200 and first["ETag"]
+    again = Client().get(tile_url(16), headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_tree(tree=forest["a"], changed_by=None, changes={"condition": "dead"})
+    changed = Client().get(tile_url(16), headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    decoded = mapbox_vector_tile.decode(changed.content)
+    by_id = {f["id"]: f["properties"] for f in decoded["trees"]["features"]}
+    assert by_id[forest["a"].pk]["condition"] == "dead"
+    # Filters are part of the key: a filtered tile is not the unfiltered one.
+    filtered = Client().get(tile_url(16) + "?condition=poor")
+    assert filtered["ETag"] != changed["ETag"]
+    assert {f["id"] for f in mapbox_vector_tile.decode(filtered.content)["trees"]["features"]} == {
+        forest["b"].pk
+    }
+
+
+def test_a_change_in_an_uncommitted_transaction_keeps_the_version(forest):
+    from metropoli.maps import versions
+
+    before = versions.current("trees")
+    services.update_tree(tree=forest["a"], changed_by=None, changes={"condition": "dead"})
+    assert versions.current("trees") == before  # moves only when the transaction commits
 
 
 def test_filters_apply_to_points_and_cells(forest):

@@ -8,7 +8,9 @@ from .factories import ZAP, make_tree
 pytestmark = pytest.mark.django_db
 
 
-def test_map_page_lists_filtered_trees_with_export_links(municipalities):
+def test_map_page_lists_filtered_trees_with_export_links(
+    municipalities, django_capture_on_commit_callbacks
+):
     jac = make_tree(None, dbh_cm=10)
     make_tree(None, at=ZAP, species_code="FRUH", dbh_cm=60)
     page = Client().get("/arbol/?species=JAMI", headers={"Accept-Language": "es-MX"})
@@ -20,7 +22,8 @@ def test_map_page_lists_filtered_trees_with_export_links(municipalities):
     assert 'data-layer="trees"' in html
     # Tile URLs carry the inventory's version, so no stale cached tile hides a new tree.
     version = int(html.split('data-tiles-version="')[1].split('"')[0])
-    make_tree(None, dbh_cm=11)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tree(None, dbh_cm=11)
     again = Client().get("/arbol/").content.decode()
     assert int(again.split('data-tiles-version="')[1].split('"')[0]) > version
     assert "1 árbol" in html
