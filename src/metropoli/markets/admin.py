@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -22,16 +23,28 @@ from .models import (
     Stall,
     StallMember,
 )
+from .pickup import SlotError, canonical_slots
 from .quantities import QuantityError, SaleRule, delivery_fee
 from .selectors import fee_bands
 
 
 class MarketForm(forms.ModelForm):
+    open_weekdays = forms.TypedMultipleChoiceField(
+        label=_("Opening days (pickup)"),
+        choices=sorted(WEEKDAYS.items()),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one day.")},
+    )
+
     class Meta:
         model = Market
+        # Photos are uploaded on the market's administration page, where they are checked and
+        # their metadata (GPS) removed.
         fields = [
             "municipality", "name", "slug", "address", "location", "opening_hours",
-            "description", "photo", "delivery_fee_bands", "pickup_slots", "active",
+            "description", "delivery_fee_bands", "pickup_slots", "open_weekdays",
+            "pickup_days_ahead", "pickup_slot_capacity", "active",
         ]  # fmt: skip
 
     def clean_delivery_fee_bands(self):
@@ -50,19 +63,30 @@ class MarketForm(forms.ModelForm):
 
     def clean_pickup_slots(self):
         slots = self.cleaned_data["pickup_slots"] or []
-        if not isinstance(slots, list) or not all(
-            isinstance(s, str) and 0 < len(s) <= 40 for s in slots
-        ):
+        if not isinstance(slots, list) or not all(isinstance(s, str) for s in slots):
             raise ValidationError(_('Write the slots as ["09:00-11:00", "11:00-13:00"].'))
-        return slots
+        try:
+            return canonical_slots(slots)
+        except SlotError as exc:
+            if exc.code == "duplicate_slot":
+                raise ValidationError(
+                    _("The slot %(slot)s appears twice.") % {"slot": exc.params["slot"]}
+                ) from None
+            raise ValidationError(
+                _(
+                    "«%(slot)s» is not a slot: write start and end as HH:MM-HH:MM, the start "
+                    'before the end, e.g. ["09:00-11:00", "11:00-13:00"].'
+                )
+                % {"slot": exc.params["slot"]}
+            ) from None
 
 
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
+        # The photo is uploaded from the stall dashboard (checked, metadata removed).
         fields = [
-            "stall", "name", "category", "unit", "step", "max_per_line", "stock", "photo",
-            "active",
+            "stall", "name", "category", "unit", "step", "max_per_line", "stock", "active",
         ]  # fmt: skip
 
     def clean(self):
@@ -96,6 +120,7 @@ class MarketAdmin(GISModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MarketStaffInline, StallInline]
     form = MarketForm
+    readonly_fields = ["photo"]
 
 
 class StallMemberInline(admin.TabularInline):
@@ -133,6 +158,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "stall__name"]
     inlines = [PriceInline]
     form = ProductForm
+    readonly_fields = ["photo"]
 
 
 class LineInline(admin.TabularInline):
@@ -154,8 +180,11 @@ class EventInline(admin.TabularInline):
 class OrderAdmin(GISModelAdmin):
     """Orders change only through the service layer; the admin reads them."""
 
-    list_display = ["number", "market", "status", "method", "total", "created_at"]
-    list_filter = ["market", "status", "method"]
+    list_display = [
+        "number", "market", "status", "method", "pickup_date", "pickup_slot", "total",
+        "created_at",
+    ]  # fmt: skip
+    list_filter = ["market", "status", "method", "pickup_date"]
     search_fields = ["contact_name", "contact_phone", "public_id"]
     inlines = [LineInline, EventInline]
 

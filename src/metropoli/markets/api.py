@@ -1,6 +1,6 @@
 """Mi Mercado API: catalogue, checkout, order status, vendor and courier actions."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, File, Header, Query, Router, Schema, UploadedFile
 from ninja.security import django_auth
 from ninja.utils import check_csrf
 
@@ -16,7 +16,7 @@ from metropoli.common.errors import ApiError, ErrorOut
 from metropoli.common.ratelimit import client_address, hit
 
 from . import selectors, services
-from .models import Courier, Market, Order, OrderPart, Stall
+from .models import Courier, Market, Order, OrderPart, Product, Stall
 
 router = Router(tags=["markets"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -37,6 +37,10 @@ def _require(request, perm: str, obj) -> None:
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
+def _url(field) -> str | None:
+    return field.url if field else None
+
+
 # --- catalogue ------------------------------------------------------------------------------
 
 
@@ -50,6 +54,15 @@ class MarketOut(Schema):
     delivers: bool
     delivery_fee_bands: list[dict]
     pickup_slots: list[str]
+    open_weekdays: list[int] = Field(
+        description="Days the market opens for pickup: 0 = Monday … 6 = Sunday."
+    )
+    pickup_days_ahead: int = Field(description="How many days ahead pickup can be chosen.")
+    pickup_slot_capacity: int | None = Field(
+        description="Most pickup orders per slot and day; null: no limit."
+    )
+    photo: str | None = Field(description="URL of the market's photo (no metadata).")
+    photo_thumbnail: str | None
 
     @staticmethod
     def of(market: Market) -> "MarketOut":
@@ -63,6 +76,11 @@ class MarketOut(Schema):
             delivers=bool(market.delivery_fee_bands),
             delivery_fee_bands=market.delivery_fee_bands,
             pickup_slots=market.pickup_slots,
+            open_weekdays=sorted(market.open_weekdays),
+            pickup_days_ahead=market.pickup_days_ahead,
+            pickup_slot_capacity=market.pickup_slot_capacity,
+            photo=_url(market.photo),
+            photo_thumbnail=_url(market.photo_thumbnail),
         )
 
 
@@ -89,6 +107,8 @@ class ProductOut(Schema):
     max_per_line: Decimal
     stock: Decimal
     price: Decimal = Field(description="Today's price per unit, MXN.")
+    photo: str | None = Field(None, description="URL of the product's photo (no metadata).")
+    photo_thumbnail: str | None = Field(None, description="URL of a small copy (320 px).")
 
 
 def _product(p) -> ProductOut:
@@ -103,6 +123,8 @@ def _product(p) -> ProductOut:
         max_per_line=p.max_per_line,
         stock=p.stock,
         price=p.current_price,
+        photo=_url(p.photo),
+        photo_thumbnail=_url(p.photo_thumbnail),
     )
 
 
@@ -150,6 +172,24 @@ def list_products(
     return [_product(p) for p in selectors.catalogue(market, stall=stall_obj, query=q)]
 
 
+class PickupSlotOut(Schema):
+    date: date
+    slot: str
+    places_left: int | None = Field(description="null: the market sets no capacity.")
+
+
+@router.get(
+    "/markets/{slug}/pickup-slots",
+    response={200: list[PickupSlotOut], 404: ErrorOut},
+    summary="Pickup days and slots that can be chosen now (full slots left out)",
+)
+def pickup_slots(request, slug: str):
+    return [
+        PickupSlotOut(date=offer.day, slot=offer.label, places_left=offer.places_left)
+        for offer in selectors.pickup_offers(_market(slug))
+    ]
+
+
 # --- checkout and orders --------------------------------------------------------------------
 
 
@@ -170,7 +210,12 @@ class OrderIn(Schema):
     address: str = Field("", max_length=255)
     lon: float | None = Field(None, ge=-180, le=180)
     lat: float | None = Field(None, ge=-90, le=90)
-    pickup_slot: str = Field("", max_length=40)
+    pickup_slot: str = Field("", max_length=40, examples=["09:00-11:00"])
+    pickup_date: date | None = Field(
+        None,
+        description="Day of the pickup (see GET /markets/{slug}/pickup-slots). Omitted: the "
+        "first day the slot can still be chosen (today if it has not started).",
+    )
     name: str = Field(max_length=120)
     phone: str = Field(max_length=30)
     email: str = Field("", max_length=254)
@@ -207,6 +252,7 @@ class OrderOut(Schema):
     method: str
     payment: str
     address: str
+    pickup_date: date | None
     pickup_slot: str
     subtotal: Decimal
     delivery_fee: Decimal
@@ -232,6 +278,7 @@ def order_out(order: Order, *, for_shopper: bool) -> OrderOut:
         method=order.method,
         payment=order.payment,
         address=order.address,
+        pickup_date=order.pickup_date,
         pickup_slot=order.pickup_slot,
         subtotal=order.subtotal,
         delivery_fee=order.delivery_fee,
@@ -297,6 +344,7 @@ def create_order(
             lon=payload.lon,
             lat=payload.lat,
             pickup_slot=payload.pickup_slot,
+            pickup_date=payload.pickup_date,
         ),
         contact=services.Contact(payload.name, payload.phone, payload.email),
         shopper=shopper,
@@ -388,6 +436,7 @@ class PartOut(Schema):
     status: str
     order_status: str
     method: str
+    pickup_date: date | None
     pickup_slot: str
     lines: list[dict]
 
@@ -400,6 +449,7 @@ def _part_out(part: OrderPart) -> PartOut:
         status=part.status,
         order_status=part.order.status,
         method=part.order.method,
+        pickup_date=part.order.pickup_date,
         pickup_slot=part.order.pickup_slot,
         lines=[
             {"product": line.product_name, "quantity": str(line.quantity), "unit": line.unit}
@@ -418,6 +468,52 @@ def stall_orders(request, stall_id: int):
     stall = get_object_or_404(Stall.objects.select_related("market__municipality"), pk=stall_id)
     _require(request, "markets.change_stall", stall)
     return [_part_out(p) for p in selectors.incoming_parts(stall)]
+
+
+class PhotoOut(Schema):
+    product_id: int
+    photo: str | None
+    photo_thumbnail: str | None
+
+
+def _stall_product(request, product_id: int) -> Product:
+    product = get_object_or_404(
+        Product.objects.select_related("stall__market__municipality"), pk=product_id
+    )
+    _require(request, "markets.change_stall", product)
+    return product
+
+
+def _photo_out(product: Product) -> PhotoOut:
+    return PhotoOut(
+        product_id=product.pk,
+        photo=_url(product.photo),
+        photo_thumbnail=_url(product.photo_thumbnail),
+    )
+
+
+@router.post(
+    "/products/{product_id}/photo",
+    auth=django_auth,
+    response={200: PhotoOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+    summary="Upload a product's photo (JPEG, PNG or HEIC; multipart field «photo»)",
+    description="The type is decided by the content; the stored copy is re-encoded without "
+    "EXIF (no GPS position) and a 320 px thumbnail is made. Replaces the previous photo.",
+)
+def upload_product_photo(request, product_id: int, photo: File[UploadedFile]):
+    product = _stall_product(request, product_id)
+    return _photo_out(services.set_product_photo(product=product, upload=photo))
+
+
+@router.delete(
+    "/products/{product_id}/photo",
+    auth=django_auth,
+    response={200: PhotoOut, **ERRORS},
+    summary="Remove a product's photo",
+)
+def remove_product_photo(request, product_id: int):
+    product = _stall_product(request, product_id)
+    return _photo_out(services.remove_product_photo(product=product))
 
 
 class RejectIn(Schema):

@@ -38,6 +38,8 @@ BANDS = [
     {"max_km": "8", "fee": "65.00"},
 ]
 SLOTS = ["09:00-11:00", "11:00-13:00", "13:00-15:00", "15:00-17:00"]
+# Pickup orders a market office can hand over per slot (illustrative).
+PICKUP_CAPACITY = 12
 ILLUSTRATIVE = "Puestos, precios y existencias de demostración (ilustrativos)."
 
 # slug, name, municipality, address, (lat, lon), approximate location, hours
@@ -184,6 +186,9 @@ def load(stdout=None) -> None:
                 "description": ("Ubicación aproximada. " if approximate else "") + ILLUSTRATIVE,
                 "delivery_fee_bands": BANDS,
                 "pickup_slots": SLOTS,
+                # «Lunes a sábado»: closed on Sundays (6).
+                "open_weekdays": [0, 1, 2, 3, 4, 5] if "sábado" in hours else list(range(7)),
+                "pickup_slot_capacity": PICKUP_CAPACITY,
             },
         )
         markets[slug] = market

@@ -5,9 +5,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from metropoli.territory.selectors import active_municipalities
 
+from . import selectors
 from .models import (
     CourierKind,
     Direction,
@@ -16,13 +18,20 @@ from .models import (
     SelectionCandidate,
     SelectionCriterion,
     SelectionScore,
+    pickup_day_label,
 )
+from .pickup import Offer, SlotError, parse_choice
+from .quantities import format_decimal
 from .services import PriceStock
 
 
 class CheckoutForm(forms.Form):
     method = forms.ChoiceField(label=_("How do you want it?"), widget=forms.RadioSelect)
-    pickup_slot = forms.ChoiceField(label=_("Pickup slot"), required=False)
+    # Day and slot in one choice («2025-06-10 09:00-11:00»), grouped by day. Not a ChoiceField:
+    # a slot that filled up since the page was shown gets the service's clear message.
+    pickup_slot = forms.CharField(
+        label=_("Pickup day and time"), required=False, max_length=60, widget=forms.Select
+    )
     address = forms.CharField(label=_("Delivery address"), required=False, max_length=255)
     lon = forms.FloatField(
         label=_("Longitude of the delivery point"),
@@ -43,14 +52,42 @@ class CheckoutForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, market: Market, *args, **kwargs):
+    def __init__(self, market: Market, *args, offers: list[Offer] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         methods = [(Method.PICKUP.value, Method.PICKUP.label)]
         if market.delivery_fee_bands:
             methods.insert(0, (Method.DELIVERY.value, Method.DELIVERY.label))
         self.fields["method"].choices = methods
         self.fields["method"].initial = methods[0][0]
-        self.fields["pickup_slot"].choices = [("", "—")] + [(s, s) for s in market.pickup_slots]
+        if offers is None:
+            offers = selectors.pickup_offers(market)
+        self.pickup_offers = offers
+        self.fields["pickup_slot"].widget.choices = pickup_choices(offers)
+        if offers:
+            self.fields["pickup_slot"].initial = offers[0].value
+
+    def clean_pickup_slot(self):
+        try:
+            day, slot = parse_choice(self.cleaned_data.get("pickup_slot", ""))
+        except SlotError:
+            raise forms.ValidationError(_("Choose a pickup day and time from the list.")) from None
+        self.cleaned_data["pickup_date"] = day
+        return slot
+
+
+def pickup_choices(offers: list[Offer]) -> list:
+    """Select options grouped by day: «Hoy, martes 10 de junio» → «09:00-11:00 (3 places)»."""
+    days: dict = {}
+    for offer in offers:
+        label = offer.label
+        if offer.places_left is not None:
+            label = ngettext(
+                "%(slot)s (%(count)s place left)",
+                "%(slot)s (%(count)s places left)",
+                offer.places_left,
+            ) % {"slot": offer.label, "count": offer.places_left}
+        days.setdefault(offer.day, []).append((offer.value, label))
+    return [(pickup_day_label(day, relative=True), options) for day, options in days.items()]
 
 
 class InventoryForm(forms.Form):
@@ -75,7 +112,7 @@ class InventoryForm(forms.Form):
                 min_value=0,
                 max_digits=10,
                 decimal_places=3,
-                initial=product.stock.normalize(),
+                initial=format_decimal(product.stock),
                 widget=forms.NumberInput(attrs={"step": str(product.step), "inputmode": "decimal"}),
             )
             # What the vendor saw: orders placed meanwhile lower the stock, and an untouched
@@ -183,7 +220,7 @@ class SelectionForm(forms.Form):
                 min_value=Decimal("0.01"),
                 max_digits=6,
                 decimal_places=2,
-                initial=criterion.weight.normalize(),
+                initial=format_decimal(criterion.weight),
             )
             self.fields[f"direction_{criterion.pk}"] = forms.ChoiceField(
                 label=_("Direction of %(name)s") % {"name": criterion.name},
@@ -196,7 +233,7 @@ class SelectionForm(forms.Form):
                     % {"candidate": candidate.name, "criterion": criterion.name},
                     max_digits=12,
                     decimal_places=3,
-                    initial=values.get((candidate.pk, criterion.pk), Decimal(0)).normalize(),
+                    initial=format_decimal(values.get((candidate.pk, criterion.pk), Decimal(0))),
                 )
 
     def clean(self):

@@ -6,18 +6,39 @@ live in the pure ``quantities`` module and are applied by ``services``.
 
 import secrets
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from metropoli.territory.models import Municipality
 
+from .pickup import MAX_DAYS_AHEAD, WEEKDAYS
 from .quantities import Unit
 
 QUANTITY = {"max_digits": 10, "decimal_places": 3}
 MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+def all_weekdays() -> list[int]:
+    return list(WEEKDAYS)
+
+
+def pickup_day_label(day: date, *, relative: bool = False) -> str:
+    """«martes 10 de junio» (es-MX) / «Tuesday June 10» (en); «Hoy, …» when relative."""
+    label = f"{formats.date_format(day, 'l')} {formats.date_format(day, 'MONTH_DAY_FORMAT')}"
+    if relative:
+        offset = (day - timezone.localdate()).days
+        if offset == 0:
+            return gettext("Today, %(day)s") % {"day": label}
+        if offset == 1:
+            return gettext("Tomorrow, %(day)s") % {"day": label}
+    return label
 
 
 class Market(models.Model):
@@ -33,6 +54,9 @@ class Market(models.Model):
     opening_hours = models.CharField(_("opening hours"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="markets/markets/", blank=True)
+    photo_thumbnail = models.ImageField(
+        _("photo thumbnail"), upload_to="markets/markets/", blank=True
+    )
     delivery_fee_bands = models.JSONField(
         _("delivery fee bands"),
         default=list,
@@ -47,6 +71,25 @@ class Market(models.Model):
         default=list,
         blank=True,
         help_text=_('Time slots for pickup, e.g. ["09:00-11:00", "11:00-13:00"].'),
+    )
+    open_weekdays = models.JSONField(
+        _("opening days"),
+        default=all_weekdays,
+        blank=True,
+        help_text=_("Days of the week the market opens for pickup (0 = Monday … 6 = Sunday)."),
+    )
+    pickup_days_ahead = models.PositiveSmallIntegerField(
+        _("pickup days ahead"),
+        default=7,
+        validators=[MaxValueValidator(MAX_DAYS_AHEAD)],
+        help_text=_("How many days ahead shoppers can choose for pickup (0: today only)."),
+    )
+    pickup_slot_capacity = models.PositiveIntegerField(
+        _("pickup orders per slot"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Most pickup orders per slot and day; empty: no limit."),
     )
     active = models.BooleanField(_("open online"), default=True)
 
@@ -165,6 +208,9 @@ class Product(models.Model):
     max_per_line = models.DecimalField(_("most per order"), **QUANTITY, default=50)
     stock = models.DecimalField(_("stock"), **QUANTITY, default=0)
     photo = models.ImageField(_("photo"), upload_to="markets/products/", blank=True)
+    photo_thumbnail = models.ImageField(
+        _("photo thumbnail"), upload_to="markets/products/", blank=True
+    )
     active = models.BooleanField(_("on sale"), default=True)
 
     class Meta:
@@ -274,6 +320,7 @@ class Order(models.Model):
     distance_km = models.DecimalField(
         _("distance (km)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
+    pickup_date = models.DateField(_("pickup day"), null=True, blank=True)
     pickup_slot = models.CharField(_("pickup slot"), max_length=40, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLACED, db_index=True
@@ -305,8 +352,14 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(method="delivery") & Q(location__isnull=False) & ~Q(address=""))
-                | (Q(method="pickup") & ~Q(pickup_slot="")),
+                | (Q(method="pickup") & ~Q(pickup_slot="") & Q(pickup_date__isnull=False)),
                 name="order_method_has_destination",
+            ),
+        ]
+        indexes = [
+            # Counting the orders of a pickup slot (capacity) and listing a day's pickups.
+            models.Index(
+                fields=["market", "pickup_date", "pickup_slot"], name="order_pickup_slot_idx"
             ),
         ]
 
@@ -320,6 +373,20 @@ class Order(models.Model):
     @property
     def municipality(self) -> Municipality:
         return self.market.municipality
+
+    @property
+    def pickup_label(self) -> str:
+        """«martes 10 de junio · 09:00-11:00», for pages and e-mails."""
+        if self.pickup_date is None:
+            return self.pickup_slot
+        return f"{pickup_day_label(self.pickup_date)} · {self.pickup_slot}"
+
+    @property
+    def pickup_when(self) -> str:
+        """The same with «Hoy» / «Mañana» for today and tomorrow, for live pages."""
+        if self.pickup_date is None:
+            return self.pickup_slot
+        return f"{pickup_day_label(self.pickup_date, relative=True)} · {self.pickup_slot}"
 
 
 class PartStatus(models.TextChoices):

@@ -88,7 +88,7 @@ def is_staff_somewhere(user) -> bool:
 
 
 rules.add_perm("markets.view_market", rules.always_allow)
-# Prices, stock and the stall's own orders.
+# Prices, stock, product photos and the stall's own orders.
 rules.add_perm("markets.change_stall", is_stall_member | is_market_staff)
 rules.add_perm("markets.handle_order_part", is_stall_member | is_market_staff)
 rules.add_perm(
@@ -102,4 +102,6 @@ rules.add_perm("markets.approve_courier", is_market_staff)
 rules.add_perm("markets.take_delivery", is_approved_courier)
 rules.add_perm("markets.deliver_order", is_assigned_courier)
 rules.add_perm("markets.view_market_orders", is_market_staff)
+# The market's own page: its photo (its configuration lives in the admin).
+rules.add_perm("markets.change_market", is_market_staff)
 rules.add_perm("markets.manage_selection", is_staff_somewhere)

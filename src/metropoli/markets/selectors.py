@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 
 from .models import (
     Courier,
@@ -29,6 +30,7 @@ from .models import (
     Stall,
     Status,
 )
+from .pickup import Calendar, Offer
 
 # UTM zone 13N covers the AMG; metres there are true metres (Web Mercator's are 6 % short).
 METRIC_SRID = 32613
@@ -50,6 +52,111 @@ def active_markets() -> QuerySet[Market]:
 
 def market_by_slug(slug: str) -> Market | None:
     return Market.objects.select_related("municipality").filter(slug=slug, active=True).first()
+
+
+def market_points(markets: Iterable[Market]) -> dict:
+    """The markets as GeoJSON points for the map of the market list."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(m.location.x, 6), round(m.location.y, 6)],
+                },
+                "properties": {
+                    "slug": m.slug,
+                    "name": m.name,
+                    "address": m.address,
+                    "url": reverse("markets:market", kwargs={"slug": m.slug}),
+                },
+            }
+            for m in markets
+        ],
+    }
+
+
+# --- pickup ---------------------------------------------------------------------------------
+
+# Orders that no longer hold a place in their pickup slot.
+RELEASED_STATUSES = [Status.CANCELLED, Status.REJECTED]
+
+
+def local_now() -> datetime:
+    """The market's wall-clock time (the platform's time zone), without tzinfo."""
+    return timezone.localtime().replace(tzinfo=None)
+
+
+def weekday_names(weekdays) -> list[str]:
+    """[0, 1, 5] -> ["lunes", "martes", "sábado"] in the request's language."""
+    return [str(WEEKDAYS[day]) for day in sorted(set(weekdays)) if day in WEEKDAYS]
+
+
+def pickup_calendar(market: Market) -> Calendar:
+    return Calendar.of(
+        market.pickup_slots,
+        market.open_weekdays,
+        market.pickup_days_ahead,
+        market.pickup_slot_capacity,
+    )
+
+
+def pickup_orders(market: Market, day, slot: str) -> QuerySet[Order]:
+    """The orders holding a place in one slot of one day."""
+    return Order.objects.filter(
+        market=market, method=Method.PICKUP, pickup_date=day, pickup_slot=slot
+    ).exclude(status__in=RELEASED_STATUSES)
+
+
+def _pickup_counts(market: Market, days: list) -> dict[tuple, int]:
+    if not days:
+        return {}
+    rows = (
+        Order.objects.filter(
+            market=market,
+            method=Method.PICKUP,
+            pickup_date__gte=days[0],
+            pickup_date__lte=days[-1],
+        )
+        .exclude(status__in=RELEASED_STATUSES)
+        .values_list("pickup_date", "pickup_slot")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(day, slot): n for day, slot, n in rows}
+
+
+def pickup_taken(market: Market, calendar: Calendar, now: datetime) -> dict[tuple, int]:
+    """Places taken per (day, slot) over the days on offer; empty when there is no capacity."""
+    if calendar.capacity is None:
+        return {}
+    return _pickup_counts(market, calendar.days(now))
+
+
+def pickup_offers(market: Market) -> list[Offer]:
+    """Every (day, slot) a shopper can choose now, full slots left out."""
+    calendar = pickup_calendar(market)
+    now = local_now()
+    return calendar.offers(now, pickup_taken(market, calendar, now))
+
+
+def pickup_load(market: Market) -> list[dict]:
+    """For market staff: the coming days' pickup slots with their orders and capacity."""
+    calendar = pickup_calendar(market)
+    days = calendar.days(local_now())
+    taken = _pickup_counts(market, days)
+    return [
+        {
+            "day": day,
+            "slot": slot,
+            "orders": taken.get((day, slot), 0),
+            "capacity": calendar.capacity,
+            "full": calendar.places_left(taken.get((day, slot), 0)) == 0,
+        }
+        for day in days
+        for slot in calendar.slots
+    ]
 
 
 def fee_bands(market: Market) -> list[tuple[Decimal, Decimal]]:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.gis.geos import LineString, MultiPoint, Point
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from metropoli.common.errors import ApiError
+from metropoli.trees.photos import ProcessedPhoto, process_photo
 
 from . import selectors
 from .models import (
@@ -36,7 +42,9 @@ from .models import (
     ProductPrice,
     Stall,
     Status,
+    pickup_day_label,
 )
+from .pickup import SlotError, parse_slot
 from .quantities import (
     QuantityError,
     SaleRule,
@@ -108,6 +116,8 @@ class Destination:
     lon: float | None = None
     lat: float | None = None
     pickup_slot: str = ""
+    # None: the first day the slot can still be chosen (today if it has not started).
+    pickup_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -133,18 +143,95 @@ class Quote:
     fee: Decimal
     distance_km: Decimal | None
     point: Point | None
+    pickup_date: date | None = None
+    pickup_slot: str = ""
+
+
+def _slot_refused(market: Market, exc: SlotError) -> ApiError:
+    calendar = selectors.pickup_calendar(market)
+    if exc.code in ("unknown_slot", "invalid_choice"):
+        return ApiError(
+            400,
+            "invalid_pickup_slot",
+            _("Choose one of the pickup slots of %(market)s: %(slots)s.")
+            % {"market": market.name, "slots": ", ".join(calendar.slots) or "—"},
+        )
+    day = pickup_day_label(exc.params["day"])
+    if exc.code == "slot_past":
+        return ApiError(
+            400,
+            "pickup_slot_past",
+            _("The %(slot)s slot of %(day)s has already started; choose a later one.")
+            % {"slot": exc.params["slot"], "day": day},
+        )
+    if exc.code == "too_far_ahead":
+        return ApiError(
+            400,
+            "pickup_date_too_far",
+            _("%(market)s takes pickup orders up to %(days)s days ahead; choose an earlier day.")
+            % {"market": market.name, "days": exc.params["days"]},
+        )
+    return ApiError(
+        400,
+        "market_closed_that_day",
+        _("%(market)s does not open on %(day)s; choose another day.")
+        % {"market": market.name, "day": day},
+    )
+
+
+def _slot_full(market: Market, day: date, slot: str) -> ApiError:
+    return ApiError(
+        409,
+        "pickup_slot_full",
+        _("The %(slot)s slot of %(day)s is full at %(market)s; choose another slot or day.")
+        % {"slot": slot, "day": pickup_day_label(day), "market": market.name},
+    )
+
+
+def _known_slot(market: Market, calendar, text: str) -> str:
+    """The slot's canonical label («9:00-11:00» -> «09:00-11:00») if the market has it."""
+    try:
+        label = parse_slot(text).label
+    except SlotError:
+        label = None
+    if label not in calendar.slots:
+        raise _slot_refused(market, SlotError("unknown_slot", slot=text))
+    return label
+
+
+def _choose_pickup(market: Market, destination: Destination) -> tuple[date, str]:
+    """The day and slot of a pickup, checked against the market's calendar (not yet held)."""
+    calendar = selectors.pickup_calendar(market)
+    now = selectors.local_now()
+    label = _known_slot(market, calendar, destination.pickup_slot)
+    day = destination.pickup_date
+    if day is None:
+        day = calendar.first_day(label, now, selectors.pickup_taken(market, calendar, now))
+        if day is None:
+            raise ApiError(
+                409,
+                "pickup_slot_unavailable",
+                _(
+                    "The %(slot)s slot is full or closed on every day %(market)s takes pickup "
+                    "orders for; choose another slot."
+                )
+                % {"slot": label, "market": market.name},
+            )
+        return day, label
+    try:
+        calendar.check(day, label, now)
+    except SlotError as exc:
+        raise _slot_refused(market, exc) from None
+    taken = selectors.pickup_taken(market, calendar, now).get((day, label), 0)
+    if calendar.places_left(taken) == 0:
+        raise _slot_full(market, day, label)
+    return day, label
 
 
 def quote_destination(*, market: Market, destination: Destination) -> Quote:
     if destination.method == Method.PICKUP:
-        if destination.pickup_slot not in market.pickup_slots:
-            raise ApiError(
-                400,
-                "invalid_pickup_slot",
-                _("Choose one of the pickup slots of %(market)s: %(slots)s.")
-                % {"market": market.name, "slots": ", ".join(market.pickup_slots) or "—"},
-            )
-        return Quote(Method.PICKUP, Payment.AT_PICKUP, Decimal("0.00"), None, None)
+        day, slot = _choose_pickup(market, destination)
+        return Quote(Method.PICKUP, Payment.AT_PICKUP, Decimal("0.00"), None, None, day, slot)
     if destination.method != Method.DELIVERY:
         raise ApiError(400, "invalid_method", _("Choose home delivery or pickup at the market."))
     if not market.delivery_fee_bands:
@@ -290,6 +377,29 @@ def _take_stock(checked: list[tuple[Product, Decimal]]) -> None:
         raise _out_of_stock(checked[0][0], checked[0][1], stocks[checked[0][0].pk])
 
 
+def _hold_pickup_place(market: Market, quote: Quote) -> None:
+    """Refuse the order (inside the checkout transaction) if its pickup slot is now full.
+
+    The order row is already in; the market row is then locked so that checkouts competing for
+    the same market's places count one after the other (PostgreSQL: FOR NO KEY UPDATE, which
+    does not conflict with the key-share lock the order's foreign key holds; SQLite: the insert
+    already took the only write lock). The count includes this order.
+    """
+    if quote.method != Method.PICKUP or market.pickup_slot_capacity is None:
+        return
+    capacity = (
+        Market.objects.select_for_update(no_key=True)
+        .filter(pk=market.pk)
+        .values_list("pickup_slot_capacity", flat=True)
+        .get()
+    )
+    if capacity is None:
+        return
+    taken = selectors.pickup_orders(market, quote.pickup_date, quote.pickup_slot).count()
+    if taken > capacity:
+        raise _slot_full(market, quote.pickup_date, quote.pickup_slot)
+
+
 def _out_of_stock(product: Product, quantity: Decimal, left: Decimal | None) -> ApiError:
     left = left or Decimal(0)
     return ApiError(
@@ -343,6 +453,7 @@ def place_order(
             # The order rows go in first and the stock rows are locked last, right before the
             # commit: competing checkouts wait on those locks only for a few statements.
             order = _create_order(market, checked, quote, destination, contact, shopper, key)
+            _hold_pickup_place(market, quote)
             _take_stock(checked)
     except IntegrityError:
         # The same key won a race with us: return its order (our transaction rolled back).
@@ -383,7 +494,8 @@ def _create_order(market, checked, quote: Quote, destination, contact, shopper, 
         address=destination.address.strip()[:255] if quote.method == Method.DELIVERY else "",
         location=quote.point,
         distance_km=quote.distance_km,
-        pickup_slot=destination.pickup_slot if quote.method == Method.PICKUP else "",
+        pickup_date=quote.pickup_date,
+        pickup_slot=quote.pickup_slot,
         subtotal=subtotal,
         delivery_fee=quote.fee,
         total=subtotal + quote.fee,
@@ -468,7 +580,7 @@ def _sync_status(order: Order, actor) -> None:
                 _("Pick it up at %(market)s (%(slot)s) and give the code %(code)s.")
                 % {
                     "market": order.market.name,
-                    "slot": order.pickup_slot,
+                    "slot": order.pickup_label,
                     "code": order.handover_code,
                 },
             )
@@ -738,6 +850,74 @@ def update_prices_and_stock(*, stall: Stall, actor, rows: list[PriceStock]) -> i
     return changed
 
 
+# --- photos ---------------------------------------------------------------------------------
+
+
+def _photo_bytes(upload) -> bytes:
+    """The upload's bytes, refusing an oversized file before reading it into memory."""
+    if upload is None:
+        raise ApiError(400, "photo_required", _("Choose a photo to upload."))
+    limit = settings.MARKETS_PHOTO_MAX_BYTES
+    if upload.size > limit:
+        raise ApiError(
+            413,
+            "photo_too_large",
+            _("The photo is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    return upload.read()
+
+
+def _replace_photo(model, pk: int, processed: ProcessedPhoto | None, prefix: str):
+    """Store the checked photo and its thumbnail on the row (or clear both), all or nothing.
+
+    The files replaced are deleted only after the commit; new files are deleted if the row
+    could not be saved.
+    """
+    written = []
+    try:
+        with transaction.atomic():
+            obj = model.objects.select_for_update().get(pk=pk)
+            old = [(f.storage, f.name) for f in (obj.photo, obj.photo_thumbnail) if f]
+            if processed is None:
+                obj.photo = obj.photo_thumbnail = ""
+            else:
+                stem = f"{prefix}-{hashlib.sha256(processed.public_jpeg).hexdigest()[:16]}"
+                obj.photo.save(f"{stem}.jpg", ContentFile(processed.public_jpeg), save=False)
+                written.append((obj.photo.storage, obj.photo.name))
+                obj.photo_thumbnail.save(
+                    f"{stem}-thumb.jpg", ContentFile(processed.thumbnail_jpeg), save=False
+                )
+                written.append((obj.photo_thumbnail.storage, obj.photo_thumbnail.name))
+            obj.save(update_fields=["photo", "photo_thumbnail"])
+            transaction.on_commit(lambda: [storage.delete(name) for storage, name in old])
+    except Exception:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    return obj
+
+
+def set_product_photo(*, product: Product, upload) -> Product:
+    """Check a product photo (type by content, size, pixels), strip its metadata (EXIF, GPS),
+    and store it with a thumbnail in place of the previous one."""
+    processed = process_photo(_photo_bytes(upload))  # refuses before anything is written
+    return _replace_photo(Product, product.pk, processed, f"product-{product.pk}")
+
+
+def remove_product_photo(*, product: Product) -> Product:
+    return _replace_photo(Product, product.pk, None, "")
+
+
+def set_market_photo(*, market: Market, upload) -> Market:
+    processed = process_photo(_photo_bytes(upload))
+    return _replace_photo(Market, market.pk, processed, f"market-{market.pk}")
+
+
+def remove_market_photo(*, market: Market) -> Market:
+    return _replace_photo(Market, market.pk, None, "")
+
+
 # --- notifications --------------------------------------------------------------------------
 
 
@@ -794,12 +974,21 @@ def notify_new_order(order_id: int) -> None:
     """Runs after the checkout committed, so its e-mails are queued directly."""
     order = Order.objects.select_related("market").get(pk=order_id)
     notes = []
+    pickup = (
+        _("Pickup at %(market)s: %(when)s.")
+        % {"market": order.market.name, "when": order.pickup_label}
+        if order.method == Method.PICKUP
+        else ""
+    )
     with transaction.atomic():
         lines = defaultdict(list)
         for line in order.lines.select_related("part__stall"):
             lines[line.part.stall_id].append(
                 f"- {line.product_name}: {format_decimal(line.quantity)} {line.unit}"
             )
+        if pickup:
+            for stall_lines in lines.values():
+                stall_lines.append(f"\n{pickup}")
         for part in order.parts.select_related("stall"):
             notes += [
                 notify(
@@ -820,6 +1009,7 @@ def notify_new_order(order_id: int) -> None:
                     subject=_("We received order %(number)s") % {"number": order.number},
                     body=_("Total %(total)s MXN. We will tell you when the stalls accept it.")
                     % {"total": order.total}
+                    + (f"\n{pickup}" if pickup else "")
                     + f"\n\n{selectors.order_path(order)}",
                     email_after_commit=False,
                 )

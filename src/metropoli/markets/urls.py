@@ -9,6 +9,11 @@ urlpatterns = [
     path("seleccion/grafica.svg", views.selection_chart, name="selection_chart"),
     path("puesto/", views.vendor_home, name="vendor"),
     path("puesto/<int:stall_id>/", views.stall_dashboard, name="stall_dashboard"),
+    path(
+        "puesto/<int:stall_id>/producto/<int:product_id>/foto/",
+        views.product_photo,
+        name="product_photo",
+    ),
     path("puesto/pedido/<int:part_id>/<str:action>/", views.part_action, name="part_action"),
     path("repartidor/", views.courier_home, name="courier"),
     path(
@@ -25,4 +30,5 @@ urlpatterns = [
     path("<slug:slug>/carrito/cambiar/", views.cart_update, name="cart_update"),
     path("<slug:slug>/pagar/", views.checkout, name="checkout"),
     path("<slug:slug>/administracion/", views.market_admin, name="market_admin"),
+    path("<slug:slug>/administracion/foto/", views.market_photo, name="market_photo"),
 ]

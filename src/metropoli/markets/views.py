@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +20,7 @@ from metropoli.common.errors import ApiError
 from metropoli.common.ratelimit import limit_anonymous_posts
 
 from . import forms, selection, selectors, services
-from .models import Courier, Market, Notification, OrderPart, Stall
+from .models import Courier, Market, Notification, OrderPart, Product, Stall
 from .quantities import (
     QuantityError,
     SaleRule,
@@ -76,7 +78,16 @@ def _cart_rows(market: Market, cart: dict) -> tuple[list[dict], Decimal]:
 
 
 def home(request):
-    return render(request, "markets/home.html", {"markets": selectors.active_markets()})
+    markets = list(selectors.active_markets())
+    return render(
+        request,
+        "markets/home.html",
+        {
+            "markets": markets,
+            "market_points": selectors.market_points(markets),
+            "map_i18n": {"open": _("Open the market's page")},
+        },
+    )
 
 
 def _market_or_404(slug: str) -> Market:
@@ -104,6 +115,7 @@ def market_detail(request, slug: str):
             "query": query,
             "products": products,
             "cart_count": len(cart),
+            "weekdays": selectors.weekday_names(market.open_weekdays),
         },
     )
 
@@ -194,6 +206,7 @@ def checkout(request, slug: str):
                     lon=data.get("lon"),
                     lat=data.get("lat"),
                     pickup_slot=data.get("pickup_slot", ""),
+                    pickup_date=data.get("pickup_date"),
                 ),
                 contact=services.Contact(data["name"], data["phone"], data.get("email", "")),
                 shopper=request.user,
@@ -288,17 +301,55 @@ def stall_dashboard(request, stall_id: int):
                 return redirect("markets:stall_dashboard", stall_id=stall.pk)
         else:
             status = 400
+    return _render_dashboard(request, stall, products, form, status=status)
+
+
+def _render_dashboard(request, stall, products, form, *, status=200, photo_error=None):
     return render(
         request,
         "markets/stall_dashboard.html",
         {
             "stall": stall,
             "form": form,
+            "products": products,
+            # (product id, message) of a refused photo, shown next to that product's field.
+            "photo_error": photo_error,
+            "photo_limit": settings.MARKETS_PHOTO_MAX_BYTES,
             "parts": selectors.incoming_parts(stall),
             "sales": selectors.daily_sales(stall),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def product_photo(request, stall_id: int, product_id: int):
+    """Upload or remove a product's photo from the stall dashboard."""
+    stall = _stall_for(request, stall_id)
+    product = get_object_or_404(Product, pk=product_id, stall=stall)
+    if not request.user.has_perm("markets.change_stall", product):
+        raise PermissionDenied
+    try:
+        if "remove" in request.POST:
+            services.remove_product_photo(product=product)
+            messages.success(
+                request, _("Photo of %(product)s removed.") % {"product": product.name}
+            )
+        else:
+            services.set_product_photo(product=product, upload=request.FILES.get("photo"))
+            messages.success(request, _("Photo of %(product)s saved.") % {"product": product.name})
+    except ApiError as exc:
+        products = selectors.stall_products(stall)
+        return _render_dashboard(
+            request,
+            stall,
+            products,
+            forms.InventoryForm(products),
+            status=exc.status,
+            photo_error=(product.pk, exc.message),
+        )
+    return redirect(f"{reverse('markets:stall_dashboard', kwargs={'stall_id': stall.pk})}#photos")
 
 
 @login_required
@@ -410,11 +461,52 @@ def courier_action(request, courier_id: int, public_id, action: str):
 # --- market administration ------------------------------------------------------------------
 
 
-@login_required
-def market_admin(request, slug: str):
+def _market_for_staff(request, slug: str) -> Market:
     market = get_object_or_404(Market.objects.select_related("municipality"), slug=slug)
     if not request.user.has_perm("markets.view_market_orders", market):
         raise PermissionDenied
+    return market
+
+
+def _market_admin_page(request, market: Market, *, photo_error: ApiError | None = None):
+    return render(
+        request,
+        "markets/market_admin.html",
+        {
+            "market": market,
+            "couriers": selectors.pending_couriers(market),
+            "orders": selectors.market_orders(market),
+            "pickup_load": selectors.pickup_load(market),
+            "weekdays": selectors.weekday_names(market.open_weekdays),
+            "can_change": request.user.has_perm("markets.change_market", market),
+            "photo_error": photo_error.message if photo_error else "",
+            "photo_limit": settings.MARKETS_PHOTO_MAX_BYTES,
+        },
+        status=photo_error.status if photo_error else 200,
+    )
+
+
+@login_required
+@require_POST
+def market_photo(request, slug: str):
+    market = _market_for_staff(request, slug)
+    if not request.user.has_perm("markets.change_market", market):
+        raise PermissionDenied
+    try:
+        if "remove" in request.POST:
+            services.remove_market_photo(market=market)
+            messages.success(request, _("Photo of the market removed."))
+        else:
+            services.set_market_photo(market=market, upload=request.FILES.get("photo"))
+            messages.success(request, _("Photo of the market saved."))
+    except ApiError as exc:
+        return _market_admin_page(request, market, photo_error=exc)
+    return redirect("markets:market_admin", slug=slug)
+
+
+@login_required
+def market_admin(request, slug: str):
+    market = _market_for_staff(request, slug)
     if request.method == "POST":
         courier_id = request.POST.get("courier", "")
         if not courier_id.isdigit():
@@ -427,15 +519,7 @@ def market_admin(request, slug: str):
         )
         messages.success(request, _("Decision saved."))
         return redirect("markets:market_admin", slug=slug)
-    return render(
-        request,
-        "markets/market_admin.html",
-        {
-            "market": market,
-            "couriers": selectors.pending_couriers(market),
-            "orders": selectors.market_orders(market),
-        },
-    )
+    return _market_admin_page(request, market)
 
 
 @login_required

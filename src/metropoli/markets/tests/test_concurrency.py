@@ -145,3 +145,37 @@ def test_last_kilo_sequentially_in_a_committed_database(guadalajara):
     assert info.value.code == "out_of_stock"
     assert Product.objects.get(pk=last.pk).stock == Decimal("0")
     assert Order.objects.count() == 1
+
+
+@needs_row_locks
+def test_twelve_shoppers_race_for_the_last_three_pickup_places(guadalajara):
+    """Capacity is counted inside the checkout transaction, under the market's row lock."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from metropoli.markets.models import Stall
+
+    market = make_market(guadalajara)
+    market.pickup_slot_capacity = 3
+    market.save()
+    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
+    tomato = make_product(stall, "Jitomate", stock="100")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    def checkout(index):
+        return services.place_order(
+            market=market,
+            lines=[CartLine(tomato.pk, "1")],
+            destination=Destination(
+                method="pickup", pickup_slot="09:00-11:00", pickup_date=tomorrow
+            ),
+            contact=Contact(f"Comprador {index}", "3312345678"),
+        ).order.pk
+
+    results = run_parallel(12, checkout)
+    assert len([r for r in results if isinstance(r, int)]) == 3
+    assert sorted(r for r in results if not isinstance(r, int)) == ["pickup_slot_full"] * 9
+    assert Order.objects.filter(pickup_date=tomorrow, pickup_slot="09:00-11:00").count() == 3
+    # The refused shoppers took nothing: only the three orders' kilos left the stock.
+    assert Product.objects.get(pk=tomato.pk).stock == Decimal("97")

@@ -103,3 +103,10 @@ def test_manage_selection(people):
 
 def test_view_market_orders(people, market):
     assert allowed(people, "markets.view_market_orders", market) == {"municipal_staff"}
+
+
+def test_change_market(people, market):
+    market_staff = UserFactory()
+    MarketStaff.objects.create(market=market, user=market_staff)
+    people["market_staff"] = market_staff
+    assert allowed(people, "markets.change_market", market) == {"municipal_staff", "market_staff"}

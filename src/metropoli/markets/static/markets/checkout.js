@@ -1,4 +1,6 @@
 // Checkout: show the fields of the chosen method; a tap on the map sets the delivery point.
+import { whenMapReady } from "./map-ready.js";
+
 const form = document.querySelector("form.checkout");
 const lon = document.getElementById("id_lon");
 const lat = document.getElementById("id_lat");
@@ -19,9 +21,8 @@ function placeMarker(lngLat) {
   if (!marker) marker = new mapApi.maplibregl.Marker({ color: "#e65100" }).setLngLat(lngLat).addTo(mapApi.map);
   else marker.setLngLat(lngLat);
 }
-document.addEventListener("metropoli:map-ready", (event) => {
-  if (event.target.id !== "delivery-map") return;
-  mapApi = event.detail;
+whenMapReady("delivery-map", (detail) => {
+  mapApi = detail;
   const [mlon, mlat] = document.getElementById("checkout-script").dataset.market.split(",").map(Number);
   mapApi.map.jumpTo({ center: [mlon, mlat], zoom: 13 });
   new mapApi.maplibregl.Marker({ color: "#1b5e20" }).setLngLat([mlon, mlat]).addTo(mapApi.map);
