@@ -59,6 +59,19 @@ def _where(
     return "".join(f" AND {c}" for c in clauses), params
 
 
+# The end of every cell query: `counted` (x, y, count) at the cell level, as an MVT layer of
+# points at the cells' centres. Its one parameter is the cell level.
+_CELLS_MVT = f"""mvt AS (
+            SELECT counted.count,
+                   ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
+                                bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
+            FROM counted, bounds WHERE counted.count > 0
+        )
+        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'cells', {EXTENT}, 'geom')
+                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
+"""  # noqa: S608 - integer constants only
+
+
 class TreesLayer(TileLayer):
     name = "trees"
     max_age = 30
@@ -131,15 +144,7 @@ class TreesLayer(TileLayer):
             WHERE c.level = %s AND c.x BETWEEN %s AND %s AND c.y BETWEEN %s AND %s{where}
             GROUP BY c.x, c.y
         ),
-        mvt AS (
-            SELECT counted.count,
-                   ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
-                                bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
-            FROM counted, bounds WHERE counted.count > 0
-        )
-        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'cells', {EXTENT}, 'geom')
-                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
-        """  # noqa: S608
+        {_CELLS_MVT}        """  # noqa: S608
         return sql, [tile.z, tile.x, tile.y, level, x0, x1, y0, y1, *params, level]
 
     def _live_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
@@ -165,15 +170,7 @@ class TreesLayer(TileLayer):
             WHERE p.geom && bounds.geom{where}
             GROUP BY 1, 2
         ),
-        mvt AS (
-            SELECT counted.count,
-                   ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
-                                bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
-            FROM counted, bounds
-        )
-        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'cells', {EXTENT}, 'geom')
-                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
-        """  # noqa: S608 - only constants and fixed clauses are formatted in
+        {_CELLS_MVT}        """  # noqa: S608 - only constants and fixed clauses are formatted in
         return sql, [tile.z, tile.x, tile.y, side, side, side, side, *params, level]
 
     def _joined_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
@@ -191,15 +188,7 @@ class TreesLayer(TileLayer):
             WHERE s.location && ST_Transform(bounds.geom, 4326){where}
             GROUP BY 1, 2
         ),
-        mvt AS (
-            SELECT counted.count,
-                   ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
-                                bounds.geom, {EXTENT}, {BUFFER}, true) AS geom
-            FROM counted, bounds
-        )
-        SELECT COALESCE((SELECT ST_AsMVT(mvt, 'cells', {EXTENT}, 'geom')
-                         FROM mvt WHERE geom IS NOT NULL), ''::bytea)
-        """  # noqa: S608
+        {_CELLS_MVT}        """  # noqa: S608
         return sql, [tile.z, tile.x, tile.y, side, side, *params, level]
 
     # --- SpatiaLite: features, encoded in Python ------------------------------------------

@@ -72,6 +72,13 @@ def test_rebuild_after_bulk_loads_draws_every_tree(municipalities):
     assert drawn() == expected()
 
 
+def render(sql: str, params: list) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        body = bytes(cursor.fetchone()[0])
+    return mapbox_vector_tile.decode(body) if body else {}
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="tiles are encoded by PostGIS")
 def test_map_points_tile_equals_the_joined_query(municipalities):
     make_tree(None, dbh_cm=10, condition="good")
@@ -86,10 +93,7 @@ def test_map_points_tile_equals_the_joined_query(municipalities):
             layer._map_points_sql(tile, filters),
             layer._joined_points_sql(tile, filters),
         ):
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                body = bytes(cursor.fetchone()[0])
-            decoded = mapbox_vector_tile.decode(body) if body else {}
+            decoded = render(sql, params)
             results.append(
                 sorted(
                     (f["id"], tuple(sorted(f["properties"].items())), str(f["geometry"]))
@@ -115,10 +119,7 @@ def test_cells_counted_from_map_points_equal_the_joined_count(municipalities):
                 layer._map_point_cells_sql(tile, filters),
                 layer._joined_cells_sql(tile, filters),
             ):
-                with connection.cursor() as cursor:
-                    cursor.execute(sql, params)
-                    body = bytes(cursor.fetchone()[0])
-                decoded = mapbox_vector_tile.decode(body) if body else {}
+                decoded = render(sql, params)
                 results.append(
                     sorted(
                         (f["properties"]["count"], str(f["geometry"]))
