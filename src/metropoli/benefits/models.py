@@ -6,12 +6,28 @@ those rows for any filtered set of trees.
 """
 
 from django.conf import settings
+from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Species, Tree
+
+# The sums the rollups keep (calculation.GROUP_COLUMNS and MONEY_COLUMNS).
+ROLLUP_SUMS = (
+    "energy_kwh",
+    "stormwater_m3",
+    "air_quality_kg",
+    "co2_kg",
+    "co2_stored_kg",
+    "money_energy",
+    "money_stormwater",
+    "money_air_quality",
+    "money_co2",
+    "money_co2_stored",
+    "money_yearly",
+)
 
 
 def _rate(label):
@@ -109,10 +125,16 @@ class TreeBenefit(models.Model):
     The 15 factor columns follow the engine (kWh, kBtu, m³, kg); the grouped columns and money
     columns are derived at computation time so that a filtered summary is a plain SQL sum.
     co2_storage is a stock (kg stored so far), never added to the yearly money total.
+
+    The row also keeps the tree's keys as they were when it was computed (municipality,
+    species, condition, DBH, location and its map cell): the rollups are kept by them. While
+    `in_rollup` is true those keys are the tree's current ones; a change of the tree takes the
+    row out of the rollups at once (in the same transaction) until the recompute task stores
+    it again, and summaries read such rows joined to the trees instead.
     """
 
-    # No cascade: when a tree is deleted its row stays until the recompute task (enqueued by
-    # the trees services) removes it and takes it out of the rollup in the same transaction.
+    # No cascade: when a tree is deleted its row stays (out of the rollups) until the
+    # recompute task enqueued by the trees services removes it.
     tree = models.OneToOneField(
         Tree,
         verbose_name=_("tree"),
@@ -121,15 +143,21 @@ class TreeBenefit(models.Model):
         primary_key=True,
         related_name="benefit",
     )
-    # The tree's grouping keys when it was computed (the rollup is kept by them).
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="+"
     )
     species_key = models.BigIntegerField(_("species id (0 = unknown)"), default=0)
+    # Empty while the tree waits for its first computation.
     status = models.CharField(_("status"), max_length=16, choices=BenefitStatus.choices)
     region = models.CharField(_("i-Tree region"), max_length=20, blank=True)
     itree_code = models.CharField(_("i-Tree code"), max_length=20, blank=True)
     dbh_cm = models.FloatField(_("DBH used (cm)"), null=True)
+    condition = models.CharField(_("condition"), max_length=10, blank=True, default="")
+    location = models.PointField(_("location"), srid=4326, null=True)
+    # The Web-Mercator cell of level rollup.FINEST_LEVEL that holds the location.
+    cell_x = models.IntegerField(null=True)
+    cell_y = models.IntegerField(null=True)
+    in_rollup = models.BooleanField(_("counted in the rollups"), default=True)
 
     natural_gas = models.FloatField(null=True)
     electricity = models.FloatField(null=True)
@@ -166,23 +194,38 @@ class TreeBenefit(models.Model):
     class Meta:
         verbose_name = _("tree eco-benefits")
         verbose_name_plural = _("tree eco-benefits")
-        indexes = [models.Index(fields=["status"], name="benefits_status")]
+        indexes = [
+            models.Index(fields=["status"], name="benefits_status"),
+            # The DBH edges a rollup bin cannot answer are summed from these rows.
+            models.Index(fields=["dbh_cm"], name="benefits_dbh"),
+            # The few rows waiting for their recompute, read joined to the trees.
+            models.Index(fields=["tree"], condition=Q(in_rollup=False), name="benefits_waiting"),
+            # The rows of the cells a bounding box cuts, and of the cells wholly inside it
+            # when the cell rollup cannot answer (condition, DBH): read from this index
+            # alone on PostgreSQL (an index-only scan).
+            models.Index(
+                fields=["cell_x", "cell_y"],
+                include=[
+                    "municipality",
+                    "species_key",
+                    "status",
+                    "condition",
+                    "dbh_cm",
+                    "location",
+                    *ROLLUP_SUMS,
+                ],
+                condition=Q(in_rollup=True),
+                name="benefits_cells",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.tree_id}: {self.status}"
+        return f"{self.tree_id}: {self.status or 'pending'}"
 
 
-class BenefitRollup(models.Model):
-    """Stored results summed per municipality, species and status.
+class RollupSums(models.Model):
+    """How many stored results a rollup row holds, and their sums."""
 
-    Kept in step with TreeBenefit in the same transaction as every write of it, so that a
-    summary filtered only by municipality and/or species reads a few hundred rows instead of
-    every tree. Any other filter sums TreeBenefit rows joined to the filtered trees.
-    """
-
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    species_key = models.BigIntegerField(default=0)
-    status = models.CharField(max_length=16, choices=BenefitStatus.choices)
     trees = models.BigIntegerField(default=0)
     energy_kwh = models.FloatField(default=0)
     stormwater_m3 = models.FloatField(default=0)
@@ -197,11 +240,73 @@ class BenefitRollup(models.Model):
     money_yearly = models.FloatField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class BenefitRollup(RollupSums):
+    """Stored results summed per municipality, species, status and condition.
+
+    This and the two finer rollups below are kept in step with TreeBenefit rows whose
+    `in_rollup` is true, in the same transaction as every change of them (see rollup.py), so
+    that a summary filtered by municipality, species, condition, DBH or a bounding box reads
+    a few thousand rows instead of every tree.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    species_key = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=BenefitStatus.choices)
+    condition = models.CharField(max_length=10, default="")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "species_key", "status"], name="unique_benefit_rollup"
+                fields=["municipality", "species_key", "status", "condition"],
+                name="unique_benefit_rollup",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality_id}/{self.species_key}/{self.status}: {self.trees}"
+        return f"{self.municipality_id}/{self.species_key}/{self.status}/{self.condition}"
+
+
+class BenefitDbhRollup(RollupSums):
+    """The same sums split further by DBH class: whole centimetres (-1 = DBH unknown)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    species_key = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=BenefitStatus.choices)
+    condition = models.CharField(max_length=10, default="")
+    dbh_class = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "species_key", "status", "condition", "dbh_class"],
+                name="unique_benefit_dbh_rollup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.species_key}/{self.status}/{self.dbh_class} cm"
+
+
+class BenefitCellRollup(RollupSums):
+    """Sums per Web-Mercator cell (a map tile of zoom `level`), municipality, species, status."""
+
+    level = models.PositiveSmallIntegerField()
+    x = models.IntegerField()
+    y = models.IntegerField()
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    species_key = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=BenefitStatus.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "x", "y", "municipality", "species_key", "status"],
+                name="unique_benefit_cell_rollup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.x}/{self.y} {self.municipality_id}/{self.species_key}"

@@ -7,25 +7,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.territory.models import Municipality
-from metropoli.trees.models import Species, Tree
+from metropoli.trees.cells import cell_xy
+from metropoli.trees.models import PlantingSite, Species, Tree
 
-from . import data
+from . import data, rollup
 from .calculation import (
-    GROUP_COLUMNS,
-    MONEY_COLUMNS,
     VALUE_COLUMNS,
     MunicipalityRules,
     SpeciesInfo,
     compute_rows,
 )
-from .models import BenefitRollup, BenefitSettings, SpeciesOverride, TreeBenefit
+from .cover import FINEST_LEVEL
+from .models import BenefitSettings, SpeciesOverride, TreeBenefit
 
 BATCH_SIZE = 20_000
 
@@ -133,8 +134,9 @@ def _trees_of_species_changed(municipality: Municipality, species: Species) -> N
             "pk", flat=True
         )
     )
-    if ids:
-        tree_inputs_changed(tree_ids=ids)
+    if ids and data.data_installed():
+        # Only the values change (the rollup keys stay): the recompute moves the rollups.
+        _recompute_later(ids)
 
 
 def settings_of(municipality: Municipality) -> BenefitSettings:
@@ -146,13 +148,77 @@ def settings_of(municipality: Municipality) -> BenefitSettings:
 
 
 def tree_inputs_changed(*, tree_ids: Iterable[int]) -> None:
-    """Species, DBH or municipality of these trees changed: recompute after the commit."""
+    """These trees were added, changed (species, DBH, condition, location) or are about to be
+    deleted: recompute them after the commit.
+
+    Their stored results leave the rollups now, in the caller's transaction (summaries read
+    them joined to the trees until the recompute stores them again), and a new tree gets an
+    empty row at once so that every summary counts it as pending. The callers (the trees
+    services) hold the trees' row locks.
+    """
     ids = sorted({int(i) for i in tree_ids})
     if not ids or not data.data_installed():
         return
+    with transaction.atomic():
+        _take_out_of_rollups(ids)
+    _recompute_later(ids)
+
+
+def tree_saved(*, tree: Tree) -> None:
+    """A tree row was saved. Its condition is a rollup key, and the trees services report
+    only species, DBH and location changes to `tree_inputs_changed`: catch the rest here."""
+    stored = (
+        TreeBenefit.objects.filter(tree_id=tree.pk, in_rollup=True)
+        .values_list("condition", "location")
+        .first()
+    )
+    if stored is None or stored[0] == tree.condition:
+        return
+    _condition, location = stored
+    site = tree.site
+    if location is not None and (location.x, location.y) != (site.location.x, site.location.y):
+        # Moved as well: the services call tree_inputs_changed after updating the map cells.
+        # Taking the row out here would lock rollup rows before map cells, the reverse of
+        # every other writer's order (a deadlock risk).
+        return
+    tree_inputs_changed(tree_ids=[tree.pk])
+
+
+def _recompute_later(ids: list[int]) -> None:
     from .tasks import recompute_trees_task
 
     transaction.on_commit(lambda: recompute_trees_task.enqueue(tree_ids=ids))
+
+
+def _take_out_of_rollups(ids: list[int]) -> None:
+    settled = rollup.settled_rows(ids)
+    deltas = rollup.Deltas()
+    deltas.add_rows(settled, -1.0)
+    moved = [row["tree_id"] for row in settled]
+    for start in range(0, len(moved), 5_000):
+        TreeBenefit.objects.filter(tree_id__in=moved[start : start + 5_000]).update(in_rollup=False)
+    rollup.apply(deltas)
+    now = timezone.now()
+    for start in range(0, len(ids), 5_000):
+        chunk = ids[start : start + 5_000]
+        stored = set(TreeBenefit.objects.filter(tree_id__in=chunk).values_list("pk", flat=True))
+        TreeBenefit.objects.bulk_create(
+            [
+                TreeBenefit(
+                    tree_id=pk,
+                    municipality_id=municipality_id,
+                    species_key=species_id or 0,
+                    status="",
+                    in_rollup=False,
+                    fingerprint="",
+                    computed_at=now,
+                )
+                for pk, species_id, municipality_id in Tree.objects.filter(
+                    pk__in=[i for i in chunk if i not in stored]
+                ).values_list("pk", "species_id", "site__municipality_id")
+            ],
+            batch_size=2_000,
+        )
 
 
 def municipality_inputs_changed(*, municipality_id: int) -> None:
@@ -226,99 +292,79 @@ STORED_COLUMNS = (
     "region",
     "itree_code",
     "dbh_cm",
+    "condition",
+    "location",
+    "cell_x",
+    "cell_y",
+    "in_rollup",
     *VALUE_COLUMNS,
     "fingerprint",
     "computed_at",
 )
+_KEYS_AT = [STORED_COLUMNS.index(c) for c in rollup.KEY_FIELDS]
+_SUMS_AT = [STORED_COLUMNS.index(c) for c in rollup.SUMS]
+_LOCATION_AT = STORED_COLUMNS.index("location")
 
 
-def _records(rows, computed) -> list[tuple]:
+@dataclass(frozen=True)
+class TreeKeys:
+    """What the rollups keep of a tree besides its engine inputs."""
+
+    condition: str
+    lon: float
+    lat: float
+
+
+def _records(rows, keys: list[TreeKeys], computed) -> list[tuple]:
     now = timezone.now()
     # NaN (no result) becomes NULL; numpy -> Python floats in one pass per column.
     columns = [[None if v != v else v for v in computed.values[c].tolist()] for c in VALUE_COLUMNS]
-    return [
-        (
-            row[0],
-            row[3],
-            row[1] or 0,
-            computed.status[i],
-            computed.region[i],
-            computed.itree_code[i],
-            computed.dbh_cm[i],
-            *(column[i] for column in columns),
-            computed.fingerprint[i],
-            now,
+    records = []
+    for i, row in enumerate(rows):
+        tree = keys[i]
+        cell_x, cell_y = cell_xy(tree.lon, tree.lat, FINEST_LEVEL)
+        records.append(
+            (
+                row[0],
+                row[3],
+                row[1] or 0,
+                computed.status[i],
+                computed.region[i],
+                computed.itree_code[i],
+                computed.dbh_cm[i],
+                tree.condition,
+                (tree.lon, tree.lat),
+                cell_x,
+                cell_y,
+                True,
+                *(column[i] for column in columns),
+                computed.fingerprint[i],
+                now,
+            )
         )
-        for i, row in enumerate(rows)
-    ]
+    return records
 
 
-ROLLUP_SUMS = (*GROUP_COLUMNS, *MONEY_COLUMNS)
-_KEY = slice(1, 4)  # (municipality_id, species_key, status) inside a record
-_SUMS_AT = [STORED_COLUMNS.index(c) for c in ROLLUP_SUMS]
-
-
-def _stored_aggregates(tree_ids) -> dict[tuple, list[float]]:
-    """(municipality, species key, status) -> [trees, sums...] of the stored rows of these trees."""
-    rows = (
-        TreeBenefit.objects.filter(tree_id__in=tree_ids)
-        .order_by()
-        .values_list("municipality_id", "species_key", "status")
-        .annotate(Count("pk"), *(Sum(c) for c in ROLLUP_SUMS))
-    )
-    return {tuple(r[:3]): [float(v or 0.0) for v in r[3:]] for r in rows}
-
-
-def _apply_to_rollup(deltas: dict[tuple, list[float]]) -> None:
-    """Add [trees, sums...] per key to the rollup (caller's transaction; rows locked in order)."""
-    deltas = {k: v for k, v in deltas.items() if any(v)}
-    if not deltas:
-        return
-    municipalities = sorted({k[0] for k in deltas})
-    existing = {
-        (r.municipality_id, r.species_key, r.status): r
-        for r in BenefitRollup.objects.select_for_update()
-        .filter(municipality_id__in=municipalities)
-        .order_by("pk")
-    }
-    changed, created, emptied = [], [], []
-    for key in sorted(deltas):
-        delta = deltas[key]
-        row = existing.get(key)
-        if row is None:
-            row = BenefitRollup(municipality_id=key[0], species_key=key[1], status=key[2])
-            created.append(row)
-        else:
-            changed.append(row)
-        row.trees += int(round(delta[0]))
-        for name, value in zip(ROLLUP_SUMS, delta[1:], strict=True):
-            setattr(row, name, getattr(row, name) + value)
-        if row.trees <= 0 and row.pk is not None:
-            emptied.append(row.pk)
-    BenefitRollup.objects.bulk_update(
-        [r for r in changed if r.pk not in emptied], ["trees", *ROLLUP_SUMS], batch_size=500
-    )
-    BenefitRollup.objects.bulk_create([r for r in created if r.trees > 0])
-    if emptied:
-        BenefitRollup.objects.filter(pk__in=emptied).delete()
-
-
-def _merge(into: dict[tuple, list[float]], key: tuple, values, sign: float) -> None:
-    current = into.setdefault(key, [0.0] * (1 + len(ROLLUP_SUMS)))
-    for i, value in enumerate(values):
-        current[i] += sign * value
-
-
-def _store(tree_ids, rows, computed) -> int:
+def _store(tree_ids, rows, keys: list[TreeKeys], computed) -> int:
     """Replace the stored results of ``tree_ids`` by ``rows`` (trees that still exist), and
-    keep the rollup in step (caller's transaction)."""
-    records = _records(rows, computed)
-    deltas: dict[tuple, list[float]] = {}
-    for key, values in _stored_aggregates(tree_ids).items():
-        _merge(deltas, key, values, -1.0)
+    keep the rollups in step (caller's transaction, which holds the trees' row locks)."""
+    records = _records(rows, keys, computed)
+    before = {row["tree_id"]: row for row in rollup.settled_rows(tree_ids)}
+    deltas = rollup.Deltas()
     for record in records:
-        _merge(deltas, record[_KEY], [1.0, *((record[i] or 0.0) for i in _SUMS_AT)], 1.0)
-    TreeBenefit.objects.filter(tree_id__in=tree_ids).delete()
+        new_keys = [record[i] for i in _KEYS_AT]
+        new_sums = [record[i] for i in _SUMS_AT]
+        old = before.pop(record[0], None)
+        if old is not None:
+            if [old[k] for k in rollup.KEY_FIELDS] == new_keys and [
+                old[c] for c in rollup.SUMS
+            ] == new_sums:
+                continue  # the same contribution: nothing to move
+            deltas.add_rows([old], -1.0)
+        deltas.add(new_keys, new_sums, 1.0)
+    deltas.add_rows(before.values(), -1.0)  # trees deleted since
+    for start in range(0, len(tree_ids), 5_000):
+        TreeBenefit.objects.filter(tree_id__in=tree_ids[start : start + 5_000]).delete()
     if connection.vendor == "postgresql":
         # COPY: the bulk recompute of a million trees is bound by writing, not computing.
         table = TreeBenefit._meta.db_table
@@ -327,46 +373,54 @@ def _store(tree_ids, rows, computed) -> int:
             wrapper.cursor.copy(f"COPY {table} ({', '.join(STORED_COLUMNS)}) FROM STDIN") as copy,
         ):
             for record in records:
-                copy.write_row(record)
+                lon, lat = record[_LOCATION_AT]
+                copy.write_row(
+                    (
+                        *record[:_LOCATION_AT],
+                        f"SRID=4326;POINT({lon!r} {lat!r})",
+                        *record[_LOCATION_AT + 1 :],
+                    )
+                )
     else:
-        TreeBenefit.objects.bulk_create(
-            [TreeBenefit(**dict(zip(STORED_COLUMNS, r, strict=True))) for r in records],
-            batch_size=2_000,
-        )
-    _apply_to_rollup(deltas)
+        objects = []
+        for record in records:
+            values = dict(zip(STORED_COLUMNS, record, strict=True))
+            values["location"] = Point(*values["location"], srid=4326)
+            objects.append(TreeBenefit(**values))
+        TreeBenefit.objects.bulk_create(objects, batch_size=2_000)
+    rollup.apply(deltas)
     return sum(1 for s in computed.status if s == "ok")
 
 
 @transaction.atomic
 def rebuild_rollup() -> int:
-    """Recount the rollup from the stored results (after bulk work; also a repair tool)."""
-    BenefitRollup.objects.all().delete()
-    rows = (
-        TreeBenefit.objects.order_by()
-        .values_list("municipality_id", "species_key", "status")
-        .annotate(Count("pk"), *(Sum(c) for c in ROLLUP_SUMS))
-    )
-    objects = [
-        BenefitRollup(
-            municipality_id=m,
-            species_key=sp,
-            status=status,
-            trees=n,
-            **{c: float(v or 0.0) for c, v in zip(ROLLUP_SUMS, sums, strict=True)},
-        )
-        for m, sp, status, n, *sums in rows
-    ]
-    BenefitRollup.objects.bulk_create(objects, batch_size=1_000)
-    return len(objects)
+    """Recount the rollups from the stored results (after bulk work; also a repair tool).
+    Returns the number of rollup rows."""
+    return rollup.rebuild()
 
 
 def _rows(queryset):
-    return [
-        (pk, species_id, None if dbh is None else float(dbh), municipality_id)
-        for pk, species_id, dbh, municipality_id in queryset.values_list(
-            "pk", "species_id", "dbh_cm", "site__municipality_id"
-        )
-    ]
+    """(engine rows, rollup keys) of the trees of `queryset`, in id order. Their rows and
+    their sites' rows stay locked until the transaction ends: a change of a tree waits for
+    its recompute to be stored, or the other way round, so that no result is stored with
+    keys the tree no longer has (a lock that waited for a move sees the moved site)."""
+    ids_sql, params = queryset.values("pk").query.sql_with_params()
+    lock = " FOR UPDATE OF t, s" if connection.vendor == "postgresql" else ""
+    trees, sites = Tree._meta.db_table, PlantingSite._meta.db_table
+    # Table names are ours; values are parameters.
+    sql = (
+        "SELECT t.id, t.species_id, t.dbh_cm, s.municipality_id, t.condition, "  # noqa: S608
+        "ST_X(s.location), ST_Y(s.location) "
+        f"FROM {trees} t JOIN {sites} s ON s.id = t.site_id "
+        f"WHERE t.id IN ({ids_sql}) ORDER BY t.id{lock}"
+    )
+    rows, keys = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pk, species_id, dbh, municipality_id, condition, lon, lat in cursor.fetchall():
+            rows.append((pk, species_id, None if dbh is None else float(dbh), municipality_id))
+            keys.append(TreeKeys(condition, lon, lat))
+    return rows, keys
 
 
 def recompute_trees(*, tree_ids: Iterable[int]) -> RecomputeResult:
@@ -377,9 +431,9 @@ def recompute_trees(*, tree_ids: Iterable[int]) -> RecomputeResult:
     for begin in range(0, len(ids), BATCH_SIZE):
         chunk = ids[begin : begin + BATCH_SIZE]
         with transaction.atomic():
-            rows = _rows(Tree.objects.filter(pk__in=chunk).order_by("pk"))
+            rows, keys = _rows(Tree.objects.filter(pk__in=chunk).order_by("pk"))
             computed = compute_for_rows(rows, species=species)
-            total.add(RecomputeResult(len(rows), _store(chunk, rows, computed), 1))
+            total.add(RecomputeResult(len(rows), _store(chunk, rows, keys, computed), 1))
     return total
 
 
@@ -396,7 +450,7 @@ def recompute_all(
     last = 0
     while True:
         with transaction.atomic():
-            rows = _rows(base.filter(pk__gt=last).order_by("pk")[:batch_size])
+            rows, keys = _rows(base.filter(pk__gt=last).order_by("pk")[:batch_size])
             if not rows:
                 break
             missing = {row[3] for row in rows} - rules.keys()
@@ -404,7 +458,7 @@ def recompute_all(
                 rules.update(rules_for(missing))
             computed = compute_for_rows(rows, species=species, rules=rules)
             ids = [row[0] for row in rows]
-            total.add(RecomputeResult(len(rows), _store(ids, rows, computed), 1))
+            total.add(RecomputeResult(len(rows), _store(ids, rows, keys, computed), 1))
         last = rows[-1][0]
         if progress is not None:
             progress(total)

@@ -1,4 +1,7 @@
-"""`metropoli benefits recompute [--municipality CODE]`: store every tree's eco-benefits."""
+"""`metropoli benefits recompute [--municipality CODE]`: store every tree's eco-benefits.
+
+`metropoli benefits rebuild`: recount the summary rollups from the stored results.
+"""
 
 import time
 
@@ -18,8 +21,17 @@ class Command(BaseCommand):
         )
         recompute.add_argument("--municipality", help="INEGI code; default: all municipalities")
         recompute.add_argument("--batch-size", type=int, default=services.BATCH_SIZE)
+        sub.add_parser(
+            "rebuild", help="Recount the summary rollups from the stored results (a repair)."
+        )
 
     def handle(self, *args, **options):
+        if options["action"] == "rebuild":
+            started = time.perf_counter()
+            rows = services.rebuild_rollup()
+            took = time.perf_counter() - started
+            self.stdout.write(f"{rows} rollup rows recounted ({took:.1f} s).")
+            return
         if not data.data_installed():
             raise CommandError(data.install_message())
         municipality = None
