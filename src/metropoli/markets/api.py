@@ -266,8 +266,12 @@ class OrderOut(Schema):
     )
 
 
-def order_out(order: Order, *, for_shopper: bool) -> OrderOut:
-    lines = selectors.order_lines(order)
+def order_out(order: Order, *, for_shopper: bool, lines=None, events=None) -> OrderOut:
+    """The order as the API shows it; ``lines`` and ``events`` when the caller holds them."""
+    if lines is None:
+        lines = selectors.order_lines(order)
+    if events is None:
+        events = order.events.all()
     return OrderOut(
         id=order.public_id,
         access_key=order.access_key if for_shopper else None,
@@ -299,7 +303,7 @@ def order_out(order: Order, *, for_shopper: bool) -> OrderOut:
             )
             for line in lines
         ],
-        events=[EventOut(status=e.status, note=e.note, at=e.at) for e in order.events.all()],
+        events=[EventOut(status=e.status, note=e.note, at=e.at) for e in events],
         handover_code=order.handover_code if for_shopper else None,
     )
 
@@ -350,7 +354,9 @@ def create_order(
         shopper=shopper,
         idempotency_key=idempotency_key,
     )
-    return (201 if placed.created else 200), order_out(placed.order, for_shopper=True)
+    return (201 if placed.created else 200), order_out(
+        placed.order, for_shopper=True, lines=placed.lines, events=placed.events
+    )
 
 
 def _order(public_id: UUID) -> Order:

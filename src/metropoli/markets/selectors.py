@@ -185,7 +185,7 @@ def _centavos(products: list[Product]) -> list[Product]:
 def products_with_price(ids: Iterable[int], *, for_update: bool = False) -> list[Product]:
     queryset = (
         Product.objects.filter(pk__in=list(ids))
-        .select_related("stall__market")
+        .select_related("stall")
         .annotate(current_price=_price_now())
         .order_by("pk")
     )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.gis.geos import LineString, MultiPoint, Point
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -132,6 +132,10 @@ class PlacedOrder:
     order: Order
     created: bool
     warnings: list[str] = field(default_factory=list)
+    # A new order's lines (sorted as order_lines() sorts them) and its first event, as just
+    # written: the checkout answers from them instead of reading them back. None for a retry.
+    lines: list[OrderLine] | None = None
+    events: list[OrderEvent] | None = None
 
 
 @dataclass(frozen=True)
@@ -341,40 +345,67 @@ def _checked_lines(market: Market, lines: list[CartLine]):
 
 
 def _take_stock(checked: list[tuple[Product, Decimal]]) -> None:
-    """Lock and decrement stock rows in primary-key order (no deadlocks between checkouts).
+    """Lock, re-check and decrement the stock rows, in primary-key order (no deadlocks).
 
-    On PostgreSQL, SELECT ... FOR UPDATE holds the rows until commit and the re-check sees the
-    committed stock. SQLite has no row locks (select_for_update is a no-op) but serialises
-    writers, so the decrement itself is conditional (UPDATE ... WHERE stock >= quantity) and its
-    row count decides: two checkouts can never both take the last kilo on either database.
+    Runs last in the checkout transaction, so the rows stay locked only until the commit. A
+    line whose stock no longer covers it is refused with the quantity left; the caller's
+    transaction then rolls back everything the checkout wrote.
     """
+    if connection.vendor == "postgresql":
+        taken = _take_stock_postgresql(checked)
+    else:
+        taken = _take_stock_portable(checked)
+    if taken != len(checked):
+        stocks = dict(
+            Product.objects.filter(pk__in=[p.pk for p, _q in checked]).values_list("pk", "stock")
+        )
+        for product, quantity in checked:
+            if stocks.get(product.pk, Decimal(0)) < quantity:
+                raise _out_of_stock(product, quantity, stocks.get(product.pk))
+        raise _out_of_stock(checked[0][0], checked[0][1], stocks.get(checked[0][0].pk))
+
+
+# One statement, one round trip. The CTE locks the rows in primary-key order and reads their
+# latest committed stock under the lock (FOR NO KEY UPDATE: the key does not change, so the
+# foreign-key checks of other orders' lines are not blocked). The UPDATE only touches rows the
+# CTE has already locked, so every checkout takes its locks in ascending order (no deadlocks),
+# and it writes "locked stock - quantity" only where the locked stock covers the line. The row
+# count says whether every line was covered.
+_TAKE_STOCK_SQL = """
+WITH wanted (id, quantity) AS (VALUES {values}),
+locked AS (
+    SELECT id, stock FROM {table} WHERE id IN (SELECT id FROM wanted)
+    ORDER BY id FOR NO KEY UPDATE
+)
+UPDATE {table} AS p SET stock = locked.stock - wanted.quantity
+FROM locked JOIN wanted ON wanted.id = locked.id
+WHERE p.id = locked.id AND locked.stock >= wanted.quantity
+"""
+
+
+def _take_stock_postgresql(checked: list[tuple[Product, Decimal]]) -> int:
+    sql = _TAKE_STOCK_SQL.format(
+        values=", ".join(["(%s::bigint, %s::numeric)"] * len(checked)),
+        table=connection.ops.quote_name(Product._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [x for product, quantity in checked for x in (product.pk, quantity)])
+        return cursor.rowcount
+
+
+def _take_stock_portable(checked: list[tuple[Product, Decimal]]) -> int:
+    """SQLite has no row locks (select_for_update is a no-op) but serialises writers: the
+    decrement is conditional (UPDATE ... WHERE stock >= quantity) and its row count decides."""
     ids = [product.pk for product, _quantity in checked]
-    locked = {
-        pk: stock
-        for pk, stock in Product.objects.select_for_update()
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", "stock")
-    }
-    for product, quantity in checked:
-        if locked[product.pk] < quantity:
-            raise _out_of_stock(product, quantity, locked[product.pk])
-    # One conditional UPDATE for every line: it must touch exactly one row per product.
     wanted = Case(
         *(When(pk=product.pk, then=Value(quantity)) for product, quantity in checked),
         output_field=Product._meta.get_field("stock"),
     )
-    taken = (
+    return (
         Product.objects.filter(pk__in=ids, stock__gte=wanted)
         .order_by()
         .update(stock=F("stock") - wanted)
     )
-    if taken != len(ids):
-        stocks = dict(Product.objects.filter(pk__in=ids).values_list("pk", "stock"))
-        for product, quantity in checked:
-            if stocks[product.pk] < quantity or taken == 0:
-                raise _out_of_stock(product, quantity, stocks[product.pk])
-        raise _out_of_stock(checked[0][0], checked[0][1], stocks[checked[0][0].pk])
 
 
 def _hold_pickup_place(market: Market, quote: Quote) -> None:
@@ -452,7 +483,9 @@ def place_order(
         with transaction.atomic():
             # The order rows go in first and the stock rows are locked last, right before the
             # commit: competing checkouts wait on those locks only for a few statements.
-            order = _create_order(market, checked, quote, destination, contact, shopper, key)
+            order, written_lines, event = _create_order(
+                market, checked, quote, destination, contact, shopper, key
+            )
             _hold_pickup_place(market, quote)
             _take_stock(checked)
     except IntegrityError:
@@ -463,7 +496,7 @@ def place_order(
         return PlacedOrder(existing, created=False)
     # Telling the stalls runs in the background so the checkout answers at once.
     transaction.on_commit(lambda: notify_new_order.enqueue(order.pk))
-    return PlacedOrder(order, created=True)
+    return PlacedOrder(order, created=True, lines=written_lines, events=[event])
 
 
 def _order_for_key(key: str, market: Market) -> Order | None:
@@ -477,7 +510,13 @@ def _order_for_key(key: str, market: Market) -> Order | None:
     return existing
 
 
-def _create_order(market, checked, quote: Quote, destination, contact, shopper, key) -> Order:
+_THOUSANDTHS = Decimal("0.001")  # OrderLine.quantity keeps three decimals
+
+
+def _create_order(
+    market, checked, quote: Quote, destination, contact, shopper, key
+) -> tuple[Order, list[OrderLine], OrderEvent]:
+    """Insert the order, its stall parts, lines and first event; returns what it wrote."""
     priced = [
         (product, quantity, line_total(quantity, product.current_price))
         for product, quantity in checked
@@ -501,11 +540,10 @@ def _create_order(market, checked, quote: Quote, destination, contact, shopper, 
         total=subtotal + quote.fee,
         idempotency_key=key,
     )
-    parts = {}
-    for stall_id in sorted({product.stall_id for product, _q in checked}):
-        parts[stall_id] = OrderPart(order=order, stall_id=stall_id)
+    stalls = {product.stall_id: product.stall for product, _q in checked}
+    parts = {pk: OrderPart(order=order, stall=stalls[pk]) for pk in sorted(stalls)}
     OrderPart.objects.bulk_create(parts.values())
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             part=parts[product.stall_id],
@@ -518,8 +556,11 @@ def _create_order(market, checked, quote: Quote, destination, contact, shopper, 
         )
         for product, quantity, total in priced
     )
-    OrderEvent.objects.create(order=order, status=Status.PLACED, actor=order.shopper)
-    return order
+    event = OrderEvent.objects.create(order=order, status=Status.PLACED, actor=order.shopper)
+    for line in lines:  # as the database hands it back: 1.5 -> 1.500
+        line.quantity = line.quantity.quantize(_THOUSANDTHS)
+    lines.sort(key=lambda line: (line.part.stall.name, line.pk))
+    return order, lines, event
 
 
 # --- order life cycle -----------------------------------------------------------------------

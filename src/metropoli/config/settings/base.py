@@ -191,12 +191,15 @@ METROPOLI = {
     "MAP_ZOOM": 9,
 }
 
+_LOG_LEVEL = os.environ.get("METROPOLI_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("METROPOLI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    # Django's own logger sets INFO for itself; it follows METROPOLI_LOG_LEVEL too, so that
+    # ERROR hides the warning line Django writes for every 4xx answer.
+    "loggers": {"django": {"level": _LOG_LEVEL}, "django.db.backends": {"level": "INFO"}},
 }
 
 # Apps keep their own catalogues (<app>/locale); these folders hold the rest.

@@ -108,7 +108,7 @@ def test_the_capacity_is_checked_inside_the_checkout_transaction(market, tomato,
     before = snapshot()
     (priced,) = selectors.products_with_price([cilantro.pk])
     with pytest.raises(ApiError) as info, services.transaction.atomic():
-        order = services._create_order(
+        order, _lines, _event = services._create_order(
             market, [(priced, Decimal(1))], quote, pickup(tomorrow), GUEST, None, None
         )
         assert order.pk is not None
