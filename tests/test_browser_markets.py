@@ -60,7 +60,7 @@ def test_full_order_from_shopper_to_delivery(live_server, page_factory, guadalaj
     )  # fmt: skip
 
     # Shopper: no account. Market -> search -> add 1.5 kg -> cart -> delivery checkout.
-    shopper = page_factory(**PHONE)
+    shopper = page_factory(**PHONE, has_touch=True)
     shopper.goto(live_server.url + "/mercado/")
     shopper.get_by_role("link", name="Mercado Libertad").click()
     shopper.get_by_label("Buscar productos").fill("jitomate")
@@ -73,7 +73,17 @@ def test_full_order_from_shopper_to_delivery(live_server, page_factory, guadalaj
     shopper.get_by_role("link", name="Continuar al pago").click()
     shopper.get_by_label("Entrega a domicilio").check()
     shopper.get_by_label("Dirección de entrega").fill("Calle Juan Manuel 100, Centro")
-    # The pin: typed here (the same fields a tap on the map fills in).
+    # A tap on the map (centred on the market) fills in the pin's coordinates...
+    shopper.wait_for_function("window.mercadoMaps && window.mercadoMaps['delivery-map']")
+    canvas = shopper.locator("#delivery-map canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    shopper.touchscreen.tap(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2)
+    tapped_lon = float(shopper.get_by_label("Longitud del punto de entrega").input_value())
+    tapped_lat = float(shopper.get_by_label("Latitud del punto de entrega").input_value())
+    assert abs(tapped_lon - -103.339) < 0.02 and abs(tapped_lat - 20.674) < 0.02
+    assert tapped_lon > -103.339  # right of the centre is east
+    # ...and typed coordinates are taken as they are (the fee band then follows from them).
     shopper.get_by_label("Longitud del punto de entrega").fill("-103.345")
     shopper.get_by_label("Latitud del punto de entrega").fill("20.682")
     shopper.get_by_label("Nombre").fill("Ana López")

@@ -264,6 +264,8 @@ def load(stdout=None) -> None:
             )
     if stdout is not None:
         stdout.write(
-            f"markets: {created['markets']} markets and {created['products']} products created "
-            f"(demo password for market people: {DEMO_PASSWORD})"
+            f"markets: {created['markets']} markets and {created['products']} products created; "
+            f"market people (password {DEMO_PASSWORD}):"
         )
+        for email, _name, kind, slug, stall_name in PEOPLE:
+            stdout.write(f"  {email}  {kind} · {slug}{f' · {stall_name}' if stall_name else ''}")

@@ -31,6 +31,8 @@ def test_browse_search_cart_and_pickup_checkout(client, market, tomato, steak):
     client.post("/mercado/libertad/agregar/", {"product": steak.pk, "quantity": "0.5"})
     cart = client.get("/mercado/libertad/carrito/").content.decode()
     assert "$42.00" in cart and "$105.00" in cart
+    # Spanish by default; the line total is «Importe», not the quantity's «Cantidad».
+    assert '<th scope="col">Importe</th>' in cart
     form = client.get("/mercado/libertad/pagar/").content.decode()
     key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form).group(1)
     data = {

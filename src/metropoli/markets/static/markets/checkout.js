@@ -33,6 +33,14 @@ whenMapReady("delivery-map", (detail) => {
   });
   if (lon.value && lat.value) placeMarker([Number(lon.value), Number(lat.value)]);
 });
+// Typed coordinates move the pin too, once both are numbers in range.
+function typedPoint() {
+  const x = Number(lon.value.replace(",", "."));
+  const y = Number(lat.value.replace(",", "."));
+  if (lon.value && lat.value && Math.abs(x) <= 180 && Math.abs(y) <= 90) placeMarker([x, y]);
+}
+lon.addEventListener("change", typedPoint);
+lat.addEventListener("change", typedPoint);
 const locate = document.getElementById("use-location");
 if (locate && navigator.geolocation) {
   locate.addEventListener("click", () => navigator.geolocation.getCurrentPosition((pos) => {
