@@ -68,9 +68,20 @@ def test_map_of_markets_and_a_dated_pickup_order(live_server, page_factory, guad
 
     # A tap on Libertad's point opens its name and a link to its page.
     x, y = page.evaluate(
-        """() => { const { map } = window.mercadoMaps["markets-map"];
+        """() => { const { map } = document.getElementById("markets-map").metropoliMap;
                    const p = map.project([-103.339, 20.674]); return [p.x, p.y]; }"""
     )
+    # A module that arrives after the map has loaded (slow network) still gets the map, once.
+    late = page.evaluate(
+        """async () => {
+             const { whenMapReady } = await import("/static/maps/ready.js");
+             let calls = 0;
+             whenMapReady("markets-map", ({ map, el }) => { calls += map && el.id ? 1 : 0; });
+             whenMapReady(document.querySelector("main"), () => { calls += 10; });
+             await new Promise((resolve) => setTimeout(resolve, 200));
+             return calls; }"""
+    )
+    assert late == 11  # by id, and by an element holding the map
     canvas = page.locator("#markets-map canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()

@@ -30,5 +30,5 @@ def test_market_list_carries_the_points_of_the_map(client, market, stall):
         }
     ]
     # The map and its "show on the map" buttons are there, the buttons hidden until it works.
-    assert 'id="markets-map"' in page and "window.mercadoMaps" in page
+    assert 'id="markets-map"' in page and "markets/markets-map.js" in page
     assert 'data-show-market="libertad" hidden' in page

@@ -1,5 +1,6 @@
 // Shared map component: MapLibre GL (vendored ES module) reading our own vector tiles.
-// Modules add their layers through the `metropoli:map-ready` event or `createMap()`.
+// Modules add their layers once the map is ready (`whenMapReady` in ready.js, which also
+// covers a page module that runs after the map loaded) or through `createMap()`.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
 
 const PALETTE = { fill: "#2e7d32", line: "#1b5e20", point: "#e65100" };
@@ -66,8 +67,9 @@ export function createMap(el) {
       map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
       map.on("mouseleave", id, () => { map.getCanvas().style.cursor = ""; });
     }
+    el.metropoliMap = { map, maplibregl, el };
     el.classList.add("map-ready");
-    el.dispatchEvent(new CustomEvent("metropoli:map-ready", { detail: { map, maplibregl }, bubbles: true }));
+    el.dispatchEvent(new CustomEvent("metropoli:map-ready", { detail: el.metropoliMap, bubbles: true }));
   });
   return map;
 }

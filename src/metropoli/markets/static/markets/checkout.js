@@ -1,5 +1,5 @@
 // Checkout: show the fields of the chosen method; a tap on the map sets the delivery point.
-import { whenMapReady } from "./map-ready.js";
+import { whenMapReady } from "../maps/ready.js";
 
 const form = document.querySelector("form.checkout");
 const lon = document.getElementById("id_lon");

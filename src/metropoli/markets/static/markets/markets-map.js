@@ -1,6 +1,6 @@
 // The map of the market list: one point per market; a click (or "Show on the map" in the list)
 // opens a popup with its name and a link to its page. The list works without this script.
-import { whenMapReady } from "./map-ready.js";
+import { whenMapReady } from "../maps/ready.js";
 
 const MAP_ID = "markets-map";
 const data = JSON.parse(document.getElementById("market-points").textContent);

@@ -1,5 +1,6 @@
 // The proceeding page: contributions on the map and in the list; drawing and sending a new one.
-import { addAreaLayer, addContributionLayers, csrfToken, deviceToken, fileAsDataUrl, onMapReady, Sketch, toggleLayer } from "./drawing.js";
+import { addAreaLayer, addContributionLayers, csrfToken, deviceToken, fileAsDataUrl, Sketch, toggleLayer } from "./drawing.js";
+import { whenMapReady } from "../maps/ready.js";
 
 const root = document.querySelector("[data-proceeding]");
 const form = document.getElementById("contribution-form");
@@ -31,7 +32,7 @@ async function refresh() {
   if (map && map.getSource("contributions")) map.getSource("contributions").setData(data);
 }
 
-onMapReady(mapEl, async (detail) => {
+whenMapReady(mapEl, async (detail) => {
   map = detail.map;
   addAreaLayer(map, area);
   addContributionLayers(map, { type: "FeatureCollection", features: [] });

@@ -1,13 +1,6 @@
 // Shared by the proceeding page and the touch table: contribution layers and a tiny sketcher
 // (click to add a vertex) for points, lines and areas on a MapLibre map. No extra libraries.
 
-export function onMapReady(el, callback) {
-  // The map may already be ready when this module runs (see _map_ready.html).
-  const ready = (window.participaMaps || {})[el.id];
-  if (ready) callback(ready);
-  else el.addEventListener("metropoli:map-ready", (event) => callback(event.detail), { once: true });
-}
-
 export function deviceToken() {
   // A random token per browser: lets people without an account find and delete their own
   // contributions and rate once. The server only stores its SHA-256.

@@ -1,7 +1,8 @@
 // The touch table: several draft panels at once, layer toggles, facilitator settings behind a
 // PIN, idle reset, and an outbox in IndexedDB so that contributions made offline are sent once
 // when the connection comes back (each carries its Idempotency-Key from the moment it is made).
-import { addAreaLayer, addContributionLayers, onMapReady, Sketch, toggleLayer } from "./drawing.js";
+import { addAreaLayer, addContributionLayers, Sketch, toggleLayer } from "./drawing.js";
+import { whenMapReady } from "../maps/ready.js";
 
 const root = document.getElementById("table");
 const api = root.dataset.api;
@@ -240,7 +241,7 @@ function wireSettings() {
 }
 
 // --- start ------------------------------------------------------------------------------------
-onMapReady(document.getElementById("table-map"), async (detail) => {
+whenMapReady(document.getElementById("table-map"), async (detail) => {
   map = detail.map;
   addAreaLayer(map, area);
   addContributionLayers(map, { type: "FeatureCollection", features: [] });

@@ -1,4 +1,6 @@
 // Registering a sensor: the location comes from a click on the map or the phone's GPS.
+import { whenMapReady } from "../maps/ready.js";
+
 const script = document.getElementById("register-script");
 const lat = document.getElementById("id_latitude");
 const lon = document.getElementById("id_longitude");
@@ -15,9 +17,9 @@ function setLocation(latitude, longitude) {
   }
 }
 
-document.getElementById("register-map")?.addEventListener("metropoli:map-ready", (event) => {
-  mapRef = event.detail;
-  const { map } = event.detail;
+whenMapReady("register-map", (detail) => {
+  mapRef = detail;
+  const { map } = detail;
   if (lat.value && lon.value) setLocation(Number(lat.value), Number(lon.value));
   map.on("click", (e) => setLocation(e.lngLat.lat, e.lngLat.lng));
 });

@@ -1,4 +1,6 @@
 // Sensors on the shared map: circles coloured by the Índice AIRE Y SALUD category.
+import { whenMapReady } from "../maps/ready.js";
+
 const el = document.getElementById("sensors-map");
 
 // `pages` is the address of the sensor pages (the registry), so other maps can link to them.
@@ -25,9 +27,7 @@ function addSensors(map, maplibregl, source = "sensors",
 }
 
 if (el) {
-  el.addEventListener("metropoli:map-ready", (event) => {
-    addSensors(event.detail.map, event.detail.maplibregl);
-  });
+  whenMapReady(el, ({ map, maplibregl }) => addSensors(map, maplibregl));
 }
 
 export { addSensors };

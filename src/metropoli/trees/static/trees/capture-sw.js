@@ -1,12 +1,13 @@
 // Imported by the shell's service worker (/sw.js): keeps the tree capture app and its files
 // on the device so it opens without signal. The captures themselves wait in IndexedDB
 // (capture.js), not here.
-const TREES_CACHE = "metropoli-trees-v1";
+const TREES_CACHE = "metropoli-trees-v2";
 const TREES_OFFLINE = [
   "/arbol/capturar",
   "/static/trees/capture.js",
   "/static/trees/trees.css",
   "/static/maps/map.js",
+  "/static/maps/ready.js",
   "/static/vendor/maplibre-gl/maplibre-gl.mjs",
   "/static/vendor/maplibre-gl/maplibre-gl-worker.mjs",
   "/static/vendor/maplibre-gl/maplibre-gl-shared.mjs",

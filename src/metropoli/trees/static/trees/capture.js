@@ -2,6 +2,8 @@
 // stored on the device (IndexedDB) with its own idempotency key, then sent; a capture made
 // without signal waits in the queue and goes out when the signal returns. The key makes a
 // retry after a lost response return the same tree instead of a second one.
+import { whenMapReady } from "../maps/ready.js";
+
 const form = document.getElementById("capture-form");
 const T = JSON.parse(document.getElementById("capture-i18n").textContent);
 const SPECIES = JSON.parse(document.getElementById("species-data").textContent);
@@ -204,7 +206,7 @@ for (const id of ["c-lon", "c-lat"]) {
   });
 }
 
-$("capture-map").addEventListener("metropoli:map-ready", ({ detail: { map, maplibregl } }) => {
+whenMapReady($("capture-map"), ({ map, maplibregl }) => {
   captureMap = map;
   // Trees already recorded, so a duplicate is visible before it is saved.
   map.addLayer({

@@ -1,5 +1,6 @@
 // The tree map: styles the "trees" tile layer, shows a card for a clicked tree, and keeps the
 // list beside the map in step with what is in view (the list is the accessible view).
+import { whenMapReady } from "../maps/ready.js";
 import { addSensors } from "../sensors/sensors-map.js";
 
 const el = document.getElementById("trees-map");
@@ -89,7 +90,7 @@ async function showCard(id) {
   card.querySelector("h3").focus();
 }
 
-el.addEventListener("metropoli:map-ready", ({ detail: { map, maplibregl } }) => {
+whenMapReady(el, ({ map, maplibregl }) => {
   el.treeMap = map; // reachable for other scripts on the page (and browser tests)
   // The citizen air-quality sensors share the map (colour = current Índice AIRE Y SALUD band).
   map.addSource("sensors", {

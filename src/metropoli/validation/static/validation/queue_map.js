@@ -1,11 +1,11 @@
 // The work queue's map: flagged trees, filtered like the list beside it.
 const COLOURS = ["case", ["get", "risk"], "#b71c1c", ["get", "dead"], "#424242",
   ["get", "disease"], "#6a1b9a", "#e65100"];
+import { whenMapReady } from "../maps/ready.js";
+
 const wrap = document.getElementById("queue-map-wrap");
 if (wrap) {
-  wrap.addEventListener("metropoli:map-ready", (event) => {
-    const { map } = event.detail;
-    const el = event.target;
+  whenMapReady(wrap, ({ map, el }) => {
     const filters = new URLSearchParams(wrap.dataset.filters);
     const template = el.dataset.tiles.replace(/\/0\/0\/0\.pbf/, "/{z}/{x}/{y}.pbf");
     const base = template.startsWith("http") ? template : window.location.origin + template;

@@ -1,5 +1,7 @@
 // Treender: one card at a time. Swipe (pointer events), buttons or keys → ← ↑ R.
 // Without JavaScript the same form posts to the server; this script votes through the API.
+import { whenMapReady } from "../maps/ready.js";
+
 const root = document.getElementById("treender");
 const TEXT = JSON.parse(document.getElementById("treender-text").textContent);
 const SWIPE = 80; // pixels a card must travel to count as a swipe
@@ -16,8 +18,7 @@ if (root) {
   let mini = null; // the card's small location map, once MapLibre is ready
   const mapWrap = document.getElementById("card-map-wrap");
   if (mapWrap) {
-    mapWrap.addEventListener("metropoli:map-ready", (event) => {
-      const { map, maplibregl } = event.detail;
+    whenMapReady(mapWrap, ({ map, maplibregl }) => {
       const at = [Number(mapWrap.dataset.lon), Number(mapWrap.dataset.lat)];
       const marker = new maplibregl.Marker({ color: "#1b5e20" }).setLngLat(at).addTo(map);
       mini = { map, marker };
