@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from metropoli.common.errors import ApiError
-from metropoli.trees.photos import ProcessedPhoto, process_photo
+from metropoli.common.photos import ProcessedPhoto, process_photo
 
 from . import selectors
 from .models import (
@@ -909,6 +909,10 @@ def _photo_bytes(upload) -> bytes:
     return upload.read()
 
 
+def _checked_photo(upload) -> ProcessedPhoto:
+    return process_photo(_photo_bytes(upload), max_bytes=settings.MARKETS_PHOTO_MAX_BYTES)
+
+
 def _replace_photo(model, pk: int, processed: ProcessedPhoto | None, prefix: str):
     """Store the checked photo and its thumbnail on the row (or clear both), all or nothing.
 
@@ -942,7 +946,7 @@ def _replace_photo(model, pk: int, processed: ProcessedPhoto | None, prefix: str
 def set_product_photo(*, product: Product, upload) -> Product:
     """Check a product photo (type by content, size, pixels), strip its metadata (EXIF, GPS),
     and store it with a thumbnail in place of the previous one."""
-    processed = process_photo(_photo_bytes(upload))  # refuses before anything is written
+    processed = _checked_photo(upload)  # refuses before anything is written
     return _replace_photo(Product, product.pk, processed, f"product-{product.pk}")
 
 
@@ -951,7 +955,7 @@ def remove_product_photo(*, product: Product) -> Product:
 
 
 def set_market_photo(*, market: Market, upload) -> Market:
-    processed = process_photo(_photo_bytes(upload))
+    processed = _checked_photo(upload)
     return _replace_photo(Market, market.pk, processed, f"market-{market.pk}")
 
 

@@ -1,17 +1,16 @@
 """Checking and cleaning a photo attached to a contribution (Pillow; no Django).
 
-The type is decided by the content, not the name; size and pixel count are bounded (a small
-file can decode to a huge image: a "decompression bomb"); the pixels are re-encoded so EXIF
-data, including GPS position, never reaches the server's storage.
+common.images opens it (type by content, size and pixel limits, decompression bombs); the
+pixels are re-encoded in the photo's own format so EXIF data, including the GPS position, never
+reaches the server's storage.
 """
 
 import base64
 import binascii
 import io
-import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from metropoli.common.images import ImageRefused, open_upload, pixels_only, upright
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_PIXELS = 24_000_000
@@ -19,15 +18,8 @@ MAX_SIDE = 2048
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
-class PhotoError(ValueError):
-    """The photo was refused; `code` says why.
-
-    One of too_large, not_an_image, unsupported, too_many_pixels.
-    """
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+# Refusal codes: too_large, not_an_image, unsupported, too_many_pixels.
+PhotoError = ImageRefused
 
 
 @dataclass(frozen=True)
@@ -50,31 +42,13 @@ def decode_data_url(value: str) -> bytes:
 
 
 def clean_photo(raw: bytes) -> CleanPhoto:
-    if len(raw) > MAX_BYTES:
-        raise PhotoError("too_large")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(raw)) as probe:
-                kind = probe.format
-                width, height = probe.size
-                if kind not in FORMATS:
-                    raise PhotoError("unsupported")
-                if width * height > MAX_PIXELS:
-                    raise PhotoError("too_many_pixels")
-                probe.load()
-                image = ImageOps.exif_transpose(probe)
-    except PhotoError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoError("too_many_pixels") from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise PhotoError("not_an_image") from error
+    """The photo re-encoded in its own format from the bare pixels (raises PhotoError)."""
+    opened = open_upload(raw, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS, formats=FORMATS)
+    kind = opened.format
+    image = upright(opened.image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     mode = "RGB" if kind == "JPEG" else ("RGBA" if image.mode not in ("RGB", "L") else image.mode)
-    image = image.convert(mode)
-    # A new image from the bare pixels: no EXIF, XMP, GPS or text chunks can travel along.
-    image = Image.frombytes(image.mode, image.size, image.tobytes())
+    image = pixels_only(image.convert(mode))
     out = io.BytesIO()
     if kind == "JPEG":
         image.save(out, "JPEG", quality=85, optimize=True)

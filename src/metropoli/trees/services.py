@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common.errors import ApiError
+from metropoli.common.photos import process_photo
 from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
@@ -36,7 +37,6 @@ from .models import (
     TreePhoto,
     ValidationState,
 )
-from .photos import process_photo
 
 SITE_FIELDS = ("location", "municipality", "address", "colonia", "site_type", "location_accuracy_m")
 TREE_FIELDS = (

@@ -233,7 +233,8 @@ COOPERATION_PRIVATE_ROOT = Path(
 
 # --- trees ---
 # Photos: the largest upload accepted and the pixel count above which an image is refused
-# before it is decoded (decompression bombs; also set as Pillow's Image.MAX_IMAGE_PIXELS).
+# before it is decoded (decompression bombs; common/images.py). Market photos share the pixel
+# limit; Pillow's own Image.MAX_IMAGE_PIXELS guard stays as a second line.
 TREES_PHOTO_MAX_BYTES = int(os.environ.get("METROPOLI_TREES_PHOTO_MAX_BYTES", 12 * 1024 * 1024))
 TREES_PHOTO_MAX_PIXELS = int(os.environ.get("METROPOLI_TREES_PHOTO_MAX_PIXELS", 50_000_000))
 # Hours during which the person who recorded a tree may still correct or remove it.

@@ -82,6 +82,15 @@ def test_a_file_that_is_not_an_image_is_refused(client, tomato, vendor, language
     assert not Product.objects.get(pk=tomato.pk).photo
 
 
+def test_the_market_limit_applies_not_the_trees_one(client, tomato, vendor, settings):
+    settings.TREES_PHOTO_MAX_BYTES = 1_000  # a tree photo this size would be refused
+    settings.MARKETS_PHOTO_MAX_BYTES = 1_000_000
+    client.force_login(vendor)
+    data = jpeg_with_gps()
+    assert 1_000 < len(data) < 1_000_000
+    assert upload(client, tomato, data).status_code == 200
+
+
 def test_an_oversized_file_is_refused_before_it_is_read(client, tomato, vendor, settings):
     settings.MARKETS_PHOTO_MAX_BYTES = 10_000
     client.force_login(vendor)

@@ -1,0 +1,116 @@
+"""Public photos (trees, market products and markets): checked, stripped and re-encoded.
+
+The upload is opened by common.images (type by content, size and pixel limits, decompression
+bombs). The camera's position and time are read for the caller (a tree's photo can locate the
+tree) and then dropped: the public copy and its thumbnail are JPEGs made from the bare pixels.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import ExifTags
+
+from .errors import ApiError
+from .images import ImageRefused, jpeg, on_white, open_upload, upright
+
+ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "HEIF": "heic"}
+PUBLIC_MAX_SIDE = 2048
+THUMBNAIL_SIDE = 320
+
+
+@dataclass
+class ProcessedPhoto:
+    public_jpeg: bytes
+    thumbnail_jpeg: bytes
+    original_format: str
+    size: tuple[int, int]
+    camera_lon: float | None
+    camera_lat: float | None
+    taken_at: datetime | None
+
+
+def _rational(value) -> float:
+    return float(value[0]) / float(value[1]) if isinstance(value, tuple) else float(value)
+
+
+def _gps(exif) -> tuple[float | None, float | None]:
+    try:
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    except (KeyError, AttributeError, ValueError):
+        return None, None
+    try:
+        lat = sum(_rational(v) / 60**i for i, v in enumerate(gps[2]))
+        lon = sum(_rational(v) / 60**i for i, v in enumerate(gps[4]))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None, None
+    if gps.get(1) == "S":
+        lat = -lat
+    if gps.get(3) == "W":
+        lon = -lon
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None, None
+    return lon, lat
+
+
+def _taken_at(exif) -> datetime | None:
+    try:
+        raw = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal)
+        return datetime.strptime(str(raw), "%Y:%m:%d %H:%M:%S") if raw else None
+    except (ValueError, KeyError, AttributeError):
+        return None
+
+
+def refusal(code: str, *, size: int, max_bytes: int, max_pixels: int) -> ApiError:
+    """The answer, in the request's language, to a photo common.images refused."""
+    if code == "too_large":
+        return ApiError(
+            413,
+            "photo_too_large",
+            _("The photo is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+        )
+    if code == "too_many_pixels":
+        return ApiError(
+            413,
+            "photo_too_many_pixels",
+            _("The photo has too many pixels; the limit is %(limit)s megapixels.")
+            % {"limit": max_pixels // 1_000_000},
+        )
+    return ApiError(
+        415, "not_an_image", _("The file is not a photo. Send a JPEG, PNG or HEIC image.")
+    )
+
+
+def process_photo(data: bytes, *, max_bytes: int | None = None) -> ProcessedPhoto:
+    """Validate an uploaded photo and make its public copy and thumbnail (raises ApiError).
+
+    ``max_bytes`` defaults to the trees' limit; the pixel limit is the platform's one.
+    """
+    max_bytes = settings.TREES_PHOTO_MAX_BYTES if max_bytes is None else max_bytes
+    max_pixels = settings.TREES_PHOTO_MAX_PIXELS
+    try:
+        opened = open_upload(
+            data, max_bytes=max_bytes, max_pixels=max_pixels, formats=ACCEPTED_FORMATS
+        )
+    except ImageRefused as refused:
+        raise refusal(
+            refused.code, size=len(data), max_bytes=max_bytes, max_pixels=max_pixels
+        ) from refused
+    camera_lon, camera_lat = _gps(opened.exif)
+    image = on_white(upright(opened.image))
+    public = image.copy()
+    public.thumbnail((PUBLIC_MAX_SIDE, PUBLIC_MAX_SIDE))
+    thumb = image.copy()
+    thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return ProcessedPhoto(
+        public_jpeg=jpeg(public),
+        thumbnail_jpeg=jpeg(thumb),
+        original_format=ACCEPTED_FORMATS[opened.format],
+        size=public.size,
+        camera_lon=camera_lon,
+        camera_lat=camera_lat,
+        taken_at=_taken_at(opened.exif),
+    )
