@@ -4,6 +4,7 @@ import functools
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
@@ -33,16 +34,26 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def limit_anonymous_posts(scope: str, *, limit: int, window: int):
-    """Decorator for views: anonymous POSTs beyond `limit` per `window` seconds get 429."""
+def anonymous_over_limit(request: HttpRequest, scope: str, *, limit: int, window: int) -> bool:
+    """Count a write by someone not signed in; True once they are past `limit` per `window`
+    seconds from their address. Signed-in people are not counted here; 0 is no limit."""
+    if request.user.is_authenticated or not limit:
+        return False
+    return not hit(scope, client_address(request), limit=limit, window=window)
+
+
+def limit_anonymous_posts(scope: str, *, limit: int | str, window: int):
+    """Decorator for views: anonymous POSTs beyond `limit` per `window` seconds get 429.
+
+    `limit` is a number or the name of a setting (read at each request; 0 is no limit).
+    """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if (
-                request.method == "POST"
-                and not request.user.is_authenticated
-                and not hit(scope, client_address(request), limit=limit, window=window)
+            allowed = getattr(settings, limit) if isinstance(limit, str) else limit
+            if request.method == "POST" and anonymous_over_limit(
+                request, scope, limit=allowed, window=window
             ):
                 message = _("Too many attempts. Please wait a few minutes and try again.")
                 if request.headers.get("Accept", "").startswith("application/json"):

@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from ninja.utils import check_csrf
 
 from metropoli.common.errors import ApiError, ErrorOut
-from metropoli.common.ratelimit import client_address, hit
+from metropoli.common.ratelimit import anonymous_over_limit
 
 from . import selectors, services
 from .models import Courier, Market, Order, OrderPart, Product, Stall
@@ -30,6 +30,14 @@ def _session_user(request):
     if check_csrf(request) is not None:
         raise ApiError(403, "csrf_failed", _("The request was refused (CSRF check failed)."))
     return request.user
+
+
+def _limit_guests(request, scope: str, per_hour: int) -> None:
+    """429 for a guest (no session) past `per_hour` writes of this kind from one address."""
+    if anonymous_over_limit(request, scope, limit=per_hour, window=3600):
+        raise ApiError(
+            429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
+        )
 
 
 def _require(request, perm: str, obj) -> None:
@@ -326,15 +334,7 @@ def create_order(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     shopper = _session_user(request)
-    limit = settings.MARKETS_ANONYMOUS_ORDERS_PER_HOUR
-    if (
-        limit
-        and shopper is None
-        and not hit("markets-order", client_address(request), limit=limit, window=3600)
-    ):
-        raise ApiError(
-            429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
-        )
+    _limit_guests(request, "markets-order", settings.MARKETS_ANONYMOUS_ORDERS_PER_HOUR)
     market = _market(payload.market)
     placed = services.place_order(
         market=market,
@@ -389,6 +389,7 @@ def get_order(request, access_key: UUID):
     summary="Cancel an order before any stall accepts it",
 )
 def cancel_order(request, access_key: UUID):
+    _limit_guests(request, "markets-cancel", settings.MARKETS_ANONYMOUS_CANCELS_PER_HOUR)
     order = _shopper_order(access_key)
     user = _session_user(request)
     if order.shopper_id is not None:

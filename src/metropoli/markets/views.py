@@ -121,6 +121,7 @@ def market_detail(request, slug: str):
 
 
 @require_POST
+@limit_anonymous_posts("markets-cart", limit="MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR", window=3600)
 def cart_add(request, slug: str):
     market = _market_or_404(slug)
     cart = dict(_cart(request, market))
@@ -165,6 +166,7 @@ def cart_view(request, slug: str):
 
 
 @require_POST
+@limit_anonymous_posts("markets-cart", limit="MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR", window=3600)
 def cart_update(request, slug: str):
     """Remove a line, or accept today's prices for every line whose price changed."""
     market = _market_or_404(slug)
@@ -179,7 +181,7 @@ def cart_update(request, slug: str):
     return redirect("markets:cart", slug=slug)
 
 
-@limit_anonymous_posts("markets-checkout", limit=30, window=3600)
+@limit_anonymous_posts("markets-checkout", limit="MARKETS_ANONYMOUS_ORDERS_PER_HOUR", window=3600)
 def checkout(request, slug: str):
     market = _market_or_404(slug)
     cart = _cart(request, market)
@@ -244,6 +246,7 @@ def order_detail(request, key):
 
 
 @require_POST
+@limit_anonymous_posts("markets-cancel", limit="MARKETS_ANONYMOUS_CANCELS_PER_HOUR", window=3600)
 def order_cancel(request, key):
     order = selectors.order_by_access_key(key)
     if order is None:

@@ -260,6 +260,14 @@ METROPOLI_SENSORS_ONLINE_MINUTES = 10
 MARKETS_ANONYMOUS_ORDERS_PER_HOUR = int(
     os.environ.get("METROPOLI_MARKETS_ANONYMOUS_ORDERS_PER_HOUR", "30")
 )
+# The same for guests' cart changes (generous: a shopper adds and changes many lines) and for
+# cancelling an order with its secret address.
+MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR = int(
+    os.environ.get("METROPOLI_MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR", "600")
+)
+MARKETS_ANONYMOUS_CANCELS_PER_HOUR = int(
+    os.environ.get("METROPOLI_MARKETS_ANONYMOUS_CANCELS_PER_HOUR", "30")
+)
 # Largest product or market photo accepted (bytes); the pixel limit is TREES_PHOTO_MAX_PIXELS.
 MARKETS_PHOTO_MAX_BYTES = int(os.environ.get("METROPOLI_MARKETS_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
 

@@ -280,3 +280,19 @@ def test_signed_in_checkout_needs_the_csrf_token(market, tomato, guadalajara):
     placed = post(guest, "/api/markets/orders", order_body(market, (tomato, "1")))
     assert placed.status_code == 201
     assert Order.objects.get().shopper is None
+
+
+def test_guest_cancels_are_rate_limited(client, market, tomato, settings):
+    settings.MARKETS_ANONYMOUS_CANCELS_PER_HOUR = 2
+    order = post(client, "/api/markets/orders", order_body(market, (tomato, "1"))).json()
+    codes = [
+        client.post(
+            f"/api/markets/orders/{order['access_key']}/cancel",
+            headers={"Accept-Language": "es-MX"},
+        )
+        for _ in range(3)
+    ]
+    # The first cancels, the second is refused by the order's state, the third by the limit.
+    assert [r.status_code for r in codes] == [200, 409, 429]
+    assert codes[2].json()["message"].startswith("Demasiados intentos")
+    assert Order.objects.get().status == "cancelled"

@@ -273,3 +273,29 @@ def test_admin_refuses_bad_fee_bands_and_steps(client, market, stall):
         }
     )
     assert not product.is_valid()
+
+
+def test_guests_cart_changes_and_cancels_are_rate_limited(client, market, tomato, settings):
+    settings.MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR = 2
+    settings.MARKETS_ANONYMOUS_CANCELS_PER_HOUR = 1
+    codes = [
+        client.post("/mercado/libertad/agregar/", {"product": tomato.pk, "quantity": q})
+        for q in ("1", "2", "3")
+    ]
+    assert [r.status_code for r in codes] == [302, 302, 429]
+    assert "Demasiados intentos" in codes[2].content.decode()
+    # The refused change wrote nothing: the cart holds the second quantity.
+    cart = client.get("/mercado/libertad/carrito/").content.decode()
+    assert "<td>2 kg</td>" in cart and "3 kg" not in cart
+    body = {
+        "market": "libertad",
+        "lines": [{"product_id": tomato.pk, "quantity": "1"}],
+        "method": "pickup",
+        "pickup_slot": "09:00-11:00",
+        "name": "Ana",
+        "phone": "3312345678",
+    }
+    order = client.post("/api/markets/orders", body, content_type="application/json").json()
+    url = f"/mercado/pedido/{order['access_key']}/cancelar/"
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 429
