@@ -385,7 +385,7 @@ def get_order(request, access_key: UUID):
 
 @router.post(
     "/orders/{access_key}/cancel",
-    response={200: OrderOut, **ERRORS},
+    response={200: OrderOut, 429: ErrorOut, **ERRORS},
     summary="Cancel an order before any stall accepts it",
 )
 def cancel_order(request, access_key: UUID):
