@@ -15,13 +15,17 @@ def test_home_renders_in_spanish_and_english(live_server, page_factory, municipa
     assert page.get_by_text("Zapotlanejo").is_visible()
 
     # The language switcher turns the same page into English.
-    page.select_option("#language-select", "en")
-    page.get_by_role("button", name="Cambiar").click()
+    page.get_by_role("button", name="Idioma: English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Digital services for the metropolitan area"
     )
+
+    # ...and back, with one tap as well.
+    page.get_by_role("button", name="Language: Español").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es-mx"
 
     english = page_factory(locale="en-US")
     english.goto(live_server.url + "/")
