@@ -121,3 +121,45 @@ def test_full_order_from_shopper_to_delivery(live_server, page_factory, guadalaj
         "document.getElementById('order-status').dataset.status === 'delivered'", timeout=15000
     )
     assert shopper.locator("#order-status").inner_text() == "Entregado"
+
+
+def test_the_stall_dashboard_announces_orders_that_arrive_while_it_is_open(
+    live_server, page_factory, guadalajara
+):
+    from metropoli.markets import services
+
+    market = Market.objects.create(
+        municipality=guadalajara, name="Mercado Corona", slug="corona", address="Hidalgo",
+        location=Point(-103.347, 20.678, srid=4326), pickup_slots=["09:00-11:00"],
+    )  # fmt: skip
+    stall = Stall.objects.create(market=market, name="Cremería Los Altos", giro="Lácteos")
+    cheese = Product.objects.create(
+        stall=stall, name="Queso panela", category="dairy", unit="kg", step=Decimal("0.25"),
+        stock=Decimal("10"),
+    )  # fmt: skip
+    ProductPrice.objects.create(product=cheese, price=Decimal("150.00"), valid_from=timezone.now())
+    vendor = UserFactory(display_name="Rosa")
+    StallMember.objects.create(stall=stall, user=vendor)
+
+    page = logged_in(page_factory, live_server, vendor)
+    page.goto(live_server.url + f"/mercado/puesto/{stall.pk}/")
+    assert page.get_by_text("No hay pedidos pendientes.").is_visible()
+    notice = page.locator("#new-orders")
+    assert notice.is_hidden()
+    # The vendor is typing a price when a shopper orders.
+    page.get_by_label(re.compile("Precio.*Queso panela")).fill("155.00")
+    for name in ("Ana", "Beto"):
+        services.place_order(
+            market=market,
+            lines=[services.CartLine(cheese.pk, "0.5")],
+            destination=services.Destination(method="pickup", pickup_slot="09:00-11:00"),
+            contact=services.Contact(name, "3312345678"),
+        )
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the next round
+    notice.wait_for(state="visible")
+    assert notice.inner_text().startswith("Llegaron 2 pedidos nuevos.")
+    assert page.title().startswith("(2) ")
+    # Nothing was reloaded under the vendor's fingers.
+    assert page.get_by_label(re.compile("Precio.*Queso panela")).input_value() == "155.00"
+    notice.get_by_role("link", name="Verlos").click()
+    assert page.locator("article.order-part").count() == 2

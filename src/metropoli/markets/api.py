@@ -470,6 +470,7 @@ def _part_out(part: OrderPart) -> PartOut:
     auth=django_auth,
     response={200: list[PartOut], **ERRORS},
     summary="Incoming orders of a stall",
+    url_name="markets_stall_orders",
 )
 def stall_orders(request, stall_id: int):
     stall = get_object_or_404(Stall.objects.select_related("market__municipality"), pk=stall_id)
