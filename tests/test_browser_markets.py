@@ -163,3 +163,47 @@ def test_the_stall_dashboard_announces_orders_that_arrive_while_it_is_open(
     assert page.get_by_label(re.compile("Precio.*Queso panela")).input_value() == "155.00"
     notice.get_by_role("link", name="Verlos").click()
     assert page.locator("article.order-part").count() == 2
+
+
+def test_the_courier_page_announces_a_delivery_offered_while_it_is_open(
+    live_server, page_factory, guadalajara
+):
+    from metropoli.markets import services
+
+    market = Market.objects.create(
+        municipality=guadalajara, name="Mercado Libertad", slug="libertad", address="Calzada",
+        location=Point(-103.339, 20.674, srid=4326), pickup_slots=["09:00-11:00"],
+        delivery_fee_bands=[{"max_km": "5", "fee": "45.00"}],
+    )  # fmt: skip
+    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
+    mango = Product.objects.create(
+        stall=stall, name="Mango", category="produce", unit="kg", step=Decimal("0.5"),
+        stock=Decimal("10"),
+    )  # fmt: skip
+    ProductPrice.objects.create(product=mango, price=Decimal("40.00"), valid_from=timezone.now())
+    vendor = UserFactory(display_name="Lupe")
+    StallMember.objects.create(stall=stall, user=vendor)
+    rider = UserFactory(display_name="Beto")
+    Courier.objects.create(
+        user=rider, market=market, kind="independent", phone="3312345678",
+        status=CourierStatus.APPROVED,
+    )  # fmt: skip
+
+    page = logged_in(page_factory, live_server, rider)
+    page.goto(live_server.url + "/mercado/repartidor/")
+    assert page.get_by_text("Ninguna por ahora.").is_visible()
+    order = services.place_order(
+        market=market,
+        lines=[services.CartLine(mango.pk, "1")],
+        destination=services.Destination(
+            method="delivery", address="Calle Juan Manuel 100", lon=-103.345, lat=20.682
+        ),
+        contact=services.Contact("Ana", "3312345678"),
+    ).order
+    services.accept_part(part=order.parts.get(), actor=vendor)  # now it is on offer
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    notice = page.get_by_role("status").filter(has_text="Hay novedades en una entrega.")
+    notice.wait_for()
+    assert page.title().startswith("(1) ")
+    notice.get_by_role("link", name="Ver").click()
+    assert page.get_by_role("button", name="Tomar esta entrega").is_visible()

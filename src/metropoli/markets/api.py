@@ -696,6 +696,7 @@ def _my_courier(request, courier_id: int) -> Courier:
     auth=django_auth,
     response={200: list[DeliveryOut], **ERRORS},
     summary="Deliveries on offer to a courier and those it carries",
+    url_name="markets_courier_deliveries",
 )
 def courier_deliveries(request, courier_id: int):
     courier = _my_courier(request, courier_id)
