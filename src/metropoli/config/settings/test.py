@@ -1,5 +1,10 @@
 """Settings for the test suite (SpatiaLite by default, PostGIS with METROPOLI_DATABASE_URL)."""
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -26,3 +31,10 @@ METROPOLI_TILE_VERSION_SECONDS = 0
 # Tile keys restart with each test's database: the shared folder tier is off except in the
 # tests that give it a folder of their own.
 METROPOLI_TILE_CACHE_DIR = ""
+
+# Uploaded files (photos, signed agreements) of a test run go to a folder of its own, removed
+# at the end, never into the checkout's var/ (tests that look at files set their own tmp_path).
+_TEST_FILES = Path(tempfile.mkdtemp(prefix="metropoli-test-files-"))
+atexit.register(shutil.rmtree, _TEST_FILES, ignore_errors=True)
+MEDIA_ROOT = _TEST_FILES / "media"
+COOPERATION_PRIVATE_ROOT = _TEST_FILES / "private"

@@ -1,3 +1,4 @@
+import io
 import json
 
 import pytest
@@ -80,3 +81,19 @@ def test_load_demo_is_idempotent():
         RoleAssignment.objects.count(),
     ) == counts
     assert counts[0] == 9
+
+
+def test_the_demo_gives_treender_cards_and_a_work_queue():
+    from metropoli.trees.models import Source, Tree
+    from metropoli.validation.models import WorkItem
+    from metropoli.validation.selectors import next_card, review_queue
+
+    call_command("load_demo", stdout=io.StringIO())
+    captures = Tree.objects.filter(source=Source.CAPTURE)
+    assert captures.count() == 12
+    assert all(tree.photos.exists() for tree in captures)
+    expert = User.objects.get(email="experta.zap@demo.metropoli.mx")
+    arborist = User.objects.get(email="arbolista.gdl@demo.metropoli.mx")
+    assert next_card(expert) is not None and review_queue(expert).count() == 6
+    assert review_queue(arborist).count() == 3  # three are decided by the demo already
+    assert WorkItem.objects.count() == 2  # the two flagged ones
