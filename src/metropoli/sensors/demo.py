@@ -1,4 +1,5 @@
-"""Demo sensors: four stations with 24 hours of plausible readings (idempotent)."""
+"""Demo sensors: four stations with plausible readings of the last 24 hours, topped up to the
+present each time the demo loads (idempotent: nothing twice, nothing older than a day)."""
 
 import json
 import math
@@ -6,12 +7,13 @@ import random
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
+from django.db.models import Max
 from django.utils import timezone
 
 from metropoli.accounts.models import User
 
 from . import services
-from .models import Sensor
+from .models import Post, Sensor
 
 DEMO_OWNER = "ciudadana@demo.metropoli.mx"
 # (sensor id, name, lon, lat, typical PM2.5 in µg/m³)
@@ -44,35 +46,52 @@ def _body(chip: str, pm25: float, rng: random.Random, cycle: int) -> bytes:
     ).encode()
 
 
-def load(stdout=None) -> None:
+def load(stdout=None, *, now=None) -> None:
+    """Register the demo sensors once; on every run, fill their readings up to now (at most the
+    last 24 h), so the map has current air quality each time `make run` starts."""
     owner = User.objects.filter(email=DEMO_OWNER).first()
-    now = timezone.now()
-    created = 0
+    now = now or timezone.now()
+    created = posts = 0
     for sensor_id, name, lon, lat, typical in DEMO_SENSORS:
-        if Sensor.objects.filter(sensor_id=sensor_id).exists():
-            continue
-        sensor, _password = services.register_sensor(
-            sensor_id=sensor_id,
-            owner=owner,
-            location=Point(lon, lat, srid=4326),
-            name=name,
-            model="NodeMCU + SDS011 + BME280",
-        )
-        rng = random.Random(sensor_id)
-        chip = sensor_id.split("-", 1)[1]
-        steps = int(timedelta(hours=HOURS) / STEP)
-        for i in range(steps, -1, -1):
-            at = now - i * STEP
-            # Morning and evening traffic peaks over a noisy background.
-            hour = timezone.localtime(at).hour + timezone.localtime(at).minute / 60
-            peaks = 0.6 * math.exp(-((hour - 8) ** 2) / 4) + 0.5 * math.exp(-((hour - 20) ** 2) / 6)
-            pm25 = max(1.0, typical * (0.7 + peaks) * rng.uniform(0.85, 1.15))
-            services.ingest_airrohr(
-                sensor=sensor,
-                headers={"X-Sensor": sensor_id},
-                body=_body(chip, pm25, rng, i),
-                received_at=at,
+        sensor = Sensor.objects.filter(sensor_id=sensor_id).first()
+        if sensor is None:
+            sensor, _password = services.register_sensor(
+                sensor_id=sensor_id,
+                owner=owner,
+                location=Point(lon, lat, srid=4326),
+                name=name,
+                model="NodeMCU + SDS011 + BME280",
             )
-        created += 1
+            created += 1
+        last = Post.objects.filter(sensor=sensor).aggregate(last=Max("received_at"))["last"]
+        start = (
+            now - timedelta(hours=HOURS)
+            if last is None
+            else max(last + STEP, now - timedelta(hours=HOURS))
+        )
+        posts += _feed(sensor, typical, start, now)
     if stdout is not None:
-        stdout.write(f"sensors: {created} demo sensors with {HOURS} h of readings created")
+        stdout.write(f"sensors: {created} demo sensors created; {posts} readings added up to now")
+
+
+def _feed(sensor: Sensor, typical: float, start, end) -> int:
+    """Plausible firmware posts every 20 minutes from `start` to `end`, through the same
+    ingestion as a real sensor."""
+    rng = random.Random(f"{sensor.sensor_id}-{start.isoformat()}")
+    chip = sensor.sensor_id.split("-", 1)[1]
+    at, count = start, 0
+    while at <= end:
+        # Morning and evening traffic peaks over a noisy background.
+        local = timezone.localtime(at)
+        hour = local.hour + local.minute / 60
+        peaks = 0.6 * math.exp(-((hour - 8) ** 2) / 4) + 0.5 * math.exp(-((hour - 20) ** 2) / 6)
+        pm25 = max(1.0, typical * (0.7 + peaks) * rng.uniform(0.85, 1.15))
+        services.ingest_airrohr(
+            sensor=sensor,
+            headers={"X-Sensor": sensor.sensor_id},
+            body=_body(chip, pm25, rng, int(at.timestamp()) // 145),
+            received_at=at,
+        )
+        at += STEP
+        count += 1
+    return count
