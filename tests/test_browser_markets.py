@@ -123,23 +123,30 @@ def test_full_order_from_shopper_to_delivery(live_server, page_factory, guadalaj
     assert shopper.locator("#order-status").inner_text() == "Entregado"
 
 
+def _stall_selling(municipality, product: str, price: str):
+    """A market with delivery and pickup, one stall with its vendor, one product on sale."""
+    market = Market.objects.create(
+        municipality=municipality, name="Mercado Libertad", slug="libertad", address="Calzada",
+        location=Point(-103.339, 20.674, srid=4326), pickup_slots=["09:00-11:00"],
+        delivery_fee_bands=[{"max_km": "5", "fee": "45.00"}],
+    )  # fmt: skip
+    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
+    item = Product.objects.create(
+        stall=stall, name=product, category="produce", unit="kg", step=Decimal("0.25"),
+        stock=Decimal("10"),
+    )  # fmt: skip
+    ProductPrice.objects.create(product=item, price=Decimal(price), valid_from=timezone.now())
+    vendor = UserFactory(display_name="Lupe")
+    StallMember.objects.create(stall=stall, user=vendor)
+    return market, stall, item, vendor
+
+
 def test_the_stall_dashboard_announces_orders_that_arrive_while_it_is_open(
     live_server, page_factory, guadalajara
 ):
     from metropoli.markets import services
 
-    market = Market.objects.create(
-        municipality=guadalajara, name="Mercado Corona", slug="corona", address="Hidalgo",
-        location=Point(-103.347, 20.678, srid=4326), pickup_slots=["09:00-11:00"],
-    )  # fmt: skip
-    stall = Stall.objects.create(market=market, name="Cremería Los Altos", giro="Lácteos")
-    cheese = Product.objects.create(
-        stall=stall, name="Queso panela", category="dairy", unit="kg", step=Decimal("0.25"),
-        stock=Decimal("10"),
-    )  # fmt: skip
-    ProductPrice.objects.create(product=cheese, price=Decimal("150.00"), valid_from=timezone.now())
-    vendor = UserFactory(display_name="Rosa")
-    StallMember.objects.create(stall=stall, user=vendor)
+    market, stall, cheese, vendor = _stall_selling(guadalajara, "Queso panela", "150.00")
 
     page = logged_in(page_factory, live_server, vendor)
     page.goto(live_server.url + f"/mercado/puesto/{stall.pk}/")
@@ -170,19 +177,7 @@ def test_the_courier_page_announces_a_delivery_offered_while_it_is_open(
 ):
     from metropoli.markets import services
 
-    market = Market.objects.create(
-        municipality=guadalajara, name="Mercado Libertad", slug="libertad", address="Calzada",
-        location=Point(-103.339, 20.674, srid=4326), pickup_slots=["09:00-11:00"],
-        delivery_fee_bands=[{"max_km": "5", "fee": "45.00"}],
-    )  # fmt: skip
-    stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
-    mango = Product.objects.create(
-        stall=stall, name="Mango", category="produce", unit="kg", step=Decimal("0.5"),
-        stock=Decimal("10"),
-    )  # fmt: skip
-    ProductPrice.objects.create(product=mango, price=Decimal("40.00"), valid_from=timezone.now())
-    vendor = UserFactory(display_name="Lupe")
-    StallMember.objects.create(stall=stall, user=vendor)
+    market, _stall, mango, vendor = _stall_selling(guadalajara, "Mango", "40.00")
     rider = UserFactory(display_name="Beto")
     Courier.objects.create(
         user=rider, market=market, kind="independent", phone="3312345678",
