@@ -10,7 +10,7 @@ from django.db.models import Count, Q, Sum
 
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Species, Tree, ValidationState
-from metropoli.trees.selectors import TreeFilters, filter_trees
+from metropoli.trees.selectors import TreeFilters, filter_by_record, filter_trees
 
 from . import data
 from .calculation import MONEY_COLUMNS
@@ -147,15 +147,7 @@ def _stored_filter(qs, filters: TreeFilters, bounds=None):
         qs = qs.filter(dbh_cm__gte=float(low))
     if high is not None:
         qs = qs.filter(dbh_cm__lte=float(high))
-    if filters.validation_states:
-        qs = qs.filter(tree__validation_state__in=filters.validation_states)
-    if filters.recorded_by_id is not None:
-        qs = qs.filter(tree__recorded_by_id=filters.recorded_by_id)
-    if filters.since:
-        qs = qs.filter(tree__recorded_at__gte=filters.since)
-    if filters.until:
-        qs = qs.filter(tree__recorded_at__lte=filters.until)
-    return qs
+    return filter_by_record(qs, filters, prefix="tree__")
 
 
 def _sum_rows(qs, count) -> list[Row]:

@@ -200,14 +200,20 @@ def filter_trees(filters: TreeFilters, queryset: QuerySet[Tree] | None = None) -
         qs = qs.filter(dbh_cm__gte=filters.dbh_min)
     if filters.dbh_max is not None:
         qs = qs.filter(dbh_cm__lte=filters.dbh_max)
+    return filter_by_record(qs, filters)
+
+
+def filter_by_record(qs: QuerySet, filters: TreeFilters, *, prefix: str = "") -> QuerySet:
+    """The filters on the record itself (validation state, who recorded it, when), on trees or,
+    with ``prefix="tree__"``, on rows that point to a tree."""
     if filters.validation_states:
-        qs = qs.filter(validation_state__in=filters.validation_states)
+        qs = qs.filter(**{f"{prefix}validation_state__in": filters.validation_states})
     if filters.recorded_by_id is not None:
-        qs = qs.filter(recorded_by_id=filters.recorded_by_id)
+        qs = qs.filter(**{f"{prefix}recorded_by_id": filters.recorded_by_id})
     if filters.since:
-        qs = qs.filter(recorded_at__gte=filters.since)
+        qs = qs.filter(**{f"{prefix}recorded_at__gte": filters.since})
     if filters.until:
-        qs = qs.filter(recorded_at__lte=filters.until)
+        qs = qs.filter(**{f"{prefix}recorded_at__lte": filters.until})
     return qs
 
 
