@@ -4,14 +4,14 @@ Runs real parallel transactions, which SpatiaLite (one writer, no row locks) can
 tasks run when each transaction commits (the test settings' immediate backend).
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from metropoli.benefits import services
 from metropoli.benefits.models import TreeBenefit
+from metropoli.common.testing import run_in_parallel
 from metropoli.trees import services as tree_services
 from metropoli.trees.models import Tree
 from metropoli.trees.selectors import TreeFilters
@@ -26,27 +26,6 @@ pytestmark = [
 ]
 
 
-def run_in_parallel(calls):
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(c,)) for c in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_edits_deletes_and_recomputes_at_once(itree, plant, municipalities):
     trees = [plant(code, dbh) for code, dbh in [("JAMI", "30"), ("FRUH", "12")] * 4]
     services.recompute_all()
@@ -55,7 +34,7 @@ def test_edits_deletes_and_recomputes_at_once(itree, plant, municipalities):
     def edit(tree, changes):
         return lambda: tree_services.update_tree(tree=tree, changed_by=None, changes=changes)
 
-    errors = run_in_parallel(
+    outcomes = run_in_parallel(
         [
             edit(trees[0], {"condition": "good"}),
             edit(trees[1], {"condition": "good"}),
@@ -70,7 +49,7 @@ def test_edits_deletes_and_recomputes_at_once(itree, plant, municipalities):
             lambda: services.recompute_trees(tree_ids=ids),
         ]
     )
-    assert errors == []
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
     assert not TreeBenefit.objects.filter(in_rollup=False).exists()
     assert TreeBenefit.objects.count() == Tree.objects.count() == 7
     assert TreeBenefit.objects.get(tree=trees[6]).condition == "dead"

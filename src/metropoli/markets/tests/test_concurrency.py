@@ -3,13 +3,13 @@
 Each thread has its own database connection and transaction, as gunicorn workers would.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from metropoli.common.errors import ApiError
+from metropoli.common.testing import run_in_parallel
 from metropoli.markets import services
 from metropoli.markets.models import Order, OrderLine, Product
 from metropoli.markets.services import CartLine, Contact, Destination
@@ -18,33 +18,19 @@ from .conftest import make_market, make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+def run_parallel(count: int, checkout) -> list:
+    """`count` checkouts at once: each one's result, or the code of the ApiError it raised."""
+    outcomes = run_in_parallel([lambda i=i: checkout(i) for i in range(count)])
+    return [o.code if isinstance(o, ApiError) else o for o in outcomes]
+
+
 needs_row_locks = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="The SQLite test database is an in-memory shared cache whose table locks fail at "
     "once instead of waiting, so parallel writers cannot be exercised there; the sequential "
     "race test in test_orders.py covers the conditional decrement on SQLite.",
 )
-
-
-def run_parallel(count: int, checkout) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = checkout(index)
-        except ApiError as exc:
-            results[index] = exc.code
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @needs_row_locks

@@ -3,13 +3,12 @@
 Runs real parallel transactions, which SpatiaLite (one writer, no row locks) cannot do.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from metropoli.accounts.tests.factories import person_with
 from metropoli.common.errors import ApiError
+from metropoli.common.testing import run_in_parallel
 from metropoli.territory.models import Role
 from metropoli.validation import services
 from metropoli.validation.models import Decision, Vote
@@ -20,27 +19,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="parallel transactions need PostgreSQL"
     ),
 ]
-
-
-def run_in_parallel(calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except ApiError as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_parallel_expert_votes_reach_one_decision(make_tree, guadalajara):
