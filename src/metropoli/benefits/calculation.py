@@ -15,7 +15,7 @@ import numpy as np
 from metropoli.trees.ecobenefits import FACTORS, TableSet, compute_curves
 
 from .data import RATE_FIELDS
-from .models import BenefitStatus
+from .models import GROUP_COLUMNS, MONEY_COLUMNS, BenefitStatus
 
 #: 1 kBtu = 0.29307107 kWh (International Table Btu); natural gas saved is shown as energy.
 KBTU_TO_KWH = 0.29307107
@@ -43,15 +43,6 @@ AIR_QUALITY_RATE = {
     "aq_voc_avoided": "voc_mxn_per_kg",
     "bvoc": "voc_mxn_per_kg",
 }
-GROUP_COLUMNS = ("energy_kwh", "stormwater_m3", "air_quality_kg", "co2_kg", "co2_stored_kg")
-MONEY_COLUMNS = (
-    "money_energy",
-    "money_stormwater",
-    "money_air_quality",
-    "money_co2",
-    "money_co2_stored",
-    "money_yearly",
-)
 VALUE_COLUMNS = (*FACTORS, *GROUP_COLUMNS, *MONEY_COLUMNS)
 
 

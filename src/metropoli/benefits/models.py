@@ -14,13 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Species, Tree
 
-# The sums the rollups keep (calculation.GROUP_COLUMNS and MONEY_COLUMNS).
-ROLLUP_SUMS = (
-    "energy_kwh",
-    "stormwater_m3",
-    "air_quality_kg",
-    "co2_kg",
-    "co2_stored_kg",
+# The stored results' sums: the benefit groups (physical units) and their money values. The
+# rollups keep exactly these; calculation fills them.
+GROUP_COLUMNS = ("energy_kwh", "stormwater_m3", "air_quality_kg", "co2_kg", "co2_stored_kg")
+MONEY_COLUMNS = (
     "money_energy",
     "money_stormwater",
     "money_air_quality",
@@ -28,6 +25,7 @@ ROLLUP_SUMS = (
     "money_co2_stored",
     "money_yearly",
 )
+ROLLUP_SUMS = (*GROUP_COLUMNS, *MONEY_COLUMNS)
 
 
 def _rate(label):
