@@ -15,7 +15,7 @@ from django.contrib.gis.geos import LineString, MultiPoint, Point
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -351,11 +351,7 @@ def _take_stock(checked: list[tuple[Product, Decimal]]) -> None:
     line whose stock no longer covers it is refused with the quantity left; the caller's
     transaction then rolls back everything the checkout wrote.
     """
-    if connection.vendor == "postgresql":
-        taken = _take_stock_postgresql(checked)
-    else:
-        taken = _take_stock_portable(checked)
-    if taken != len(checked):
+    if _decrement_stock(checked) != len(checked):
         stocks = dict(
             Product.objects.filter(pk__in=[p.pk for p, _q in checked]).values_list("pk", "stock")
         )
@@ -383,7 +379,7 @@ WHERE p.id = locked.id AND locked.stock >= wanted.quantity
 """
 
 
-def _take_stock_postgresql(checked: list[tuple[Product, Decimal]]) -> int:
+def _decrement_stock(checked: list[tuple[Product, Decimal]]) -> int:
     sql = _TAKE_STOCK_SQL.format(
         values=", ".join(["(%s::bigint, %s::numeric)"] * len(checked)),
         table=connection.ops.quote_name(Product._meta.db_table),
@@ -393,28 +389,13 @@ def _take_stock_postgresql(checked: list[tuple[Product, Decimal]]) -> int:
         return cursor.rowcount
 
 
-def _take_stock_portable(checked: list[tuple[Product, Decimal]]) -> int:
-    """SQLite has no row locks (select_for_update is a no-op) but serialises writers: the
-    decrement is conditional (UPDATE ... WHERE stock >= quantity) and its row count decides."""
-    ids = [product.pk for product, _quantity in checked]
-    wanted = Case(
-        *(When(pk=product.pk, then=Value(quantity)) for product, quantity in checked),
-        output_field=Product._meta.get_field("stock"),
-    )
-    return (
-        Product.objects.filter(pk__in=ids, stock__gte=wanted)
-        .order_by()
-        .update(stock=F("stock") - wanted)
-    )
-
-
 def _hold_pickup_place(market: Market, quote: Quote) -> None:
     """Refuse the order (inside the checkout transaction) if its pickup slot is now full.
 
     The order row is already in; the market row is then locked so that checkouts competing for
     the same market's places count one after the other (PostgreSQL: FOR NO KEY UPDATE, which
-    does not conflict with the key-share lock the order's foreign key holds; SQLite: the insert
-    already took the only write lock). The count includes this order.
+    does not conflict with the key-share lock the order's foreign key holds). The count
+    includes this order.
     """
     if quote.method != Method.PICKUP or market.pickup_slot_capacity is None:
         return

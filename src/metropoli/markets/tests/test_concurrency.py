@@ -6,7 +6,6 @@ Each thread has its own database connection and transaction, as gunicorn workers
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from metropoli.common.errors import ApiError
 from metropoli.common.testing import run_in_parallel
@@ -25,15 +24,6 @@ def run_parallel(count: int, checkout) -> list:
     return [o.code if isinstance(o, ApiError) else o for o in outcomes]
 
 
-needs_row_locks = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="The SQLite test database is an in-memory shared cache whose table locks fail at "
-    "once instead of waiting, so parallel writers cannot be exercised there; the sequential "
-    "race test in test_orders.py covers the conditional decrement on SQLite.",
-)
-
-
-@needs_row_locks
 def test_twenty_shoppers_race_for_five_kilos(guadalajara):
     market = make_market(guadalajara)
     from metropoli.markets.models import Stall
@@ -58,7 +48,6 @@ def test_twenty_shoppers_race_for_five_kilos(guadalajara):
     assert OrderLine.objects.filter(product=mango).count() == 5
 
 
-@needs_row_locks
 def test_crossing_carts_do_not_deadlock_and_never_oversell(guadalajara):
     market = make_market(guadalajara)
     from metropoli.markets.models import Stall
@@ -84,7 +73,6 @@ def test_crossing_carts_do_not_deadlock_and_never_oversell(guadalajara):
     assert Product.objects.get(pk=second.pk).stock == Decimal("0")
 
 
-@needs_row_locks
 def test_the_same_idempotency_key_in_parallel_makes_one_order(guadalajara):
     market = make_market(guadalajara)
     from metropoli.markets.models import Stall
@@ -133,7 +121,6 @@ def test_last_kilo_sequentially_in_a_committed_database(guadalajara):
     assert Order.objects.count() == 1
 
 
-@needs_row_locks
 def test_twelve_shoppers_race_for_the_last_three_pickup_places(guadalajara):
     """Capacity is counted inside the checkout transaction, under the market's row lock."""
     from datetime import timedelta
