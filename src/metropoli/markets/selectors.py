@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -174,14 +174,6 @@ def _price_now():
     )
 
 
-def _centavos(products: list[Product]) -> list[Product]:
-    # SQLite hands a subquery's decimal back without its scale (32 for 32.00).
-    for product in products:
-        if product.current_price is not None:
-            product.current_price = Decimal(product.current_price).quantize(Decimal("0.01"))
-    return products
-
-
 def products_with_price(ids: Iterable[int], *, for_update: bool = False) -> list[Product]:
     queryset = (
         Product.objects.filter(pk__in=list(ids))
@@ -191,7 +183,7 @@ def products_with_price(ids: Iterable[int], *, for_update: bool = False) -> list
     )
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    return _centavos(list(queryset))
+    return list(queryset)
 
 
 def catalogue(market: Market, *, stall: Stall | None = None, query: str = "") -> list[Product]:
@@ -206,13 +198,9 @@ def catalogue(market: Market, *, stall: Stall | None = None, query: str = "") ->
     if stall is not None:
         products = products.filter(stall=stall)
     words = fold(query).split()
-    if not words:
-        return _centavos(list(products))
-    if connection.vendor == "postgresql":
-        # unaccent() lives in PostgreSQL (extension created by our migration).
-        from django.db.models import F, Func, Value
-        from django.db.models.functions import Concat, Lower
-
+    if words:
+        # unaccent() lives in PostgreSQL (extension created by our migration); the words are
+        # folded the same way here, so "limon" finds "Limón".
         products = products.annotate(
             haystack=Func(
                 Lower(
@@ -223,16 +211,7 @@ def catalogue(market: Market, *, stall: Stall | None = None, query: str = "") ->
         )
         for word in words:
             products = products.filter(haystack__contains=word)
-        return _centavos(list(products))
-    # SQLite has no unaccent: a market's catalogue is small enough to filter here.
-    return [
-        product
-        for product in _centavos(list(products))
-        if all(
-            word in fold(f"{product.name} {product.stall.name} {product.stall.giro}")
-            for word in words
-        )
-    ]
+    return list(products)
 
 
 def stalls_of(market: Market) -> QuerySet[Stall]:
@@ -287,8 +266,8 @@ def markets_staffed_by(user) -> QuerySet[Market]:
 
 
 def stall_products(stall: Stall) -> list[Product]:
-    return _centavos(
-        list(stall.products.annotate(current_price=_price_now()).order_by("category", "name", "pk"))
+    return list(
+        stall.products.annotate(current_price=_price_now()).order_by("category", "name", "pk")
     )
 
 

@@ -1,11 +1,10 @@
-"""Accent-insensitive search on PostgreSQL needs the unaccent extension (SQLite searches in Python)."""
+"""Accent-insensitive search needs PostgreSQL's unaccent extension."""
 
 from django.db import migrations
 
 
 def create_unaccent(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
 
 
 class Migration(migrations.Migration):
