@@ -1,16 +1,11 @@
 """Vector-tile layers: each module registers the layers it serves at /tiles/<name>/z/x/y.pbf.
 
-A layer answers in two ways. On PostGIS it gives one SQL statement that returns the encoded
-tile (ST_AsMVT), so the database does the work. On SpatiaLite, which has no MVT encoder, it
-gives the features in the tile and we encode them in Python (fine for demo-sized data).
+A layer gives one SQL statement that returns the encoded tile (PostGIS ST_AsMVT), so the
+database does the work.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
 
-from django.contrib.gis.geos import GEOSGeometry
 from django.http import QueryDict
 
 from .tiles import Tile
@@ -19,15 +14,8 @@ EXTENT = 4096
 BUFFER = 64
 
 
-@dataclass
-class Feature:
-    geometry: GEOSGeometry  # in EPSG:3857
-    properties: Mapping[str, Any]
-    id: int | None = None
-
-
 class TileLayer(ABC):
-    """Base class; subclasses set `name` and implement `postgis_query` and `features`."""
+    """Base class; subclasses set `name` and implement `postgis_query`."""
 
     name: str = ""
     min_zoom: int = 0
@@ -45,10 +33,6 @@ class TileLayer(ABC):
     @abstractmethod
     def postgis_query(self, tile: Tile, filters: dict) -> tuple[str, list]:
         """One SQL statement returning a single bytea column: the encoded tile."""
-
-    @abstractmethod
-    def features(self, tile: Tile, filters: dict) -> Mapping[str, Iterable[Feature]]:
-        """Features per MVT layer name, geometries in EPSG:3857."""
 
 
 _REGISTRY: dict[str, TileLayer] = {}

@@ -34,16 +34,12 @@ class _Bump:
 def bump(layer: str) -> None:
     """Raise the layer's version now (a one-statement transaction of its own)."""
     if not LayerVersion.objects.filter(layer=layer).update(version=F("version") + 1):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO maps_layerversion (layer, version) VALUES (%s, 1) "
-                    "ON CONFLICT (layer) DO UPDATE SET version = maps_layerversion.version + 1",
-                    [layer],
-                )
-        else:
-            # SQLite writers are serialised by the database lock: no race here.
-            LayerVersion.objects.create(layer=layer, version=1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO maps_layerversion (layer, version) VALUES (%s, 1) "
+                "ON CONFLICT (layer) DO UPDATE SET version = maps_layerversion.version + 1",
+                [layer],
+            )
 
 
 def current(layer: str) -> int:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import cache, versions
-from .encoding import encode_tile
 from .layers import TileLayer, get_layer
 from .tiles import Tile, TileOutOfRange, check_tile
 
@@ -61,13 +60,11 @@ def tile(request, layer: str, z: int, x: int, y: int):
 
 
 def _render(tile_layer: TileLayer, coords: Tile, filters) -> bytes:
-    if connection.vendor == "postgresql":
-        sql, params = tile_layer.postgis_query(coords, filters)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        return bytes(row[0]) if row and row[0] is not None else b""
-    return encode_tile(coords, tile_layer.features(coords, filters))
+    sql, params = tile_layer.postgis_query(coords, filters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
 
 
 def _pinned(request) -> int | None:

@@ -1,31 +1,17 @@
 """The "sensors" map layer: one point per sensor, coloured by its current index category."""
 
-from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 
-from metropoli.maps.layers import BUFFER, EXTENT, Feature, TileLayer, register
-from metropoli.maps.tiles import Tile, bounds_4326
+from metropoli.maps.layers import BUFFER, EXTENT, TileLayer, register
+from metropoli.maps.tiles import Tile
 
 from . import selectors
 from .aqi import CATEGORY_INFO, NO_DATA_COLOUR
-from .models import Sensor
 
 _CODE_CASE = " ".join(f"WHEN {int(c)} THEN '{c.code}'" for c in CATEGORY_INFO)
 _COLOUR_CASE = " ".join(
     f"WHEN {int(c)} THEN '{info.colour.hex}'" for c, info in CATEGORY_INFO.items()
 )
-
-
-def properties(sensor: Sensor, now) -> dict:
-    category = selectors.current_category(sensor, now)
-    return {
-        "sensor_id": sensor.sensor_id,
-        "name": sensor.name or sensor.sensor_id,
-        "placement": sensor.placement,
-        "online": selectors.is_online(sensor, now),
-        "category": category.code if category else "",
-        "colour": category.colour.hex if category else NO_DATA_COLOUR.hex,
-    }
 
 
 class SensorsLayer(TileLayer):
@@ -63,17 +49,6 @@ class SensorsLayer(TileLayer):
             selectors.online_since(now),
             selectors.index_fresh_since(now),
         ]
-
-    def features(self, tile: Tile, filters: dict):
-        box = Polygon.from_bbox(bounds_4326(tile))
-        box.srid = 4326
-        now = timezone.now()
-        return {
-            "sensors": [
-                Feature(s.location.transform(3857, clone=True), properties(s, now), s.pk)
-                for s in Sensor.objects.filter(active=True, location__intersects=box)
-            ]
-        }
 
 
 register(SensorsLayer())

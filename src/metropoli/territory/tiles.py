@@ -1,11 +1,7 @@
 """The municipalities map layer: official boundaries where imported, and municipal seats."""
 
-from django.contrib.gis.geos import Polygon
-
-from metropoli.maps.layers import BUFFER, EXTENT, Feature, TileLayer, register
-from metropoli.maps.tiles import Tile, bounds_4326
-
-from .models import Municipality
+from metropoli.maps.layers import BUFFER, EXTENT, TileLayer, register
+from metropoli.maps.tiles import Tile
 
 
 class MunicipalitiesLayer(TileLayer):
@@ -35,28 +31,6 @@ class MunicipalitiesLayer(TileLayer):
                          FROM seats WHERE geom IS NOT NULL), ''::bytea)
         """  # noqa: S608 - only integer constants are formatted in; values are parameters
         return sql, [tile.z, tile.x, tile.y]
-
-    def features(self, tile: Tile, filters: dict):
-        box = Polygon.from_bbox(bounds_4326(tile))
-        box.srid = 4326
-        active = Municipality.objects.filter(active=True)
-        areas = [
-            Feature(
-                m.boundary.transform(3857, clone=True),
-                {"inegi_code": m.inegi_code, "name": m.name},
-                m.pk,
-            )
-            for m in active.filter(boundary__intersects=box)
-        ]
-        seats = [
-            Feature(
-                m.seat.transform(3857, clone=True),
-                {"inegi_code": m.inegi_code, "name": m.name},
-                m.pk,
-            )
-            for m in active.filter(seat__intersects=box)
-        ]
-        return {"municipalities": areas, "seats": seats}
 
 
 register(MunicipalitiesLayer())

@@ -45,15 +45,6 @@ def cell_range(z: int, x: int, y: int) -> tuple[int, int, int, int, int]:
     )
 
 
-def cell_centre(level: int, x: int, y: int) -> tuple[float, float]:
-    """(lon, lat) of the centre of a cell."""
-    side = 1 << level
-    lon = (x + 0.5) / side * 360.0 - 180.0
-    n = math.pi - 2.0 * math.pi * (y + 0.5) / side
-    lat = math.degrees(math.atan(math.sinh(n)))
-    return lon, lat
-
-
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     radius = 6_371_008.8
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -5,17 +5,13 @@ z < 14. Filters are those of the API. Below zoom 14 the stored cell counts answe
 bbox and municipality are filtered; any other filter counts the matching trees on the fly.
 """
 
-from collections import Counter
 from dataclasses import replace
 
-from django.contrib.gis.geos import Point, Polygon
-
-from metropoli.maps.layers import BUFFER, EXTENT, Feature, TileLayer, register
-from metropoli.maps.tiles import Tile, bounds_4326
+from metropoli.maps.layers import BUFFER, EXTENT, TileLayer, register
+from metropoli.maps.tiles import Tile
 
 from . import cells
-from .models import Tree, TreeCell
-from .selectors import TreeFilters, filter_trees, parse_filters
+from .selectors import TreeFilters, parse_filters
 
 
 def _where(
@@ -80,8 +76,6 @@ class TreesLayer(TileLayer):
     def parse_filters(self, params) -> TreeFilters:
         # A tile is its own box: a bbox in the query string is ignored.
         return replace(parse_filters(params), bbox=None)
-
-    # --- PostGIS: the database encodes the tile ------------------------------------------
 
     def postgis_query(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
         if tile.z >= cells.RAW_MIN_ZOOM:
@@ -190,60 +184,6 @@ class TreesLayer(TileLayer):
         ),
         {_CELLS_MVT}        """  # noqa: S608
         return sql, [tile.z, tile.x, tile.y, side, side, *params, level]
-
-    # --- SpatiaLite: features, encoded in Python ------------------------------------------
-
-    def features(self, tile: Tile, filters: TreeFilters):
-        if tile.z >= cells.RAW_MIN_ZOOM:
-            return {"trees": self._point_features(tile, filters)}
-        if filters.only_municipality:
-            level, x0, x1, y0, y1 = cells.cell_range(*tile)
-            qs = TreeCell.objects.filter(level=level, x__range=(x0, x1), y__range=(y0, y1))
-            if filters.municipality_ids:
-                qs = qs.filter(municipality_id__in=filters.municipality_ids)
-            counted: Counter = Counter()
-            for x, y, count in qs.values_list("x", "y", "count"):
-                counted[(x, y)] += count
-        else:
-            level = cells.level_for_zoom(tile.z)
-            counted = Counter(
-                cells.cell_xy(location.x, location.y, level)
-                for location in filter_trees(filters, self._in_tile(tile)).values_list(
-                    "site__location", flat=True
-                )
-            )
-        return {"cells": [self._cell_feature(level, x, y, n) for (x, y), n in counted.items() if n]}
-
-    @staticmethod
-    def _in_tile(tile: Tile):
-        box = Polygon.from_bbox(bounds_4326(tile))
-        box.srid = 4326
-        return Tree.objects.filter(site__location__intersects=box)
-
-    def _point_features(self, tile: Tile, filters: TreeFilters) -> list[Feature]:
-        rows = filter_trees(filters, self._in_tile(tile)).values_list(
-            "pk", "site__location", "species__code", "condition", "dbh_cm", "validation_state"
-        )
-        return [
-            Feature(
-                location.transform(3857, clone=True),
-                {
-                    "species": species,
-                    "condition": condition,
-                    "dbh": float(dbh) if dbh is not None else None,
-                    "validation": validation,
-                },
-                pk,
-            )
-            for pk, location, species, condition, dbh, validation in rows
-        ]
-
-    @staticmethod
-    def _cell_feature(level: int, x: int, y: int, count: int) -> Feature:
-        lon, lat = cells.cell_centre(level, x, y)
-        point = Point(lon, lat, srid=4326)
-        point.transform(3857)
-        return Feature(point, {"count": count})
 
 
 register(TreesLayer())

@@ -4,15 +4,14 @@ MVT layer `flagged` (id, status, disease, pest, risk, dead). Query string: munic
 (INEGI code), flag (disease,pest,risk,dead), status (reported,inspected,treated,removed).
 """
 
-from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from metropoli.maps.layers import BUFFER, EXTENT, Feature, TileLayer, register
-from metropoli.maps.tiles import Tile, bounds_4326
+from metropoli.maps.layers import BUFFER, EXTENT, TileLayer, register
+from metropoli.maps.tiles import Tile
 from metropoli.territory.models import Municipality
 
-from .models import Flag, WorkItem, WorkStatus
+from .models import Flag, WorkStatus
 
 
 def _split(value: str | None) -> list[str]:
@@ -75,36 +74,6 @@ class FlaggedTreesLayer(TileLayer):
                          FROM mvt WHERE geom IS NOT NULL), ''::bytea)
         """  # noqa: S608 - only constants and checked column names are formatted in
         return sql, [tile.z, tile.x, tile.y, *params]
-
-    def features(self, tile: Tile, filters: dict):
-        box = Polygon.from_bbox(bounds_4326(tile))
-        box.srid = 4326
-        qs = WorkItem.objects.filter(tree__site__location__intersects=box)
-        if filters["municipality_id"]:
-            qs = qs.filter(municipality_id=filters["municipality_id"])
-        if filters["statuses"]:
-            qs = qs.filter(status__in=filters["statuses"])
-        items = [
-            item
-            for item in qs.select_related("tree__site")
-            if not filters["flags"] or any(getattr(item, f) for f in filters["flags"])
-        ]
-        return {
-            "flagged": [
-                Feature(
-                    item.tree.site.location.transform(3857, clone=True),
-                    {
-                        "status": item.status,
-                        "disease": item.disease,
-                        "pest": item.pest,
-                        "risk": item.risk,
-                        "dead": item.dead,
-                    },
-                    item.tree_id,
-                )
-                for item in items
-            ]
-        }
 
 
 register(FlaggedTreesLayer())
