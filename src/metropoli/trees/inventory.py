@@ -532,45 +532,14 @@ def synthesize(*, count: int, seed: int = 42, progress: Progress | None = None) 
         size = min(batch, count - done)
         rows = _synth_rows(seed + done, size, species_ids, seats)
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _copy_rows(rows)
-            else:
-                _bulk_rows(rows)
+            _copy_rows(rows)
         done += size
         if progress:
             progress(done, count)
     services.rebuild_cells()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE trees_plantingsite; ANALYZE trees_tree; ANALYZE trees_treecell")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE trees_plantingsite; ANALYZE trees_tree; ANALYZE trees_treecell")
     return count
-
-
-def _bulk_rows(rows) -> None:
-    now = timezone.now()
-    sites = PlantingSite.objects.bulk_create(
-        [
-            PlantingSite(location=Point(lon, lat, srid=4326), municipality_id=mid)
-            for lon, lat, mid, *_rest in rows
-        ],
-        batch_size=5000,
-    )
-    Tree.objects.bulk_create(
-        [
-            Tree(
-                site=site,
-                species_id=sp,
-                dbh_cm=Decimal(f"{dbh:.1f}"),
-                height_m=Decimal(f"{h:.1f}"),
-                crown_width_m=Decimal(f"{cw:.1f}"),
-                condition=cond,
-                source=Source.SYNTHETIC,
-                recorded_at=now,
-            )
-            for site, (_lon, _lat, _mid, sp, dbh, h, cw, cond) in zip(sites, rows, strict=True)
-        ],
-        batch_size=5000,
-    )
 
 
 def _reserve_ids(cursor, table: str, n: int) -> int:

@@ -249,42 +249,34 @@ def rebuild_cells() -> int:
     """Recount every cell from the trees (after bulk loads); returns the number of cells."""
     TreeCell.objects.all().delete()
     table = TreeCell._meta.db_table
-    if connection.vendor == "postgresql":
-        # One pass over the trees at the finest level; coarser cells are its parents (x >> k).
-        finest = cells.LEVELS[-1]
-        side = 1 << finest
-        with connection.cursor() as cursor:
+    # One pass over the trees at the finest level; coarser cells are its parents (x >> k).
+    finest = cells.LEVELS[-1]
+    side = 1 << finest
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE TEMPORARY TABLE trees_finest_cells ON COMMIT DROP AS
+            SELECT LEAST(GREATEST(FLOOR((ST_X(s.location) + 180.0) / 360.0 * %s), 0),
+                         %s - 1)::int AS x,
+                   LEAST(GREATEST(FLOOR((1.0 - ASINH(TAN(RADIANS(ST_Y(s.location))))
+                                        / PI()) / 2.0 * %s), 0), %s - 1)::int AS y,
+                   s.municipality_id, COUNT(*)::int AS count
+            FROM trees_tree t JOIN trees_plantingsite s ON s.id = t.site_id
+            GROUP BY 1, 2, 3
+            """,
+            [side, side, side, side],
+        )
+        for level in cells.LEVELS:
+            shift = finest - level
             cursor.execute(
-                """
-                CREATE TEMPORARY TABLE trees_finest_cells ON COMMIT DROP AS
-                SELECT LEAST(GREATEST(FLOOR((ST_X(s.location) + 180.0) / 360.0 * %s), 0),
-                             %s - 1)::int AS x,
-                       LEAST(GREATEST(FLOOR((1.0 - ASINH(TAN(RADIANS(ST_Y(s.location))))
-                                            / PI()) / 2.0 * %s), 0), %s - 1)::int AS y,
-                       s.municipality_id, COUNT(*)::int AS count
-                FROM trees_tree t JOIN trees_plantingsite s ON s.id = t.site_id
-                GROUP BY 1, 2, 3
-                """,
-                [side, side, side, side],
+                f"""
+                INSERT INTO {table} (level, x, y, municipality_id, count)
+                SELECT %s, x >> %s, y >> %s, municipality_id, SUM(count)
+                FROM trees_finest_cells GROUP BY 2, 3, 4
+                """,  # noqa: S608 - the table name is ours; values are parameters
+                [level, shift, shift],
             )
-            for level in cells.LEVELS:
-                shift = finest - level
-                cursor.execute(
-                    f"""
-                    INSERT INTO {table} (level, x, y, municipality_id, count)
-                    SELECT %s, x >> %s, y >> %s, municipality_id, SUM(count)
-                    FROM trees_finest_cells GROUP BY 2, 3, 4
-                    """,  # noqa: S608 - the table name is ours; values are parameters
-                    [level, shift, shift],
-                )
-            cursor.execute("DROP TABLE trees_finest_cells")
-    else:
-        deltas: Counter = Counter()
-        for location, municipality_id in Tree.objects.values_list(
-            "site__location", "site__municipality_id"
-        ).iterator(chunk_size=5000):
-            deltas.update(_cell_deltas(municipality_id, location.x, location.y, 1))
-        apply_cell_deltas(deltas)
+        cursor.execute("DROP TABLE trees_finest_cells")
     # Bulk loads end here and send no signals: the map points and the layer's version follow.
     mappoints.rebuild()
     versions.changed("trees")

@@ -6,48 +6,18 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Draw the trees that exist already; on PostgreSQL, keep tile scans out of parallel plans
-    (one tile reads a few thousand neighbouring rows: worker start-up costs more than it saves).
+    """Draw the trees that exist already, and keep tile scans out of parallel plans (one tile
+    reads a few thousand neighbouring rows: worker start-up costs more than it saves).
     """
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE trees_treemappoint SET (parallel_workers = 0)")
-        schema_editor.execute(
-            "INSERT INTO trees_treemappoint (tree_id, geom, municipality_id, species_id, "
-            "species_code, condition, dbh_cm, validation_state) "
-            "SELECT t.id, ST_Transform(s.location, 3857), s.municipality_id, t.species_id, "
-            "COALESCE(sp.code, ''), t.condition, t.dbh_cm, t.validation_state "
-            "FROM trees_tree t JOIN trees_plantingsite s ON s.id = t.site_id "
-            "LEFT JOIN trees_species sp ON sp.id = t.species_id "
-            "ORDER BY ST_GeoHash(s.location, 9)"
-        )
-        return
-    Tree = apps.get_model("trees", "Tree")
-    TreeMapPoint = apps.get_model("trees", "TreeMapPoint")
-    rows = Tree.objects.values_list(
-        "pk",
-        "site__location",
-        "site__municipality_id",
-        "species_id",
-        "species__code",
-        "condition",
-        "dbh_cm",
-        "validation_state",
-    )
-    TreeMapPoint.objects.bulk_create(
-        [
-            TreeMapPoint(
-                tree_id=pk,
-                geom=location.transform(3857, clone=True),
-                municipality_id=municipality_id,
-                species_id=species_id,
-                species_code=code or "",
-                condition=condition,
-                dbh_cm=dbh,
-                validation_state=state,
-            )
-            for pk, location, municipality_id, species_id, code, condition, dbh, state in rows
-        ],
-        batch_size=2000,
+    schema_editor.execute("ALTER TABLE trees_treemappoint SET (parallel_workers = 0)")
+    schema_editor.execute(
+        "INSERT INTO trees_treemappoint (tree_id, geom, municipality_id, species_id, "
+        "species_code, condition, dbh_cm, validation_state) "
+        "SELECT t.id, ST_Transform(s.location, 3857), s.municipality_id, t.species_id, "
+        "COALESCE(sp.code, ''), t.condition, t.dbh_cm, t.validation_state "
+        "FROM trees_tree t JOIN trees_plantingsite s ON s.id = t.site_id "
+        "LEFT JOIN trees_species sp ON sp.id = t.species_id "
+        "ORDER BY ST_GeoHash(s.location, 9)"
     )
 
 

@@ -79,7 +79,6 @@ def render(sql: str, params: list) -> dict:
     return mapbox_vector_tile.decode(body) if body else {}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="tiles are encoded by PostGIS")
 def test_map_points_tile_equals_the_joined_query(municipalities):
     make_tree(None, dbh_cm=10, condition="good")
     make_tree(None, at=(GDL[0] + 0.0003, GDL[1]), species_code="FRUH", dbh_cm=60)
@@ -104,7 +103,6 @@ def test_map_points_tile_equals_the_joined_query(municipalities):
         assert query or len(results[0]) == 3
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="tiles are encoded by PostGIS")
 def test_cells_counted_from_map_points_equal_the_joined_count(municipalities):
     make_tree(None, dbh_cm=10, condition="good")
     make_tree(None, at=(GDL[0] + 0.01, GDL[1]), species_code="FRUH", dbh_cm=60)
