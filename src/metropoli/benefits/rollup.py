@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+import psycopg
 from django.db import connection
 
 from .cover import FINEST_LEVEL, LEVELS
@@ -120,30 +121,17 @@ def apply(deltas: Deltas) -> None:
         rows = [(*key, int(round(v[0])), *v[1:]) for key, v in sorted(wanted.items())]
         emptied: list[int] = []
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # One statement per rollup, the rows as one array per column, bound on the
-                # server (Django's cursor would quote thousands of values into the text).
-                import psycopg
-
-                types = {f.column: f.db_type(connection) for f in model._meta.concrete_fields}
-                arrays = ", ".join(f"%b::{types[c]}[]" for c in columns)
-                with psycopg.Cursor(cursor.connection) as bound:
-                    bound.execute(
-                        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-                        f"SELECT * FROM unnest({arrays}) {upsert}",
-                        [list(column) for column in zip(*rows, strict=True)],
-                    )
-                    emptied.extend(pk for pk, trees in bound.fetchall() if trees <= 0)
-            else:
-                values = "(" + ", ".join(["%s"] * len(columns)) + ")"
-                for start in range(0, len(rows), 500):
-                    chunk = rows[start : start + 500]
-                    cursor.execute(
-                        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-                        f"VALUES {', '.join([values] * len(chunk))} {upsert}",
-                        [item for row in chunk for item in row],
-                    )
-                    emptied.extend(pk for pk, trees in cursor.fetchall() if trees <= 0)
+            # One statement per rollup, the rows as one array per column, bound on the
+            # server (Django's cursor would quote thousands of values into the text).
+            types = {f.column: f.db_type(connection) for f in model._meta.concrete_fields}
+            arrays = ", ".join(f"%b::{types[c]}[]" for c in columns)
+            with psycopg.Cursor(cursor.connection) as bound:
+                bound.execute(
+                    f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+                    f"SELECT * FROM unnest({arrays}) {upsert}",
+                    [list(column) for column in zip(*rows, strict=True)],
+                )
+                emptied.extend(pk for pk, trees in bound.fetchall() if trees <= 0)
         if emptied:
             model.objects.filter(pk__in=emptied).delete()
 
@@ -168,19 +156,17 @@ def _insert_grouped(
 def rebuild() -> int:
     """Recount the rollups from the stored rows (caller's transaction); returns their rows."""
     models = [model for model, _keys in TABLES]
-    if connection.vendor == "postgresql":
-        # Writers wait until the recount commits: none of their changes can be lost between
-        # the recount's reading of the rows and its writing of the rollups. Reads go on.
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+    # Writers wait until the recount commits: none of their changes can be lost between the
+    # recount's reading of the rows and its writing of the rollups. Reads go on.
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     for model in models:
         model.objects.all().delete()
     base = ["municipality_id", "species_key", "status", "condition"]
     _insert_grouped(BenefitRollup, BASE_KEYS, base)
-    # dbh_class(): PostgreSQL's cast rounds, SQLite's truncates (the floor, as DBH > 0).
-    floor = "FLOOR(dbh_cm)" if connection.vendor == "postgresql" else "dbh_cm"
-    dbh = f"CASE WHEN dbh_cm IS NULL THEN -1 ELSE CAST({floor} AS INTEGER) END"
+    # dbh_class() is the floor; a cast to integer alone would round.
+    dbh = "CASE WHEN dbh_cm IS NULL THEN -1 ELSE CAST(FLOOR(dbh_cm) AS INTEGER) END"
     _insert_grouped(BenefitDbhRollup, DBH_KEYS, [*base, dbh])
     for level in LEVELS:
         shift = FINEST_LEVEL - level

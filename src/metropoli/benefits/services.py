@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -365,29 +364,21 @@ def _store(tree_ids, rows, keys: list[TreeKeys], computed) -> int:
     deltas.add_rows(before.values(), -1.0)  # trees deleted since
     for start in range(0, len(tree_ids), 5_000):
         TreeBenefit.objects.filter(tree_id__in=tree_ids[start : start + 5_000]).delete()
-    if connection.vendor == "postgresql":
-        # COPY: the bulk recompute of a million trees is bound by writing, not computing.
-        table = TreeBenefit._meta.db_table
-        with (
-            connection.cursor() as wrapper,
-            wrapper.cursor.copy(f"COPY {table} ({', '.join(STORED_COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for record in records:
-                lon, lat = record[_LOCATION_AT]
-                copy.write_row(
-                    (
-                        *record[:_LOCATION_AT],
-                        f"SRID=4326;POINT({lon!r} {lat!r})",
-                        *record[_LOCATION_AT + 1 :],
-                    )
-                )
-    else:
-        objects = []
+    # COPY: the bulk recompute of a million trees is bound by writing, not computing.
+    table = TreeBenefit._meta.db_table
+    with (
+        connection.cursor() as wrapper,
+        wrapper.cursor.copy(f"COPY {table} ({', '.join(STORED_COLUMNS)}) FROM STDIN") as copy,
+    ):
         for record in records:
-            values = dict(zip(STORED_COLUMNS, record, strict=True))
-            values["location"] = Point(*values["location"], srid=4326)
-            objects.append(TreeBenefit(**values))
-        TreeBenefit.objects.bulk_create(objects, batch_size=2_000)
+            lon, lat = record[_LOCATION_AT]
+            copy.write_row(
+                (
+                    *record[:_LOCATION_AT],
+                    f"SRID=4326;POINT({lon!r} {lat!r})",
+                    *record[_LOCATION_AT + 1 :],
+                )
+            )
     rollup.apply(deltas)
     return sum(1 for s in computed.status if s == "ok")
 
@@ -405,14 +396,13 @@ def _rows(queryset):
     its recompute to be stored, or the other way round, so that no result is stored with
     keys the tree no longer has (a lock that waited for a move sees the moved site)."""
     ids_sql, params = queryset.values("pk").query.sql_with_params()
-    lock = " FOR UPDATE OF t, s" if connection.vendor == "postgresql" else ""
     trees, sites = Tree._meta.db_table, PlantingSite._meta.db_table
     # Table names are ours; values are parameters.
     sql = (
         "SELECT t.id, t.species_id, t.dbh_cm, s.municipality_id, t.condition, "  # noqa: S608
         "ST_X(s.location), ST_Y(s.location) "
         f"FROM {trees} t JOIN {sites} s ON s.id = t.site_id "
-        f"WHERE t.id IN ({ids_sql}) ORDER BY t.id{lock}"
+        f"WHERE t.id IN ({ids_sql}) ORDER BY t.id FOR UPDATE OF t, s"
     )
     rows, keys = [], []
     with connection.cursor() as cursor:

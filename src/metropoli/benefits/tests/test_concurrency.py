@@ -1,13 +1,12 @@
 """Changes of trees racing their recomputes keep the rollups equal to a recount.
 
-Runs real parallel transactions, which SpatiaLite (one writer, no row locks) cannot do. The
-tasks run when each transaction commits (the test settings' immediate backend).
+Runs real parallel transactions. The tasks run when each transaction commits (the test
+settings' immediate backend).
 """
 
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from metropoli.benefits import services
 from metropoli.benefits.models import TreeBenefit
@@ -18,12 +17,7 @@ from metropoli.trees.selectors import TreeFilters
 
 from .test_summary_cube import _rollups, assert_summary_is_exact
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="parallel transactions need PostgreSQL"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_edits_deletes_and_recomputes_at_once(itree, plant, municipalities):
