@@ -121,42 +121,9 @@ class IngestResult:
     readings: int
 
 
-def _duplicate_of(sensor: Sensor, digest: str, received_at: datetime) -> Post | None:
-    window = timedelta(seconds=settings.METROPOLI_SENSORS_DUPLICATE_WINDOW_SECONDS)
-    return (
-        Post.objects.filter(
-            sensor=sensor, body_sha256=digest, received_at__gte=received_at - window
-        )
-        .only("pk", "received_at")
-        .order_by("-received_at")
-        .first()
-    )
-
-
-def _insert_once(post_fields: dict, readings: list) -> tuple[Post, bool]:
-    sensor = post_fields["sensor"]
-    duplicate = _duplicate_of(sensor, post_fields["body_sha256"], post_fields["received_at"])
-    if duplicate is not None:
-        return duplicate, False
-    post = Post.objects.create(**post_fields)
-    Reading.objects.bulk_create(
-        Reading(
-            post=post,
-            sensor=sensor,
-            time=time,
-            quantity=quantity,
-            unit=unit,
-            value=value,
-            value_type=value_type,
-            raw=raw,
-        )
-        for time, quantity, unit, value, value_type, raw in readings
-    )
-    return post, True
-
-
-# The same as _insert_once in one round trip (the ingestion hot path on PostGIS). It runs after
-# the sensor row is locked, as its own statement, so its snapshot sees every committed post.
+# Store the post and its readings unless the same body came from the sensor within the
+# duplicate window, in one round trip (the ingestion hot path). It runs after the sensor row is
+# locked, as its own statement, so its snapshot sees every committed post.
 _INSERT_ONCE_SQL = """
 WITH duplicate AS (
     SELECT id, received_at FROM sensors_post
@@ -181,7 +148,7 @@ SELECT (SELECT id FROM post), (SELECT id FROM duplicate), (SELECT received_at FR
 """
 
 
-def _insert_once_postgresql(post_fields: dict, readings: list) -> tuple[Post, bool]:
+def _insert_once(post_fields: dict, readings: list) -> tuple[Post, bool]:
     window = timedelta(seconds=settings.METROPOLI_SENSORS_DUPLICATE_WINDOW_SECONDS)
     columns = list(zip(*readings, strict=True)) if readings else [[]] * 6
     params = {
@@ -235,10 +202,7 @@ def _store(
             "raw_body": body.decode("utf-8"),
             "body_sha256": digest,
         }
-        if connection.vendor == "postgresql":
-            post, created = _insert_once_postgresql(post_fields, readings)
-        else:
-            post, created = _insert_once(post_fields, readings)
+        post, created = _insert_once(post_fields, readings)
         if not created:
             transaction.set_rollback(True)
             return IngestResult(post=post, created=False, readings=0)
