@@ -1,10 +1,9 @@
 """Concurrent votes on one record reach exactly one decision (row lock on the tree).
 
-Runs real parallel transactions, which SpatiaLite (one writer, no row locks) cannot do.
+Runs real parallel transactions, as gunicorn workers would.
 """
 
 import pytest
-from django.db import connection
 
 from metropoli.accounts.tests.factories import person_with
 from metropoli.common.errors import ApiError
@@ -13,12 +12,7 @@ from metropoli.territory.models import Role
 from metropoli.validation import services
 from metropoli.validation.models import Decision, Vote
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="parallel transactions need PostgreSQL"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_parallel_expert_votes_reach_one_decision(make_tree, guadalajara):
