@@ -23,12 +23,13 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 when it does not. No personal data, no secrets."""
+    """200 when the database answers (with PostgreSQL's version), 503 when it does not. No
+    personal data, no secrets."""
     connection = connections["default"]
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+            cursor.execute("SELECT current_setting('server_version_num')::int")
+            number = cursor.fetchone()[0]
     except DatabaseError as error:
         connection.close_if_unusable_or_obsolete()
         return JsonResponse(
@@ -38,7 +39,16 @@ def healthz(request):
             },
             status=503,
         )
-    return JsonResponse({"status": "ok", "database": {"status": "ok", "vendor": connection.vendor}})
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": {
+                "status": "ok",
+                "engine": "PostgreSQL",
+                "version": f"{number // 10000}.{number % 10000}",  # 150004 -> "15.4"
+            },
+        }
+    )
 
 
 @require_GET

@@ -32,23 +32,22 @@ def test_each_module_has_a_home(client, municipalities, path):
     assert client.get(path).status_code == 200
 
 
-def test_healthz_ok(client):
+def test_healthz_reports_postgresql_and_its_version(client):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")  # e.g. "15.4 (Debian 15.4-2.pgdg120+1)"
+        server_version = cursor.fetchone()[0].split()[0]
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "database": {"status": "ok", "vendor": connection.vendor},
+        "database": {"status": "ok", "engine": "PostgreSQL", "version": server_version},
     }
 
 
 def test_healthz_503_when_the_database_is_unreachable(client):
-    # A real connection to a database that cannot be reached: port 1 on loopback for
-    # PostgreSQL, a file in a folder that does not exist for SpatiaLite.
+    # A real PostgreSQL connection that cannot be made: the same settings, but port 1.
     settings_dict = dict(connection.settings_dict)
-    if connection.vendor == "postgresql":
-        settings_dict["PORT"] = "1"
-    else:
-        settings_dict["NAME"] = "/nonexistent-dir/metropoli.sqlite3"
+    settings_dict["PORT"] = "1"
     unreachable = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
     original = connections["default"]
     connections["default"] = unreachable
