@@ -121,7 +121,7 @@ class Project(models.Model):
     summary_en = models.TextField(_("summary in English"), blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     # Space-separated codes: a project has few modalities and SDGs, they are filtered with a
-    # padded "contains" that works the same on SpatiaLite and PostgreSQL.
+    # regular expression anchored at the spaces (so "1" does not match "11").
     modalities = models.CharField(_("modalities"), max_length=200, blank=True)
     institute_role = models.CharField(
         _("role of the institute"),
