@@ -1,5 +1,6 @@
 # Metrópoli: `make run` (the demo on http://127.0.0.1:8000) and `make test` (everything).
 PORT ?= 8000
+PYTHON ?= /usr/bin/python3
 VENV := .venv
 PY := $(VENV)/bin/python
 METROPOLI := $(VENV)/bin/metropoli
@@ -7,28 +8,26 @@ STATIC_VENDOR := src/metropoli/web/static/vendor
 PO_FILES := $(shell find src -name '*.po' -path '*/locale/*' 2>/dev/null)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-fast deps system-deps lint format openapi messages vendor clean bench-tiles
+.PHONY: run test test-fast clean-db deps system-deps lint format openapi messages vendor clean bench-tiles
 
 run: deps
-	$(METROPOLI) migrate --no-input
-	$(METROPOLI) load_demo
-	$(METROPOLI) runserver 127.0.0.1:$(PORT)
+	@PORT=$(PORT) bash scripts/run.sh
 
 test: deps
 	bash scripts/test.sh
 
-# The quick loop for developers: SpatiaLite only, no browser tests.
+# The quick loop for developers: no browser tests, stops at the first failure.
 test-fast: deps
-	DJANGO_SETTINGS_MODULE=metropoli.config.settings.test $(PY) -m pytest -m "not browser" -x -q
+	bash scripts/test.sh --fast
 
 deps: system-deps $(VENV)/.installed vendor $(MO_FILES)
 
 system-deps:
 	@bash scripts/system-deps.sh
 
-# Debian's Python 3.11: the pyenv Pythons cannot load SQLite extensions (SpatiaLite).
+# Debian's Python 3.11 is the default interpreter (PYTHON=python3.12 for another one).
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || /usr/bin/python3 -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
@@ -67,6 +66,11 @@ openapi:
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC_VENDOR) var/pgtest
+	@echo "(the demo database in var/postgres is kept: 'make clean-db' deletes it)"
+
+clean-db:
+	bash scripts/pg-cluster.sh down var/postgres
+	rm -rf var/postgres var/postgres.password
 
 # Sensor ingestion over HTTP on PostGIS (own throw-away cluster), against a bare Django view.
 .PHONY: bench-sensors

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages Metrópoli needs, only those that are missing.
 set -euo pipefail
-packages=(gdal-bin libsqlite3-mod-spatialite postgresql-15 postgresql-15-postgis-3 gettext
+packages=(gdal-bin postgresql-15 postgresql-15-postgis-3 gettext
           chromium python3-venv python3-dev nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: quality gates, then pytest on SpatiaLite and on PostGIS.
-# The PostgreSQL cluster is started here and stopped on any exit, failures included.
+# The whole test suite: quality gates, then pytest on PostgreSQL + PostGIS.
+#   scripts/test.sh [--fast] [pytest args]   --fast: no browser tests, stop at the first failure
+# A throw-away PostgreSQL cluster (fsync off) is started here and stopped on any exit, failures
+# included; the demo's own cluster under var/postgres is never touched.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -8,18 +10,27 @@ export DJANGO_SETTINGS_MODULE=metropoli.config.settings.test
 unset METROPOLI_DATABASE_URL
 mkdir -p var; rm -f var/junit-*.xml
 status=0
+fast=""
+if [ "${1:-}" = "--fast" ]; then fast=yes; shift; fi
 step() { echo; echo "== $*"; }
-
-step "ruff (lint and format)"
-.venv/bin/ruff check . && .venv/bin/ruff format --check . || status=1
-
-step "migrations are up to date"
-.venv/bin/metropoli makemigrations --check --dry-run || status=1
+started=$(date +%s)
 
 pg_dir=${METROPOLI_TEST_PG_DIR:-var/pgtest}
 port=${METROPOLI_TEST_PG_PORT:-54329}
 cleanup() { bash scripts/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
+
+step "PostgreSQL + PostGIS (throw-away cluster on 127.0.0.1:$port)"
+url=$(bash scripts/pg-cluster.sh start "$pg_dir" "$port") || { echo "could not start PostgreSQL" >&2; exit 1; }
+export METROPOLI_DATABASE_URL=$url
+
+if [ -z "$fast" ]; then
+  step "ruff (lint and format)"
+  .venv/bin/ruff check . && .venv/bin/ruff format --check . || status=1
+
+  step "migrations are up to date"
+  .venv/bin/metropoli makemigrations --check --dry-run || status=1
+fi
 
 pytest_status() {  # pytest exit 5 = no tests collected: a failure for us, said clearly.
   local rc=$1
@@ -27,19 +38,15 @@ pytest_status() {  # pytest exit 5 = no tests collected: a failure for us, said 
   return "$rc"
 }
 
-step "pytest on SpatiaLite"
-$py -m pytest "$@" -p no:cacheprovider --junitxml=var/junit-spatialite.xml; pytest_status $? || status=1
-
-step "pytest on PostgreSQL + PostGIS (throw-away cluster on 127.0.0.1:$port)"
-if url=$(bash scripts/pg-cluster.sh start "$pg_dir" "$port"); then
-  METROPOLI_DATABASE_URL="$url" $py -m pytest "$@" -p no:cacheprovider \
-    --junitxml=var/junit-postgis.xml; pytest_status $? || status=1
+step "pytest"
+if [ -n "$fast" ]; then
+  $py -m pytest -m "not browser" -x -q -p no:cacheprovider "$@"; pytest_status $? || status=1
 else
-  echo "could not start PostgreSQL" >&2; status=1
+  $py -m pytest "$@" -p no:cacheprovider --junitxml=var/junit.xml; pytest_status $? || status=1
+  echo
+  # One closing line in the plain "N passed, N failed, N skipped" form; skips fail the run.
+  $py scripts/junit_summary.py --no-skips var/junit.xml || status=1
 fi
-
-echo
-# One closing line for both databases together, in the plain "N passed, N failed" form.
-$py scripts/junit_summary.py var/junit-spatialite.xml var/junit-postgis.xml || status=1
+echo "== $(( $(date +%s) - started )) s"
 if [ $status -eq 0 ]; then echo "== all checks passed"; else echo "== some checks FAILED"; fi
 exit $status

@@ -1,4 +1,5 @@
-"""Settings for the test suite (SpatiaLite by default, PostGIS with METROPOLI_DATABASE_URL)."""
+"""Settings for the test suite: PostGIS named by METROPOLI_DATABASE_URL (scripts/test.sh starts a
+throw-away cluster), else the demo's own cluster under var/ (Django makes its own test database)."""
 
 import atexit
 import shutil
@@ -18,8 +19,7 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = 1
 ALLOWED_HOSTS = ["*"]
-if DATABASES["default"]["ENGINE"].endswith("postgis"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
