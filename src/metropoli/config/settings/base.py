@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "metropoli.markets",
     "metropoli.participation",
     "metropoli.cooperation",
+    "metropoli.jobs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "metropoli.common.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "metropoli.config.urls"
@@ -91,26 +93,30 @@ TEMPLATES = [
     },
 ]
 
-# The embedded SpatiaLite database is the default; METROPOLI_DATABASE_URL
-# (postgis://user:password@host:port/name) switches to PostgreSQL + PostGIS.
-SPATIALITE_LIBRARY_PATH = "mod_spatialite"
+# One database everywhere: PostgreSQL + PostGIS (docs/decisions/0036-postgis-only.md).
+# METROPOLI_DATABASE_URL (postgis://user:password@host:port/name) names any PostGIS; without it,
+# the project's own cluster that `make run` keeps under var/postgres (port METROPOLI_PG_PORT,
+# password in var/postgres.password) is used.
+PG_PORT = int(os.environ.get("METROPOLI_PG_PORT", "54320"))
+
+
+def _local_database_url() -> str:
+    password_file = VAR_DIR / "postgres.password"
+    password = password_file.read_text().strip() if password_file.is_file() else ""
+    credentials = f"postgres:{password}" if password else "postgres"
+    return f"postgis://{credentials}@127.0.0.1:{PG_PORT}/metropoli"
+
+
 DATABASE_URL = os.environ.get("METROPOLI_DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Our queries are short and many (tiles, API): JIT compilation costs more than it saves
-    # (80 ms on a dense zoom-14 tile whose query runs in 90 ms without it).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-else:
-    # The embedded database lives under var/, which a fresh checkout does not have yet.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.contrib.gis.db.backends.spatialite",
-            "NAME": str(VAR_DIR / "metropoli.sqlite3"),
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL or _local_database_url())}
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("METROPOLI_DB_CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Our queries are short and many (tiles, API): JIT compilation costs more than it saves
+# (80 ms on a dense zoom-14 tile whose query runs in 90 ms without it). A short connect timeout
+# lets requests answer 503 quickly while the database is down.
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {"options": "-c jit=off", "connect_timeout": 5}
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -152,6 +158,10 @@ CACHES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A RUNNING task whose worker has not said it is alive for this long goes back to the queue
+# (`metropoli worker` beats every 5 s); finished task results are kept this many days.
+METROPOLI_TASKS_LEASE_SECONDS = int(os.environ.get("METROPOLI_TASKS_LEASE_SECONDS", "60"))
+METROPOLI_TASKS_KEEP_DAYS = int(os.environ.get("METROPOLI_TASKS_KEEP_DAYS", "14"))
 
 # Email: a real SMTP server named by METROPOLI_SMTP_*; without one, mail is printed.
 EMAIL_HOST = os.environ.get("METROPOLI_SMTP_HOST", "")
@@ -169,9 +179,7 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = os.environ.get("METROPOLI_FROM_EMAIL", "Metrópoli <no-reply@localhost>")
 
 # Debian 12 ships GDAL 3.6, older than Django 5.2 recommends; it works for what we use.
-# models.W040: SQLite ignores the INCLUDE columns of the eco-benefit covering index; that index
-# only speeds PostgreSQL up, and the embedded database does not need it.
-SILENCED_SYSTEM_CHECKS = ["gis.W001", "models.W040"]
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # Uploads: Django keeps big request bodies out of memory; modules validate content.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -314,3 +322,34 @@ METROPOLI_TILE_CACHE_DIR = os.environ.get("METROPOLI_TILE_CACHE_DIR", str(VAR_DI
 METROPOLI_TILE_DISK_CACHE_BYTES = (
     int(os.environ.get("METROPOLI_TILE_DISK_CACHE_MB", "512")) * 1024 * 1024
 )
+
+# --- the edge: the client's address, rate limits, security headers ---
+# Reverse proxies whose X-Forwarded-For is believed: comma-separated IP addresses or CIDR networks
+# (e.g. 127.0.0.1 for nginx on the same host). Empty: the header is ignored and the client is
+# the connection's peer (docs/decisions/0041-client-address.md).
+TRUSTED_PROXIES = env_list("METROPOLI_TRUSTED_PROXIES")
+# Rate limits (0 switches one off); every refusal is a 429 with a message in the person's
+# language. Wrong passwords per account and per address in 15 minutes (site and admin log-in).
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("METROPOLI_LOGIN_FAILURES_PER_ACCOUNT", "10"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("METROPOLI_LOGIN_FAILURES_PER_ADDRESS", "30"))
+# Password-reset requests per address and per e-mail address asked for, per hour.
+PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("METROPOLI_PASSWORD_RESETS_PER_ADDRESS", "5"))
+PASSWORD_RESETS_PER_EMAIL = int(os.environ.get("METROPOLI_PASSWORD_RESETS_PER_EMAIL", "3"))
+# Sign-up forms sent per address and hour.
+SIGNUPS_PER_ADDRESS = int(os.environ.get("METROPOLI_SIGNUPS_PER_ADDRESS", "10"))
+# Wrong hand-over codes per order and per address, per hour.
+MARKETS_HANDOVER_FAILURES_PER_ORDER = int(
+    os.environ.get("METROPOLI_MARKETS_HANDOVER_FAILURES_PER_ORDER", "5")
+)
+MARKETS_HANDOVER_FAILURES_PER_ADDRESS = int(
+    os.environ.get("METROPOLI_MARKETS_HANDOVER_FAILURES_PER_ADDRESS", "20")
+)
+# Wrong touch-table PINs per consultation and per address, per 10 minutes.
+PARTICIPATION_PIN_FAILURES_PER_TABLE = int(
+    os.environ.get("METROPOLI_PARTICIPATION_PIN_FAILURES_PER_TABLE", "20")
+)
+PARTICIPATION_PIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("METROPOLI_PARTICIPATION_PIN_FAILURES_PER_ADDRESS", "10")
+)
+# Photos per person (signed out: per address) and day, trees, markets and Participa together.
+PHOTO_UPLOADS_PER_DAY = int(os.environ.get("METROPOLI_PHOTO_UPLOADS_PER_DAY", "200"))
