@@ -273,7 +273,11 @@ def create_tree(
     return (201 if result.created else 200), feature(_get_tree(result.tree.pk))
 
 
-@router.get("/", response={200: TreeCollection, 400: ErrorOut}, summary="List trees (GeoJSON)")
+@router.get(
+    "/",
+    response={200: TreeCollection, 400: ErrorOut, 404: ErrorOut},
+    summary="List trees (GeoJSON)",
+)
 def list_trees(
     request,
     bbox: str | None = Query(None, description="west,south,east,north in degrees"),
@@ -286,13 +290,20 @@ def list_trees(
     recorded_by: int | None = None,
     since: str | None = Query(None, description="First day, YYYY-MM-DD"),
     until: str | None = Query(None, description="Last day, YYYY-MM-DD"),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, description="From 1 to `pages`; a later page answers 404."),
     page_size: int = Query(100, ge=1, le=1000),
 ):
     filters = selectors.parse_filters(request.GET)
     qs = selectors.trees_for_listing(filters).prefetch_related("photos")
     count = qs.count()
     pages = max(1, -(-count // page_size))
+    if page > pages:  # also keeps an offset like 10**20 away from the database's integers
+        raise ApiError(
+            404,
+            "no_such_page",
+            _("There is no page %(page)s: the last one is %(pages)s.")
+            % {"page": page, "pages": pages},
+        )
     start = (page - 1) * page_size
     return TreeCollection(
         features=[feature(t) for t in qs[start : start + page_size]],
@@ -431,10 +442,12 @@ def upload_photo(
     "/{int:tree_id}/history",
     response={200: list[ChangeOut], 404: ErrorOut},
     summary="Every change of a tree and its site",
+    description="Once a tree is removed, its history is shown only to the staff and arborists "
+    "of its municipality and to platform administrators (404 for everyone else).",
 )
 def history(request, tree_id: int):
-    rows = selectors.tree_history(tree_id)
-    if not rows.exists():
+    rows = selectors.visible_tree_history(request.user, tree_id)
+    if rows is None:
         raise ApiError(404, "unknown_tree", _("There is no tree number %(id)s.") % {"id": tree_id})
     return [
         ChangeOut(

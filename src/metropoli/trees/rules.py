@@ -36,3 +36,8 @@ rules.add_perm("trees.add_photo", is_recent_recorder | is_municipal_staff | is_a
 rules.add_perm("trees.delete_tree", is_recent_recorder | is_municipal_staff)
 # obj: the municipality whose inventory is imported or exported in bulk.
 rules.add_perm("trees.import_trees", is_municipal_staff)
+# obj: a municipality. Who looks after its trees: they may move a tree into it (out of it needs
+# trees.change_tree on the tree) and read the history of its removed trees, notes included.
+rules.add_perm(
+    "trees.look_after_trees", is_municipal_staff | is_arborist | is_platform_administrator
+)

@@ -16,7 +16,7 @@ from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 
 from .cells import haversine_m
-from .models import ChangeRecord, Condition, Species, Tree, ValidationState
+from .models import ChangeAction, ChangeRecord, Condition, Species, Tree, ValidationState
 
 # The filters of the API, the map, the tiles and the exports: one parser, one meaning.
 FILTER_PARAMS = (
@@ -277,6 +277,38 @@ def search_species(query: str, limit: int = 20) -> list[Species]:
 
 def tree_history(tree_id: int) -> QuerySet[ChangeRecord]:
     return ChangeRecord.objects.filter(tree_id_ref=tree_id).select_related("changed_by")
+
+
+def removed_tree_municipality(tree_id: int) -> Municipality | None:
+    """Where a removed tree stood: the municipality of its planting site (the site stays when
+    the tree goes), found through its history; None when the history names no site."""
+    rows = ChangeRecord.objects.filter(tree_id_ref=tree_id)
+    site_id = rows.filter(subject="site").values_list("subject_id", flat=True).first()
+    if site_id is None:
+        left = rows.filter(action=ChangeAction.DELETE, field="site").values_list(
+            "old_value", flat=True
+        )
+        site_id = next((int(v) for v in left if v.isdigit()), None)
+    if site_id is None:
+        return None
+    return Municipality.objects.filter(planting_sites__pk=site_id).first()
+
+
+def visible_tree_history(user, tree_id: int) -> QuerySet[ChangeRecord] | None:
+    """The history of a tree as this person may read it, or None (answer "no such tree").
+
+    A live tree's history is public, like the tree. A removed tree's history, free-text notes
+    included, is kept for those who look after the trees of its municipality, and for no one
+    else: the public no longer sees the tree, so it does not see what was written about it.
+    """
+    if Tree.objects.filter(pk=tree_id).exists():
+        return tree_history(tree_id)
+    if not ChangeRecord.objects.filter(tree_id_ref=tree_id).exists():
+        return None
+    # No site named (an imported tree): only platform administrators pass the rule.
+    if not user.has_perm("trees.look_after_trees", removed_tree_municipality(tree_id)):
+        return None
+    return tree_history(tree_id)
 
 
 def tiles_version() -> int:

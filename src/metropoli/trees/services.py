@@ -37,6 +37,7 @@ from .models import (
     TreePhoto,
     ValidationState,
 )
+from .rules import is_recent_recorder
 
 SITE_FIELDS = ("location", "municipality", "address", "colonia", "site_type", "location_accuracy_m")
 TREE_FIELDS = (
@@ -439,6 +440,29 @@ def _create_tree(*, lon, lat, recorded_by, source, location_accuracy_m, **values
 # --- changing and removing -------------------------------------------------------------------
 
 
+def _locked_or_gone(queryset, tree_id: int) -> Tree:
+    """The tree's row, locked; a 404 when another request removed it in the meantime."""
+    tree = queryset.filter(pk=tree_id).first()
+    if tree is None:
+        raise ApiError(404, "unknown_tree", _("There is no tree number %(id)s.") % {"id": tree_id})
+    return tree
+
+
+def _check_move(tree: Tree, municipality: Municipality, old_municipality_id: int, user) -> None:
+    """Moving a tree to another municipality is for who looks after trees there (or for who
+    recorded it, correcting their own recent capture); trees.change_tree, checked by the
+    caller, already covers the municipality it leaves. No user: the platform itself (scripts)."""
+    if user is None or municipality.pk == old_municipality_id or is_recent_recorder(user, tree):
+        return
+    if not user.has_perm("trees.look_after_trees", municipality):
+        raise ApiError(
+            403,
+            "permission_denied",
+            _("You cannot move a tree to %(municipality)s: you have no role there.")
+            % {"municipality": municipality.name},
+        )
+
+
 @transaction.atomic
 def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
     """Change a tree and its site; every changed field goes to the history."""
@@ -450,10 +474,9 @@ def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
             _("These fields cannot be changed: %(fields)s.")
             % {"fields": ", ".join(sorted(unknown))},
         )
-    tree = (
-        Tree.objects.select_for_update(of=("self", "site"))
-        .select_related("site", "species")
-        .get(pk=tree.pk)
+    tree = _locked_or_gone(
+        Tree.objects.select_for_update(of=("self", "site")).select_related("site", "species"),
+        tree.pk,
     )
     site = tree.site
     site_before, tree_before = _snapshot(site, SITE_FIELDS), _snapshot(tree, TREE_FIELDS)
@@ -464,6 +487,7 @@ def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
         lat = changes.get("lat", site.location.y)
         site.municipality = locate(lon=lon, lat=lat)
         site.location = Point(float(lon), float(lat), srid=4326)
+        _check_move(tree, site.municipality, old_municipality_id, changed_by)
     if "location_accuracy_m" in changes:
         site.location_accuracy_m = changes["location_accuracy_m"]
     for field in ("address", "colonia", "notes"):
@@ -549,7 +573,7 @@ def set_validation_state(*, tree: Tree, state: str, changed_by) -> Tree:
 @transaction.atomic
 def delete_tree(*, tree: Tree, deleted_by) -> None:
     """Remove a tree; its planting site stays as an empty site; its photos go."""
-    tree = Tree.objects.select_for_update().select_related("site").get(pk=tree.pk)
+    tree = _locked_or_gone(Tree.objects.select_for_update().select_related("site"), tree.pk)
     site = tree.site
     now = timezone.now()
     user = deleted_by if getattr(deleted_by, "is_authenticated", False) else None
@@ -559,7 +583,8 @@ def delete_tree(*, tree: Tree, deleted_by) -> None:
             subject_id=tree.pk,
             tree_id=tree.pk,
             action=ChangeAction.DELETE,
-            before=_snapshot(tree, TREE_FIELDS),
+            # The site it leaves says, later, whose staff may read this history.
+            before=_snapshot(tree, TREE_FIELDS) | {"site": str(site.pk)},
             after={},
             user=user,
             when=now,
@@ -607,6 +632,8 @@ def add_photo(
     )
     try:
         with transaction.atomic():
+            # Locked so that a removal racing this upload waits, or has already answered 404.
+            _locked_or_gone(Tree.objects.select_for_update(), tree.pk)
             photo.image.save(f"{stem}.jpg", ContentFile(processed.public_jpeg), save=False)
             photo.thumbnail.save(
                 f"{stem}-thumb.jpg", ContentFile(processed.thumbnail_jpeg), save=False

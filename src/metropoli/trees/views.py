@@ -71,16 +71,12 @@ def _map_strings() -> dict:
 @require_GET
 def tree_page(request, tree_id: int):
     tree = selectors.tree_detail(tree_id)
-    if tree is None:
+    history = selectors.visible_tree_history(request.user, tree_id)
+    if tree is None and history is None:
         raise Http404
-    return render(
-        request,
-        "trees/tree.html",
-        {
-            "tree": tree,
-            "history": selectors.tree_history(tree_id),
-        },
-    )
+    if tree is None:  # removed: its history, for the staff who look after its municipality
+        return render(request, "trees/removed_tree.html", {"tree_id": tree_id, "history": history})
+    return render(request, "trees/tree.html", {"tree": tree, "history": history})
 
 
 @require_GET

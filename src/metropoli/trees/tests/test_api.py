@@ -268,3 +268,64 @@ def test_creating_is_rate_limited(citizen, settings):
     response = post(client, {**BODY, "dbh_cm": 21}, language="en")
     assert response.status_code == 429
     assert Tree.objects.count() == 2
+
+
+def test_a_removed_trees_history_is_for_the_staff_of_its_municipality_only(
+    municipalities, guadalajara, zapopan
+):
+    recorder = UserFactory()
+    tree = make_tree(recorder, notes="El vecino del 12 lo quiere tirar")
+    staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    client_for(staff).delete(f"/api/trees/{tree.pk}")
+    url = f"/api/trees/{tree.pk}/history"
+    for who in (None, recorder, person_with(Role.ARBORIST, zapopan)):
+        response = client_for(who).get(url)
+        assert response.status_code == 404, who
+        assert response.json()["code"] == "unknown_tree"
+        assert "vecino" not in response.content.decode()
+    for who in (staff, person_with(Role.ARBORIST, guadalajara), person_with(Role.PLATFORM_ADMIN)):
+        removed = {
+            r["field"]: r["old_value"]
+            for r in client_for(who).get(url).json()
+            if r["action"] == "delete"
+        }
+        assert removed["notes"] == "El vecino del 12 lo quiere tirar"
+
+
+def test_a_removed_imported_tree_keeps_the_site_that_names_its_municipality(
+    municipalities, guadalajara
+):
+    tree = make_tree(None)
+    ChangeRecord.objects.filter(subject="site").delete()  # as an import leaves it: no site rows
+    staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    client_for(staff).delete(f"/api/trees/{tree.pk}")
+    assert client_for(staff).get(f"/api/trees/{tree.pk}/history").status_code == 200
+    assert client_for().get(f"/api/trees/{tree.pk}/history").status_code == 404
+
+
+def test_a_page_past_the_last_is_404_even_a_huge_one(municipalities):
+    make_tree(None)
+    for page in ("2", str(10**20)):
+        response = client_for().get(f"/api/trees/?page={page}", headers={"Accept-Language": "en"})
+        assert response.status_code == 404
+        assert response.json() == {
+            "code": "no_such_page",
+            "message": f"There is no page {page}: the last one is 1.",
+        }
+
+
+def test_a_patch_that_moves_a_tree_needs_a_role_where_it_lands(municipalities, guadalajara):
+    tree = make_tree(UserFactory())
+    arborist = person_with(Role.ARBORIST, guadalajara)
+    response = client_for(arborist).patch(
+        f"/api/trees/{tree.pk}",
+        json.dumps({"lon": ZAP[0], "lat": ZAP[1]}),
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 403
+    assert response.json() == {
+        "code": "permission_denied",
+        "message": "You cannot move a tree to Zapopan: you have no role there.",
+    }
+    assert PlantingSite.objects.get().municipality == guadalajara

@@ -5,8 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metropoli.accounts.tests.factories import UserFactory
+from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.errors import ApiError
+from metropoli.territory.models import Role, RoleAssignment
 from metropoli.trees import cells, services
 from metropoli.trees.models import (
     ChangeRecord,
@@ -243,3 +244,46 @@ def test_cells_kept_by_the_services_equal_a_full_recount(municipalities, operati
     assert sum(c for (level, *_r), c in incremental.items() if level == cells.LEVELS[0]) == len(
         live
     )
+
+
+def test_a_change_or_removal_racing_a_removal_answers_404_and_writes_nothing(municipalities):
+    # The API read the tree, then another request removed it before this one took the lock.
+    user = UserFactory()
+    tree = make_tree(user)
+    services.delete_tree(tree=Tree.objects.get(pk=tree.pk), deleted_by=user)
+    history = ChangeRecord.objects.count()
+    for attempt in (
+        lambda: services.update_tree(tree=tree, changed_by=user, changes={"dbh_cm": 45}),
+        lambda: services.delete_tree(tree=tree, deleted_by=user),
+    ):
+        with pytest.raises(ApiError) as refused:
+            attempt()
+        assert (refused.value.status, refused.value.code) == (404, "unknown_tree")
+    assert ChangeRecord.objects.count() == history
+    assert Tree.objects.count() == 0
+
+
+def test_arborist_cannot_move_a_tree_to_a_municipality_without_a_role(municipalities, zapopan):
+    tree = make_tree(UserFactory())
+    arborist = person_with(Role.ARBORIST, tree.site.municipality)
+    history = ChangeRecord.objects.count()
+    with pytest.raises(ApiError) as refused:
+        services.update_tree(tree=tree, changed_by=arborist, changes={"lon": ZAP[0], "lat": ZAP[1]})
+    assert (refused.value.status, refused.value.code) == (403, "permission_denied")
+    tree.refresh_from_db()
+    assert tree.site.municipality.inegi_code == "14039"
+    assert ChangeRecord.objects.count() == history
+    # With a role in both municipalities the move is theirs to make.
+    RoleAssignment.objects.create(user=arborist, role=Role.ARBORIST, municipality=zapopan)
+    arborist.__dict__.pop("_metropoli_roles", None)
+    services.update_tree(tree=tree, changed_by=arborist, changes={"lon": ZAP[0], "lat": ZAP[1]})
+    tree.refresh_from_db()
+    assert tree.site.municipality == zapopan
+
+
+def test_the_recorder_may_correct_their_recent_capture_across_a_border(municipalities, zapopan):
+    recorder = UserFactory()
+    tree = make_tree(recorder)
+    services.update_tree(tree=tree, changed_by=recorder, changes={"lon": ZAP[0], "lat": ZAP[1]})
+    tree.refresh_from_db()
+    assert tree.site.municipality == zapopan

@@ -64,3 +64,19 @@ def test_service_worker_keeps_the_capture_app_offline():
     with open(finders.find("trees/capture-sw.js"), encoding="utf-8") as handle:
         script = handle.read()
     assert '"/arbol/capturar"' in script and '"/static/trees/capture.js"' in script
+
+
+def test_a_removed_trees_page_shows_its_history_to_the_staff_only(municipalities, guadalajara):
+    from metropoli.accounts.tests.factories import person_with
+    from metropoli.territory.models import Role
+
+    tree = make_tree(None, notes="Raíces levantan la banqueta del 12")
+    staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    services.delete_tree(tree=tree, deleted_by=staff)
+    url = f"/arbol/arboles/{tree.pk}"
+    assert Client().get(url).status_code == 404
+    client = Client()
+    client.force_login(staff)
+    page = client.get(url, headers={"Accept-Language": "es-MX"})
+    assert page.status_code == 200
+    assert "Raíces levantan la banqueta del 12" in page.content.decode()
