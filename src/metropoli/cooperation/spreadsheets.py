@@ -6,7 +6,6 @@ edited and imported back. The layout is documented in docs/guides/cooperation-of
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
+
+from metropoli.common import exports
 
 from .models import THEME_LABELS, InstituteRole, Modality, ParticipationRole, Project, Scheme, Stage
 from .validation import (
@@ -107,7 +108,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # Our own exports mark formula-like text with an apostrophe; an import takes it off.
+    return exports.uncell(str(value).strip())
 
 
 def _date(value, column: str, errors: list[str]) -> date | None:
@@ -255,16 +257,11 @@ def project_rows(projects: Iterable[Project]) -> Iterable[list[str]]:
         ]
 
 
-def _defused(value: str) -> str:
-    # A leading = + - @ would be run as a formula by spreadsheet programs (and openpyxl).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def export_xlsx(projects: Iterable[Project]) -> bytes:
     workbook = template_workbook()
     sheet = workbook[SHEET]
     for row in project_rows(projects):
-        sheet.append([_defused(v) for v in row])
+        exports.append_row(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -272,8 +269,7 @@ def export_xlsx(projects: Iterable[Project]) -> bytes:
 
 def export_csv(projects: Iterable[Project]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = exports.csv_writer(buffer)
     writer.writerow(HEADERS)
-    for row in project_rows(projects):
-        writer.writerow([_defused(v) for v in row])
+    writer.writerows(project_rows(projects))
     return buffer.getvalue()

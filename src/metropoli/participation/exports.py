@@ -3,11 +3,12 @@
 Columns: what was said, where, in which category and phase, and what the moderators answered.
 """
 
-import csv
 import io
 import json
 
 from openpyxl import Workbook
+
+from metropoli.common import exports
 
 from .selectors import feature
 
@@ -56,19 +57,11 @@ def rows(queryset):
         ]
 
 
-def _safe_cell(value):
-    # Spreadsheet formula injection: text starting with = + - @ would be run as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(queryset) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = exports.csv_writer(out)
     writer.writerow(COLUMNS)
-    for row in rows(queryset):
-        writer.writerow([_safe_cell(v) for v in row])
+    writer.writerows(rows(queryset))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -78,7 +71,7 @@ def as_xlsx(queryset) -> bytes:
     sheet.title = "contributions"
     sheet.append(COLUMNS)
     for row in rows(queryset):
-        sheet.append([_safe_cell(v) for v in row])
+        exports.append_row(sheet, row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

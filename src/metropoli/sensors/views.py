@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from metropoli.common import exports
 
 from . import selectors, services
 from .aqi import CATEGORY_INFO, Category
@@ -199,7 +200,7 @@ def readings_csv(request: HttpRequest, sensor_id: str):
     rows = selectors.readings(
         sensor, quantity=request.GET.get("quantity") or None, since=since
     ).values_list("time", "quantity", "unit", "value", "value_type", "raw")
-    writer = csv.writer(_Echo())
+    writer = exports.csv_writer(_Echo())
 
     def lines():
         yield writer.writerow(["time", "quantity", "unit", "value", "value_type", "raw"])

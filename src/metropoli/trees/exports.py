@@ -1,11 +1,12 @@
 """Exports of a filtered set of trees, streamed: CSV (re-importable) and GeoJSON."""
 
-import csv
 import io
 import json
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+
+from metropoli.common import exports
 
 from .models import Tree
 
@@ -71,7 +72,7 @@ def _rows(qs: QuerySet[Tree]) -> Iterator[Tree]:
 
 def csv_chunks(qs: QuerySet[Tree]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+    writer = exports.csv_dict_writer(buffer, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     for n, tree in enumerate(_rows(qs), start=1):
         writer.writerow(_row(tree))

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common import exports
 from metropoli.common.errors import ApiError
 from metropoli.territory.amg import URBAN_BBOX
 from metropoli.territory.models import Municipality
@@ -206,7 +207,12 @@ def _records(path: Path) -> Iterator[tuple[int, dict]]:
     for raw in reader:
         yield (
             reader.line_num,
-            {_column(k): (v or "").strip() for k, v in raw.items() if k is not None},
+            # Our CSV export marks formula-like text with an apostrophe; it comes off here.
+            {
+                _column(k): exports.uncell((v or "").strip())
+                for k, v in raw.items()
+                if k is not None
+            },
         )
 
 

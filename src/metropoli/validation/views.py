@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metropoli.common import exports
 from metropoli.common.errors import ApiError
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
@@ -177,7 +176,7 @@ def work_queue_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="cola-arbolado-{municipality.inegi_code}.csv"'
     )
-    writer = csv.writer(response)
+    writer = exports.csv_writer(response)
     writer.writerow(
         [
             "tree_id",

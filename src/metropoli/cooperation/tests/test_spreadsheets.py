@@ -155,3 +155,26 @@ def test_csv_and_xlsx_defuse_formulas(pimus, municipalities):
     assert "'=HYPERLINK(1)" in spreadsheets.export_csv(Project.objects.all())
     book = load_workbook(io.BytesIO(spreadsheets.export_xlsx(Project.objects.all())))
     assert book["projects"]["B2"].value == "'=HYPERLINK(1)"
+
+
+def test_a_vertical_tab_in_a_title_no_longer_breaks_the_exports(
+    client, pimus, municipalities, office
+):
+    # Stored before the edge refused control characters, or imported: the exports still open.
+    services.save_project(
+        data=project_input(title="Movilidad\x0bsustentable", summary="-Resumen"),
+        by=None,
+        project=pimus,
+    )
+    client.force_login(office)
+    xlsx = client.get("/api/cooperation/projects.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content))["projects"]
+    assert (sheet["B2"].value, sheet["D2"].value) == ("Movilidadsustentable", "'-Resumen")
+    # The committed amount stays a plain number.
+    assert sheet["Y2"].value == "12952444.43"
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/cooperation/projects.csv").text)))
+    assert (rows[0]["title"], rows[0]["summary"]) == ("Movilidadsustentable", "'-Resumen")
+    # Imported back, the apostrophe comes off again.
+    [row] = spreadsheets.read_rows(io.BytesIO(xlsx.content))
+    assert (row.data.title, row.data.summary) == ("Movilidadsustentable", "-Resumen")

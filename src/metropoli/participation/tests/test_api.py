@@ -212,6 +212,30 @@ def test_exports_have_no_personal_data(client, proceeding, guadalajara):
         assert b"Secreta" not in content and b"secreta@" not in content
 
 
+def test_exports_open_with_control_characters_in_an_anonymous_contribution(
+    client, proceeding, guadalajara
+):
+    # Stored before the edge refused control characters: the exports must still open.
+    from django.contrib.auth.models import AnonymousUser
+
+    services.submit_contribution(
+        proceeding=proceeding,
+        actor=AnonymousUser(),
+        category_id=proceeding.categories.first().pk,
+        text="Más sombra\x0baquí\x0c",
+        geometry=INSIDE,
+        device_token="dispositivo-anonimo",
+    )
+    client.force_login(person_with(Role.MUNICIPAL_STAFF, guadalajara))
+    response = client.get(f"{BASE}/prueba/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["D2"].value == "Más sombraaquí"
+    assert isinstance(sheet["F2"].value, float) and sheet["F2"].value < 0  # lon: a number
+    raw = client.get(f"{BASE}/prueba/export.csv").content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(raw)))[1][3] == "Más sombraaquí"
+
+
 def test_statistics(client, proceeding):
     for i, point in enumerate([[-103.35, 20.67], [-103.35001, 20.67001], [-103.341, 20.679]]):
         post(

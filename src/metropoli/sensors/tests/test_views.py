@@ -10,7 +10,7 @@ from django.contrib.gis.geos import Point
 
 from metropoli.accounts.tests.factories import UserFactory
 from metropoli.sensors import services
-from metropoli.sensors.models import Sensor
+from metropoli.sensors.models import Reading, Sensor
 
 from .conftest import basic
 from .test_payloads_examples import HEADERS, RAW_BODY_SDS011_BME280, custom_body
@@ -172,3 +172,13 @@ def test_csv_export_has_the_raw_readings(client, sensor):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["time", "quantity", "unit", "value", "value_type", "raw"]
     assert [row[1:] for row in rows[1:]] == [["pm10", "µg/m³", "18.4", "SDS_P1", "18.40"]]
+
+
+def test_csv_export_defuses_formula_like_text(client, sensor):
+    services.ingest_airrohr(sensor=sensor, headers=HEADERS, body=RAW_BODY_SDS011_BME280)
+    Reading.objects.filter(sensor=sensor, quantity="pm10").update(raw="=1+1", value=-3)
+
+    response = client.get(f"/arbol/sensores/{sensor.sensor_id}/lecturas.csv?quantity=pm10")
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row[3:] for row in rows[1:]] == [["-3.0", "SDS_P1", "'=1+1"]]

@@ -1,3 +1,4 @@
+import csv
 import io
 import json
 
@@ -150,6 +151,21 @@ def test_export_command_round_trips_through_import(catalogue, tmp_path):
     Tree.objects.all().delete()
     run("import", target, "--municipality", "14039")
     assert Tree.objects.get().species.code == "JAMI"
+
+
+def test_export_defuses_formulas_and_an_import_restores_the_text(catalogue, tmp_path):
+    from .factories import make_tree
+
+    make_tree(None, notes='=HYPERLINK("http://x")\x0b', address="-Av. Juárez 1")
+    target = tmp_path / "out.csv"
+    run("export", target)
+    [row] = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert (row["notes"], row["address"]) == ('\'=HYPERLINK("http://x")', "'-Av. Juárez 1")
+    assert float(row["lon"]) < 0 and row["lon"].startswith("-")  # a number, not text
+    Tree.objects.all().delete()
+    run("import", target, "--municipality", "14039")
+    tree = Tree.objects.select_related("site").get()
+    assert (tree.notes, tree.site.address) == ('=HYPERLINK("http://x")', "-Av. Juárez 1")
 
 
 def test_load_species_from_otm_list_and_local_names(municipalities, tmp_path):

@@ -88,6 +88,16 @@ def test_work_queue_csv(client, arborist, flagged):
     assert (rows[1]["disease"], rows[1]["pest"], rows[1]["risk"]) == ("1", "1", "0")
 
 
+def test_work_queue_csv_defuses_formulas_in_addresses(client, arborist, flagged):
+    risky, _sick = flagged
+    risky.site.address = "@SUM(1+1)\x0b Av. Juárez"
+    risky.site.save(update_fields=["address"])
+    response = login(client, arborist).get("/arbol/treender/cola.csv?municipality=14039")
+    rows = {int(r["tree_id"]): r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert rows[risky.pk]["address"] == "'@SUM(1+1) Av. Juárez"
+    assert rows[risky.pk]["lon"].startswith("-")  # a plain negative number stays a number
+
+
 def test_work_queue_is_for_arborists_and_staff(client, expert, flagged):
     assert login(client, expert).get("/arbol/treender/cola/").status_code == 403
     assert client.get("/arbol/treender/cola.csv").status_code == 403
