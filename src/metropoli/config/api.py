@@ -11,7 +11,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 from metropoli.benefits.api import router as benefits_router
 from metropoli.common.errors import ApiError
 from metropoli.cooperation.api import router as cooperation_router
-from metropoli.learning.api import router as learning_router
 from metropoli.markets.api import router as markets_router
 from metropoli.participation.api import router as participation_router
 from metropoli.sensors.api import router as sensors_router
@@ -36,7 +35,6 @@ api.add_router("/trees/", benefits_router)
 api.add_router("/markets/", markets_router)
 api.add_router("/sensors/", sensors_router)
 api.add_router("/validation/", validation_router)
-api.add_router("/learning/", learning_router)
 api.add_router("/participation/", participation_router)
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common.errors import ApiError
@@ -44,7 +47,7 @@ class AnswerFeedback:
 
 
 def check_answer(*, question: Question, choice_id: int | None) -> AnswerFeedback:
-    """Immediate feedback on one answer (nothing is stored)."""
+    """Mark one answer of a submitted quiz (nothing is stored)."""
     choices = list(question.choices.all())
     chosen = next((c for c in choices if c.pk == choice_id), None)
     if choice_id is not None and chosen is None:
@@ -65,11 +68,17 @@ class QuizResult:
 
 
 def submit_quiz(*, user, quiz: Quiz, answers: dict[int, int | None]) -> QuizResult:
-    """Score a quiz; passing the certification quiz certifies when the accuracy is reached."""
+    """Score a quiz; passing the certification quiz certifies when the accuracy is reached.
+
+    Answers are marked only here, all at once (decision 0043): the certification exam has a
+    few attempts a day, so its answers cannot be found by trying one submission after another.
+    """
     _require_login(user)
     questions = list(quiz.questions.prefetch_related("choices"))
     if not questions:
         raise ApiError(400, "empty_quiz", _("This quiz has no questions yet."))
+    if quiz.is_certification:
+        _check_exam_attempts(user, quiz)
     feedback = [check_answer(question=q, choice_id=answers.get(q.pk)) for q in questions]
     correct = sum(item.correct for item in feedback)
     with transaction.atomic():
@@ -84,6 +93,25 @@ def submit_quiz(*, user, quiz: Quiz, answers: dict[int, int | None]) -> QuizResu
     if attempt.passed and quiz.is_certification:
         certified_now = request_certification(user=user, quiet=True) is not None
     return QuizResult(attempt=attempt, feedback=feedback, certified_now=certified_now)
+
+
+def _check_exam_attempts(user, quiz: Quiz) -> None:
+    limit = settings.LEARNING_CERTIFICATION_ATTEMPTS_PER_DAY
+    since = timezone.now() - timedelta(days=1)
+    if (
+        limit
+        and QuizAttempt.objects.filter(user=user, quiz=quiz, submitted_at__gte=since).count()
+        >= limit
+    ):
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            _(
+                "You have used your %(limit)s attempts at the certification exam for today. "
+                "Read the lessons again and come back tomorrow."
+            )
+            % {"limit": limit},
+        )
 
 
 def request_certification(*, user, quiet: bool = False) -> RoleAssignment | None:

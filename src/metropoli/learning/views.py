@@ -78,6 +78,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Quiz.objects.select_related("lesson"), slug=slug)
     questions = list(found.questions.prefetch_related("choices"))
     result = None
+    status = 200
     answers: dict[int, int | None] = {}
     if request.method == "POST":
         for question in questions:
@@ -87,7 +88,14 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
             result = services.submit_quiz(user=request.user, quiz=found, answers=answers)
         except ApiError as error:
             messages.error(request, error.message)
-    feedback = {item.question.pk: item for item in result.feedback} if result else {}
+            status = error.status
+    # The exam says only the score: marking each answer would give its key away to whoever
+    # submits a few times. Practice quizzes explain every answer once submitted.
+    feedback = (
+        {item.question.pk: item for item in result.feedback}
+        if result and not found.is_certification
+        else {}
+    )
     return render(
         request,
         "learning/quiz.html",
@@ -98,8 +106,8 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
                 for q in questions
             ],
             "result": result,
-            "texts": {"right": _("Right."), "wrong": _("Not quite.")},
         },
+        status=status,
     )
 
 

@@ -294,6 +294,11 @@ LEARNING_CERTIFICATION_ACCURACY = float(
     os.environ.get("METROPOLI_LEARNING_CERTIFICATION_ACCURACY", "0.8")
 )
 LEARNING_CERTIFICATION_LAST_N = int(os.environ.get("METROPOLI_LEARNING_CERTIFICATION_LAST_N", "10"))
+# Attempts at the certification exam per person in 24 hours (0: no limit); it shows only the
+# score, so its answers cannot be found by submitting again and again.
+LEARNING_CERTIFICATION_ATTEMPTS_PER_DAY = int(
+    os.environ.get("METROPOLI_LEARNING_CERTIFICATION_ATTEMPTS_PER_DAY", "3")
+)
 
 # --- benefits ---
 # The i-Tree Streets tables (third-party data, read at run time). In a development checkout

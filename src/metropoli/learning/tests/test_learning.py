@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import override_settings
 
 from metropoli.accounts.tests.factories import PASSWORD, UserFactory, person_with
@@ -109,23 +110,64 @@ def test_quiz_page_shows_explanations(client, db):
     assert QuizAttempt.objects.get().passed is False
 
 
-def test_answer_api_gives_immediate_feedback(client, db):
-    quiz = Quiz.objects.get(slug="quiz-medir-dap")
-    question = quiz.questions.first()
-    right = question.choices.get(is_correct=True)
+def test_quiz_answers_never_reach_the_browser_before_submission(client, db):
+    user = UserFactory()
+    client.login(email=user.email, password=PASSWORD)
+    for quiz in Quiz.objects.all():
+        page = client.get(f"/arbol/aprende/examen/{quiz.slug}/")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "is_correct" not in html and "right_choice" not in html
+        assert "/api/learning/" not in html
+        for question in quiz.questions.all():
+            assert question.text in html
+            assert question.explanation not in html
+    # Nor is there an address that marks one answer at a time.
+    question = Quiz.objects.get(is_certification=True).questions.first()
     response = client.post(
         f"/api/learning/questions/{question.pk}/answer",
-        {"choice_id": right.pk},
+        {"choice_id": question.choices.get(is_correct=True).pk},
         content_type="application/json",
     )
-    assert response.json()["correct"] is True
-    other = Quiz.objects.get(slug="quiz-buen-registro").questions.first().choices.first()
-    response = client.post(
-        f"/api/learning/questions/{question.pk}/answer",
-        {"choice_id": other.pk},
-        content_type="application/json",
+    assert response.status_code == 404
+    assert finders.find("learning/quiz.js") is None
+
+
+def test_the_certification_exam_shows_only_the_score(client, db):
+    user = UserFactory()
+    client.login(email=user.email, password=PASSWORD)
+    exam = Quiz.objects.get(is_certification=True)
+    answers = wrong_answers(exam)
+    first = exam.questions.first()
+    answers[first.pk] = first.choices.get(is_correct=True).pk
+    data = {f"q{k}": v for k, v in answers.items()}
+    html = client.post(
+        f"/arbol/aprende/examen/{exam.slug}/", data, headers={"Accept-Language": "en"}
+    ).content.decode()
+    assert f"You got 1 of {exam.questions.count()} right." in html
+    assert "✓" not in html and "✗" not in html
+    assert not any(q.explanation in html for q in exam.questions.all())
+
+
+@override_settings(LEARNING_CERTIFICATION_ATTEMPTS_PER_DAY=2)
+def test_the_certification_exam_allows_a_few_attempts_a_day(client, db):
+    user = UserFactory()
+    client.login(email=user.email, password=PASSWORD)
+    exam = Quiz.objects.get(is_certification=True)
+    data = {f"q{k}": v for k, v in wrong_answers(exam).items()}
+    url = f"/arbol/aprende/examen/{exam.slug}/"
+    for _attempt in range(2):
+        assert client.post(url, data).status_code == 200
+    refused = client.post(url, data, headers={"Accept-Language": "en"})
+    assert refused.status_code == 429
+    assert "You have used your 2 attempts at the certification exam for today." in (
+        refused.content.decode()
     )
-    assert response.status_code == 400 and response.json()["code"] == "invalid_choice"
+    assert QuizAttempt.objects.filter(user=user).count() == 2
+    # Practice quizzes have no such limit.
+    practice = Quiz.objects.get(slug="quiz-medir-dap")
+    for _attempt in range(3):
+        services.submit_quiz(user=user, quiz=practice, answers=wrong_answers(practice))
 
 
 @pytest.fixture
