@@ -970,11 +970,18 @@ def notify(
 
 @task()
 def send_notification_email(notification_id: int) -> None:
-    note = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).first()
-    if note is None:
-        return
-    send_mail(note.subject, note.body, None, [note.email])
-    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+    # The row stays locked while the message goes out: a requeued or doubled run of this task
+    # waits, then finds it sent (docs/decisions/0037-supervised-worker-and-schedule.md).
+    with transaction.atomic():
+        note = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if note is None:
+            return
+        send_mail(note.subject, note.body, None, [note.email])
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
 def _notify_shopper(order: Order, subject: str, body: str) -> None:

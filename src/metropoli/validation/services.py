@@ -290,35 +290,39 @@ def _notify_recorder(*, tree: Tree, decision: Decision) -> None:
 
 @task()
 def send_notification_email(notification_id: int) -> None:
-    note = (
-        Notification.objects.select_related(
-            "recipient",
-            "decision__tree__species",
-            "decision__corrected_species",
-            "decision__previous_species",
+    # The row stays locked while the message goes out: a requeued or doubled run of this task
+    # waits, then finds it sent (docs/decisions/0037-supervised-worker-and-schedule.md).
+    with transaction.atomic():
+        note = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related(
+                "recipient",
+                "decision__tree__species",
+                "decision__corrected_species",
+                "decision__previous_species",
+            )
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
         )
-        .filter(pk=notification_id, emailed_at__isnull=True)
-        .first()
-    )
-    if note is None:
-        return
-    recipient = note.recipient
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "note": note,
-            "decision": note.decision,
-            "summary": selectors.feedback_summary(note.decision),
-            "lesson_url": selectors.lesson_url(note.lesson_slug, full=True),
-            "feedback_url": selectors.absolute("validation:my_records"),
-            "platform_name": settings.METROPOLI["PLATFORM_NAME"],
-        }
-        subject = _("Your tree #%(tree)s: %(outcome)s") % {
-            "tree": note.decision.tree_id,
-            "outcome": note.decision.get_outcome_display(),
-        }
-        body = render_to_string("validation/feedback_email.txt", context)
-    send_mail(subject, body, None, [recipient.email])
-    Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+        if note is None:
+            return
+        recipient = note.recipient
+        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+            context = {
+                "note": note,
+                "decision": note.decision,
+                "summary": selectors.feedback_summary(note.decision),
+                "lesson_url": selectors.lesson_url(note.lesson_slug, full=True),
+                "feedback_url": selectors.absolute("validation:my_records"),
+                "platform_name": settings.METROPOLI["PLATFORM_NAME"],
+            }
+            subject = _("Your tree #%(tree)s: %(outcome)s") % {
+                "tree": note.decision.tree_id,
+                "outcome": note.decision.get_outcome_display(),
+            }
+            body = render_to_string("validation/feedback_email.txt", context)
+        send_mail(subject, body, None, [recipient.email])
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
 @transaction.atomic
