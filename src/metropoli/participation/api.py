@@ -508,6 +508,10 @@ class PinIn(Schema):
 
 class PinOut(Schema):
     unlocked: bool
+    table_token: str = Field(
+        description="Send it as X-Table-Token with the table's contributions (a workshop's "
+        "higher limit); valid for a week. Only the right PIN gets it."
+    )
 
 
 @router.post(
@@ -524,4 +528,4 @@ def unlock_table(request, slug: str, payload: PinIn):
         )
     if not services.pin_matches(proceeding, payload.pin):
         raise ApiError(403, "wrong_pin", _("The facilitator PIN is not correct."))
-    return PinOut(unlocked=True)
+    return PinOut(unlocked=True, table_token=table_token(proceeding))

@@ -179,6 +179,12 @@ def parse_geometry(value: dict | str, proceeding: Proceeding) -> GEOSGeometry:
             400, "invalid_geometry", _("The location is not a valid GeoJSON geometry.")
         ) from error
     geometry.srid = 4326
+    if geometry.hasz:  # the column is 2-D: a third coordinate would fail in the database
+        raise ApiError(
+            400,
+            "invalid_geometry",
+            _("Give the location as longitude and latitude only, without a height."),
+        )
     if geometry.geom_type not in GEOMETRY_TYPES:
         raise ApiError(
             400, "invalid_geometry", _("Place a point, draw a line or draw an area on the map.")

@@ -15,7 +15,6 @@ from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.maps.layers import registered_layers
 
 from . import charts, selectors, services
-from .api import table_token
 from .models import ContributionType, FeedbackStatus, Visibility
 
 DEVICE_COOKIE = "participa_device"
@@ -265,7 +264,6 @@ def table(request, slug):
             "phase": proceeding.active_phase(),
             "categories": proceeding.categories.all(),
             "external_layers": proceeding.external_layers.all(),
-            "table_token": table_token(proceeding),
             "has_pin": bool(proceeding.table_pin_hash),
             "area_geojson": proceeding.area.geojson,
             "data_layers": _data_layers(),

@@ -261,4 +261,45 @@ def test_table_pin(client, proceeding):
     assert (
         post(client, f"{BASE}/prueba/table/unlock", {"pin": "1111"}).json()["code"] == "wrong_pin"
     )
-    assert post(client, f"{BASE}/prueba/table/unlock", {"pin": "4321"}).json() == {"unlocked": True}
+    unlocked = post(client, f"{BASE}/prueba/table/unlock", {"pin": "4321"}).json()
+    assert unlocked == {"unlocked": True, "table_token": table_token(proceeding)}
+
+
+def test_the_table_token_goes_only_to_the_facilitator_who_gives_the_pin(client, proceeding):
+    services.set_table_pin(proceeding=proceeding, pin="4321")
+    page = client.get("/participa/mesa/prueba/").content.decode()
+    assert table_token(proceeding) not in page and "data-table-token" not in page
+    wrong = post(client, f"{BASE}/prueba/table/unlock", {"pin": "1111"})
+    assert wrong.status_code == 403 and "table_token" not in wrong.json()
+    right = post(client, f"{BASE}/prueba/table/unlock", {"pin": "4321"}).json()
+    # What the PIN hands out is what marks the table's contributions (and lifts their limit).
+    sent = post(
+        client,
+        f"{BASE}/prueba/contributions",
+        body(proceeding, text="desde la mesa"),
+        HTTP_X_TABLE_TOKEN=right["table_token"],
+    )
+    assert sent.status_code == 201
+    assert Contribution.objects.get(text="desde la mesa").source == "table"
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        {"type": "Point", "coordinates": [-103.35, 20.67, 1560]},
+        {"type": "LineString", "coordinates": [[-103.35, 20.67, 5], [-103.351, 20.671, 5]]},
+    ],
+)
+def test_a_point_with_a_height_is_refused_in_words(client, proceeding, geometry):
+    response = post(
+        client,
+        f"{BASE}/prueba/contributions",
+        body(proceeding, geometry=geometry),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_geometry",
+        "message": "Give the location as longitude and latitude only, without a height.",
+    }
+    assert Contribution.objects.count() == 0

@@ -12,6 +12,9 @@ const area = JSON.parse(document.getElementById("proceeding-area").textContent);
 const fmt = (text, n) => text.replace("{n}", String(n));
 const SETTINGS_KEY = `participa-table-settings:${slug}`;
 const settings = { panels: 2, idle: 180, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") };
+// The table's token (a workshop's higher sending limit) is handed out only by the facilitator
+// PIN; the table keeps it across reloads until it expires.
+const TOKEN_KEY = `participa-table-token:${slug}`;
 const SKETCH_COLOURS = ["#d81b60", "#6a1b9a", "#e65100", "#00838f"];
 
 // --- outbox (IndexedDB) -----------------------------------------------------------------------
@@ -45,10 +48,13 @@ async function sync() {
     for (const item of await pending()) {
       let response;
       try {
+        const headers = { "Content-Type": "application/json", Accept: "application/json",
+                          "Idempotency-Key": item.key };
+        const token = localStorage.getItem(TOKEN_KEY);
+        if (token) headers["X-Table-Token"] = token;
         response = await fetch(`${api}/contributions`, {
           method: "POST",
-          headers: { "Content-Type": "application/json", Accept: "application/json",
-                     "Idempotency-Key": item.key, "X-Table-Token": root.dataset.tableToken },
+          headers,
           body: JSON.stringify(item.body), credentials: "omit",
         });
       } catch {
@@ -217,6 +223,7 @@ function wireSettings() {
       });
       const result = await response.json();
       if (!response.ok) { status.textContent = result.message || strings.wrongPin; return; }
+      localStorage.setItem(TOKEN_KEY, result.table_token);
     } catch {
       status.textContent = strings.wrongPin;
       return;
