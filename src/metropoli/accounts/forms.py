@@ -1,7 +1,10 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from metropoli.common.ratelimit import Attempts, client_address, enforce
 from metropoli.territory.selectors import active_municipalities
 
 from .models import User
@@ -30,17 +33,67 @@ class SignUpForm(UserCreationForm):
         self.fields["display_name"].widget.attrs.update(autocomplete="nickname")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("There is already an account with this e-mail address."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self):
+        # An address that already has an account is not an error shown here: the form answers
+        # as for a new one and the service writes to the owner (no account enumeration).
+        pass
 
 
-class LoginForm(AuthenticationForm):
+class LimitedLoginMixin:
+    """Wrong passwords are limited per account and per address (site and admin log-in share the
+    counts); past a limit the form raises RateLimited, answered with 429 and a message."""
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()  # nothing is checked, nothing is counted
+        attempts = Attempts(
+            self.request,
+            "login",
+            target=email,
+            per_target=settings.LOGIN_FAILURES_PER_ACCOUNT,
+            per_address=settings.LOGIN_FAILURES_PER_ADDRESS,
+            window=15 * 60,
+        )
+        cleaned = super().clean()  # raises ValidationError on a wrong password
+        attempts.right()
+        return cleaned
+
+
+class LoginForm(LimitedLoginMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+class AdminLoginForm(LimitedLoginMixin, AdminAuthenticationForm):
+    pass
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Requests are limited per address and per e-mail address asked for, whether or not it has
+    an account, so that neither the answer nor the limit tells which addresses do."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        window = 3600
+        enforce(
+            "password-reset-address",
+            client_address(self.request),
+            limit=settings.PASSWORD_RESETS_PER_ADDRESS,
+            window=window,
+        )
+        enforce(
+            "password-reset-email", email, limit=settings.PASSWORD_RESETS_PER_EMAIL, window=window
+        )
+        return email
 
 
 class ProfileForm(forms.ModelForm):

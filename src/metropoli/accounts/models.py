@@ -57,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Platform operators only; municipal roles are granted per municipality."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Signed up and not yet activated through the link e-mailed to the address.
+    activation_pending = models.BooleanField(_("waiting for activation"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     USERNAME_FIELD = "email"

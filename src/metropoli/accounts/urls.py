@@ -1,11 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 
 app_name = "accounts"
 urlpatterns = [
     path("registro", views.signup, name="signup"),
+    path(
+        "registro/enviado",
+        TemplateView.as_view(template_name="accounts/signup_sent.html"),
+        name="signup_sent",
+    ),
+    path("activar/<uidb64>/<token>", views.activate, name="activate"),
     path("entrar", views.LoginView.as_view(), name="login"),
     path("salir", auth_views.LogoutView.as_view(), name="logout"),
     path("perfil", views.profile, name="profile"),

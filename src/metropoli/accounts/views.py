@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.decorators import method_decorator
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,38 +12,64 @@ from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.territory.selectors import roles_of
 
 from . import services
-from .forms import LoginForm, ProfileForm, SignUpForm
+from .forms import LimitedPasswordResetForm, LoginForm, ProfileForm, SignUpForm
+from .models import User
 
 
 @require_http_methods(["GET", "POST"])
-@limit_anonymous_posts("signup", limit=10, window=3600)
+@limit_anonymous_posts("signup", limit="SIGNUPS_PER_ADDRESS", window=3600)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.sign_up(form=form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect("accounts:profile")
+        # New address or not, the same answer (the service e-mails the address either way).
+        services.sign_up(form=form)
+        return redirect("accounts:signup_sent")
     return render(
         request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
-@method_decorator(limit_anonymous_posts("login", limit=20, window=600), name="dispatch")
+@require_http_methods(["GET", "POST"])
+def activate(request, uidb64: str, token: str):
+    """The link of the activation e-mail. GET shows a button (mail scanners that open links do
+    not activate anything); POST activates the account and logs the person in."""
+    try:
+        user = User.objects.filter(pk=int(urlsafe_base64_decode(uidb64))).first()
+    except (ValueError, OverflowError):
+        user = None
+    valid = (
+        user is not None
+        and user.activation_pending
+        and services.activation_tokens.check_token(user, token)
+    )
+    if not valid:
+        message = _("This activation link is not valid any more. Log in, or sign up again.")
+        return render(request, "web/error.html", {"message": message}, status=400)
+    if request.method == "POST":
+        services.activate(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/activate.html", {"person": user})
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
-@method_decorator(limit_anonymous_posts("password-reset", limit=5, window=3600), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = LimitedPasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

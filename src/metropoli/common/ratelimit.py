@@ -1,37 +1,205 @@
-"""Fixed-window rate limits kept in the shared cache (so they hold across worker processes)."""
+"""Rate limits kept in the shared cache (so they hold across worker processes), and the client's
+address they count by.
 
+The address is REMOTE_ADDR unless that peer is one of METROPOLI_TRUSTED_PROXIES; only then is
+X-Forwarded-For read, from the right, up to the first address that is not a trusted proxy
+(docs/decisions/0041-client-address.md). A client cannot choose its own address by sending the
+header.
+"""
+
+import contextlib
 import functools
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .errors import ApiError
+
+# --- the client's address -------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"METROPOLI_TRUSTED_PROXIES: {error} (write IP addresses or CIDR networks)"
+        ) from error
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address, networks) -> bool:
+    if address is None:
+        return False
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    return any(address in network for network in networks)
+
 
 def client_address(request: HttpRequest) -> str:
-    # Behind the reverse proxy, the production settings trust X-Forwarded-For's first hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() if forwarded else "") or request.META.get(
-        "REMOTE_ADDR", "unknown"
-    )
+    """The address of whoever sent the request, as far as a trusted proxy vouches for it."""
+    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not networks or not _trusted(_address(peer), networks):
+        return peer
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            # Our proxies write addresses; anything else came from the client: stop trusting.
+            return peer
+        if not _trusted(address, networks):
+            return str(address)
+    # Every hop is one of our proxies (or there is none): the furthest one we know of.
+    return str(_address(hops[0])) if hops else peer
+
+
+# --- counting --------------------------------------------------------------------------------
+
+
+class RateLimited(ApiError):
+    """Too many requests of one kind: 429 with a message in the request's language (the API
+    renders it as JSON; RateLimitMiddleware renders it for pages)."""
+
+    def __init__(self, message: str = "", *, retry_after: int = 60):
+        super().__init__(
+            429,
+            "rate_limited",
+            message or _("Too many attempts. Please wait a few minutes and try again."),
+        )
+        self.retry_after = retry_after
+
+
+def _cache_key(scope: str, key: str, window: int) -> tuple[str, int]:
+    now = time.time()
+    bucket = int(now // window)
+    digest = hashlib.sha256(f"{scope}:{key}:{bucket}".encode()).hexdigest()[:32]
+    return f"rl:{digest}", int(window - now % window) + 1
+
+
+def _count(cache_key: str, window: int) -> int:
+    if cache.add(cache_key, 1, timeout=window + 5):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window + 5)
+        return 1
 
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one event; return False when the limit for this window is exceeded."""
-    bucket = int(time.time() // window)
-    digest = hashlib.sha256(f"{scope}:{key}:{bucket}".encode()).hexdigest()[:32]
-    cache_key = f"rl:{digest}"
-    if cache.add(cache_key, 1, timeout=window + 5):
-        return True
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
-    return count <= limit
+    cache_key, _rest = _cache_key(scope, key, window)
+    return _count(cache_key, window) <= limit
+
+
+def enforce(scope: str, key: str, *, limit: int, window: int, message: str = "") -> None:
+    """Count one event; raise RateLimited past `limit` per `window` seconds (0 is no limit)."""
+    if not limit:
+        return
+    cache_key, rest = _cache_key(scope, key, window)
+    if _count(cache_key, window) > limit:
+        raise RateLimited(message, retry_after=rest)
+
+
+class Attempts:
+    """Guesses at a secret (a password, a PIN, a hand-over code), counted per target (the
+    account, the table, the order) and per address.
+
+    A guess is counted before it is checked, so that a burst of guesses sent at once meets the
+    limit too; `right()` gives a right guess's counts back, so that only wrong guesses use the
+    limits up and a person who knows the secret is not locked out by their own successes.
+    Raises RateLimited when either limit is used up (0 is no limit).
+    """
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        scope: str,
+        *,
+        target: str,
+        per_target: int,
+        per_address: int,
+        window: int,
+        wrong: tuple[str, ...] = (),
+    ):
+        self.wrong = wrong
+        self._taken: list[str] = []
+        counters = (
+            (f"target:{target}", per_target),
+            (f"address:{client_address(request)}", per_address),
+        )
+        for key, allowed in counters:
+            if not allowed:
+                continue
+            cache_key, rest = _cache_key(scope, key, window)
+            self._taken.append(cache_key)
+            if _count(cache_key, window) > allowed:
+                self.right()  # this guess is not checked: it uses nothing up
+                raise RateLimited(retry_after=rest)
+
+    # As a context manager: the guess was wrong when the block raises an ApiError whose code is
+    # in `wrong`; it was right (or never judged) otherwise.
+    def __enter__(self) -> "Attempts":
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if not (isinstance(exc, ApiError) and exc.code in self.wrong):
+            self.right()
+
+    def right(self) -> None:
+        for cache_key in self._taken:
+            with contextlib.suppress(ValueError):  # the window ended meanwhile
+                cache.decr(cache_key)
+        self._taken = []
+
+
+# --- the edge --------------------------------------------------------------------------------
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or request.headers.get("Accept", "").startswith(
+        "application/json"
+    )
+
+
+def too_many(request: HttpRequest, limited: RateLimited) -> HttpResponse:
+    """The 429 answer: JSON for the API and scripts, the error page with the message otherwise."""
+    if _wants_json(request):
+        response = JsonResponse({"code": limited.code, "message": limited.message}, status=429)
+    else:
+        response = render(request, "web/error.html", {"message": limited.message}, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
+class RateLimitMiddleware:
+    """Pages (and forms, such as the admin's login form) raise RateLimited; this answers 429."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RateLimited):
+            return too_many(request, exception)
+        return None
 
 
 def anonymous_over_limit(request: HttpRequest, scope: str, *, limit: int, window: int) -> bool:
@@ -55,12 +223,22 @@ def limit_anonymous_posts(scope: str, *, limit: int | str, window: int):
             if request.method == "POST" and anonymous_over_limit(
                 request, scope, limit=allowed, window=window
             ):
-                message = _("Too many attempts. Please wait a few minutes and try again.")
-                if request.headers.get("Accept", "").startswith("application/json"):
-                    return JsonResponse({"code": "rate_limited", "message": message}, status=429)
-                return render(request, "web/error.html", {"message": message}, status=429)
+                return too_many(request, RateLimited(retry_after=window))
             return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def limit_photo_uploads(request: HttpRequest) -> None:
+    """One more photo from this person (or, signed out, this address) today; RateLimited past
+    METROPOLI_PHOTO_UPLOADS_PER_DAY. Trees, markets and Participa share the one count."""
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else client_address(request)
+    enforce(
+        "photo-uploads",
+        who,
+        limit=settings.PHOTO_UPLOADS_PER_DAY,
+        window=24 * 3600,
+        message=_("You have sent many photos today. Please try again tomorrow."),
+    )

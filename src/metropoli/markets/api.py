@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from ninja.utils import check_csrf
 
 from metropoli.common.errors import ApiError, ErrorOut
-from metropoli.common.ratelimit import anonymous_over_limit
+from metropoli.common.ratelimit import Attempts, anonymous_over_limit, limit_photo_uploads
 
 from . import selectors, services
 from .models import Courier, Market, Order, OrderPart, Product, Stall
@@ -38,6 +38,19 @@ def _limit_guests(request, scope: str, per_hour: int) -> None:
         raise ApiError(
             429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
         )
+
+
+def handover_attempts(request, order: Order) -> Attempts:
+    """Wrong hand-over codes are limited per order and per address (429 past either limit)."""
+    return Attempts(
+        request,
+        "markets-handover",
+        target=str(order.pk),
+        per_target=settings.MARKETS_HANDOVER_FAILURES_PER_ORDER,
+        per_address=settings.MARKETS_HANDOVER_FAILURES_PER_ADDRESS,
+        window=3600,
+        wrong=("wrong_code",),
+    )
 
 
 def _require(request, perm: str, obj) -> None:
@@ -503,13 +516,14 @@ def _photo_out(product: Product) -> PhotoOut:
 @router.post(
     "/products/{product_id}/photo",
     auth=django_auth,
-    response={200: PhotoOut, 413: ErrorOut, 415: ErrorOut, **ERRORS},
+    response={200: PhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut, **ERRORS},
     summary="Upload a product's photo (JPEG, PNG or HEIC; multipart field «photo»)",
     description="The type is decided by the content; the stored copy is re-encoded without "
     "EXIF (no GPS position) and a 320 px thumbnail is made. Replaces the previous photo.",
 )
 def upload_product_photo(request, product_id: int, photo: File[UploadedFile]):
     product = _stall_product(request, product_id)
+    limit_photo_uploads(request)
     return _photo_out(services.set_product_photo(product=product, upload=photo))
 
 
@@ -582,13 +596,14 @@ class CodeIn(Schema):
 @router.post(
     "/orders/{public_id}/collected",
     auth=django_auth,
-    response={200: OrderOut, **ERRORS},
+    response={200: OrderOut, 429: ErrorOut, **ERRORS},
     summary="Hand over a pickup order with the shopper's code",
 )
 def collected(request, public_id: UUID, payload: CodeIn):
     order = _order(public_id)
     _require(request, "markets.confirm_pickup", order)
-    services.confirm_pickup(order=order, actor=request.user, code=payload.code)
+    with handover_attempts(request, order):
+        services.confirm_pickup(order=order, actor=request.user, code=payload.code)
     return order_out(_order(public_id), for_shopper=False)
 
 
@@ -730,10 +745,12 @@ def on_the_way(request, public_id: UUID):
 @router.post(
     "/orders/{public_id}/delivered",
     auth=django_auth,
-    response={200: DeliveryOut, **ERRORS},
+    response={200: DeliveryOut, 429: ErrorOut, **ERRORS},
     summary="Courier hands over the order with the shopper's code",
 )
 def delivered(request, public_id: UUID, payload: CodeIn):
     order = _order(public_id)
     _require(request, "markets.deliver_order", order)
-    return _delivery(services.confirm_delivery(order=order, actor=request.user, code=payload.code))
+    with handover_attempts(request, order):
+        delivered = services.confirm_delivery(order=order, actor=request.user, code=payload.code)
+    return _delivery(delivered)

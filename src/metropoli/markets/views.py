@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metropoli.common.errors import ApiError
-from metropoli.common.ratelimit import limit_anonymous_posts
+from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
 
 from . import forms, selection, selectors, services
+from .api import handover_attempts
 from .models import Courier, Market, Notification, OrderPart, Product, Stall
 from .quantities import (
     QuantityError,
@@ -333,6 +334,8 @@ def product_photo(request, stall_id: int, product_id: int):
     product = get_object_or_404(Product, pk=product_id, stall=stall)
     if not request.user.has_perm("markets.change_stall", product):
         raise PermissionDenied
+    if "remove" not in request.POST:
+        limit_photo_uploads(request)
     try:
         if "remove" in request.POST:
             services.remove_product_photo(product=product)
@@ -375,12 +378,15 @@ def part_action(request, part_id: int, action: str):
         elif action == "collected":
             if not request.user.has_perm("markets.confirm_pickup", part.order):
                 raise PermissionDenied
-            services.confirm_pickup(
-                order=part.order, actor=request.user, code=request.POST.get("code", "")
-            )
+            with handover_attempts(request, part.order):
+                services.confirm_pickup(
+                    order=part.order, actor=request.user, code=request.POST.get("code", "")
+                )
         else:
             raise Http404
         messages.success(request, _("Order %(number)s updated.") % {"number": part.order.number})
+    except RateLimited:
+        raise  # 429 (common.ratelimit.RateLimitMiddleware)
     except ApiError as exc:
         messages.error(request, exc.message)
     return redirect("markets:stall_dashboard", stall_id=part.stall_id)
@@ -450,12 +456,15 @@ def courier_action(request, courier_id: int, public_id, action: str):
             if action == "start":
                 services.start_delivery(order=order, actor=request.user)
             elif action == "deliver":
-                services.confirm_delivery(
-                    order=order, actor=request.user, code=request.POST.get("code", "")
-                )
+                with handover_attempts(request, order):
+                    services.confirm_delivery(
+                        order=order, actor=request.user, code=request.POST.get("code", "")
+                    )
             else:
                 raise Http404
         messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+    except RateLimited:
+        raise  # 429 (common.ratelimit.RateLimitMiddleware)
     except ApiError as exc:
         messages.error(request, exc.message)
     return redirect("markets:courier")
@@ -495,6 +504,8 @@ def market_photo(request, slug: str):
     market = _market_for_staff(request, slug)
     if not request.user.has_perm("markets.change_market", market):
         raise PermissionDenied
+    if "remove" not in request.POST:
+        limit_photo_uploads(request)
     try:
         if "remove" in request.POST:
             services.remove_market_photo(market=market)

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.utils import check_csrf
 
 from metropoli.common.errors import ApiError, ErrorOut
-from metropoli.common.ratelimit import client_address, hit
+from metropoli.common.ratelimit import Attempts, client_address, hit, limit_photo_uploads
 
 from . import exports, selectors, services
 from .models import Contribution, Proceeding, Source
@@ -219,6 +220,8 @@ def create_contribution(
 ):
     proceeding = selectors.proceeding(slug)
     _write_guard(request, proceeding, "contribute")
+    if payload.photo:
+        limit_photo_uploads(request)
     contribution, created = services.submit_contribution(
         proceeding=proceeding,
         actor=request.user,
@@ -521,11 +524,16 @@ class PinOut(Schema):
 )
 def unlock_table(request, slug: str, payload: PinIn):
     proceeding = selectors.proceeding(slug)
-    # Few tries per address, also for signed-in people: a PIN is short.
-    if not hit(f"participation-pin:{slug}", client_address(request), limit=10, window=WINDOW):
-        raise ApiError(
-            429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
-        )
+    # Few wrong tries per table and per address, also for signed-in people: a PIN is short.
+    attempts = Attempts(
+        request,
+        "participation-pin",
+        target=str(proceeding.pk),
+        per_target=settings.PARTICIPATION_PIN_FAILURES_PER_TABLE,
+        per_address=settings.PARTICIPATION_PIN_FAILURES_PER_ADDRESS,
+        window=WINDOW,
+    )
     if not services.pin_matches(proceeding, payload.pin):
         raise ApiError(403, "wrong_pin", _("The facilitator PIN is not correct."))
+    attempts.right()
     return PinOut(unlocked=True, table_token=table_token(proceeding))

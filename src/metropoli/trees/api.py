@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
 from metropoli.common.errors import ApiError, ErrorOut
-from metropoli.common.ratelimit import hit
+from metropoli.common.ratelimit import hit, limit_photo_uploads
 
 from . import exports, selectors, services
 from .models import Tree
@@ -410,7 +410,7 @@ def remove_tree(request, tree_id: int):
 @router.post(
     "/{int:tree_id}/photos",
     auth=session,
-    response={200: PhotoOut, 201: PhotoOut, 413: ErrorOut, 415: ErrorOut} | ERRORS,
+    response={200: PhotoOut, 201: PhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut} | ERRORS,
     summary="Add a photo (JPEG, PNG or HEIC)",
     description="The public copy is re-encoded without EXIF (no GPS); a thumbnail is made. "
     "With an `Idempotency-Key` header a retry returns the photo stored the first time.",
@@ -424,6 +424,7 @@ def upload_photo(
     key = _idempotency_key(idempotency_key) or ""
     tree = _get_tree(tree_id)
     _require(request, "trees.add_photo", tree, _("You cannot add photos to this tree."))
+    limit_photo_uploads(request)
     limit = settings.TREES_PHOTO_MAX_BYTES
     data = photo.read(limit + 1)
     stored, created = services.add_photo(

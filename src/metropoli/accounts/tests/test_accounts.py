@@ -24,29 +24,111 @@ def signup_data(**overrides):
     return data
 
 
-def test_sign_up_makes_a_citizen_of_the_home_municipality(client, guadalajara):
-    response = client.post(
-        reverse("accounts:signup"), signup_data(home_municipality=guadalajara.pk)
-    )
-    assert response.status_code == 302
+def without_csrf_token(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def activation_path(message) -> str:
+    return re.search(r"http://[^/\s]+(/cuentas/activar/\S+)", message.get_content()).group(1)
+
+
+def test_sign_up_makes_a_citizen_who_activates_the_account_from_the_e_mail(
+    client, guadalajara, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:signup"), signup_data(home_municipality=guadalajara.pk)
+        )
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:signup_sent")
     user = User.objects.get()
     assert user.email == "lucia@example.mx" and user.display_name == "Lucía"
+    assert (user.is_active, user.activation_pending) == (False, True)
     assert list(RoleAssignment.objects.values_list("role", "municipality")) == [
         (Role.CITIZEN, guadalajara.pk)
     ]
+    # Not logged in, and the password does not open the account before activation.
+    assert client.get(reverse("accounts:profile")).status_code == 302
+    refused = client.post(
+        reverse("accounts:login"), {"username": "lucia@example.mx", "password": PASSWORD}
+    )
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    [message] = smtp_server.messages
+    assert message["To"] == "lucia@example.mx"
+    assert message["Subject"] == "Activa tu cuenta en Metrópoli"
+    link = activation_path(message)
+    # Opening the link (a mail scanner does) changes nothing; the button activates.
+    assert "Activar mi cuenta" in client.get(link).content.decode()
+    assert User.objects.get().is_active is False
+    assert client.post(link).status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+    user.refresh_from_db()
+    assert (user.is_active, user.activation_pending) == (True, False)
     assert client.get(reverse("accounts:profile")).status_code == 200
+    # The link is spent.
+    client.logout()
+    assert client.post(link).status_code == 400
+    assert "_auth_user_id" not in client.session
 
 
-def test_sign_up_refuses_duplicates_and_missing_consent(client, municipalities):
-    UserFactory(email="lucia@example.mx")
-    response = client.post(reverse("accounts:signup"), signup_data(), HTTP_ACCEPT_LANGUAGE="es-MX")
-    assert response.status_code == 400
-    assert "Ya existe una cuenta con este correo electrónico." in response.content.decode()
+def test_sign_up_does_not_reveal_that_an_address_has_an_account(
+    client, municipalities, smtp_server, django_capture_on_commit_callbacks
+):
+    owner = UserFactory(email="lucia@example.mx", display_name="Lucía Pérez")
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(
+            reverse("accounts:signup"),
+            signup_data(
+                email="LUCIA@example.mx", password1="otra-clave-9", password2="otra-clave-9"
+            ),
+            follow=True,
+        )
+        new = client.post(
+            reverse("accounts:signup"), signup_data(email="nueva@example.mx"), follow=True
+        )
+    assert taken.redirect_chain == new.redirect_chain == [(reverse("accounts:signup_sent"), 302)]
+    assert without_csrf_token(taken) == without_csrf_token(new)
+    # Nothing changed for the owner; they are told someone tried, in their language.
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD) and owner.display_name == "Lucía Pérez"
+    assert User.objects.filter(email__iexact="lucia@example.mx").count() == 1
+    warning, activation = smtp_server.messages
+    assert warning["To"] == "lucia@example.mx"
+    assert warning["Subject"].strip() == "Alguien intentó registrarse en Metrópoli con tu correo"
+    assert "/cuentas/contrasena" in warning.get_content()
+    assert "/cuentas/activar/" not in warning.get_content()
+    assert activation["To"] == "nueva@example.mx"
+
+
+def test_signing_up_again_before_activation_sends_the_link_again(
+    client, municipalities, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), signup_data())
+        client.post(reverse("accounts:signup"), signup_data())
+    first, second = smtp_server.messages
+    assert first["Subject"] == second["Subject"] == "Activa tu cuenta en Metrópoli"
+    assert User.objects.count() == 1
+    assert client.post(activation_path(second)).status_code == 302
+    assert User.objects.get().is_active
+
+
+def test_an_activation_link_does_not_reactivate_a_blocked_account(client, municipalities):
+    from metropoli.accounts.services import activation_link
+
+    blocked = UserFactory(is_active=False)
+    link = activation_link(blocked).split("testserver", 1)[-1].split("localhost:8000", 1)[-1]
+    assert client.post(link).status_code == 400
+    assert client.get("/cuentas/activar/abc/def").status_code == 400
+    blocked.refresh_from_db()
+    assert blocked.is_active is False
+
+
+def test_sign_up_refuses_missing_consent(client, municipalities):
     response = client.post(
         reverse("accounts:signup"), signup_data(email="otra@example.mx", privacy="")
     )
     assert response.status_code == 400
-    assert User.objects.count() == 1
+    assert User.objects.count() == 0
 
 
 def test_login_with_email_and_logout(client, municipalities):
