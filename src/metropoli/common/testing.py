@@ -1,8 +1,51 @@
 """Helpers for the test suites of several modules (imported by tests only)."""
 
+import os
 import threading
+from pathlib import Path
 
+import pytest
 from django.db import connections
+
+# Third-party reference data (i-Tree tables, IATI schemas, firmware examples) is not part of a
+# checkout: it sits beside the project in ../shared, as in the settings.
+SHARED_DIR = Path(
+    os.environ.get("METROPOLI_SHARED_DIR") or Path(__file__).resolve().parents[3].parent / "shared"
+)
+ITREE_TABLES = Path(os.environ.get("METROPOLI_ITREE_DIR") or SHARED_DIR / "itree" / "tables")
+ITREE_DIR = ITREE_TABLES.parent  # vectors.csv, region_currency.csv
+IATI_DIR = Path(os.environ.get("METROPOLI_IATI_DIR") or SHARED_DIR / "iati")
+
+
+def requires_shared(*paths: Path, variable: str = "METROPOLI_SHARED_DIR") -> pytest.MarkDecorator:
+    """Mark a test (or class, or module) that reads files from ../shared.
+
+    When one is missing the test is skipped, with the paths and the variable that points to
+    them as the reason; when the environment variable CI is "true" it fails instead, so that a
+    CI run never passes without the reference data. Applied by metropoli/conftest.py.
+    """
+    return pytest.mark.shared_data(*paths, variable=variable)
+
+
+def need_shared(*paths: Path, variable: str = "METROPOLI_SHARED_DIR") -> None:
+    """What requires_shared does, called from a fixture or a test."""
+    reason = shared_data_missing(*paths, variable=variable)
+    if reason:
+        fail_in_ci(reason)
+        pytest.skip(reason)
+
+
+def shared_data_missing(*paths: Path, variable: str = "METROPOLI_SHARED_DIR") -> str:
+    """Why a test cannot run without these paths ("" when they all exist)."""
+    missing = [str(path) for path in paths if not Path(path).exists()]
+    if not missing:
+        return ""
+    return f"shared reference data not found: {', '.join(missing)} (set {variable})"
+
+
+def fail_in_ci(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; CI=true needs it", pytrace=False)
 
 
 def run_in_parallel(calls) -> list:

@@ -1,21 +1,19 @@
-from pathlib import Path
-
 import pytest
 
+from metropoli.common.testing import ITREE_TABLES, need_shared
 from metropoli.trees import services as tree_services
 from metropoli.trees.inventory import load_species
 from metropoli.trees.models import Species
-
-SHARED_TABLES = Path(__file__).resolve().parents[5] / "shared" / "itree" / "tables"
 
 
 @pytest.fixture
 def itree(settings):
     """The shared i-Tree tables (../shared/itree/tables), as in development and CI."""
-    settings.METROPOLI_ITREE_DIR = str(SHARED_TABLES)
+    need_shared(ITREE_TABLES, variable="METROPOLI_ITREE_DIR")
+    settings.METROPOLI_ITREE_DIR = str(ITREE_TABLES)
     settings.BENEFITS_DEFAULT_REGION = "InlEmpCLM"
     settings.BENEFITS_MXN_PER_USD = 18.0
-    return SHARED_TABLES
+    return ITREE_TABLES
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from metropoli.benefits.models import TreeBenefit
+from metropoli.common.testing import ITREE_DIR, ITREE_TABLES, requires_shared
 from metropoli.trees.ecobenefits import FACTORS
 
-from .conftest import SHARED_TABLES
-
-VECTORS = SHARED_TABLES.parent / "vectors.csv"
+VECTORS = ITREE_DIR / "vectors.csv"
 
 
 @pytest.mark.django_db
@@ -34,6 +33,7 @@ def test_recompute_command_without_data(no_itree):
         call_command("benefits", "recompute")
 
 
+@requires_shared(ITREE_TABLES, VECTORS, variable="METROPOLI_ITREE_DIR")
 def test_batch_cli_reproduces_the_reference_vectors(tmp_path):
     with VECTORS.open(newline="", encoding="utf-8-sig") as handle:
         reference = list(csv.DictReader(handle))
@@ -48,7 +48,7 @@ def test_batch_cli_reproduces_the_reference_vectors(tmp_path):
         "trees",
         "ecobenefits",
         "--tables",
-        str(SHARED_TABLES),
+        str(ITREE_TABLES),
         "--input",
         str(source),
         "--output",
@@ -67,6 +67,7 @@ def test_batch_cli_reproduces_the_reference_vectors(tmp_path):
             assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), (ref, factor)
 
 
+@requires_shared(ITREE_TABLES, variable="METROPOLI_ITREE_DIR")
 def test_batch_cli_bad_row_names_it_and_writes_nothing(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("region,otm_code,dbh_cm\nInlEmpCLM,JAMI,20\nInlEmpCLM,JAMI,-4\n")
@@ -76,7 +77,7 @@ def test_batch_cli_bad_row_names_it_and_writes_nothing(tmp_path):
             "trees",
             "ecobenefits",
             "--tables",
-            str(SHARED_TABLES),
+            str(ITREE_TABLES),
             "--input",
             str(source),
             "--output",

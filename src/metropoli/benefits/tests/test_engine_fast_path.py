@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metropoli.common.testing import ITREE_TABLES, need_shared
 from metropoli.trees.ecobenefits import (
     compute,
     compute_curves,
@@ -14,12 +15,11 @@ from metropoli.trees.ecobenefits import (
     load_tables,
 )
 
-from .conftest import SHARED_TABLES
-
 
 @pytest.fixture(scope="module")
 def tables():
-    return load_tables(SHARED_TABLES, regions=["InlEmpCLM", "NoEastXXX"])
+    need_shared(ITREE_TABLES, variable="METROPOLI_ITREE_DIR")
+    return load_tables(ITREE_TABLES, regions=["InlEmpCLM", "NoEastXXX"])
 
 
 def _pairs(tables):

@@ -3,15 +3,18 @@
 from datetime import date
 
 import pytest
-from django.conf import settings as django_settings
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.common.testing import IATI_DIR, requires_shared
 from metropoli.cooperation import services
 from metropoli.cooperation.rules import cooperation_office_group
 from metropoli.cooperation.validation import ProjectInput
 from metropoli.territory.models import Role
 
-IATI_DIR = django_settings.PROJECT_DIR.parent / "shared" / "iati"
+# The IATI distribution (schemas and codelists) is read from ../shared.
+needs_iati = requires_shared(
+    IATI_DIR / "iati-activities-schema.xsd", IATI_DIR / "codelists", variable="METROPOLI_IATI_DIR"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from metropoli.common.testing import IATI_DIR
 from metropoli.cooperation.iati import (
     EXT_NS,
     Activity,
@@ -37,12 +37,9 @@ from metropoli.cooperation.iati.demo import (
 )
 from metropoli.cooperation.iati.mappings import STAGE_TO_ACTIVITY_STATUS, THEMATIC_AREAS
 
-# tests/ -> cooperation/ -> metropoli/ -> src/ -> repo/ -> /work ; shared data sits beside it.
-IATI_DIR = Path(
-    os.environ.get("METROPOLI_IATI_DIR") or Path(__file__).resolve().parents[5] / "shared" / "iati"
-)
-if not (IATI_DIR / "iati-activities-schema.xsd").is_file():
-    pytest.skip(f"IATI schema directory not found: {IATI_DIR}", allow_module_level=True)
+from .conftest import needs_iati
+
+pytestmark = needs_iati
 
 NS = {"m": EXT_NS}
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from metropoli.common.testing import IATI_DIR
 from metropoli.cooperation.iati import (
     Activity,
     ActivityDates,
@@ -43,11 +43,9 @@ from metropoli.cooperation.iati.demo import (
 )
 from metropoli.cooperation.iati.rules import RULES
 
-IATI_DIR = Path(
-    os.environ.get("METROPOLI_IATI_DIR") or Path(__file__).resolve().parents[5] / "shared" / "iati"
-)
-if not (IATI_DIR / "codelists").is_dir():
-    pytest.skip(f"IATI codelists not found: {IATI_DIR}", allow_module_level=True)
+from .conftest import needs_iati
+
+pytestmark = needs_iati
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from metropoli.cooperation import services
 from metropoli.cooperation.iati import EXT_NS, validate_against_schema
 from metropoli.cooperation.publication import publish
 
-from .conftest import IATI_DIR, project_input
+from .conftest import IATI_DIR, needs_iati, project_input
 
 pytestmark = pytest.mark.django_db
 URL = "/api/cooperation/iati-activities.xml"
@@ -24,6 +24,7 @@ def internal(municipalities):
     return project
 
 
+@needs_iati
 def test_endpoint_publishes_public_projects_valid_against_the_xsd(client, pimus, internal):
     services.add_milestone(
         project=pimus,
@@ -74,6 +75,7 @@ def test_endpoint_publishes_public_projects_valid_against_the_xsd(client, pimus,
     assert ext.find(f"{{{EXT_NS}}}legal-instrument").get("kind") == "convenio"
 
 
+@needs_iati
 def test_project_breaking_an_iati_rule_is_left_out_and_named(client, pimus, municipalities):
     services.save_project(
         data=project_input(
@@ -102,12 +104,14 @@ def test_without_the_iati_distribution_the_endpoint_says_how_to_install_it(clien
     assert "METROPOLI_IATI_DIR" in body["message"]
 
 
+@needs_iati
 def test_nothing_public_is_a_404(client, internal):
     response = client.get(URL)
     assert response.status_code == 404
     assert response.json()["code"] == "nothing_to_publish"
 
 
+@needs_iati
 def test_command_writes_a_valid_file(pimus, tmp_path):
     out = tmp_path / "iati.xml"
     call_command("cooperation", "export-iati", str(out))
@@ -120,6 +124,7 @@ def test_command_without_distribution_fails_clearly(pimus, tmp_path, settings):
         call_command("cooperation", "export-iati", str(tmp_path / "iati.xml"))
 
 
+@needs_iati
 def test_demo_portfolio_publishes_and_loads_idempotently(municipalities):
     from metropoli.cooperation import demo
     from metropoli.cooperation.models import Award, NetworkMembership, Opportunity, Project

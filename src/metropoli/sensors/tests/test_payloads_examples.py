@@ -1,18 +1,19 @@
-"""Every example of /work/shared/sensors/airrohr_examples.json parses to the expected quantities.
+"""Every example of ../shared/sensors/airrohr_examples.json parses to the expected quantities.
 
 The examples are copied below (the shared folder is not part of a checkout); a test compares the
-copy with the shared file whenever that file is present, so the copy cannot drift silently.
+copy with the shared file, so the copy cannot drift silently (skipped when the file is missing,
+failed when CI is "true").
 """
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from metropoli.common.testing import SHARED_DIR, requires_shared
 from metropoli.sensors.payloads import Quantity, Unit, parse_airrohr
 
-SHARED_EXAMPLES = Path("/work/shared/sensors/airrohr_examples.json")
+SHARED_EXAMPLES = SHARED_DIR / "sensors" / "airrohr_examples.json"
 
 # Written by hand from the firmware's naming, independently of payloads.VALUE_TYPES.
 CUSTOM_API_QUANTITIES = {
@@ -511,7 +512,7 @@ def push_body(values: list[tuple[str, str]]) -> bytes:
     ).encode()
 
 
-@pytest.mark.skipif(not SHARED_EXAMPLES.exists(), reason="shared reference data not mounted")
+@requires_shared(SHARED_EXAMPLES)
 def test_embedded_copy_matches_the_shared_examples_file():
     shared = json.loads(SHARED_EXAMPLES.read_text(encoding="utf-8"))
     custom = shared["custom_api"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 from pathlib import Path
 
 import pytest
 
+from metropoli.common.testing import ITREE_DIR, ITREE_TABLES, need_shared
 from metropoli.trees.ecobenefits import (
     FACTORS,
     STANDARD_BREAKPOINTS_CM,
@@ -18,16 +18,6 @@ from metropoli.trees.ecobenefits import (
 )
 from metropoli.trees.ecobenefits.batch import OUTPUT_COLUMNS, format_value
 
-
-def _itree_dir() -> Path:
-    env = os.environ.get("METROPOLI_ITREE_DIR")
-    if env:
-        return Path(env).resolve()
-    return (Path(__file__).resolve().parents[4] / ".." / "shared" / "itree").resolve()
-
-
-ITREE_DIR = _itree_dir()
-HAVE_DATA = (ITREE_DIR / "tables").is_dir() and (ITREE_DIR / "vectors.csv").is_file()
 # See test_ecobenefits_engine.py for why an absolute floor accompanies the relative tolerance.
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
@@ -36,9 +26,8 @@ PASS_THROUGH = ("case", "region", "otm_code", "itree_code", "dbh_in", "dbh_cm", 
 
 @pytest.fixture(scope="module")
 def tables():
-    if not HAVE_DATA:
-        pytest.skip(f"i-Tree reference data not found at {ITREE_DIR} (METROPOLI_ITREE_DIR)")
-    return load_tables(ITREE_DIR / "tables")
+    need_shared(ITREE_TABLES, ITREE_DIR / "vectors.csv", variable="METROPOLI_ITREE_DIR")
+    return load_tables(ITREE_TABLES)
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -62,7 +51,7 @@ def test_reproduces_reference_vectors_through_files(tables, tmp_path):
         writer.writerows([[row[c] for c in PASS_THROUGH] for row in vectors])
     target = tmp_path / "out.csv"
 
-    summary = run_batch(ITREE_DIR / "tables", source, target)
+    summary = run_batch(ITREE_TABLES, source, target)
 
     assert (summary.rows, summary.ok, summary.no_itree_code, summary.invalid_region) == (
         451,

@@ -1,8 +1,9 @@
 """Engine tests: reference vectors, interpolation properties, table junk, money.
 
-Reference data lives outside the repository (third-party i-Tree tables). It is found at
-``<repo>/../shared/itree`` or at ``$METROPOLI_ITREE_DIR``; tests that need it are skipped, with the
-path in the reason, only when that directory does not exist.
+Reference data lives outside the repository (third-party i-Tree tables). The tables are found at
+``<repo>/../shared/itree/tables`` or at ``$METROPOLI_ITREE_DIR``, the vectors beside them; tests
+that need them are skipped, with the path in the reason, when they are missing (and fail when
+CI is "true": common.testing.requires_shared).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import ast
 import csv
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from metropoli.common.testing import ITREE_DIR, ITREE_TABLES, need_shared, requires_shared
 from metropoli.trees.ecobenefits import (
     FACTORS,
     KG_TO_LB,
@@ -37,19 +38,9 @@ from metropoli.trees.ecobenefits import (
 )
 from metropoli.trees.ecobenefits.money import FACTOR_PRICING
 
-
-def _itree_dir() -> Path:
-    env = os.environ.get("METROPOLI_ITREE_DIR")
-    if env:
-        return Path(env).resolve()
-    return (Path(__file__).resolve().parents[4] / ".." / "shared" / "itree").resolve()
-
-
-ITREE_DIR = _itree_dir()
-HAVE_DATA = (ITREE_DIR / "tables").is_dir() and (ITREE_DIR / "vectors.csv").is_file()
-needs_data = pytest.mark.skipif(
-    not HAVE_DATA, reason=f"i-Tree reference data not found at {ITREE_DIR} (METROPOLI_ITREE_DIR)"
-)
+DATA = (ITREE_TABLES, ITREE_DIR / "vectors.csv")
+HAVE_DATA = all(path.exists() for path in DATA)
+needs_data = requires_shared(*DATA, variable="METROPOLI_ITREE_DIR")
 # vectors.csv was produced by OpenTreeMap's service, whose arithmetic leaves artefacts such as
 # -2.168404344971009e-19 where the table says 0. Table values have at most 4 decimals, so an
 # absolute floor of 1e-12 cannot hide a real difference while tolerating those artefacts.
@@ -70,9 +61,8 @@ VECTORS = _vector_rows()
 
 @pytest.fixture(scope="module")
 def tables():
-    if not HAVE_DATA:
-        pytest.skip(f"i-Tree reference data not found at {ITREE_DIR} (METROPOLI_ITREE_DIR)")
-    return load_tables(ITREE_DIR / "tables")
+    need_shared(ITREE_TABLES, variable="METROPOLI_ITREE_DIR")
+    return load_tables(ITREE_TABLES)
 
 
 def _extrapolated_last_segment(curve: tuple[float, ...], dbh: float) -> float:
@@ -91,7 +81,7 @@ def test_real_tables_load_completely(tables):
     assert len(tables.regions) == 16
     # Every mapped i-Tree code has a clean row in all 15 factor tables.
     assert tables.unusable_mappings == ()
-    with (ITREE_DIR / "tables" / "species.json").open() as handle:
+    with (ITREE_TABLES / "species.json").open() as handle:
         raw = json.load(handle)
     assert {r: dict(m) for r, m in tables.species_map.items()} == raw
     # The real files do carry junk rows (titles, axis labels, blank rows), all skipped.
@@ -410,7 +400,7 @@ def test_to_money_applies_unit_conversions():
         to_money({"timber": 1.0}, rates)
 
 
-@needs_data
+@requires_shared(ITREE_DIR / "region_currency.csv", variable="METROPOLI_ITREE_DIR")
 def test_region_currency_loader():
     rates = load_region_currency(ITREE_DIR / "region_currency.csv")
     assert len(rates) == 16
