@@ -1,5 +1,4 @@
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -66,7 +65,6 @@ def test_import_geojson_sets_boundaries_and_lookup_becomes_exact(municipalities,
     assert municipality_at(lon=-103.0, lat=20.2) is None
 
 
-@pytest.mark.skipif(shutil.which("ogr2ogr") is None, reason="gdal-bin is a system dependency")
 def test_import_shapefile_in_inegi_projection(municipalities, inegi_like, tmp_path):
     shp = tmp_path / "shp" / "mun.shp"
     shp.parent.mkdir()
