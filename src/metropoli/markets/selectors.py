@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.gis.geos import Point
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, Point
 from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Concat, Lower
 from django.urls import reverse
@@ -34,6 +36,7 @@ from .pickup import Calendar, Offer
 
 # UTM zone 13N covers the AMG; metres there are true metres (Web Mercator's are 6 % short).
 METRIC_SRID = 32613
+log = logging.getLogger(__name__)
 
 
 def fold(text: str) -> str:
@@ -343,8 +346,15 @@ def couriers_of(user) -> QuerySet[Courier]:
 def _near_route(courier: Courier, point: Point | None) -> bool:
     if point is None or courier.route is None:
         return False
-    route = courier.route.transform(METRIC_SRID, clone=True)
-    return route.distance(point.transform(METRIC_SRID, clone=True)) <= courier.route_buffer_m
+    try:
+        route = courier.route.transform(METRIC_SRID, clone=True)
+        distance = route.distance(point.transform(METRIC_SRID, clone=True))
+    except (GDALException, GEOSException):
+        # A route stored before routes were checked (or edited in the admin) that cannot be
+        # projected: that courier is not offered the delivery; the others still are.
+        log.warning("Courier %s has a route that cannot be measured; skipped.", courier.pk)
+        return False
+    return distance <= courier.route_buffer_m
 
 
 def delivery_offered_to(order: Order, courier: Courier) -> bool:

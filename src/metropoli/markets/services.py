@@ -692,6 +692,41 @@ def _check_code(order: Order, code: str) -> None:
 # --- couriers -------------------------------------------------------------------------------
 
 
+def _route_points(points, market: Market) -> list[tuple[float, float]]:
+    """The route's points, each on Earth and within MARKETS_COURIER_MAX_KM of the market: a
+    stored route is later measured against every delivery address of the market."""
+    limit = settings.MARKETS_COURIER_MAX_KM
+    checked = []
+    for number, point in enumerate(points, start=1):
+        try:
+            lon, lat = (float(value) for value in point)
+            distance = haversine_km((lon, lat), (market.location.x, market.location.y))
+        except (TypeError, ValueError):  # QuantityError is a ValueError: not lon/lat
+            raise ApiError(
+                400,
+                "invalid_route",
+                _("Point %(number)s of the route is not a longitude and latitude on Earth.")
+                % {"number": number},
+            ) from None
+        if distance > limit:
+            raise ApiError(
+                400,
+                "route_too_far",
+                _(
+                    "Point %(number)s of the route is %(distance)s km from %(market)s; the route "
+                    "must stay within %(limit)s km of the market."
+                )
+                % {
+                    "number": number,
+                    "distance": round(distance),
+                    "market": market.name,
+                    "limit": f"{limit:g}",
+                },
+            )
+        checked.append((lon, lat))
+    return checked
+
+
 @transaction.atomic
 def register_courier(
     *,
@@ -720,7 +755,9 @@ def register_courier(
             raise ApiError(
                 400, "invalid_buffer", _("The distance from the route must be 50 to 3000 m.")
             )
-        line = LineString([tuple(p) for p in route], srid=4326)
+        line = LineString(_route_points(route, market), srid=4326)
+    if stops:
+        stops = _route_points(stops, market)
     if Courier.objects.filter(user=user, market=market).exists():
         raise _refused("already_registered", _("You are already registered with this market."))
     courier = Courier.objects.create(

@@ -278,6 +278,8 @@ MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR = int(
 MARKETS_ANONYMOUS_CANCELS_PER_HOUR = int(
     os.environ.get("METROPOLI_MARKETS_ANONYMOUS_CANCELS_PER_HOUR", "30")
 )
+# A courier's route (and stops) must stay within this distance of the market (km).
+MARKETS_COURIER_MAX_KM = float(os.environ.get("METROPOLI_MARKETS_COURIER_MAX_KM", "50"))
 # Largest product or market photo accepted (bytes); the pixel limit is TREES_PHOTO_MAX_PIXELS.
 MARKETS_PHOTO_MAX_BYTES = int(os.environ.get("METROPOLI_MARKETS_PHOTO_MAX_BYTES", 8 * 1024 * 1024))
 
