@@ -13,7 +13,7 @@ import metropoli.markets.models
 
 def date_old_pickups(apps, schema_editor):
     Order = apps.get_model("markets", "Order")
-    # TruncDate works in the current time zone (America/Mexico_City), on both databases.
+    # TruncDate works in the current time zone (America/Mexico_City).
     Order.objects.filter(method="pickup", pickup_date__isnull=True).update(
         pickup_date=TruncDate("created_at")
     )

@@ -96,7 +96,7 @@ def test_the_same_idempotency_key_in_parallel_makes_one_order(guadalajara):
 
 
 def test_last_kilo_sequentially_in_a_committed_database(guadalajara):
-    """On both databases, with real commits: the second checkout sees the first one's sale."""
+    """With real commits: the second checkout sees the first one's sale."""
     market = make_market(guadalajara)
     from metropoli.markets.models import Stall
 
