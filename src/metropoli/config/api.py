@@ -47,7 +47,10 @@ def _error(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(ApiError)
 def on_api_error(request, exc: ApiError):
-    return _error(request, exc.status, exc.code, exc.message, exc.details)
+    response = _error(request, exc.status, exc.code, exc.message, exc.details)
+    for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After with a 503
+        response[name] = value
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

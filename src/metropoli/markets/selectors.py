@@ -185,7 +185,8 @@ def products_with_price(ids: Iterable[int], *, for_update: bool = False) -> list
         .order_by("pk")
     )
     if for_update:
-        queryset = queryset.select_for_update(of=("self",))
+        # No key changes: a checkout's deferred foreign-key check (key share) does not wait.
+        queryset = queryset.select_for_update(no_key=True, of=("self",))
     return list(queryset)
 
 

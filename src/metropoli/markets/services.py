@@ -23,6 +23,7 @@ from django_tasks import task
 
 from metropoli.common.errors import ApiError
 from metropoli.common.photos import ProcessedPhoto, process_photo
+from metropoli.common.transactions import retrying_atomic, run_atomic
 
 from . import selectors
 from .models import (
@@ -460,15 +461,17 @@ def place_order(
     contact = _clean_contact(contact)
     quote = quote_destination(market=market, destination=destination)
     checked = _checked_lines(market, lines)
+
+    def write():
+        # The order rows go in first and the stock rows are locked last, right before the
+        # commit: competing checkouts wait on those locks only for a few statements.
+        written = _create_order(market, checked, quote, destination, contact, shopper, key)
+        _hold_pickup_place(market, quote)
+        _take_stock(checked)
+        return written
+
     try:
-        with transaction.atomic():
-            # The order rows go in first and the stock rows are locked last, right before the
-            # commit: competing checkouts wait on those locks only for a few statements.
-            order, written_lines, event = _create_order(
-                market, checked, quote, destination, contact, shopper, key
-            )
-            _hold_pickup_place(market, quote)
-            _take_stock(checked)
+        order, written_lines, event = run_atomic(write)
     except IntegrityError:
         # The same key won a race with us: return its order (our transaction rolled back).
         existing = _order_for_key(key, market) if key else None
@@ -547,8 +550,20 @@ def _create_order(
 # --- order life cycle -----------------------------------------------------------------------
 
 
+# Lock order of every write path (docs/decisions/0045-lock-order-and-retry.md): the order row,
+# then its parts by id, then product rows by id; a checkout locks only the market row (pickup
+# capacity) and then product rows by id. Row locks here are FOR NO KEY UPDATE OF the row itself:
+# no key changes, so they never conflict with the key-share locks that other transactions'
+# foreign-key checks take at their COMMIT (Django's foreign keys are deferred), and a joined
+# market or stall is read without being locked.
+
+
 def _locked_order(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("market").get(pk=order.pk)
+    return (
+        Order.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("market")
+        .get(pk=order.pk)
+    )
 
 
 def _refused(code: str, message: str) -> ApiError:
@@ -566,11 +581,11 @@ def _event(order: Order, status: str, actor=None, note: str = "") -> None:
     OrderEvent.objects.create(order=order, status=status, actor=actor, note=note[:255])
 
 
-@transaction.atomic
+@retrying_atomic
 def cancel_order(*, order: Order, actor=None, reason: str = "") -> Order:
     """The shopper cancels while no stall has accepted yet; the stock goes back on sale."""
     order = _locked_order(order)
-    parts = list(order.parts.select_for_update().order_by("pk"))
+    parts = list(order.parts.select_for_update(no_key=True, of=("self",)).order_by("pk"))
     if order.status != Status.PLACED or any(p.status != PartStatus.PENDING for p in parts):
         raise _refused(
             "cannot_cancel",
@@ -621,11 +636,15 @@ def _sync_status(order: Order, actor) -> None:
 
 def _locked_part(part: OrderPart) -> tuple[Order, OrderPart]:
     order = _locked_order(part.order)
-    part = OrderPart.objects.select_for_update().select_related("stall").get(pk=part.pk)
+    part = (
+        OrderPart.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("stall")
+        .get(pk=part.pk)
+    )
     return order, part
 
 
-@transaction.atomic
+@retrying_atomic
 def accept_part(*, part: OrderPart, actor) -> OrderPart:
     order, part = _locked_part(part)
     if part.status != PartStatus.PENDING or order.status == Status.CANCELLED:
@@ -636,7 +655,7 @@ def accept_part(*, part: OrderPart, actor) -> OrderPart:
     return part
 
 
-@transaction.atomic
+@retrying_atomic
 def reject_part(*, part: OrderPart, actor, reason: str = "") -> OrderPart:
     """The stall cannot prepare its part: its stock goes back and the order total drops."""
     order, part = _locked_part(part)
@@ -661,7 +680,7 @@ def reject_part(*, part: OrderPart, actor, reason: str = "") -> OrderPart:
     return part
 
 
-@transaction.atomic
+@retrying_atomic
 def mark_part_ready(*, part: OrderPart, actor) -> OrderPart:
     order, part = _locked_part(part)
     if part.status != PartStatus.ACCEPTED:
@@ -672,7 +691,7 @@ def mark_part_ready(*, part: OrderPart, actor) -> OrderPart:
     return part
 
 
-@transaction.atomic
+@retrying_atomic
 def confirm_pickup(*, order: Order, actor, code: str) -> Order:
     order = _locked_order(order)
     if order.method != Method.PICKUP or order.status != Status.READY:
@@ -727,7 +746,7 @@ def _route_points(points, market: Market) -> list[tuple[float, float]]:
     return checked
 
 
-@transaction.atomic
+@retrying_atomic
 def register_courier(
     *,
     user,
@@ -780,9 +799,9 @@ def register_courier(
     return courier
 
 
-@transaction.atomic
+@retrying_atomic
 def decide_courier(*, courier: Courier, actor, approve: bool) -> Courier:
-    courier = Courier.objects.select_for_update().get(pk=courier.pk)
+    courier = Courier.objects.select_for_update(no_key=True).get(pk=courier.pk)
     courier.status = CourierStatus.APPROVED if approve else CourierStatus.REJECTED
     courier.decided_by = actor
     courier.save(update_fields=["status", "decided_by"])
@@ -799,7 +818,7 @@ def decide_courier(*, courier: Courier, actor, approve: bool) -> Courier:
     return courier
 
 
-@transaction.atomic
+@retrying_atomic
 def take_delivery(*, order: Order, courier: Courier) -> Order:
     order = _locked_order(order)
     if courier.status != CourierStatus.APPROVED:
@@ -827,7 +846,7 @@ def take_delivery(*, order: Order, courier: Courier) -> Order:
     return order
 
 
-@transaction.atomic
+@retrying_atomic
 def start_delivery(*, order: Order, actor) -> Order:
     order = _locked_order(order)
     if order.status != Status.READY:
@@ -841,7 +860,7 @@ def start_delivery(*, order: Order, actor) -> Order:
     return order
 
 
-@transaction.atomic
+@retrying_atomic
 def confirm_delivery(*, order: Order, actor, code: str) -> Order:
     order = _locked_order(order)
     if order.status != Status.ON_THE_WAY:
@@ -863,7 +882,7 @@ class PriceStock:
     stock: Decimal | None
 
 
-@transaction.atomic
+@retrying_atomic
 def update_prices_and_stock(*, stall: Stall, actor, rows: list[PriceStock]) -> int:
     """Today's prices and stock of a stall in one go; returns how many prices changed."""
     products = {
@@ -937,10 +956,11 @@ def _replace_photo(model, pk: int, processed: ProcessedPhoto | None, prefix: str
     The files replaced are deleted only after the commit; new files are deleted if the row
     could not be saved.
     """
-    written = []
-    try:
-        with transaction.atomic():
-            obj = model.objects.select_for_update().get(pk=pk)
+
+    def write():
+        written = []
+        try:
+            obj = model.objects.select_for_update(no_key=True).get(pk=pk)
             old = [(f.storage, f.name) for f in (obj.photo, obj.photo_thumbnail) if f]
             if processed is None:
                 obj.photo = obj.photo_thumbnail = ""
@@ -954,11 +974,13 @@ def _replace_photo(model, pk: int, processed: ProcessedPhoto | None, prefix: str
                 written.append((obj.photo_thumbnail.storage, obj.photo_thumbnail.name))
             obj.save(update_fields=["photo", "photo_thumbnail"])
             transaction.on_commit(lambda: [storage.delete(name) for storage, name in old])
-    except Exception:
-        for storage, name in written:
-            storage.delete(name)
-        raise
-    return obj
+        except Exception:
+            for storage, name in written:
+                storage.delete(name)
+            raise
+        return obj
+
+    return run_atomic(write)
 
 
 def set_product_photo(*, product: Product, upload) -> Product:
@@ -1118,7 +1140,7 @@ class MatrixChanges:
     new_candidate: tuple[str, object] | None = None
 
 
-@transaction.atomic
+@retrying_atomic
 def save_selection_matrix(*, changes: MatrixChanges) -> None:
     """Weights, directions and values of the matrix; optionally one new criterion/candidate."""
     from .models import SelectionCandidate, SelectionCriterion, SelectionScore
