@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import ExifTags
 
 from .errors import ApiError
-from .images import ImageRefused, jpeg, on_white, open_upload, upright
+from .images import ImageRefused, jpeg, on_white, open_upload, shrink, upright
 
 ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "HEIF": "heic"}
 PUBLIC_MAX_SIDE = 2048
@@ -93,18 +93,20 @@ def process_photo(data: bytes, *, max_bytes: int | None = None) -> ProcessedPhot
     max_pixels = settings.TREES_PHOTO_MAX_PIXELS
     try:
         opened = open_upload(
-            data, max_bytes=max_bytes, max_pixels=max_pixels, formats=ACCEPTED_FORMATS
+            data,
+            max_bytes=max_bytes,
+            max_pixels=max_pixels,
+            formats=ACCEPTED_FORMATS,
+            fit=PUBLIC_MAX_SIDE,
         )
     except ImageRefused as refused:
         raise refusal(
             refused.code, size=len(data), max_bytes=max_bytes, max_pixels=max_pixels
         ) from refused
     camera_lon, camera_lat = _gps(opened.exif)
-    image = on_white(upright(opened.image))
-    public = image.copy()
-    public.thumbnail((PUBLIC_MAX_SIDE, PUBLIC_MAX_SIDE))
-    thumb = image.copy()
-    thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    # Smallest first: reduced in place, then turned and flattened at the public size.
+    public = on_white(upright(shrink(opened.image, PUBLIC_MAX_SIDE)))
+    thumb = shrink(public.copy(), THUMBNAIL_SIDE)
     return ProcessedPhoto(
         public_jpeg=jpeg(public),
         thumbnail_jpeg=jpeg(thumb),

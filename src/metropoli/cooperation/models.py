@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from metropoli.common.storage import AtomicFileSystemStorage
 from metropoli.territory.models import Municipality
 
 from .iati.mappings import THEMATIC_AREAS
@@ -308,7 +309,7 @@ def instrument_upload_to(instance, filename: str) -> str:
     return f"instruments/{instance.project.code}/{filename}"
 
 
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(AtomicFileSystemStorage):
     """Legal instruments are confidential: stored outside MEDIA_ROOT and never given a URL.
 
     The folder is read from the settings at each use (not when models load), so it follows

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metropoli.common.storage import StorageUnavailable
+
 from . import selectors, services, spreadsheets
 from .charts import GanttRow, bar_chart, gantt
 from .forms import (
@@ -287,11 +289,15 @@ def _sub_form(request, code: str, form_class, title: str, save, *, form_kwargs):
         return response
     project = _project_or_404(request, code)
     form = form_class(request.POST or None, request.FILES or None, **form_kwargs(project))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             save(project, form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
+        except StorageUnavailable as error:  # the instrument's file could not be written
+            form.add_error(None, error.message)
+            status = error.status
         else:
             messages.success(request, _("Saved."))
             return redirect("cooperation:project", code=project.code)
@@ -299,7 +305,7 @@ def _sub_form(request, code: str, form_class, title: str, save, *, form_kwargs):
         request,
         "cooperation/sub_form.html",
         {"form": form, "project": project, "title": title, "multipart": True},
-        status=400 if form.errors else 200,
+        status=status if status != 200 else (400 if form.errors else 200),
     )
 
 

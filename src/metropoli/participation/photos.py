@@ -10,7 +10,7 @@ import binascii
 import io
 from dataclasses import dataclass
 
-from metropoli.common.images import ImageRefused, open_upload, pixels_only, upright
+from metropoli.common.images import ImageRefused, open_upload, pixels_only, shrink, upright
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_PIXELS = 24_000_000
@@ -43,10 +43,11 @@ def decode_data_url(value: str) -> bytes:
 
 def clean_photo(raw: bytes) -> CleanPhoto:
     """The photo re-encoded in its own format from the bare pixels (raises PhotoError)."""
-    opened = open_upload(raw, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS, formats=FORMATS)
+    opened = open_upload(
+        raw, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS, formats=FORMATS, fit=MAX_SIDE
+    )
     kind = opened.format
-    image = upright(opened.image)
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    image = upright(shrink(opened.image, MAX_SIDE))  # reduced first: no full-size copy
     mode = "RGB" if kind == "JPEG" else ("RGBA" if image.mode not in ("RGB", "L") else image.mode)
     image = pixels_only(image.convert(mode))
     out = io.BytesIO()

@@ -1,5 +1,6 @@
 """Every write to the tree inventory: one transaction each, history and map cells included."""
 
+import contextlib
 import hashlib
 import json
 from collections import Counter
@@ -653,7 +654,8 @@ def add_photo(
         # The files went to storage before the row failed: do not leave them behind.
         for stored in (photo.image, photo.thumbnail):
             if stored:
-                stored.storage.delete(stored.name)
+                with contextlib.suppress(OSError):  # a read-only folder: nothing to undo
+                    stored.storage.delete(stored.name)
         if isinstance(error, IntegrityError) and client_key:
             existing = TreePhoto.objects.filter(tree=tree, client_key=client_key).first()
             if existing is not None:

@@ -218,3 +218,23 @@ def test_closing_needs_an_actual_end(pimus):
         services.change_stage(project=pimus, stage="closed", by=None)
     pimus.refresh_from_db()
     assert pimus.stage == "implementation"
+
+
+def test_an_instrument_whose_file_cannot_be_stored_is_a_503_page(
+    client, pimus, settings, tmp_path, people
+):
+    (tmp_path / "a-file").write_text("not a folder")
+    settings.COOPERATION_PRIVATE_ROOT = tmp_path / "a-file" / "private"
+    client.force_login(people["office"])
+    response = client.post(
+        f"/cooperacion/proyecto/{pimus.code}/instrumentos/nuevo/",
+        {
+            "kind": "convenio",
+            "title": "Convenio",
+            "file": SimpleUploadedFile("convenio.pdf", b"%PDF-1.7\n%\xe2\xe3\n"),
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 503
+    assert "Files cannot be stored right now. Please try again later." in response.content.decode()
+    assert LegalInstrument.objects.count() == 0

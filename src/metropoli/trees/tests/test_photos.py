@@ -135,3 +135,20 @@ def test_only_allowed_people_add_photos(recorder_and_tree):
     assert upload(other, tree, image_bytes()).status_code == 403
     assert upload(Client(), tree, image_bytes()).status_code == 401
     assert TreePhoto.objects.count() == 0
+
+
+def test_a_media_folder_that_cannot_be_written_is_a_503_in_words(recorder_and_tree, settings):
+    client, tree = recorder_and_tree
+    # Tests may run as root, whom chmod does not stop: a folder under a regular file cannot
+    # be made by anyone.
+    blocker = settings.MEDIA_ROOT / "a-file"
+    blocker.write_text("not a folder")
+    settings.MEDIA_ROOT = blocker / "media"
+    response = upload(client, tree, image_bytes(), language="en")
+    assert response.status_code == 503
+    assert response.json() == {
+        "code": "storage_unavailable",
+        "message": "Files cannot be stored right now. Please try again later.",
+    }
+    assert TreePhoto.objects.count() == 0
+    assert not ChangeRecord.objects.filter(field="photo").exists()
