@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from metropoli.benefits.api import router as benefits_router
 from metropoli.common.errors import ApiError
+from metropoli.common.middleware import DATABASE_ERRORS, outage_response
 from metropoli.cooperation.api import router as cooperation_router
 from metropoli.markets.api import router as markets_router
 from metropoli.participation.api import router as participation_router
@@ -17,6 +18,8 @@ from metropoli.sensors.api import router as sensors_router
 from metropoli.territory.api import router as territory_router
 from metropoli.trees.api import router as trees_router
 from metropoli.validation.api import router as validation_router
+
+from . import api_errors
 
 api = NinjaAPI(
     title="Metrópoli API",
@@ -56,7 +59,10 @@ def on_api_error(request, exc: ApiError):
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     details = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])), "problem": error["msg"]}
+        {
+            "field": ".".join(str(part) for part in error.get("loc", [])),
+            "problem": api_errors.validation_problem(error),
+        }
         for error in exc.errors
     ]
     return _error(request, 400, "invalid_input", _("The request has invalid data."), details)
@@ -86,4 +92,13 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
+    status, code, message = api_errors.http_error(exc)
+    response = _error(request, status, code, message)
+    if isinstance(exc, Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
+# A database outage inside an endpoint: the same 503 as everywhere (common/middleware.py).
+for _outage in DATABASE_ERRORS:
+    api.add_exception_handler(_outage, outage_response)

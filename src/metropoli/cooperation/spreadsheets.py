@@ -7,12 +7,14 @@ edited and imported back. The layout is documented in docs/guides/cooperation-of
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
 from zipfile import BadZipFile
 
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -148,12 +150,74 @@ def template_workbook() -> Workbook:
     return workbook
 
 
+# What openpyxl, zipfile, zlib, the XML parsers (lxml, expat) and defusedxml raise on a file
+# that is not a sound workbook. Entity declarations are refused by defusedxml (a ValueError),
+# which openpyxl uses for worksheets once installed; lxml's parser never expands them.
+UNREADABLE = (
+    InvalidFileException,
+    BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+)
+
+
+def _causes(error: BaseException | None):
+    """The error and what it wraps (openpyxl re-raises parser errors as a ValueError)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def _unreadable(error: BaseException) -> SpreadsheetError:
+    causes = list(_causes(error))
+    error = next((e for e in causes if isinstance(e, DefusedXmlException | SyntaxError)), error)
+    if isinstance(error, DefusedXmlException):
+        return SpreadsheetError(
+            _(
+                "The workbook declares XML entities, which are refused for safety. "
+                "Save it again from your spreadsheet program."
+            )
+        )
+    if isinstance(error, SyntaxError):
+        line, column = getattr(error, "position", None) or (error.lineno, error.offset)
+        return SpreadsheetError(
+            _(
+                "The workbook is damaged: one of its parts is not valid XML (line %(line)s, "
+                "column %(column)s). Save it again from your spreadsheet program."
+            )
+            % {"line": line, "column": column}
+        )
+    return SpreadsheetError(_("The file is not an XLSX workbook."))
+
+
 def read_rows(stream: IO[bytes]) -> list[ImportRow]:
-    """Parse the projects sheet; per-row problems are collected, not raised."""
+    """Parse the projects sheet; per-row problems are collected, not raised.
+
+    The sheet is read lazily, so damage inside it surfaces while the rows are read: the whole
+    reading is guarded, and any of it is a SpreadsheetError in words, never a traceback.
+    """
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SpreadsheetError(_("The file is not an XLSX workbook.")) from error
+    except UNREADABLE as error:
+        raise _unreadable(error) from error
+    try:
+        return _read_projects(workbook)
+    except UNREADABLE as error:
+        raise _unreadable(error) from error
+    finally:
+        workbook.close()
+
+
+def _read_projects(workbook) -> list[ImportRow]:
     if SHEET not in workbook.sheetnames:
         raise SpreadsheetError(
             _("The workbook has no sheet named “%(sheet)s”; start from the template.")
@@ -177,7 +241,6 @@ def read_rows(stream: IO[bytes]) -> list[ImportRow]:
         if all(v in (None, "") for v in cells.values()):
             continue
         result.append(_row(number, cells))
-    workbook.close()
     return result
 
 

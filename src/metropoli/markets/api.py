@@ -491,7 +491,7 @@ def stall_orders(request, stall_id: int):
     return [_part_out(p) for p in selectors.incoming_parts(stall)]
 
 
-class PhotoOut(Schema):
+class ProductPhotoOut(Schema):
     product_id: int
     photo: str | None
     photo_thumbnail: str | None
@@ -505,8 +505,8 @@ def _stall_product(request, product_id: int) -> Product:
     return product
 
 
-def _photo_out(product: Product) -> PhotoOut:
-    return PhotoOut(
+def _photo_out(product: Product) -> ProductPhotoOut:
+    return ProductPhotoOut(
         product_id=product.pk,
         photo=_url(product.photo),
         photo_thumbnail=_url(product.photo_thumbnail),
@@ -516,7 +516,7 @@ def _photo_out(product: Product) -> PhotoOut:
 @router.post(
     "/products/{product_id}/photo",
     auth=django_auth,
-    response={200: PhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut, **ERRORS},
+    response={200: ProductPhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut, **ERRORS},
     summary="Upload a product's photo (JPEG, PNG or HEIC; multipart field «photo»)",
     description="The type is decided by the content; the stored copy is re-encoded without "
     "EXIF (no GPS position) and a 320 px thumbnail is made. Replaces the previous photo.",
@@ -530,7 +530,7 @@ def upload_product_photo(request, product_id: int, photo: File[UploadedFile]):
 @router.delete(
     "/products/{product_id}/photo",
     auth=django_auth,
-    response={200: PhotoOut, **ERRORS},
+    response={200: ProductPhotoOut, **ERRORS},
     summary="Remove a product's photo",
 )
 def remove_product_photo(request, product_id: int):

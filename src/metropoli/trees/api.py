@@ -46,7 +46,7 @@ class PointGeometry(Schema):
     coordinates: list[float] = Field(description="[longitude, latitude] in WGS 84.")
 
 
-class PhotoOut(Schema):
+class TreePhotoOut(Schema):
     id: int
     url: str
     thumbnail_url: str
@@ -76,7 +76,7 @@ class TreeProperties(Schema):
     recorded_by_id: int | None
     recorded_at: datetime
     source: str
-    photos: list[PhotoOut] = []
+    photos: list[TreePhotoOut] = []
     url: str
 
 
@@ -160,7 +160,7 @@ def _number(value) -> float | None:
 def feature(tree: Tree, request=None) -> TreeFeature:
     site = tree.site
     photos = [
-        PhotoOut(
+        TreePhotoOut(
             id=p.pk,
             url=p.image.url,
             thumbnail_url=p.thumbnail.url,
@@ -410,7 +410,7 @@ def remove_tree(request, tree_id: int):
 @router.post(
     "/{int:tree_id}/photos",
     auth=session,
-    response={200: PhotoOut, 201: PhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut} | ERRORS,
+    response={200: TreePhotoOut, 201: TreePhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut} | ERRORS,
     summary="Add a photo (JPEG, PNG or HEIC)",
     description="The public copy is re-encoded without EXIF (no GPS); a thumbnail is made. "
     "With an `Idempotency-Key` header a retry returns the photo stored the first time.",
@@ -430,7 +430,7 @@ def upload_photo(
     stored, created = services.add_photo(
         tree=tree, data=data, uploaded_by=request.user, client_key=key
     )
-    return (201 if created else 200), PhotoOut(
+    return (201 if created else 200), TreePhotoOut(
         id=stored.pk,
         url=stored.image.url,
         thumbnail_url=stored.thumbnail.url,

@@ -1,6 +1,7 @@
 """The shell: home page, health check, PWA manifest and service worker."""
 
 import json
+import sys
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -12,6 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from metropoli.common.middleware import (
+    error_response,
+    is_database_outage,
+    outage_response,
+    status_error,
+)
 from metropoli.territory.selectors import active_municipalities
 
 
@@ -90,3 +97,14 @@ def service_worker(request):
 @require_GET
 def offline(request):
     return render(request, "web/offline.html")
+
+
+def server_error(request):
+    """handler500: a database outage met outside a view (in the session or cache middleware)
+    answers like one met inside (common/middleware.py); any other failure gets a plain page,
+    or JSON under /api/. Neither needs the database."""
+    error = sys.exc_info()[1]
+    if is_database_outage(error):
+        return outage_response(request, error)
+    code, message = status_error(500)
+    return error_response(request, 500, code, message)

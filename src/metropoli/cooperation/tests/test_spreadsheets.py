@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -178,3 +179,65 @@ def test_a_vertical_tab_in_a_title_no_longer_breaks_the_exports(
     # Imported back, the apostrophe comes off again.
     [row] = spreadsheets.read_rows(io.BytesIO(xlsx.content))
     assert (row.data.title, row.data.summary) == ("Movilidadsustentable", "-Resumen")
+
+
+def _with_part(data: bytes, part: str, change) -> bytes:
+    """The workbook with one of its zipped XML parts rewritten."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, change(content) if name == part else content)
+    return out.getvalue()
+
+
+def _without_declaration(xml: bytes) -> bytes:
+    return xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+
+
+# Ten entities of ten references each, nine deep: 10**9 "lol"s once expanded.
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
+    + b"]>"
+)
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "message"),
+    [
+        (
+            SHEET,
+            lambda xml: xml[: len(xml) // 2],
+            "The workbook is damaged: one of its parts is not valid XML (line 1, column ",
+        ),
+        (
+            "xl/workbook.xml",
+            lambda xml: xml[:50],
+            "The workbook is damaged: one of its parts is not valid XML (line 1, column 51).",
+        ),
+        (
+            SHEET,
+            lambda xml: BILLION_LAUGHS + _without_declaration(xml).replace(b"<v>", b"<v>&lol9;", 1),
+            "The workbook declares XML entities, which are refused for safety.",
+        ),
+    ],
+)
+def test_a_damaged_or_hostile_workbook_is_refused_in_words(
+    client, municipalities, office, part, change, message
+):
+    data = _with_part(workbook(GOOD).getvalue(), part, change)
+    client.force_login(office)
+    response = client.post(
+        "/cooperacion/importar/",
+        {"file": SimpleUploadedFile("p.xlsx", data)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Project.objects.count() == 0
+    with translation.override("en"), pytest.raises(spreadsheets.SpreadsheetError) as refused:
+        spreadsheets.read_rows(io.BytesIO(data))
+    assert message in str(refused.value)
