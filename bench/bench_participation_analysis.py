@@ -9,6 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from metropoli.common.geo import lonlat_to_mercator  # noqa: E402
 from metropoli.participation.analysis import hexbins, words  # noqa: E402
 
 WORDS = [
@@ -61,7 +62,7 @@ def main(n: int = 100_000) -> None:
     points = [(-103.35 + rng.uniform(-0.1, 0.1), 20.67 + rng.uniform(-0.1, 0.1)) for _ in range(n)]
     texts = [" ".join(rng.choice(WORDS) for _ in range(25)) for _ in range(n)]
 
-    base_points = timed(lambda: [hexbins.to_mercator(lon, lat) for lon, lat in points])
+    base_points = timed(lambda: [lonlat_to_mercator(lon, lat) for lon, lat in points])
     bins = timed(lambda: hexbins.hexbin(points, size_m=250))
     base_texts = timed(lambda: [t.lower().split() for t in texts])
     freq = timed(lambda: words.word_frequencies(texts))

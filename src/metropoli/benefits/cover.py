@@ -1,8 +1,9 @@
 """Which stored map cells lie wholly inside a bounding box, and the strips left around them.
 
 Pure: no Django import. A cell is a Web-Mercator tile of zoom `level`, as on the tree map
-(`metropoli.trees.cells`). A bounding box is answered as "the cells wholly inside it, summed
-from the rollup" plus "the trees of the strips along its edges, summed from their rows":
+(`metropoli.trees.cells`; the tile arithmetic is `metropoli.common.geo`'s). A bounding box is
+answered as "the cells wholly inside it, summed from the rollup" plus "the trees of the strips
+along its edges, summed from their rows":
 
 * at the finest level the cells wholly inside form a rectangle R; coarser levels only save
   reading: each adds its own rectangle minus the coarser one already taken, and together
@@ -16,10 +17,9 @@ from the rollup" plus "the trees of the strips along its edges, summed from thei
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from metropoli.trees.cells import cell_xy
+from metropoli.common.geo import tile_north_lat, tile_west_lon, tile_xy
 
 FINEST_LEVEL = 16  # the tree map's finest cell level: about 570 × 535 m in the AMG
 LEVELS = (12, 14, FINEST_LEVEL)
@@ -58,39 +58,28 @@ class Cover:
     edges: tuple[Cells, ...]  # finest-level cells holding every other tree of the box
 
 
-def cell_lon(x: int, level: int) -> float:
-    """Longitude of the west edge of column x."""
-    return x / (1 << level) * 360.0 - 180.0
-
-
-def cell_lat(y: int, level: int) -> float:
-    """Latitude of the north edge of row y (rows grow southwards)."""
-    n = math.pi - 2.0 * math.pi * y / (1 << level)
-    return math.degrees(math.atan(math.sinh(n)))
-
-
 def inside(box: Box, level: int) -> Cells | None:
     """The cells of `level` wholly inside the box (edges MARGIN inside), or None."""
     west, south, east, north = box
     side = 1 << level
     # Start from the cells holding the corners, then step until the edge tests hold exactly.
-    x0, y0 = cell_xy(west, north, level)
-    x1, y1 = cell_xy(east, south, level)
-    while x0 > 0 and cell_lon(x0 - 1, level) >= west + MARGIN:
+    x0, y0 = tile_xy(west, north, level)
+    x1, y1 = tile_xy(east, south, level)
+    while x0 > 0 and tile_west_lon(x0 - 1, level) >= west + MARGIN:
         x0 -= 1
-    while x0 < side and cell_lon(x0, level) < west + MARGIN:
+    while x0 < side and tile_west_lon(x0, level) < west + MARGIN:
         x0 += 1
-    while x1 < side - 1 and cell_lon(x1 + 2, level) <= east - MARGIN:
+    while x1 < side - 1 and tile_west_lon(x1 + 2, level) <= east - MARGIN:
         x1 += 1
-    while x1 >= 0 and cell_lon(x1 + 1, level) > east - MARGIN:
+    while x1 >= 0 and tile_west_lon(x1 + 1, level) > east - MARGIN:
         x1 -= 1
-    while y0 > 0 and cell_lat(y0 - 1, level) <= north - MARGIN:
+    while y0 > 0 and tile_north_lat(y0 - 1, level) <= north - MARGIN:
         y0 -= 1
-    while y0 < side and cell_lat(y0, level) > north - MARGIN:
+    while y0 < side and tile_north_lat(y0, level) > north - MARGIN:
         y0 += 1
-    while y1 < side - 1 and cell_lat(y1 + 2, level) >= south + MARGIN:
+    while y1 < side - 1 and tile_north_lat(y1 + 2, level) >= south + MARGIN:
         y1 += 1
-    while y1 >= 0 and cell_lat(y1 + 1, level) < south + MARGIN:
+    while y1 >= 0 and tile_north_lat(y1 + 1, level) < south + MARGIN:
         y1 -= 1
     # The outermost cells also hold the points clamped into them (poles, antimeridian).
     x0, x1 = max(x0, 1), min(x1, side - 2)
@@ -104,8 +93,8 @@ def touched(box: Box, level: int = FINEST_LEVEL) -> Cells:
     """The cells of `level` that may hold a point of the box: those of its corners moved out
     by MARGIN (a point on an edge may be filed in the cell on either side of it)."""
     west, south, east, north = box
-    x0, y0 = cell_xy(west - MARGIN, north + MARGIN, level)
-    x1, y1 = cell_xy(east + MARGIN, south - MARGIN, level)
+    x0, y0 = tile_xy(west - MARGIN, north + MARGIN, level)
+    x1, y1 = tile_xy(east + MARGIN, south - MARGIN, level)
     return Cells(level, x0, x1, y0, y1)
 
 

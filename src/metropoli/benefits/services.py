@@ -13,8 +13,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.geo import tile_xy
 from metropoli.territory.models import Municipality
-from metropoli.trees.cells import cell_xy
 from metropoli.trees.models import PlantingSite, Species, Tree
 
 from . import data, rollup
@@ -321,7 +321,7 @@ def _records(rows, keys: list[TreeKeys], computed) -> list[tuple]:
     records = []
     for i, row in enumerate(rows):
         tree = keys[i]
-        cell_x, cell_y = cell_xy(tree.lon, tree.lat, FINEST_LEVEL)
+        cell_x, cell_y = tile_xy(tree.lon, tree.lat, FINEST_LEVEL)
         records.append(
             (
                 row[0],

@@ -1,9 +1,9 @@
-"""Web-Mercator tile arithmetic (XYZ scheme). Pure: no Django import."""
+"""Tile addresses of the tile server (XYZ scheme); the Web-Mercator arithmetic is `common.geo`."""
 
-import math
 from typing import NamedTuple
 
-EARTH_HALF_CIRCUMFERENCE = 20037508.342789244  # metres, EPSG:3857
+from metropoli.common.geo import tile_xy
+
 MAX_ZOOM = 22
 
 
@@ -26,39 +26,5 @@ def check_tile(z: int, x: int, y: int) -> Tile:
     return Tile(z, x, y)
 
 
-def bounds_3857(tile: Tile) -> tuple[float, float, float, float]:
-    """(minx, miny, maxx, maxy) of a tile in EPSG:3857 metres."""
-    size = 2 * EARTH_HALF_CIRCUMFERENCE / (1 << tile.z)
-    minx = -EARTH_HALF_CIRCUMFERENCE + tile.x * size
-    maxy = EARTH_HALF_CIRCUMFERENCE - tile.y * size
-    return (minx, maxy - size, minx + size, maxy)
-
-
-def mercator_to_lonlat(x: float, y: float) -> tuple[float, float]:
-    lon = x / EARTH_HALF_CIRCUMFERENCE * 180.0
-    lat = math.degrees(
-        2 * math.atan(math.exp(y / EARTH_HALF_CIRCUMFERENCE * math.pi)) - math.pi / 2
-    )
-    return lon, lat
-
-
-def lonlat_to_mercator(lon: float, lat: float) -> tuple[float, float]:
-    x = lon * EARTH_HALF_CIRCUMFERENCE / 180.0
-    lat = max(min(lat, 85.05112878), -85.05112878)
-    y = math.log(math.tan((90 + lat) * math.pi / 360.0)) * EARTH_HALF_CIRCUMFERENCE / math.pi
-    return x, y
-
-
-def bounds_4326(tile: Tile) -> tuple[float, float, float, float]:
-    minx, miny, maxx, maxy = bounds_3857(tile)
-    west, south = mercator_to_lonlat(minx, miny)
-    east, north = mercator_to_lonlat(maxx, maxy)
-    return (west, south, east, north)
-
-
 def tile_for_lonlat(lon: float, lat: float, z: int) -> Tile:
-    side = 1 << z
-    x = int((lon + 180.0) / 360.0 * side)
-    lat_rad = math.radians(lat)
-    y = int((1.0 - math.asinh(math.tan(lat_rad)) / math.pi) / 2.0 * side)
-    return Tile(z, min(max(x, 0), side - 1), min(max(y, 0), side - 1))
+    return Tile(z, *tile_xy(lon, lat, z))

@@ -16,10 +16,9 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from metropoli.common import geo
+
 CENTAVO = Decimal("0.01")
-# IUGG mean Earth radius; the haversine error from assuming a sphere (< 0.5 %) is far below what
-# matters for choosing a delivery band.
-EARTH_RADIUS_KM = 6371.0088
 # Longer input is not a quantity anyone types; refusing it early keeps parsing cheap.
 MAX_INPUT_LENGTH = 32
 
@@ -201,15 +200,9 @@ class LonLat(NamedTuple):
 def haversine_km(
     origin: LonLat | tuple[float, float], destination: LonLat | tuple[float, float]
 ) -> float:
-    """Great-circle distance in km between two (longitude, latitude) points in degrees."""
-    lon1, lat1 = _checked_point(origin)
-    lon2, lat2 = _checked_point(destination)
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    half_dphi = math.radians(lat2 - lat1) / 2
-    half_dlambda = math.radians(lon2 - lon1) / 2
-    h = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
-    # min() guards asin against h creeping past 1 by rounding for antipodal points.
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+    """Great-circle distance in km between two (longitude, latitude) points in degrees; refuses
+    coordinates off the Earth with ``QuantityError("invalid_coordinates")``."""
+    return geo.haversine_km(*_checked_point(origin), *_checked_point(destination))
 
 
 def delivery_fee(distance_km: float | Decimal, bands: Sequence[tuple[Decimal, Decimal]]) -> Decimal:

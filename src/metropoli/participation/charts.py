@@ -1,6 +1,6 @@
 """Dependency-free SVG charts for the analysis page: geometry computed here, drawn by templates."""
 
-from .analysis.hexbins import to_mercator
+from metropoli.common.geo import lonlat_to_mercator
 
 WIDTH = 640
 
@@ -56,7 +56,7 @@ def timeline(per_day: list[dict], *, height: int = 220) -> dict:
 def hexmap(hotspots: list[dict], area_coords, *, size: int = 480) -> dict:
     """The proceeding's outline and the hexagons, projected into an SVG box."""
     rings = [ring for polygon in area_coords for ring in polygon[:1]]
-    projected = [[to_mercator(lon, lat) for lon, lat in ring] for ring in rings]
+    projected = [[lonlat_to_mercator(lon, lat) for lon, lat in ring] for ring in rings]
     xs = [x for ring in projected for x, _y in ring]
     ys = [y for ring in projected for _x, y in ring]
     if not xs:
@@ -65,7 +65,7 @@ def hexmap(hotspots: list[dict], area_coords, *, size: int = 480) -> dict:
     scale = (size - 20) / max(max_x - min_x, max_y - min_y, 1)
 
     def svg(lon, lat):
-        x, y = to_mercator(lon, lat)
+        x, y = lonlat_to_mercator(lon, lat)
         return f"{round(10 + (x - min_x) * scale, 1)},{round(10 + (max_y - y) * scale, 1)}"
 
     peak = max((h["count"] for h in hotspots), default=0) or 1

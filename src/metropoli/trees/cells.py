@@ -2,11 +2,12 @@
 
 Below zoom 14 the map shows counts per cell instead of single trees. A cell is a Web-Mercator
 tile of a finer zoom (`level`): a tile of zoom z is drawn with the cells of level z + 3, so
-every tile carries at most 8 × 8 counts.
+every tile carries at most 8 × 8 counts. Which cell holds a point is `common.geo.tile_xy`.
 """
 
-import math
 from collections.abc import Iterator
+
+from metropoli.common.geo import tile_xy
 
 RAW_MIN_ZOOM = 14
 CELL_OFFSET = 3
@@ -18,18 +19,10 @@ def level_for_zoom(z: int) -> int:
     return z + CELL_OFFSET
 
 
-def cell_xy(lon: float, lat: float, level: int) -> tuple[int, int]:
-    side = 1 << level
-    x = int((lon + 180.0) / 360.0 * side)
-    lat_rad = math.radians(max(min(lat, 85.05112878), -85.05112878))
-    y = int((1.0 - math.asinh(math.tan(lat_rad)) / math.pi) / 2.0 * side)
-    return min(max(x, 0), side - 1), min(max(y, 0), side - 1)
-
-
 def cells_of(lon: float, lat: float) -> Iterator[tuple[int, int, int]]:
     """(level, x, y) of every cell containing the point, one per level."""
     for level in LEVELS:
-        x, y = cell_xy(lon, lat, level)
+        x, y = tile_xy(lon, lat, level)
         yield level, x, y
 
 
@@ -43,11 +36,3 @@ def cell_range(z: int, x: int, y: int) -> tuple[int, int, int, int, int]:
         y * CELLS_PER_SIDE,
         y * CELLS_PER_SIDE + CELLS_PER_SIDE - 1,
     )
-
-
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    radius = 6_371_008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * radius * math.asin(math.sqrt(a))

@@ -12,10 +12,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.geo import haversine_m
 from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 
-from .cells import haversine_m
 from .models import ChangeAction, ChangeRecord, Condition, Species, Tree, ValidationState
 
 # The filters of the API, the map, the tiles and the exports: one parser, one meaning.

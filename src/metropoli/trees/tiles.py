@@ -7,6 +7,7 @@ bbox and municipality are filtered; any other filter counts the matching trees o
 
 from dataclasses import replace
 
+from metropoli.common.geo import HALF_WORLD_M
 from metropoli.maps.layers import BUFFER, EXTENT, TileLayer, register
 from metropoli.maps.tiles import Tile
 
@@ -151,7 +152,7 @@ class TreesLayer(TileLayer):
         level = cells.level_for_zoom(tile.z)
         side = 1 << level
         where, params = _where(filters, tree="p", site="p")
-        half = 20037508.342789244  # half the Web Mercator world, in metres
+        half = HALF_WORLD_M
         sql = f"""
         WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
         counted AS (

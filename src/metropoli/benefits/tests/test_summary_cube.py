@@ -21,8 +21,8 @@ from metropoli.benefits.models import (
 )
 from metropoli.benefits.rollup import SUMS
 from metropoli.benefits.selectors import SUM_COLUMNS, summarise
+from metropoli.common.geo import tile_xy
 from metropoli.trees import services as tree_services
-from metropoli.trees.cells import cell_xy
 from metropoli.trees.models import Condition, Tree
 from metropoli.trees.selectors import TreeFilters, filter_trees
 
@@ -94,7 +94,7 @@ def test_a_point_of_the_box_is_in_a_cell_inside_or_on_its_edges_never_both(box, 
     corners = [(west, south), (east, north), (west, north), (east, south)]
     inner = [(west + u * (east - west), south + v * (north - south)) for u, v in points]
     for lon, lat in corners + inner:
-        x, y = cell_xy(lon, lat, FINEST_LEVEL)
+        x, y = tile_xy(lon, lat, FINEST_LEVEL)
         places = [found.finest] if found.finest is not None else []
         places += found.edges
         assert sum(within(cells, x, y) for cells in places) == 1

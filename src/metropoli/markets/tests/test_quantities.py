@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from metropoli.common.geo import MEAN_EARTH_RADIUS_KM as EARTH_RADIUS_KM
 from metropoli.markets.quantities import (
-    EARTH_RADIUS_KM,
     LonLat,
     QuantityError,
     SaleRule,

@@ -10,21 +10,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-EARTH_RADIUS = 6378137.0
+from metropoli.common.geo import lonlat_to_mercator, mercator_to_lonlat
+
 SQRT3 = math.sqrt(3.0)
-
-
-def to_mercator(lon: float, lat: float) -> tuple[float, float]:
-    lat = max(min(lat, 85.05112878), -85.05112878)
-    x = math.radians(lon) * EARTH_RADIUS
-    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * EARTH_RADIUS
-    return x, y
-
-
-def to_lonlat(x: float, y: float) -> tuple[float, float]:
-    lon = math.degrees(x / EARTH_RADIUS)
-    lat = math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2)
-    return lon, lat
 
 
 def _cube_round(q: float, r: float) -> tuple[int, int]:
@@ -55,7 +43,7 @@ def hex_outline(q: int, r: int, size: float) -> list[tuple[float, float]]:
     ring = []
     for corner in range(6):
         angle = math.radians(60 * corner - 30)
-        ring.append(to_lonlat(cx + size * math.cos(angle), cy + size * math.sin(angle)))
+        ring.append(mercator_to_lonlat(cx + size * math.cos(angle), cy + size * math.sin(angle)))
     ring.append(ring[0])
     return ring
 
@@ -77,6 +65,6 @@ def hexbin(points: Iterable[tuple[float, float]], *, size_m: float = 250.0) -> l
         raise ValueError("size_m must be positive")
     counts: Counter[tuple[int, int]] = Counter()
     for lon, lat in points:
-        counts[hex_of(*to_mercator(lon, lat), size_m)] += 1
+        counts[hex_of(*lonlat_to_mercator(lon, lat), size_m)] += 1
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [HexBin(q, r, n, hex_outline(q, r, size_m)) for (q, r), n in ordered]
