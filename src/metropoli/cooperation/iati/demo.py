@@ -1,10 +1,10 @@
 """A realistic sample of IMEPLAN's 2018–2021 cooperation portfolio, for tests and demo seeds.
 
-Provenance (see /work/shared/amg/FACTS.md): partners, roles, amounts and month-level dates
-are [seed]. Marked [demo] are assumptions made only so the sample is complete: exact days
-(the source gives months), the 50/50 country split, organisation types, the web-page URLs
-and the reporting-organisation identifier, which is a placeholder until IMEPLAN obtains a
-real IATI organisation identifier (e.g. MX-RFC-<its RFC>).
+Provenance (``amg/FACTS.md`` of the shared reference data, ``METROPOLI_SHARED_DIR``): partners,
+roles, amounts and month-level dates are [seed]. Marked [demo] are assumptions made only so the
+sample is complete: exact days (the source gives months), the 50/50 country split, organisation
+types, the web-page URLs and the reporting-organisation identifier, which is a placeholder until
+IMEPLAN obtains a real IATI organisation identifier (e.g. MX-RFC-<its RFC>).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
-from ._i18n import gettext_noop
+from metropoli.common.i18n import gettext_noop
 
 WINDOW_HOURS = 12
 # 2 of the 3 most recent hours must be valid (2023 numeral 5.2.5.3) [B]. For 2019 the same rule

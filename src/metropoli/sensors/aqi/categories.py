@@ -1,8 +1,9 @@
 """Categories of the Índice AIRE Y SALUD with their colour, risk level and health messages.
 
-Confidence tags follow ``/work/shared/sensors/NOM-172.md``: [A] primary text or the official
-INECC/SINAICA page, [B] two or more independent secondary sources, [C] a single secondary source
-(unconfirmed: check against the DOF text before relying on it).
+Confidence tags follow ``sensors/NOM-172.md`` of the shared reference data
+(``METROPOLI_SHARED_DIR``): [A] primary text or the official INECC/SINAICA page, [B] two or more
+independent secondary sources, [C] a single secondary source (unconfirmed: check against the DOF
+text before relying on it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
-from ._i18n import gettext_noop
+from metropoli.common.i18n import gettext_noop
 
 
 class Category(IntEnum):

@@ -9,7 +9,8 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
-from ._i18n import gettext_noop
+from metropoli.common.i18n import gettext_noop
+
 from .averaging import (
     DAILY_HOURS,
     MIN_VALID_DAILY_HOURS,

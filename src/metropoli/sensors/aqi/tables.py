@@ -18,7 +18,8 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
 
-from ._i18n import gettext_noop
+from metropoli.common.i18n import gettext_noop
+
 from .categories import Category
 
 
