@@ -1,6 +1,7 @@
 """Browser fixtures: Debian's Chromium driven by Playwright (no downloaded browsers)."""
 
 import os
+import time
 
 import pytest
 
@@ -29,6 +30,31 @@ def browser():
         browser.close()
 
 
+def _waits_without_eval(page):
+    """Pages keep their real Content-Security-Policy in every browser test. Playwright's
+    wait_for_function compiles its predicate with eval inside the page, which the policy
+    forbids (no 'unsafe-eval'); page.evaluate goes through DevTools and is not subject to it,
+    so the same wait is made by asking page.evaluate until the answer is true."""
+    default_ms = {"value": 30_000}
+    set_default_timeout = page.set_default_timeout
+
+    def remember_timeout(ms):
+        default_ms["value"] = ms
+        set_default_timeout(ms)
+
+    def wait_for_function(expression, *, arg=None, timeout=None, polling=None):
+        deadline = time.monotonic() + (timeout or default_ms["value"]) / 1000
+        while not (value := page.evaluate(expression, arg)):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still false: {expression}")
+            page.wait_for_timeout(100)
+        return value
+
+    page.set_default_timeout = remember_timeout
+    page.wait_for_function = wait_for_function
+    return page
+
+
 @pytest.fixture
 def page_factory(browser):
     contexts = []
@@ -36,7 +62,7 @@ def page_factory(browser):
     def make(**options):
         context = browser.new_context(**options)
         contexts.append(context)
-        return context.new_page()
+        return _waits_without_eval(context.new_page())
 
     yield make
     for context in contexts:

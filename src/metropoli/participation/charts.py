@@ -82,5 +82,10 @@ def hexmap(hotspots: list[dict], area_coords, *, size: int = 480) -> dict:
 
 
 def word_cloud(words: list[dict]) -> list[dict]:
+    """Each word with its size (rem) and one of five size classes, word-0 … word-4 (the
+    Content-Security-Policy allows no style attributes)."""
     peak = max((w["count"] for w in words), default=0) or 1
-    return [{**w, "size": round(0.9 + 1.6 * w["count"] / peak, 2)} for w in words]
+    return [
+        {**w, "size": round(0.9 + 1.6 * w["count"] / peak, 2), "step": round(4 * w["count"] / peak)}
+        for w in words
+    ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metropoli.common import csp
 from metropoli.common.errors import ApiError
 from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.maps.layers import registered_layers
@@ -32,6 +33,7 @@ def home(request):
 @ensure_csrf_cookie
 def proceeding_page(request, slug):
     proceeding = selectors.proceeding(slug)
+    _allow_external_layers(request, proceeding)
     phase = proceeding.active_phase()
     can_contribute = request.user.has_perm("participation.add_contribution", proceeding)
     return render(
@@ -55,6 +57,13 @@ def proceeding_page(request, slug):
             "external_layers": proceeding.external_layers.all(),
         },
     )
+
+
+def _allow_external_layers(request, proceeding) -> None:
+    """The consultation's WMS / WFS / GeoJSON layers come from other servers: the page's
+    Content-Security-Policy lets the map fetch them."""
+    urls = tuple(layer.url for layer in proceeding.external_layers.all())
+    csp.allow(request, img=urls, connect=urls)
 
 
 def _data_layers() -> list[str]:
@@ -256,6 +265,7 @@ def mine(request):
 @ensure_csrf_cookie
 def table(request, slug):
     proceeding = selectors.proceeding(slug)
+    _allow_external_layers(request, proceeding)
     return render(
         request,
         "participation/table.html",
