@@ -61,10 +61,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so that every answer carries the Content-Security-Policy (common/csp.py).
-    "metropoli.common.csp.ContentSecurityPolicyMiddleware",
+    # First: a database outage anywhere below answers 503, never 500 (common/middleware.py).
+    "metropoli.common.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "metropoli.common.middleware.ApiErrorsMiddleware",
+    "metropoli.common.middleware.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
