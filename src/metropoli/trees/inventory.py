@@ -4,11 +4,13 @@ Each is one transaction (an import is all-or-nothing by default) and leaves the 
 the map cells correct.
 """
 
+import codecs
 import contextlib
 import csv
 import io
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -170,50 +172,142 @@ SPANISH_CHOICES = {
 }
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line or feature number, row with normalised column names)."""
-    if path.suffix.lower() in (".geojson", ".json"):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ImportFileError(
-                _("The file is not valid GeoJSON: %(error)s") % {"error": error}
-            ) from error
-        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-            raise ImportFileError(_("The GeoJSON file must hold a FeatureCollection."))
-        for number, feature in enumerate(data.get("features") or [], start=1):
-            props = dict((feature or {}).get("properties") or {})
-            geometry = (feature or {}).get("geometry") or {}
-            row = {_column(k): ("" if v is None else str(v)) for k, v in props.items()}
-            coords = geometry.get("coordinates") if geometry.get("type") == "Point" else None
-            if isinstance(coords, list) and len(coords) >= 2:
-                row["lon"], row["lat"] = str(coords[0]), str(coords[1])
-            else:
-                row["lon"] = row["lat"] = ""
-                row["_geometry_error"] = "1"
-            yield number, row
-        return
+# The longest value any column keeps (notes); a longer one is reported, not read further.
+MAX_VALUE = 2000
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, CR and LF are text
+
+
+def _read_text(path: Path, encoding: str) -> str:
+    """The file as text, or ImportFileError naming the line and column of the first byte that
+    is not text in this encoding (a binary file, or a spreadsheet saved as Latin-1)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise ImportFileError(
-            _("The file cannot be read as UTF-8 text: %(error)s") % {"error": error}
+            _("The file cannot be read: %(error)s") % {"error": error.strerror}
         ) from error
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode(encoding, "replace")) + 1
+        raise ImportFileError(
+            _(
+                "Line %(line)s, column %(column)s: the byte 0x%(byte)02X is not %(encoding)s "
+                "text. Save the file as UTF-8 (in Excel: “CSV UTF-8”), or give its encoding "
+                "with --encoding (for example latin-1)."
+            )
+            % {
+                "line": line,
+                "column": column,
+                "byte": data[error.start],
+                "encoding": "UTF-8"
+                if codecs.lookup(encoding).name.startswith("utf-8")
+                else encoding,
+            }
+        ) from error
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    return text
+
+
+def _geojson_records(text: str) -> Iterator[tuple[int, dict]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            _("Line %(line)s, column %(column)s: the file is not valid GeoJSON (%(error)s).")
+            % {"line": error.lineno, "column": error.colno, "error": error.msg}
+        ) from error
+    except RecursionError as error:
+        raise ImportFileError(_("The GeoJSON file is nested too deeply to be read.")) from error
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ImportFileError(_("The GeoJSON file must hold a FeatureCollection."))
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise ImportFileError(_("The “features” of the FeatureCollection must be a list."))
+    for number, feature in enumerate(features, start=1):
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties") or {}
+        geometry = feature.get("geometry") or {}
+        row = (
+            {_column(str(k)): ("" if v is None else str(v)) for k, v in props.items()}
+            if isinstance(props, dict)
+            else {}
+        )
+        coords = (
+            geometry.get("coordinates")
+            if isinstance(geometry, dict) and geometry.get("type") == "Point"
+            else None
+        )
+        if isinstance(coords, list) and len(coords) >= 2:  # a height, if any, is left out
+            row["lon"], row["lat"] = str(coords[0]), str(coords[1])
+        else:
+            row["lon"] = row["lat"] = ""
+            row["_geometry_error"] = "1"
+        yield number, row
+
+
+def _csv_records(text: str) -> Iterator[tuple[int, dict]]:
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    if not reader.fieldnames:
-        raise ImportFileError(_("The file is empty."))
-    for raw in reader:
-        yield (
-            reader.line_num,
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [_column(name) for name in next(reader)]
+        if not {"lon", "lat"} <= set(header):
+            raise ImportFileError(
+                _(
+                    "Line 1 must be a header that names the columns lon and lat (or longitude "
+                    "and latitude); it reads “%(found)s”."
+                )
+                % {"found": _short(delimiter.join(header))}
+            )
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            line = reader.line_num
+            if len(values) != len(header):
+                yield (
+                    line,
+                    {
+                        "_ragged": _("%(found)s values, but the header names %(expected)s columns")
+                        % {"found": len(values), "expected": len(header)}
+                    },
+                )
+                continue
             # Our CSV export marks formula-like text with an apostrophe; it comes off here.
-            {
-                _column(k): exports.uncell((v or "").strip())
-                for k, v in raw.items()
-                if k is not None
-            },
-        )
+            yield (
+                line,
+                {
+                    name: exports.uncell(value.strip())
+                    for name, value in zip(header, values, strict=True)
+                },
+            )
+    except csv.Error as error:
+        raise ImportFileError(
+            _("Line %(line)s: the CSV cannot be read (%(error)s).")
+            % {"line": reader.line_num, "error": error}
+        ) from error
+
+
+def _records(path: Path, encoding: str = "utf-8-sig") -> Iterator[tuple[int, dict]]:
+    """(line or feature number, row with normalised column names); ImportFileError, naming
+    the line and column where it can, when the file as a whole cannot be read."""
+    text = _read_text(path, encoding)
+    if path.suffix.lower() in (".geojson", ".json"):
+        yield from _geojson_records(text)
+        return
+    # A value may be as long as the file: too long is then a row error with its column.
+    previous = csv.field_size_limit(max(len(text), 131072))
+    try:
+        yield from _csv_records(text)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _column(name: str) -> str:
@@ -301,6 +395,17 @@ def _parse_row(
 ) -> tuple[dict | None, list[tuple[str, str]]]:
     errors: list[tuple[str, str]] = []
     values: dict = {}
+    if "_ragged" in row:
+        return None, [("", row["_ragged"])]
+    too_long = [column for column, text in row.items() if len(text) > MAX_VALUE]
+    if too_long:
+        limit = _("longer than %(limit)s characters") % {"limit": MAX_VALUE}
+        return None, [(column, limit) for column in too_long]
+    # PostgreSQL stores no NUL, and no other control character belongs in an inventory.
+    control = [column for column, text in row.items() if CONTROL.search(text)]
+    if control:
+        problem = _("holds an invisible control character (such as NUL)")
+        return None, [(column, problem) for column in control]
     if row.get("_geometry_error"):
         errors.append(("geometry", _("a Point geometry is required")))
     else:
@@ -362,13 +467,14 @@ def import_trees(
     partial: bool = False,
     imperial: bool = True,
     progress: Progress | None = None,
+    encoding: str = "utf-8-sig",
 ) -> ImportReport:
     """Import trees from CSV or GeoJSON. All-or-nothing unless `partial` (then the valid rows
     are written and the others reported). `imperial` reads OpenTreeMap's diameter in inches
     and height in feet (its export's units)."""
     report = ImportReport()
     species_index = _SpeciesIndex()
-    records = list(_records(path))
+    records = list(_records(path, encoding))
     total = len(records)
     valid: list[tuple[int, dict]] = []
     for done, (line, row) in enumerate(records, start=1):

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -222,3 +223,93 @@ def test_any_csv_gives_rows_or_row_errors_never_a_crash(catalogue, guadalajara, 
         assert all(e.line >= 2 for e in report.errors)
     else:
         assert Tree.objects.count() == before + report.rows
+
+
+HEADER = "lon,lat,species,dbh_cm\n"
+PLACE = f"{GDL[0]},{GDL[1]}"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.csv", b"", "empty.csv: The file is empty."),
+        ("blank.csv", b"  \n\n", "blank.csv: The file is empty."),
+        (
+            "garbage.csv",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8",
+            "garbage.csv: Line 1, column 1: the byte 0x89 is not UTF-8 text.",
+        ),
+        (
+            "latin1.csv",
+            (HEADER + f"{PLACE},JAMI,30\n{PLACE},Árbol,30\n").encode("latin-1"),
+            "latin1.csv: Line 3, column 19: the byte 0xC1 is not UTF-8 text.",
+        ),
+        (
+            "no-header.csv",
+            f"{PLACE},JAMI,30\n".encode(),
+            "no-header.csv: Line 1 must be a header that names the columns lon and lat",
+        ),
+        (
+            "bad-number.csv",
+            (HEADER + f"{PLACE},JAMI,30\n{PLACE},JAMI,1e999999\n").encode(),
+            "line 3, column “dbh_cm”: The trunk diameter must be a number.",
+        ),
+        (
+            "bad-coordinates.csv",
+            (HEADER + "1000,1000,JAMI,30\n").encode(),
+            "line 2, column “lon/lat”: the location is outside the municipalities",
+        ),
+        (
+            "ragged.csv",
+            (HEADER + f"{PLACE},JAMI,30,sobra\n").encode(),
+            "line 2, column “-”: 5 values, but the header names 4 columns",
+        ),
+        (
+            "huge-field.csv",
+            (HEADER + f'{PLACE},JAMI,"{"9" * 200_000}"\n').encode(),
+            "line 2, column “dbh_cm”: longer than 2000 characters",
+        ),
+        (
+            "nul.csv",
+            (HEADER + f"{PLACE},JA\x00MI,30\n").encode(),
+            "line 2, column “species”: holds an invisible control character (such as NUL)",
+        ),
+        (
+            "features.geojson",
+            b'{"type": "FeatureCollection", "features": 5}',
+            "features.geojson: The “features” of the FeatureCollection must be a list.",
+        ),
+        (
+            "not-features.geojson",
+            b'{"type": "FeatureCollection", "features": [5, {"geometry": 7, "properties": []}]}',
+            "line 1, column “geometry”: a Point geometry is required",
+        ),
+        ("nested.geojson", b"[" * 100_000, "nested.geojson: The GeoJSON file is nested too"),
+        (
+            "broken.geojson",
+            b'{"type": "FeatureCollection",\n "features": [}',
+            "broken.geojson: Line 2, column 15: the file is not valid GeoJSON",
+        ),
+    ],
+)
+def test_a_malformed_file_is_a_command_error_naming_where(
+    catalogue, tmp_path, name, content, expected
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        run("import", path, "--municipality", "14039")
+    assert expected in str(refused.value)
+    nothing_written()
+
+
+def test_a_latin1_file_imports_when_its_encoding_is_given(catalogue, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        ("lon,lat,species,dbh_cm,notes\n" + f"{PLACE},JAMI,30,Raíz expuesta\n").encode("latin-1")
+    )
+    run("import", path, "--municipality", "14039", "--encoding", "latin-1")
+    assert Tree.objects.get().notes == "Raíz expuesta"
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        run("import", path, "--municipality", "14039", "--encoding", "klingon")
+    assert "Unknown encoding “klingon”." in str(refused.value)

@@ -1,5 +1,6 @@
 """`metropoli trees <sub-command>`: species catalogue, imports, exports, synthetic data."""
 
+import codecs
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -51,6 +52,11 @@ class Command(BaseCommand):
             help="Write the valid rows even when others have errors (default: all or nothing).",
         )
         imp.add_argument(
+            "--encoding",
+            default="utf-8-sig",
+            help="Text encoding of a CSV file, e.g. latin-1 or cp1252 (default: UTF-8).",
+        )
+        imp.add_argument(
             "--metric",
             action="store_true",
             help="OpenTreeMap files: diameter already in cm and height in m (default: inches, "
@@ -89,12 +95,20 @@ class Command(BaseCommand):
             )
         )
 
-    def do_import(self, file: Path, municipality: str, partial: bool, metric: bool, **options):
+    def do_import(
+        self, file: Path, municipality: str, partial: bool, metric: bool, encoding: str, **options
+    ):
         target = municipality_by_code(municipality)
         if target is None:
             raise CommandError(_("There is no municipality %(code)s.") % {"code": municipality})
         if not file.is_file():
             raise CommandError(_("There is no file %(path)s.") % {"path": file})
+        try:
+            codecs.lookup(encoding)
+        except LookupError as error:
+            raise CommandError(
+                _("Unknown encoding “%(encoding)s”.") % {"encoding": encoding}
+            ) from error
         try:
             report = inventory.import_trees(
                 path=file,
@@ -102,15 +116,16 @@ class Command(BaseCommand):
                 partial=partial,
                 imperial=not metric,
                 progress=ProgressBar(self.stderr, _("Importing")),
+                encoding=encoding,
             )
         except inventory.ImportFileError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(f"{file.name}: {error}") from error
         for error in report.errors:
             self.stdout.write(str(error))
         if report.errors and not partial:
             raise CommandError(
-                _("%(errors)d errors in %(rows)d rows: nothing was imported.")
-                % {"errors": len(report.errors), "rows": report.rows}
+                _("%(errors)d errors in %(rows)d rows: nothing was imported. The first: %(first)s")
+                % {"errors": len(report.errors), "rows": report.rows, "first": report.errors[0]}
             )
         self.stdout.write(
             self.style.SUCCESS(
