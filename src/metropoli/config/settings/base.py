@@ -61,7 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a database outage anywhere below answers 503, never 500 (common/middleware.py).
+    # Outermost, so that every answer carries the Content-Security-Policy (common/csp.py).
+    "metropoli.common.csp.ContentSecurityPolicyMiddleware",
+    # Then: a database outage anywhere below answers 503, never 500 (common/middleware.py).
     "metropoli.common.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
