@@ -67,3 +67,9 @@ def test_recorder_may_change_and_delete_for_a_day_only(people):
     tree.refresh_from_db()
     for perm in ("trees.change_tree", "trees.add_photo", "trees.delete_tree"):
         assert not recorder.has_perm(perm, tree)
+
+
+def test_look_after_trees(people, guadalajara):
+    # Moving a tree into the municipality; reading the history of its removed trees.
+    assert allowed(people, "trees.look_after_trees", guadalajara) == {"staff", "arborist", "admin"}
+    assert allowed(people, "trees.look_after_trees", None) == {"admin"}
