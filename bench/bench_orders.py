@@ -257,7 +257,8 @@ def main() -> int:
                 "name": f"Cliente {index}",
                 "phone": "3312345678",
             }
-            headers = {"Content-Type": "application/json", "Idempotency-Key": f"bench-{n}"}
+            key = f"bench-order-{n:06d}"  # 8 to 80 characters
+            headers = {"Content-Type": "application/json", "Idempotency-Key": key}
             return "POST", "/api/markets/orders", json.dumps(body), headers
 
         def trivial_request(index: int, n: int):

@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from ninja.utils import check_csrf
 
 from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.idempotency import from_request
 from metropoli.common.ratelimit import Attempts, anonymous_over_limit, limit_photo_uploads
 
 from . import selectors, services
@@ -20,6 +21,8 @@ from .models import Courier, Market, Order, OrderPart, Product, Stall
 
 router = Router(tags=["markets"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# Writes: 503 with Retry-After when the transaction lost to others twice (common/transactions.py).
+WRITE_ERRORS = {**ERRORS, 503: ErrorOut}
 
 
 def _session_user(request):
@@ -337,9 +340,15 @@ def order_out(order: Order, *, for_shopper: bool, lines=None, events=None) -> Or
         400: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        422: ErrorOut,
         429: ErrorOut,
+        503: ErrorOut,
     },
     summary="Place an order (checkout); retry safely with the same Idempotency-Key",
+    description="Send an `Idempotency-Key` header (8 to 80 characters, e.g. a UUID): a retry "
+    "of the same request by the same caller (signed-in person, else browser session) answers "
+    "200 with the order created the first time. The same key with a different request answers "
+    "422 `idempotency_key_reused`; another caller's key is a new key of one's own.",
 )
 def create_order(
     request,
@@ -348,6 +357,7 @@ def create_order(
 ):
     shopper = _session_user(request)
     _limit_guests(request, "markets-order", settings.MARKETS_ANONYMOUS_ORDERS_PER_HOUR)
+    idempotency = from_request(request, idempotency_key)
     market = _market(payload.market)
     placed = services.place_order(
         market=market,
@@ -365,7 +375,7 @@ def create_order(
         ),
         contact=services.Contact(payload.name, payload.phone, payload.email),
         shopper=shopper,
-        idempotency_key=idempotency_key,
+        idempotency=idempotency,
     )
     return (201 if placed.created else 200), order_out(
         placed.order, for_shopper=True, lines=placed.lines, events=placed.events
@@ -398,7 +408,7 @@ def get_order(request, access_key: UUID):
 
 @router.post(
     "/orders/{access_key}/cancel",
-    response={200: OrderOut, 429: ErrorOut, **ERRORS},
+    response={200: OrderOut, 429: ErrorOut, **WRITE_ERRORS},
     summary="Cancel an order before any stall accepts it",
 )
 def cancel_order(request, access_key: UUID):
@@ -432,7 +442,7 @@ class InventoryOut(Schema):
 @router.put(
     "/stalls/{stall_id}/inventory",
     auth=django_auth,
-    response={200: InventoryOut, **ERRORS},
+    response={200: InventoryOut, **WRITE_ERRORS},
     summary="Set today's prices and stock of a stall",
 )
 def update_inventory(request, stall_id: int, payload: InventoryIn):
@@ -516,7 +526,7 @@ def _photo_out(product: Product) -> ProductPhotoOut:
 @router.post(
     "/products/{product_id}/photo",
     auth=django_auth,
-    response={200: ProductPhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut, **ERRORS},
+    response={200: ProductPhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut, **WRITE_ERRORS},
     summary="Upload a product's photo (JPEG, PNG or HEIC; multipart field «photo»)",
     description="The type is decided by the content; the stored copy is re-encoded without "
     "EXIF (no GPS position) and a 320 px thumbnail is made. Replaces the previous photo.",
@@ -530,7 +540,7 @@ def upload_product_photo(request, product_id: int, photo: File[UploadedFile]):
 @router.delete(
     "/products/{product_id}/photo",
     auth=django_auth,
-    response={200: ProductPhotoOut, **ERRORS},
+    response={200: ProductPhotoOut, **WRITE_ERRORS},
     summary="Remove a product's photo",
 )
 def remove_product_photo(request, product_id: int):
@@ -557,7 +567,7 @@ def _part_reloaded(part: OrderPart) -> PartOut:
 @router.post(
     "/parts/{part_id}/accept",
     auth=django_auth,
-    response={200: PartOut, **ERRORS},
+    response={200: PartOut, **WRITE_ERRORS},
     summary="Stall accepts its part of an order",
 )
 def accept_part(request, part_id: int):
@@ -568,7 +578,7 @@ def accept_part(request, part_id: int):
 @router.post(
     "/parts/{part_id}/reject",
     auth=django_auth,
-    response={200: PartOut, **ERRORS},
+    response={200: PartOut, **WRITE_ERRORS},
     summary="Stall rejects its part; its stock goes back",
 )
 def reject_part(request, part_id: int, payload: RejectIn):
@@ -581,7 +591,7 @@ def reject_part(request, part_id: int, payload: RejectIn):
 @router.post(
     "/parts/{part_id}/ready",
     auth=django_auth,
-    response={200: PartOut, **ERRORS},
+    response={200: PartOut, **WRITE_ERRORS},
     summary="Stall marks its part ready",
 )
 def ready_part(request, part_id: int):
@@ -596,7 +606,7 @@ class CodeIn(Schema):
 @router.post(
     "/orders/{public_id}/collected",
     auth=django_auth,
-    response={200: OrderOut, 429: ErrorOut, **ERRORS},
+    response={200: OrderOut, 429: ErrorOut, **WRITE_ERRORS},
     summary="Hand over a pickup order with the shopper's code",
 )
 def collected(request, public_id: UUID, payload: CodeIn):
@@ -639,7 +649,7 @@ def _courier_out(c: Courier) -> CourierOut:
 @router.post(
     "/couriers",
     auth=django_auth,
-    response={201: CourierOut, **ERRORS},
+    response={201: CourierOut, **WRITE_ERRORS},
     summary="Register as a courier of a market",
 )
 def register_courier(request, payload: CourierIn):
@@ -665,7 +675,7 @@ class DecisionIn(Schema):
 @router.post(
     "/couriers/{courier_id}/decision",
     auth=django_auth,
-    response={200: CourierOut, **ERRORS},
+    response={200: CourierOut, **WRITE_ERRORS},
     summary="Market staff approve or reject a courier",
 )
 def decide_courier(request, courier_id: int, payload: DecisionIn):
@@ -722,7 +732,7 @@ def courier_deliveries(request, courier_id: int):
 @router.post(
     "/couriers/{courier_id}/deliveries/{public_id}/take",
     auth=django_auth,
-    response={200: DeliveryOut, **ERRORS},
+    response={200: DeliveryOut, **WRITE_ERRORS},
     summary="Take a delivery on offer",
 )
 def take_delivery(request, courier_id: int, public_id: UUID):
@@ -733,7 +743,7 @@ def take_delivery(request, courier_id: int, public_id: UUID):
 @router.post(
     "/orders/{public_id}/on-the-way",
     auth=django_auth,
-    response={200: DeliveryOut, **ERRORS},
+    response={200: DeliveryOut, **WRITE_ERRORS},
     summary="Courier collected the order at the market",
 )
 def on_the_way(request, public_id: UUID):
@@ -745,7 +755,7 @@ def on_the_way(request, public_id: UUID):
 @router.post(
     "/orders/{public_id}/delivered",
     auth=django_auth,
-    response={200: DeliveryOut, 429: ErrorOut, **ERRORS},
+    response={200: DeliveryOut, 429: ErrorOut, **WRITE_ERRORS},
     summary="Courier hands over the order with the shopper's code",
 )
 def delivered(request, public_id: UUID, payload: CodeIn):

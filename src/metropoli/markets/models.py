@@ -331,9 +331,6 @@ class Order(models.Model):
     handover_code = models.CharField(
         _("hand-over code"), max_length=6, default=new_handover_code, editable=False
     )
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=64, unique=True, null=True, blank=True
-    )
     courier = models.ForeignKey(
         "Courier",
         verbose_name=_("courier"),

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.gis.geos import LineString, MultiPoint, Point
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency, run_once
 from metropoli.common.photos import ProcessedPhoto, process_photo
 from metropoli.common.transactions import retrying_atomic, run_atomic
 
@@ -439,66 +440,74 @@ def place_order(
     destination: Destination,
     contact: Contact,
     shopper=None,
-    idempotency_key: str | None = None,
+    idempotency: Idempotency | None = None,
 ) -> PlacedOrder:
     """Check the cart, take the stock and create the order, all or nothing.
 
-    A repeated ``idempotency_key`` returns the order the first call created.
+    With an idempotency key, the same request by the same caller returns the order the first
+    one created (even if prices or stock changed since); the key with another request is
+    refused with 422 (common/idempotency.py).
     """
-    key = (idempotency_key or "").strip() or None
-    if key is not None:
-        if len(key) > 64:
-            raise ApiError(
-                400, "invalid_idempotency_key", _("The Idempotency-Key is at most 64 characters.")
-            )
-        existing = _order_for_key(key, market)
-        if existing is not None:
-            return PlacedOrder(existing, created=False)
-    if not market.active:
-        raise ApiError(
-            400, "market_closed", _("%(market)s is not selling online.") % {"market": market.name}
-        )
-    contact = _clean_contact(contact)
-    quote = quote_destination(market=market, destination=destination)
-    checked = _checked_lines(market, lines)
+    request = {
+        "market": market.pk,
+        "lines": sorted(
+            [line.product_id, str(line.quantity), str(line.seen_unit_price)] for line in lines
+        ),
+        "destination": [
+            destination.method,
+            destination.address,
+            destination.lon,
+            destination.lat,
+            destination.pickup_slot,
+            str(destination.pickup_date),
+        ],
+        "contact": [contact.name, contact.phone, contact.email],
+    }
 
-    def write():
+    def create() -> PlacedOrder:
+        if not market.active:
+            raise ApiError(
+                400,
+                "market_closed",
+                _("%(market)s is not selling online.") % {"market": market.name},
+            )
+        cleaned = _clean_contact(contact)
+        quote = quote_destination(market=market, destination=destination)
+        checked = _checked_lines(market, lines)
         # The order rows go in first and the stock rows are locked last, right before the
         # commit: competing checkouts wait on those locks only for a few statements.
-        written = _create_order(market, checked, quote, destination, contact, shopper, key)
+        order, written_lines, event = _create_order(
+            market, checked, quote, destination, cleaned, shopper
+        )
         _hold_pickup_place(market, quote)
         _take_stock(checked)
-        return written
+        # Telling the stalls runs in the background so the checkout answers at once.
+        transaction.on_commit(lambda: notify_new_order.enqueue(order.pk))
+        return PlacedOrder(order, created=True, lines=written_lines, events=[event])
 
-    try:
-        order, written_lines, event = run_atomic(write)
-    except IntegrityError:
-        # The same key won a race with us: return its order (our transaction rolled back).
-        existing = _order_for_key(key, market) if key else None
-        if existing is None:
-            raise
-        return PlacedOrder(existing, created=False)
-    # Telling the stalls runs in the background so the checkout answers at once.
-    transaction.on_commit(lambda: notify_new_order.enqueue(order.pk))
-    return PlacedOrder(order, created=True, lines=written_lines, events=[event])
+    placed, _created = run_once(
+        action="markets.order",
+        idempotency=idempotency,
+        request=request,
+        create=create,
+        result_id=lambda placed: placed.order.pk,
+        replay=_replayed_order,
+    )
+    return placed
 
 
-def _order_for_key(key: str, market: Market) -> Order | None:
-    existing = Order.objects.filter(idempotency_key=key).first()
-    if existing is not None and existing.market_id != market.pk:
-        raise ApiError(
-            409,
-            "idempotency_key_reused",
-            _("This Idempotency-Key was already used for another order."),
-        )
-    return existing
+def _replayed_order(order_id: int) -> PlacedOrder:
+    order = Order.objects.select_related("market").filter(pk=order_id).first()
+    if order is None:
+        raise ApiError(404, "unknown_order", _("There is no such order."))
+    return PlacedOrder(order, created=False)
 
 
 _THOUSANDTHS = Decimal("0.001")  # OrderLine.quantity keeps three decimals
 
 
 def _create_order(
-    market, checked, quote: Quote, destination, contact, shopper, key
+    market, checked, quote: Quote, destination, contact, shopper
 ) -> tuple[Order, list[OrderLine], OrderEvent]:
     """Insert the order, its stall parts, lines and first event; returns what it wrote."""
     priced = [
@@ -522,7 +531,6 @@ def _create_order(
         subtotal=subtotal,
         delivery_fee=quote.fee,
         total=subtotal + quote.fee,
-        idempotency_key=key,
     )
     stalls = {product.stall_id: product.stall for product, _q in checked}
     parts = {pk: OrderPart(order=order, stall=stalls[pk]) for pk in sorted(stalls)}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency, caller_scope
 from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
 
 from . import forms, selection, selectors, services
@@ -213,7 +214,8 @@ def checkout(request, slug: str):
                 ),
                 contact=services.Contact(data["name"], data["phone"], data.get("email", "")),
                 shopper=request.user,
-                idempotency_key=data["idempotency_key"],
+                # The form's key, in this browser's scope (its session, or the signed-in person).
+                idempotency=Idempotency(caller_scope(request), data["idempotency_key"]),
             )
         except ApiError as exc:
             error = exc

@@ -45,7 +45,7 @@ class ProceedingTemplateAdmin(admin.ModelAdmin):
 class ContributionAdmin(admin.GISModelAdmin):
     list_display = ["pk", "proceeding", "category", "status", "feedback_status", "created_at"]
     list_filter = ["proceeding", "status", "feedback_status", "source", "is_demo"]
-    exclude = ["device_hash", "idempotency_key", "request_hash"]
+    exclude = ["device_hash"]
 
 
 admin.site.register(Comment)

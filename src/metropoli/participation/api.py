@@ -11,6 +11,7 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.utils import check_csrf
 
 from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.idempotency import from_request
 from metropoli.common.ratelimit import Attempts, client_address, hit, limit_photo_uploads
 
 from . import exports, selectors, services
@@ -208,8 +209,13 @@ class CreatedOut(Schema):
 
 @router.post(
     "/proceedings/{slug}/contributions",
-    response={200: CreatedOut, 201: CreatedOut, **ERRORS},
+    response={200: CreatedOut, 201: CreatedOut, 410: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+    | ERRORS,
     summary="Add a contribution (Idempotency-Key: a repeat returns the first result)",
+    description="Send an `Idempotency-Key` header (8 to 80 characters, e.g. a UUID): a retry "
+    "of the same request by the same caller (signed-in person, else the `X-Device-Token` or "
+    "touch-table token, else the browser session) answers 200 with the first result. The same "
+    "key with a different request answers 422 `idempotency_key_reused`.",
 )
 def create_contribution(
     request,
@@ -222,6 +228,10 @@ def create_contribution(
     _write_guard(request, proceeding, "contribute")
     if payload.photo:
         limit_photo_uploads(request)
+    table = _is_table(request, proceeding)
+    # The caller's scope: a signed-in person, else the table's or the browser's secret token.
+    token = request.headers.get("X-Table-Token", "") if table else device_token
+    idempotency = from_request(request, idempotency_key, token=token)
     contribution, created = services.submit_contribution(
         proceeding=proceeding,
         actor=request.user,
@@ -231,8 +241,8 @@ def create_contribution(
         geometry=payload.geometry,
         photo=payload.photo,
         device_token=device_token,
-        idempotency_key=idempotency_key,
-        source=Source.TABLE if _is_table(request, proceeding) else Source.WEB,
+        idempotency=idempotency,
+        source=Source.TABLE if table else Source.WEB,
         website=payload.website,
     )
     item = selectors.contribution(proceeding, contribution.pk, include_hidden=True)

@@ -355,7 +355,6 @@ def load(stdout=None) -> None:
             type=kind_of,
             text=text,
             geometry=_geometry(index, dx, dy, shape),
-            idempotency_key=f"demo-{number}",
             is_demo=True,
         )
         # Spread over the days the contributions phase has been open, for the statistics.

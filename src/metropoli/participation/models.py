@@ -217,9 +217,6 @@ class Contribution(models.Model):
     )
     # SHA-256 of the random token an anonymous browser keeps; lets it find its own contributions.
     device_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    idempotency_key = models.CharField(max_length=80, blank=True)
-    # SHA-256 of the request that created it, to refuse a reused key with different content.
-    request_hash = models.CharField(max_length=64, blank=True)
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.WEB
     )
@@ -242,13 +239,6 @@ class Contribution(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["proceeding", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="unique_contribution_idempotency_key",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.text[:40]}"

@@ -10,12 +10,13 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency, run_once
 
 from .models import (
     RESERVED_SLUGS,
@@ -238,10 +239,6 @@ def _spam_check(text: str, website: str) -> None:
         )
 
 
-def _request_hash(**fields) -> str:
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def submit_contribution(
     *,
     proceeding: Proceeding,
@@ -252,24 +249,78 @@ def submit_contribution(
     type: str = "",
     photo: str | bytes | None = None,
     device_token: str = "",
-    idempotency_key: str = "",
+    idempotency: Idempotency | None = None,
     source: str = Source.WEB,
     website: str = "",
     is_demo: bool = False,
 ) -> tuple[Contribution, bool]:
-    """Save a contribution; returns (contribution, created). A repeated idempotency key returns
-    the contribution saved the first time and saves nothing new."""
-    key = (idempotency_key or "").strip()
-    if len(key) > 80:
-        raise ApiError(400, "invalid_idempotency_key", _("The Idempotency-Key is too long."))
+    """Save a contribution; returns (contribution, created). With an idempotency key, the
+    same request by the same caller returns the contribution saved the first time and saves
+    nothing new (common/idempotency.py)."""
     text = (text or "").strip()
-    fingerprint = _request_hash(
-        category=category_id, text=text, geometry=geometry, type=type, photo=bool(photo)
+    request = {
+        "proceeding": proceeding.pk,
+        "category": category_id,
+        "text": text,
+        "geometry": geometry,
+        "type": type,
+        "photo": hashlib.sha256(photo.encode() if isinstance(photo, str) else photo).hexdigest()
+        if photo
+        else "",
+        "source": source,
+    }
+
+    def create() -> Contribution:
+        return _save_contribution(
+            proceeding=proceeding,
+            actor=actor,
+            category_id=category_id,
+            text=text,
+            geometry=geometry,
+            type=type,
+            photo=photo,
+            device_token=device_token,
+            source=source,
+            website=website,
+            is_demo=is_demo,
+        )
+
+    return run_once(
+        action="participation.contribution",
+        idempotency=idempotency,
+        request=request,
+        create=create,
+        result_id=lambda contribution: contribution.pk,
+        replay=_replayed_contribution,
     )
-    if key:
-        earlier = Contribution.objects.filter(proceeding=proceeding, idempotency_key=key).first()
-        if earlier is not None:
-            return _replay(earlier, fingerprint), False
+
+
+def _replayed_contribution(contribution_id: int) -> Contribution:
+    contribution = Contribution.objects.filter(pk=contribution_id).first()
+    if contribution is None:
+        raise ApiError(
+            410,
+            "contribution_deleted",
+            _("The contribution sent with this key has been deleted."),
+        )
+    return contribution
+
+
+def _save_contribution(
+    *,
+    proceeding,
+    actor,
+    category_id,
+    text,
+    geometry,
+    type,
+    photo,
+    device_token,
+    source,
+    website,
+    is_demo,
+) -> Contribution:
+    """Check and save one contribution (in the caller's transaction)."""
     phase = _check_phase(actor, proceeding, contributions=True)
     if not text:
         raise ApiError(400, "text_required", _("Write what you want to say."))
@@ -300,44 +351,23 @@ def submit_contribution(
             clean = clean_photo(raw)
         except PhotoError as error:
             raise ApiError(400, f"photo_{error.code}", _photo_message(error.code)) from error
-    try:
-        with transaction.atomic():
-            contribution = Contribution(
-                proceeding=proceeding,
-                phase=phase,
-                category=category,
-                type=type,
-                text=text,
-                geometry=location,
-                author=actor if actor.is_authenticated else None,
-                device_hash=device_hash(device_token),
-                idempotency_key=key,
-                request_hash=fingerprint,
-                source=source,
-                is_demo=is_demo,
-            )
-            if clean is not None:
-                contribution.photo.save(
-                    f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content), save=False
-                )
-            contribution.save()
-    except IntegrityError:
-        # Two requests with the same key at once: the other one won; answer with its result.
-        earlier = Contribution.objects.filter(proceeding=proceeding, idempotency_key=key).first()
-        if earlier is None:
-            raise
-        return _replay(earlier, fingerprint), False
-    return contribution, True
-
-
-def _replay(earlier: Contribution, fingerprint: str) -> Contribution:
-    if earlier.request_hash and earlier.request_hash != fingerprint:
-        raise ApiError(
-            409,
-            "idempotency_key_reused",
-            _("This Idempotency-Key was already used for a different contribution."),
-        )
-    return earlier
+    contribution = Contribution(
+        proceeding=proceeding,
+        phase=phase,
+        category=category,
+        type=type,
+        text=text,
+        geometry=location,
+        author=actor if actor.is_authenticated else None,
+        device_hash=device_hash(device_token),
+        source=source,
+        is_demo=is_demo,
+    )
+    if clean is not None:
+        name = f"{uuid.uuid4().hex}.{clean.extension}"
+        contribution.photo.save(name, ContentFile(clean.content), save=False)
+    contribution.save()
+    return contribution
 
 
 def _photo_message(code: str) -> str:

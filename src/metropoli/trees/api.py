@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
 from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.idempotency import Idempotency, caller_scope, clean_key
 from metropoli.common.ratelimit import hit, limit_photo_uploads
 
 from . import exports, selectors, services
@@ -216,37 +217,33 @@ def _require(request, perm: str, obj, message: str) -> None:
         raise ApiError(403, "permission_denied", message)
 
 
-def _idempotency_key(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not (8 <= len(value) <= 80) or not value.isprintable():
-        raise ApiError(
-            400,
-            "invalid_idempotency_key",
-            _("The Idempotency-Key header must be 8 to 80 printable characters."),
-        )
-    return value
-
-
 # --- endpoints -------------------------------------------------------------------------------
 
 
 @router.post(
     "/",
     auth=session,
-    response={200: TreeFeature, 201: TreeFeature, 409: ErrorOut, 410: ErrorOut, 429: ErrorOut}
+    response={
+        200: TreeFeature,
+        201: TreeFeature,
+        409: ErrorOut,
+        410: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+        503: ErrorOut,
+    }
     | ERRORS,
     summary="Record a tree",
     description="Send an `Idempotency-Key` header (for instance a UUID made on the device): "
-    "a retry with the same key answers 200 with the tree created the first time.",
+    "a retry of the same request by the same person answers 200 with the tree created the "
+    "first time. The same key with a different request answers 422 `idempotency_key_reused`.",
 )
 def create_tree(
     request,
     payload: TreeIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    key = _idempotency_key(idempotency_key)
+    key = clean_key(idempotency_key)
     _require(request, "trees.add_tree", None, _("Log in to record trees."))
     limit, window = settings.TREES_CREATE_RATE
     if not hit("trees-create", str(request.user.pk), limit=limit, window=window):
@@ -268,7 +265,7 @@ def create_tree(
         site_type=payload.site_type,
         address=payload.address,
         colonia=payload.colonia,
-        idempotency_key=key,
+        idempotency=Idempotency(caller_scope(request), key) if key else None,
     )
     return (201 if result.created else 200), feature(_get_tree(result.tree.pk))
 
@@ -410,7 +407,8 @@ def remove_tree(request, tree_id: int):
 @router.post(
     "/{int:tree_id}/photos",
     auth=session,
-    response={200: TreePhotoOut, 201: TreePhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut} | ERRORS,
+    response={200: TreePhotoOut, 201: TreePhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
+    | ERRORS,
     summary="Add a photo (JPEG, PNG or HEIC)",
     description="The public copy is re-encoded without EXIF (no GPS); a thumbnail is made. "
     "With an `Idempotency-Key` header a retry returns the photo stored the first time.",
@@ -421,7 +419,7 @@ def upload_photo(
     photo: File[UploadedFile],
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    key = _idempotency_key(idempotency_key) or ""
+    key = clean_key(idempotency_key) or ""
     tree = _get_tree(tree_id)
     _require(request, "trees.add_photo", tree, _("You cannot add photos to this tree."))
     limit_photo_uploads(request)

@@ -15,6 +15,7 @@ from django.conf import settings
 from PIL import Image, ImageDraw
 
 from metropoli.accounts.models import User
+from metropoli.common.idempotency import Idempotency
 
 from . import inventory, services
 from .models import Condition, Source, Tree
@@ -91,7 +92,7 @@ def _citizen_captures() -> int:
             dbh_cm=dbh,
             condition=condition,
             location_accuracy_m=rng.choice([4.0, 6.0, 9.0]),
-            idempotency_key=f"demo-capture-{n}",
+            idempotency=Idempotency.for_user(citizen, f"demo-capture-{n}"),
         )
         services.add_photo(tree=registered.tree, data=_photo(rng), uploaded_by=citizen)
         added += 1

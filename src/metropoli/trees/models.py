@@ -276,21 +276,6 @@ class ChangeRecord(models.Model):
         verbose_name_plural = _("change history")
 
 
-class IdempotencyKey(models.Model):
-    """A create request already carried out: its retry answers with the same tree."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=80)
-    request_hash = models.CharField(max_length=64)
-    tree_ref = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key")
-        ]
-
-
 class TreeCell(models.Model):
     """How many trees fall in one map cell (a tile of zoom `level`) of one municipality.
 

@@ -2,7 +2,6 @@
 
 import contextlib
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency, run_once
 from metropoli.common.photos import process_photo
 from metropoli.maps import versions
 from metropoli.territory.models import Municipality
@@ -27,7 +27,6 @@ from .models import (
     ChangeAction,
     ChangeRecord,
     Condition,
-    IdempotencyKey,
     Phenology,
     PlantingSite,
     SiteType,
@@ -294,22 +293,8 @@ class Registered:
     created: bool
 
 
-def _request_hash(values: Mapping[str, Any]) -> str:
-    canonical = json.dumps({k: _as_text(v) for k, v in sorted(values.items())}, sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _replay(user, key: str, request_hash: str) -> Registered | None:
-    stored = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if stored is None:
-        return None
-    if stored.request_hash != request_hash:
-        raise ApiError(
-            409,
-            "idempotency_key_reused",
-            _("This idempotency key was already used for a different tree."),
-        )
-    tree = Tree.objects.select_related("site", "species").filter(pk=stored.tree_ref).first()
+def _replayed_tree(tree_id: int) -> Registered:
+    tree = Tree.objects.select_related("site", "species").filter(pk=tree_id).first()
     if tree is None:
         raise ApiError(410, "tree_deleted", _("The tree recorded with this key has been deleted."))
     return Registered(tree, created=False)
@@ -338,11 +323,12 @@ def register_tree(
     address: str = "",
     colonia: str = "",
     location_accuracy_m: float | None = None,
-    idempotency_key: str | None = None,
+    idempotency: Idempotency | None = None,
     source: str = Source.CAPTURE,
 ) -> Registered:
     """Record a tree on a new planting site. With an idempotency key, a retry of the same
-    request returns the tree created the first time instead of a second one."""
+    request by the same person returns the tree created the first time instead of a second
+    one (common/idempotency.py)."""
     request_values = {
         "lon": round(float(lon), 7),
         "lat": round(float(lat), 7),
@@ -357,46 +343,37 @@ def register_tree(
         "address": address,
         "colonia": colonia,
     }
-    request_hash = _request_hash(request_values)
-    if idempotency_key:
-        replay = _replay(recorded_by, idempotency_key, request_hash)
-        if replay is not None:
-            return replay
-    try:
-        with transaction.atomic():
-            tree = _create_tree(
-                lon=float(lon),
-                lat=float(lat),
-                recorded_by=recorded_by,
-                species=species_for_code(species_code),
-                dbh_cm=check_dbh(dbh_cm),
-                height_m=check_height(height_m),
-                crown_width_m=check_crown_width(crown_width_m),
-                condition=_check_choice(condition, Condition, _("condition")),
-                phenology=_check_choice(phenology, Phenology, _("phenology")),
-                notes=notes or "",
-                site_type=_check_choice(site_type, SiteType, _("kind of site")),
-                address=address or "",
-                colonia=colonia or "",
-                location_accuracy_m=location_accuracy_m,
-                source=source,
-            )
-            _benefits_changed([tree.pk])
-            if idempotency_key:
-                IdempotencyKey.objects.create(
-                    user=recorded_by,
-                    key=idempotency_key,
-                    request_hash=request_hash,
-                    tree_ref=tree.pk,
-                )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request won; answer with its tree.
-        if idempotency_key:
-            replay = _replay(recorded_by, idempotency_key, request_hash)
-            if replay is not None:
-                return replay
-        raise
-    return Registered(tree, created=True)
+
+    def create() -> Registered:
+        tree = _create_tree(
+            lon=float(lon),
+            lat=float(lat),
+            recorded_by=recorded_by,
+            species=species_for_code(species_code),
+            dbh_cm=check_dbh(dbh_cm),
+            height_m=check_height(height_m),
+            crown_width_m=check_crown_width(crown_width_m),
+            condition=_check_choice(condition, Condition, _("condition")),
+            phenology=_check_choice(phenology, Phenology, _("phenology")),
+            notes=notes or "",
+            site_type=_check_choice(site_type, SiteType, _("kind of site")),
+            address=address or "",
+            colonia=colonia or "",
+            location_accuracy_m=location_accuracy_m,
+            source=source,
+        )
+        _benefits_changed([tree.pk])
+        return Registered(tree, created=True)
+
+    registered, _created = run_once(
+        action="trees.tree",
+        idempotency=idempotency,
+        request={name: _as_text(value) for name, value in request_values.items()},
+        create=create,
+        result_id=lambda registered: registered.tree.pk,
+        replay=_replayed_tree,
+    )
+    return registered
 
 
 def _create_tree(*, lon, lat, recorded_by, source, location_accuracy_m, **values) -> Tree:

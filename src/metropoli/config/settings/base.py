@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("METROPOLI_CSRF_TRUSTED_ORIGINS")
 # Our apps come first: their translations take precedence over Django's own
 # (Django's admin says "Identificarse" where we say "Entrar").
 INSTALLED_APPS = [
+    "metropoli.common",
     "metropoli.accounts",
     "metropoli.territory",
     "metropoli.maps",

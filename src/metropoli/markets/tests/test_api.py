@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.markets.models import Courier, Order, Product, Status
@@ -53,8 +54,8 @@ def test_catalogue_lists_markets_stalls_and_products_with_search(client, market,
 
 def test_checkout_with_idempotency_key_returns_the_same_order(client, market, tomato, steak):
     body = order_body(market, (tomato, "0.5"), (steak, "1.25"))
-    first = post(client, "/api/markets/orders", body, **{"Idempotency-Key": "k-1"})
-    again = post(client, "/api/markets/orders", body, **{"Idempotency-Key": "k-1"})
+    first = post(client, "/api/markets/orders", body, **{"Idempotency-Key": "checkout-0001"})
+    again = post(client, "/api/markets/orders", body, **{"Idempotency-Key": "checkout-0001"})
     assert first.status_code == 201 and again.status_code == 200
     # The first answer is built from the rows just written, the retry's from the database:
     # the same order, field for field (stall order, quantity scale, event time).
@@ -70,6 +71,101 @@ def test_checkout_with_idempotency_key_returns_the_same_order(client, market, to
     assert first.json()["access_key"] != first.json()["id"]
     status = client.get(f"/api/markets/orders/{first.json()['access_key']}").json()
     assert status["status"] == "placed" and status["can_cancel"] is True
+
+
+REUSED = {
+    "es-MX": "Esta Idempotency-Key ya se usó para otra solicitud. Envía una clave nueva con "
+    "cada solicitud nueva.",
+    "en": "This Idempotency-Key was already used for a different request. Send a new key with "
+    "each new request.",
+}
+
+
+def test_a_key_reused_with_another_cart_is_422_and_reveals_nothing(client, market, tomato, steak):
+    first = post(
+        client,
+        "/api/markets/orders",
+        order_body(market, (tomato, "1")),
+        **{"Idempotency-Key": "checkout-0002"},
+    )
+    assert first.status_code == 201
+    for language, message in REUSED.items():
+        other = post(
+            client,
+            "/api/markets/orders",
+            order_body(market, (steak, "1")),
+            **{"Idempotency-Key": "checkout-0002", "Accept-Language": language},
+        )
+        assert other.status_code == 422
+        assert other.json() == {"code": "idempotency_key_reused", "message": message}
+    assert Order.objects.count() == 1
+    assert Product.objects.get(pk=steak.pk).stock == Decimal("5")
+
+
+def test_another_guests_key_is_a_new_key_of_their_own(market, tomato, steak):
+    """Replaying someone's key never returns their order (access key, code, address)."""
+    ana, beto = Client(), Client()
+    delivery = {"method": "delivery", "address": "Calle Ana 1", "lon": NEAR[0], "lat": NEAR[1]}
+    hers = post(
+        ana,
+        "/api/markets/orders",
+        order_body(market, (tomato, "1"), **delivery),
+        **{"Idempotency-Key": "stolen-key-01"},
+    )
+    his = post(
+        beto,
+        "/api/markets/orders",
+        order_body(market, (steak, "1"), name="Beto"),
+        **{"Idempotency-Key": "stolen-key-01"},
+    )
+    # Even her exact request, replayed by someone else, makes a new order of theirs.
+    copy = post(
+        Client(),
+        "/api/markets/orders",
+        order_body(market, (tomato, "1"), **delivery),
+        **{"Idempotency-Key": "stolen-key-01"},
+    )
+    assert (hers.status_code, his.status_code, copy.status_code) == (201, 201, 201)
+    secrets = {(r.json()["access_key"], r.json()["handover_code"]) for r in (hers, his, copy)}
+    assert len(secrets) == 3
+    assert his.json()["address"] == "" and his.json()["lines"][0]["product"] == "Bistec de res"
+    assert Order.objects.count() == 3
+    # Each guest's own retry still finds their own order.
+    again = post(
+        beto,
+        "/api/markets/orders",
+        order_body(market, (steak, "1"), name="Beto"),
+        **{"Idempotency-Key": "stolen-key-01"},
+    )
+    assert again.status_code == 200 and again.json()["id"] == his.json()["id"]
+
+
+def test_a_signed_in_shoppers_key_follows_them_across_sessions(market, tomato):
+    shopper = UserFactory()
+    phone, laptop = Client(), Client()
+    phone.force_login(shopper)
+    laptop.force_login(shopper)
+    body = order_body(market, (tomato, "1"))
+    first = post(phone, "/api/markets/orders", body, **{"Idempotency-Key": "checkout-0003"})
+    again = post(laptop, "/api/markets/orders", body, **{"Idempotency-Key": "checkout-0003"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert Order.objects.get().shopper == shopper
+
+
+def test_a_malformed_key_is_400(client, market, tomato):
+    response = post(
+        client,
+        "/api/markets/orders",
+        order_body(market, (tomato, "1")),
+        **{"Idempotency-Key": "short", "Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_idempotency_key",
+        "message": "The Idempotency-Key header must be 8 to 80 printable characters.",
+    }
+    assert Order.objects.count() == 0
 
 
 def test_delivery_checkout_charges_the_distance_band(client, market, tomato):

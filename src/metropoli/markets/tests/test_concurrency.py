@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency
 from metropoli.common.testing import run_in_parallel
 from metropoli.markets import services
 from metropoli.markets.models import Order, OrderLine, Product
@@ -37,7 +38,7 @@ def test_twenty_shoppers_race_for_five_kilos(guadalajara):
             lines=[CartLine(mango.pk, "1")],
             destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
             contact=Contact(f"Comprador {index}", "3312345678"),
-            idempotency_key=f"race-{index}",
+            idempotency=Idempotency("session:shopper", f"race-{index}"),
         ).order.pk
 
     results = run_parallel(20, checkout)
@@ -86,7 +87,7 @@ def test_the_same_idempotency_key_in_parallel_makes_one_order(guadalajara):
             lines=[CartLine(tomato.pk, "1")],
             destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
             contact=Contact("Ana", "3312345678"),
-            idempotency_key="retry-storm",
+            idempotency=Idempotency("session:shopper-1", "retry-storm"),
         ).order.pk
 
     results = run_parallel(8, checkout)

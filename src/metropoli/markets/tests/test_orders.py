@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency
 from metropoli.markets import services
 from metropoli.markets.models import (
     Order,
@@ -28,9 +29,13 @@ PICKUP = Destination(method="pickup", pickup_slot="09:00-11:00")
 DELIVERY = Destination(method="delivery", address="Calle Juan Manuel 100", lon=NEAR[0], lat=NEAR[1])
 
 
-def place(market, lines, destination=PICKUP, key=None, contact=GUEST):
+def place(market, lines, destination=PICKUP, key=None, contact=GUEST, scope="session:guest-1"):
     return services.place_order(
-        market=market, lines=lines, destination=destination, contact=contact, idempotency_key=key
+        market=market,
+        lines=lines,
+        destination=destination,
+        contact=contact,
+        idempotency=Idempotency(scope, key) if key else None,
     )
 
 

@@ -109,7 +109,7 @@ def test_the_capacity_is_checked_inside_the_checkout_transaction(market, tomato,
     (priced,) = selectors.products_with_price([cilantro.pk])
     with pytest.raises(ApiError) as info, services.transaction.atomic():
         order, _lines, _event = services._create_order(
-            market, [(priced, Decimal(1))], quote, pickup(tomorrow), GUEST, None, None
+            market, [(priced, Decimal(1))], quote, pickup(tomorrow), GUEST, None
         )
         assert order.pk is not None
         services._hold_pickup_place(market, quote)
@@ -143,7 +143,7 @@ def test_checkout_page_offers_days_and_leaves_full_slots_out(client, market, tom
     placed = client.post(
         "/mercado/libertad/pagar/", {**data, "pickup_slot": f"{tomorrow.isoformat()} 11:00-13:00"}
     )
-    order = Order.objects.get(idempotency_key=key)
+    order = Order.objects.get(pickup_date=tomorrow, pickup_slot="11:00-13:00")
     assert placed.status_code == 302
     assert (order.pickup_date, order.pickup_slot) == (tomorrow, "11:00-13:00")
     shown = client.get(placed.url, headers={"Accept-Language": "en"}).content.decode()

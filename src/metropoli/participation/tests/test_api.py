@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
@@ -66,11 +67,65 @@ def test_list_and_detail(client, proceeding):
 
 def test_create_is_idempotent_with_the_header(client, proceeding):
     url = f"{BASE}/prueba/contributions"
-    first = post(client, url, body(proceeding), HTTP_IDEMPOTENCY_KEY="abc-1")
-    again = post(client, url, body(proceeding), HTTP_IDEMPOTENCY_KEY="abc-1")
+    first = post(client, url, body(proceeding), HTTP_IDEMPOTENCY_KEY="contribution-01")
+    again = post(client, url, body(proceeding), HTTP_IDEMPOTENCY_KEY="contribution-01")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert first.json()["feature"]["geometry"] == {"type": "Point", "coordinates": [-103.35, 20.67]}
+    assert Contribution.objects.count() == 1
+
+
+REUSED = {
+    "es-MX": "Esta Idempotency-Key ya se usó para otra solicitud. Envía una clave nueva con "
+    "cada solicitud nueva.",
+    "en": "This Idempotency-Key was already used for a different request. Send a new key with "
+    "each new request.",
+}
+DEVICE_A, DEVICE_B = "a" * 32, "b" * 32
+
+
+def test_a_key_reused_with_other_content_is_422_and_reveals_nothing(client, proceeding):
+    url = f"{BASE}/prueba/contributions"
+    headers = {"HTTP_IDEMPOTENCY_KEY": "contribution-02", "HTTP_X_DEVICE_TOKEN": DEVICE_A}
+    assert post(client, url, body(proceeding), **headers).status_code == 201
+    for language, message in REUSED.items():
+        other = post(
+            client,
+            url,
+            body(proceeding, text="otra cosa"),
+            HTTP_ACCEPT_LANGUAGE=language,
+            **headers,
+        )
+        assert other.status_code == 422
+        assert other.json() == {"code": "idempotency_key_reused", "message": message}
+    assert Contribution.objects.count() == 1
+
+
+def test_another_devices_key_is_a_new_key_of_its_own(proceeding):
+    url = f"{BASE}/prueba/contributions"
+    key = {"HTTP_IDEMPOTENCY_KEY": "contribution-03"}
+    first = post(Client(), url, body(proceeding), HTTP_X_DEVICE_TOKEN=DEVICE_A, **key)
+    second = post(
+        Client(), url, body(proceeding, text="Otra parada"), HTTP_X_DEVICE_TOKEN=DEVICE_B, **key
+    )
+    # Without a device token a guest's scope is its browser session.
+    third = post(Client(), url, body(proceeding, text="Y otra más"), **key)
+    assert (first.status_code, second.status_code, third.status_code) == (201, 201, 201)
+    assert len({first.json()["id"], second.json()["id"], third.json()["id"]}) == 3
+    # The first device's retry still finds its own contribution.
+    again = post(Client(), url, body(proceeding), HTTP_X_DEVICE_TOKEN=DEVICE_A, **key)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+
+
+def test_a_tables_offline_retry_without_cookies_saves_once(proceeding):
+    url = f"{BASE}/prueba/contributions"
+    headers = {
+        "HTTP_IDEMPOTENCY_KEY": "table-item-0001",
+        "HTTP_X_TABLE_TOKEN": table_token(proceeding),
+    }
+    first = post(Client(), url, body(proceeding, text="Desde la mesa"), **headers)
+    again = post(Client(), url, body(proceeding, text="Desde la mesa"), **headers)
+    assert (first.status_code, again.status_code) == (201, 200)
     assert Contribution.objects.count() == 1
 
 

@@ -3,6 +3,7 @@ from django.contrib.gis.geos import Polygon
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency
 from metropoli.participation import services
 from metropoli.participation.models import (
     Comment,
@@ -124,19 +125,30 @@ def test_bad_or_outside_geometry_is_refused_and_nothing_saved(
     assert Contribution.objects.count() == 0
 
 
+DEVICE_KEY = Idempotency("token:device-1", "key-00001")
+
+
 def test_same_idempotency_key_saves_once(proceeding, shade, anonymous):
-    first, created_first = submit(proceeding, anonymous, shade, idempotency_key="k-1")
-    again, created_again = submit(proceeding, anonymous, shade, idempotency_key="k-1")
+    first, created_first = submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
+    again, created_again = submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
     assert created_first and not created_again and first.pk == again.pk
     assert Contribution.objects.count() == 1
 
 
-def test_reused_key_with_other_content_is_a_conflict(proceeding, shade, anonymous):
-    submit(proceeding, anonymous, shade, idempotency_key="k-1")
+def test_reused_key_with_other_content_is_refused(proceeding, shade, anonymous):
+    submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
     with pytest.raises(ApiError) as error:
-        submit(proceeding, anonymous, shade, idempotency_key="k-1", text="otra cosa")
-    assert error.value.code == "idempotency_key_reused"
+        submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY, text="otra cosa")
+    assert (error.value.status, error.value.code) == (422, "idempotency_key_reused")
     assert Contribution.objects.count() == 1
+
+
+def test_a_replay_of_a_deleted_contribution_says_gone(proceeding, shade, anonymous):
+    first, _created = submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
+    first.delete()
+    with pytest.raises(ApiError) as error:
+        submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
+    assert (error.value.status, error.value.code) == (410, "contribution_deleted")
 
 
 @pytest.mark.parametrize(

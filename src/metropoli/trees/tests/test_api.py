@@ -118,6 +118,37 @@ def test_bad_idempotency_key(citizen):
     assert response.json()["code"] == "invalid_idempotency_key"
 
 
+REUSED = {
+    "es-MX": "Esta Idempotency-Key ya se usó para otra solicitud. Envía una clave nueva con "
+    "cada solicitud nueva.",
+    "en": "This Idempotency-Key was already used for a different request. Send a new key with "
+    "each new request.",
+}
+
+
+def test_a_key_reused_with_another_body_is_422_and_reveals_nothing(citizen):
+    jacaranda()
+    client = client_for(citizen)
+    first = post(client, BODY, key="capture-0001")
+    assert first.status_code == 201
+    for language, message in REUSED.items():
+        other = post(client, {**BODY, "dbh_cm": 99}, key="capture-0001", language=language)
+        assert other.status_code == 422
+        assert other.json() == {"code": "idempotency_key_reused", "message": message}
+    assert Tree.objects.count() == 1
+    assert post(client, BODY, key="capture-0001").json()["id"] == first.json()["id"]
+
+
+def test_another_persons_key_is_a_new_key_of_ones_own(citizen):
+    jacaranda()
+    theirs = post(client_for(citizen), BODY, key="capture-0002")
+    mine = post(client_for(UserFactory()), {**BODY, "dbh_cm": 12}, key="capture-0002")
+    same_body = post(client_for(UserFactory()), BODY, key="capture-0002")
+    assert (theirs.status_code, mine.status_code, same_body.status_code) == (201, 201, 201)
+    assert len({theirs.json()["id"], mine.json()["id"], same_body.json()["id"]}) == 3
+    assert Tree.objects.count() == 3
+
+
 def test_update_by_recorder_and_refused_for_others(citizen):
     tree = make_tree(citizen)
     fresno()

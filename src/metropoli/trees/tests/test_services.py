@@ -7,11 +7,12 @@ from hypothesis import strategies as st
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.errors import ApiError
+from metropoli.common.idempotency import Idempotency
+from metropoli.common.models import IdempotencyRecord
 from metropoli.territory.models import Role, RoleAssignment
 from metropoli.trees import cells, services
 from metropoli.trees.models import (
     ChangeRecord,
-    IdempotencyKey,
     PlantingSite,
     Tree,
     TreeCell,
@@ -33,7 +34,7 @@ def nothing_written():
     assert PlantingSite.objects.count() == 0
     assert ChangeRecord.objects.count() == 0
     assert TreeCell.objects.count() == 0
-    assert IdempotencyKey.objects.count() == 0
+    assert IdempotencyRecord.objects.count() == 0
 
 
 def test_register_tree_keeps_site_tree_history_and_cells(municipalities, guadalajara):
@@ -63,7 +64,7 @@ def test_idempotent_retry_returns_the_same_tree(municipalities):
         recorded_by=user,
         species_code="JAMI",
         dbh_cm=20,
-        idempotency_key="key-00000001",
+        idempotency=Idempotency.for_user(user, "key-00000001"),
     )
     again = services.register_tree(
         lon=GDL[0],
@@ -71,7 +72,7 @@ def test_idempotent_retry_returns_the_same_tree(municipalities):
         recorded_by=user,
         species_code="JAMI",
         dbh_cm=20,
-        idempotency_key="key-00000001",
+        idempotency=Idempotency.for_user(user, "key-00000001"),
     )
     assert first.created and not again.created
     assert again.tree.pk == first.tree.pk
@@ -88,7 +89,7 @@ def test_same_key_with_other_data_is_refused(municipalities):
         recorded_by=user,
         species_code="JAMI",
         dbh_cm=20,
-        idempotency_key="key-00000002",
+        idempotency=Idempotency.for_user(user, "key-00000002"),
     )
     with pytest.raises(ApiError) as error:
         services.register_tree(
@@ -97,9 +98,9 @@ def test_same_key_with_other_data_is_refused(municipalities):
             recorded_by=user,
             species_code="JAMI",
             dbh_cm=99,
-            idempotency_key="key-00000002",
+            idempotency=Idempotency.for_user(user, "key-00000002"),
         )
-    assert error.value.status == 409
+    assert (error.value.status, error.value.code) == (422, "idempotency_key_reused")
     assert Tree.objects.count() == 1
 
 
@@ -113,7 +114,7 @@ def test_keys_belong_to_one_person(municipalities):
             recorded_by=user,
             species_code="JAMI",
             dbh_cm=20,
-            idempotency_key="same-key-123",
+            idempotency=Idempotency.for_user(user, "same-key-123"),
         )
     assert Tree.objects.count() == 2
 
@@ -127,7 +128,7 @@ def test_retry_after_deletion_says_gone(municipalities):
         recorded_by=user,
         species_code="JAMI",
         dbh_cm=20,
-        idempotency_key="key-00000003",
+        idempotency=Idempotency.for_user(user, "key-00000003"),
     ).tree
     services.delete_tree(tree=tree, deleted_by=user)
     with pytest.raises(ApiError) as error:
@@ -137,7 +138,7 @@ def test_retry_after_deletion_says_gone(municipalities):
             recorded_by=user,
             species_code="JAMI",
             dbh_cm=20,
-            idempotency_key="key-00000003",
+            idempotency=Idempotency.for_user(user, "key-00000003"),
         )
     assert error.value.status == 410
 
@@ -159,8 +160,10 @@ def test_bad_input_is_refused_and_nothing_is_written(municipalities, values, cod
     jacaranda()
     arguments = {"lon": GDL[0], "lat": GDL[1], "species_code": "JAMI", "dbh_cm": 20}
     arguments.update(values)
+    user = UserFactory()
+    key = Idempotency.for_user(user, "k-bad-0001")
     with pytest.raises(ApiError) as error:
-        services.register_tree(recorded_by=UserFactory(), idempotency_key="k-bad-0001", **arguments)
+        services.register_tree(recorded_by=user, idempotency=key, **arguments)
     assert error.value.code == code
     assert 400 <= error.value.status < 500
     nothing_written()

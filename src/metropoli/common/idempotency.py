@@ -1,0 +1,156 @@
+"""Idempotency keys: a retry of the same request by the same caller gets the first answer.
+
+A key belongs to its caller (docs/decisions/0046-idempotency-keys.md): a signed-in person
+(`user:<id>`), else a secret token the client holds (a device or touch-table token,
+`token:<sha-256>`), else the browser session (`session:<sha-256>`, made on the first keyed write
+if there is none). Another caller's key is just a new key in one's own scope: nothing of theirs
+is ever returned. The record also keeps a hash of the request; the same key with a different
+request is refused with 422 `idempotency_key_reused`, which says nothing about the first one.
+
+Every endpoint that takes an `Idempotency-Key` goes through `run_once`, with one table
+(`IdempotencyRecord`) for all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import IntegrityError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from .errors import ApiError
+from .models import IdempotencyRecord
+from .transactions import run_atomic
+
+T = TypeVar("T")
+
+KEY_MIN, KEY_MAX = 8, 80
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """An idempotency key in its caller's scope."""
+
+    scope: str
+    key: str
+
+    @classmethod
+    def for_user(cls, user, key: str) -> Idempotency:
+        """A signed-in person's key (also what demo loaders and tests use)."""
+        return cls(f"user:{user.pk}", key)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def clean_key(value: str | None) -> str | None:
+    """The key sent in an `Idempotency-Key` header, or None without one; 400 if malformed."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not (KEY_MIN <= len(value) <= KEY_MAX) or not value.isprintable():
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            _("The Idempotency-Key header must be 8 to 80 printable characters."),
+        )
+    return value
+
+
+def caller_scope(request: HttpRequest, *, token: str = "") -> str:
+    """Whose key it is: the signed-in person, else the secret `token` the client sent (at least
+    16 characters), else the browser session (started here if the guest has none yet)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    token = (token or "").strip()
+    if 16 <= len(token) <= 512:
+        return f"token:{_digest(token)}"
+    session = request.session
+    if session.session_key is None:
+        session.save()
+        session.modified = True  # so that the response hands the guest its session cookie
+    return f"session:{_digest(session.session_key)}"
+
+
+def from_request(
+    request: HttpRequest, header: str | None, *, token: str = ""
+) -> Idempotency | None:
+    """The caller's key from the `Idempotency-Key` header value, or None when there is none."""
+    key = clean_key(header)
+    if key is None:
+        return None
+    return Idempotency(caller_scope(request, token=token), key)
+
+
+def request_hash(values: Mapping[str, Any]) -> str:
+    """SHA-256 of the request's canonical JSON (keys sorted; other values as text)."""
+    return _digest(json.dumps(dict(values), sort_keys=True, default=str))
+
+
+def reused() -> ApiError:
+    return ApiError(
+        422,
+        "idempotency_key_reused",
+        _(
+            "This Idempotency-Key was already used for a different request. Send a new key "
+            "with each new request."
+        ),
+    )
+
+
+def _stored(action: str, idempotency: Idempotency, digest: str) -> IdempotencyRecord | None:
+    record = IdempotencyRecord.objects.filter(
+        action=action, scope=idempotency.scope, key=idempotency.key
+    ).first()
+    if record is not None and record.request_hash != digest:
+        raise reused()
+    return record
+
+
+def run_once(
+    *,
+    action: str,
+    idempotency: Idempotency | None,
+    request: Mapping[str, Any],
+    create: Callable[[], T],
+    result_id: Callable[[T], int],
+    replay: Callable[[int], T],
+) -> tuple[T, bool]:
+    """Carry out `create` once per key: (result, created).
+
+    Without a key, `create` runs (in a transaction, retried once on deadlock). With one:
+    a stored result for the same request is `replay`ed; a different request is refused (422);
+    else the key is claimed first in the same transaction as `create`, so that the same key
+    sent twice at once waits for the first and then replays it.
+    """
+    if idempotency is None:
+        return run_atomic(create), True
+    digest = request_hash(request)
+    record = _stored(action, idempotency, digest)
+    if record is not None:
+        return replay(record.result_id), False
+
+    def claim_and_create() -> T:
+        claimed = IdempotencyRecord.objects.create(
+            action=action, scope=idempotency.scope, key=idempotency.key, request_hash=digest
+        )
+        result = create()
+        claimed.result_id = result_id(result)
+        claimed.save(update_fields=["result_id"])
+        return result
+
+    try:
+        return run_atomic(claim_and_create), True
+    except IntegrityError:
+        # The same caller sent the same key twice at once; the other request won.
+        record = _stored(action, idempotency, digest)
+        if record is None:
+            raise
+        return replay(record.result_id), False
