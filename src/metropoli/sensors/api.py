@@ -19,7 +19,8 @@ from metropoli.common.errors import ApiError, ErrorOut
 
 from . import selectors, services
 from .models import Sensor
-from .payloads import MAX_BODY_BYTES, ErrorCode, PayloadError
+from .payloads.decoding import MAX_BODY_BYTES
+from .payloads.errors import ErrorCode, PayloadError
 
 router = Router(tags=["sensors"])
 

@@ -24,7 +24,8 @@ from metropoli.territory.selectors import municipality_at
 
 from . import selectors
 from .models import HourlyAggregate, Placement, Post, PostSource, Reading, Sensor
-from .payloads import parse_airrohr, parse_opensensemap
+from .payloads.airrohr import parse_airrohr
+from .payloads.opensensemap import parse_opensensemap
 
 SENSOR_ID = re.compile(r"(esp8266-[0-9]{1,10}|esp32-[0-9a-f]{1,16})")
 

@@ -6,14 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from metropoli.sensors.payloads import (
-    MAX_BODY_BYTES,
-    MAX_VALUES,
-    ErrorCode,
-    PayloadError,
-    parse_airrohr,
-    parse_opensensemap,
-)
+from metropoli.sensors.payloads.airrohr import parse_airrohr
+from metropoli.sensors.payloads.decoding import MAX_BODY_BYTES, MAX_VALUES
+from metropoli.sensors.payloads.errors import ErrorCode, PayloadError
+from metropoli.sensors.payloads.opensensemap import parse_opensensemap
 
 HEADERS = {"X-Sensor": "esp8266-3912953", "X-MAC-ID": "esp8266-5ccf7f3bb4f9"}
 OSEM_ID = "5a0c2cc89fd3c200111118f0"

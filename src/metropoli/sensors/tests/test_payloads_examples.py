@@ -11,11 +11,12 @@ from decimal import Decimal
 import pytest
 
 from metropoli.common.testing import SHARED_DIR, requires_shared
-from metropoli.sensors.payloads import Quantity, Unit, parse_airrohr
+from metropoli.sensors.payloads.airrohr import parse_airrohr
+from metropoli.sensors.payloads.value_types import Quantity, Unit
 
 SHARED_EXAMPLES = SHARED_DIR / "sensors" / "airrohr_examples.json"
 
-# Written by hand from the firmware's naming, independently of payloads.VALUE_TYPES.
+# Written by hand from the firmware's naming, independently of payloads.value_types.VALUE_TYPES.
 CUSTOM_API_QUANTITIES = {
     "SDS_P1": "pm10",
     "SDS_P2": "pm2_5",

@@ -5,7 +5,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metropoli.sensors.payloads import PayloadError, parse_airrohr, parse_opensensemap
+from metropoli.sensors.payloads.airrohr import parse_airrohr
+from metropoli.sensors.payloads.errors import PayloadError
+from metropoli.sensors.payloads.opensensemap import parse_opensensemap
 
 HEADERS = {"X-Sensor": "esp8266-3912953"}
 
