@@ -20,7 +20,7 @@ from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import Idempotency, caller_scope
 from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
 
-from . import forms, selection, selectors, services
+from . import forms, pilot_matrix, selectors, services
 from .api import handover_attempts
 from .models import Courier, Market, Notification, OrderPart, Product, Stall
 from .quantities import (
@@ -569,10 +569,12 @@ def selection_view(request):
     return render(
         request,
         "markets/selection.html",
-        {"analysis": selection.analyse(), "form": form, "can_edit": can_edit},
+        {"analysis": pilot_matrix.analyse(), "form": form, "can_edit": can_edit},
         status=status,
     )
 
 
 def selection_chart(request) -> HttpResponse:
-    return HttpResponse(selection.chart_svg(selection.analyse()), content_type="image/svg+xml")
+    return HttpResponse(
+        pilot_matrix.chart_svg(pilot_matrix.analyse()), content_type="image/svg+xml"
+    )
