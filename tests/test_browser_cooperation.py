@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from metropoli.cooperation import services
-from metropoli.cooperation.validation import ProjectInput
+from metropoli.cooperation.checks import ProjectInput
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,6 +21,7 @@ from metropoli.accounts.models import User
 from metropoli.territory.demo import DEMO_PASSWORD
 
 from . import services
+from .checks import ProjectInput
 from .models import (
     Award,
     NetworkMembership,
@@ -28,7 +29,6 @@ from .models import (
     Project,
 )
 from .rules import cooperation_office_group
-from .validation import ProjectInput
 
 AMG = ["14039", "14120", "14098", "14101", "14097", "14070", "14051", "14044", "14124"]
 OFFICE_EMAIL = "cooperacion@demo.metropoli.mx"

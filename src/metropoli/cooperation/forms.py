@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metropoli.territory.selectors import active_municipalities
 
+from .checks import ProjectInput, format_themes, parse_themes, split_codes
 from .models import (
     AmountKind,
     InstituteRole,
@@ -23,7 +24,6 @@ from .models import (
     Stage,
 )
 from .rules import COOPERATION_OFFICE_GROUP
-from .validation import ProjectInput, format_themes, parse_themes, split_codes
 
 
 class DateInput(forms.DateInput):

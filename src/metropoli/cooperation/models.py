@@ -1,7 +1,7 @@
 """The cooperation office's registry: projects, partners, money, agreements, pipeline.
 
 Invariants that span several rows (theme percentages adding up to 100, dates in order, SDG
-targets in the UN list, currencies in the IATI list) are checked in ``validation.py`` and
+targets in the UN list, currencies in the IATI list) are checked in ``checks.py`` and
 enforced by ``services.py``, which is the only place that writes.
 """
 

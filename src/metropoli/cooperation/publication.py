@@ -17,9 +17,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import iati
+from .checks import iati_dir
 from .models import AmountKind, InstituteRole, ParticipationRole, Project
 from .selectors import with_details
-from .validation import iati_dir
 
 _NUMBER = r"^-?\d+(\.\d+)?$"
 

@@ -21,6 +21,17 @@ from django.utils.translation import gettext as _
 
 from metropoli.territory.models import Municipality
 
+from .checks import (
+    Errors,
+    ProjectInput,
+    actual_order_message,
+    check_amount,
+    check_date_order,
+    check_project,
+    format_themes,
+    parse_decimal,
+    planned_order_message,
+)
 from .models import (
     OPEN_OPPORTUNITY_STATUSES,
     Amount,
@@ -39,17 +50,6 @@ from .models import (
     Stage,
 )
 from .schedule import Task, find_cycle
-from .validation import (
-    Errors,
-    ProjectInput,
-    actual_order_message,
-    check_amount,
-    check_date_order,
-    check_project,
-    format_themes,
-    parse_decimal,
-    planned_order_message,
-)
 
 MAX_INSTRUMENT_BYTES = 10 * 1024 * 1024
 # Signed agreements arrive as PDF; drafts as Word or LibreOffice files (zip containers).

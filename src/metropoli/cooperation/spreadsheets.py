@@ -23,13 +23,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from metropoli.common import exports
 
-from .models import THEME_LABELS, InstituteRole, Modality, ParticipationRole, Project, Scheme, Stage
-from .validation import (
+from .checks import (
     ProjectInput,
     format_themes,
     parse_themes,
     split_codes,
 )
+from .models import THEME_LABELS, InstituteRole, Modality, ParticipationRole, Project, Scheme, Stage
 
 SHEET = "projects"
 MAX_ROWS = 2000

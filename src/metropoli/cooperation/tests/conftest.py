@@ -7,8 +7,8 @@ import pytest
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.testing import IATI_DIR, requires_shared
 from metropoli.cooperation import services
+from metropoli.cooperation.checks import ProjectInput
 from metropoli.cooperation.rules import cooperation_office_group
-from metropoli.cooperation.validation import ProjectInput
 from metropoli.territory.models import Role
 
 # The IATI distribution (schemas and codelists) is read from ../shared.

@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metropoli.cooperation.validation import Errors, check_amount, parse_themes, split_codes
+from metropoli.cooperation.checks import Errors, check_amount, parse_themes, split_codes
 
 
 @given(st.one_of(st.text(max_size=30), st.floats(allow_nan=True), st.integers()))
