@@ -19,7 +19,6 @@ from .models import (
     BenefitCellRollup,
     BenefitDbhRollup,
     BenefitRollup,
-    BenefitSettings,
     BenefitStatus,
     TreeBenefit,
 )
@@ -31,12 +30,6 @@ SUM_COLUMNS = (*(g.column for g in GROUPS), *MONEY_COLUMNS)
 def stored_benefit(tree_id: int) -> TreeBenefit | None:
     """The tree's computed result (a row with an empty status waits for its first one)."""
     return TreeBenefit.objects.filter(tree_id=tree_id).exclude(status="").first()
-
-
-def settings_for(municipality: Municipality) -> BenefitSettings:
-    from .services import settings_of
-
-    return settings_of(municipality)
 
 
 @dataclass

@@ -230,16 +230,6 @@ def add_participation(
 
 
 @transaction.atomic
-def remove_participation(*, participation: Participation, by) -> None:
-    _require_edit(by)
-    project = participation.project
-    _record(
-        project, by, "partners", f"{participation.organisation.name} ({participation.role})", ""
-    )
-    participation.delete()
-
-
-@transaction.atomic
 def add_amount(
     *,
     project: Project,

@@ -255,20 +255,6 @@ def stalls_of_person(user) -> QuerySet[Stall]:
     return Stall.objects.filter(members__user=user).select_related("market__municipality")
 
 
-def markets_staffed_by(user) -> QuerySet[Market]:
-    from metropoli.territory.models import Role
-    from metropoli.territory.selectors import is_platform_admin, municipalities_where
-
-    if not user.is_authenticated:
-        return Market.objects.none()
-    if is_platform_admin(user):
-        return Market.objects.all()
-    municipalities = municipalities_where(user, Role.MUNICIPAL_STAFF)
-    return Market.objects.filter(
-        Q(staff__user=user) | Q(municipality__in=municipalities)
-    ).distinct()
-
-
 def stall_products(stall: Stall) -> list[Product]:
     return list(
         stall.products.annotate(current_price=_price_now()).order_by("category", "name", "pk")

@@ -1,6 +1,5 @@
 """Participa: consultations (proceedings) with phases, and what people place on the map."""
 
-import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -444,7 +443,3 @@ class ExternalLayer(models.Model):
                 f"&typeNames={self.layer_name}&outputFormat=application/json&srsName=EPSG:4326"
             )
         return self.url
-
-
-def new_idempotency_key() -> str:
-    return uuid.uuid4().hex

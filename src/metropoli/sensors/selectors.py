@@ -76,10 +76,6 @@ def registry() -> QuerySet[Sensor]:
     return Sensor.objects.filter(active=True).select_related("municipality", "owner")
 
 
-def sensors_of(user) -> QuerySet[Sensor]:
-    return Sensor.objects.filter(owner=user).select_related("municipality")
-
-
 def readings(
     sensor: Sensor,
     *,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
-from metropoli.trees.models import ChangeRecord, Source, Tree, ValidationState
+from metropoli.trees.models import Source, Tree, ValidationState
 
 from .models import (
     OUTCOME_OF_VOTE,
@@ -257,14 +257,6 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def audit_trail(tree_id: int) -> dict:
-    return {
-        "votes": list(Vote.objects.filter(tree_id=tree_id).select_related("voter")),
-        "decision": Decision.objects.filter(tree_id=tree_id).first(),
-        "changes": list(ChangeRecord.objects.filter(tree_id_ref=tree_id)),
-    }
 
 
 # --- the work queue --------------------------------------------------------------------------

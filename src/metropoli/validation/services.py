@@ -396,27 +396,3 @@ def set_work_status(*, item: WorkItem, status: str, changed_by, note: str = "") 
     item.status = status
     item.save(update_fields=["status", "updated_at"])
     return item
-
-
-@transaction.atomic
-def set_policy(
-    *,
-    municipality,
-    changed_by,
-    arborist_decides_alone: bool,
-    agreeing_votes: int,
-    minimum_weight: float,
-) -> ConsensusPolicy:
-    if not changed_by.has_perm("validation.manage_queue", municipality):
-        raise ApiError(403, "permission_denied", _("You are not allowed to do this."))
-    if agreeing_votes < 1 or minimum_weight < 0:
-        raise ApiError(400, "invalid_policy", _("At least one agreeing vote is needed."))
-    policy, _created = ConsensusPolicy.objects.update_or_create(
-        municipality=municipality,
-        defaults={
-            "arborist_decides_alone": arborist_decides_alone,
-            "agreeing_votes": agreeing_votes,
-            "minimum_weight": minimum_weight,
-        },
-    )
-    return policy
