@@ -58,7 +58,7 @@ def test_paths(client, municipalities):
 
 def test_urlencoded_form_fields(client, municipalities):
     refused_page(
-        client.post("/cuentas/entrar/", {"username": "ana\x00@example.org", "password": "x"})
+        client.post("/cuentas/entrar", {"username": "ana\x00@example.org", "password": "x"})
     )
 
 
@@ -66,7 +66,7 @@ def test_multipart_field_values_and_file_names_but_not_file_contents(client, mun
     user = UserFactory()
     client.force_login(user)
     photo = SimpleUploadedFile("a.jpg", b"\xff\xd8\x00\x00binary", content_type="image/jpeg")
-    refused_page(client.post("/cuentas/entrar/", {"username": "ana\x0b", "photo": photo}))
+    refused_page(client.post("/cuentas/entrar", {"username": "ana\x0b", "photo": photo}))
     refused_json(client.post("/api/trees/1/photos", {"note": "\x00", "photo": photo}), "form.note")
     # Binary file contents are not text: NUL bytes in a photo are no reason to refuse it
     # (whatever the endpoint then says of this photo, it is not the edge's refusal).

@@ -81,6 +81,16 @@ def test_signed_in_people_get_the_503_page_too(client, municipalities):
 
 
 @pytest.mark.django_db
+def test_a_log_in_attempt_gets_the_503_page(client):
+    # The attempt is counted in the database cache (rate limits), then the account is read.
+    with unreachable_database():
+        response = client.post(
+            "/cuentas/entrar", {"username": "ana@example.org", "password": "x" * 12}
+        )
+    outage_page(response)
+
+
+@pytest.mark.django_db
 def test_an_outage_met_by_the_session_middleware_is_a_503_as_well(settings):
     # The manifest needs no database, but saving the session afterwards does: the error is
     # raised in SessionMiddleware, outside any view, and goes through handler500.
