@@ -11,7 +11,7 @@ class BenefitsConfig(AppConfig):
     def ready(self) -> None:
         from metropoli.trees.models import Tree
 
-        # The one signal of the app (docs/decisions/draft-benefits-summary-cube.md): a change
+        # The one signal of the app (docs/decisions/0033-benefits-summary-cube.md): a change
         # of a tree's condition, which the trees services do not report to the benefits hook,
         # must move its stored result in the rollups within the same transaction.
         post_save.connect(_tree_saved, sender=Tree, dispatch_uid="benefits_tree_saved")

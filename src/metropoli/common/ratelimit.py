@@ -3,8 +3,8 @@ address they count by.
 
 The address is REMOTE_ADDR unless that peer is one of METROPOLI_TRUSTED_PROXIES; only then is
 X-Forwarded-For read, from the right, up to the first address that is not a trusted proxy
-(docs/decisions/0041-client-address.md). A client cannot choose its own address by sending the
-header.
+(docs/decisions/0041-client-address-and-attempt-limits.md). A client cannot choose its own
+address by sending the header.
 """
 
 import contextlib

@@ -341,7 +341,7 @@ METROPOLI_TILE_DISK_CACHE_BYTES = (
 # --- the edge: the client's address, rate limits, security headers ---
 # Reverse proxies whose X-Forwarded-For is believed: comma-separated IP addresses or CIDR networks
 # (e.g. 127.0.0.1 for nginx on the same host). Empty: the header is ignored and the client is
-# the connection's peer (docs/decisions/0041-client-address.md).
+# the connection's peer (docs/decisions/0041-client-address-and-attempt-limits.md).
 TRUSTED_PROXIES = env_list("METROPOLI_TRUSTED_PROXIES")
 # Rate limits (0 switches one off); every refusal is a 429 with a message in the person's
 # language. Wrong passwords per account and per address in 15 minutes (site and admin log-in).
