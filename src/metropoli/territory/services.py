@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference
-from django.contrib.gis.geos import MultiPolygon, Point
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -169,12 +169,12 @@ def import_boundaries(
                 )
                 % {"code": inegi_code, "srs": report.source_srs}
             )
-        if geos.geom_type == "Polygon":
-            geos = MultiPolygon(geos, srid=4326)
-        if not geos.valid:
-            geos = geos.buffer(0)
-            if geos.geom_type == "Polygon":
-                geos = MultiPolygon(geos, srid=4326)
+        geos = _valid_multipolygon(geos)
+        if geos.empty:
+            raise BoundaryImportError(
+                _("Feature %(number)d (%(code)s) encloses no area.")
+                % {"number": number, "code": inegi_code}
+            )
         municipality.boundary = geos
         municipality.boundary_source = f"{Path(path).name}:{layer.name}"
         municipality.boundary_imported_at = timezone.now()
@@ -190,6 +190,30 @@ def import_boundaries(
         )
     report.missing_codes = sorted(set(known) - set(report.updated))
     return report
+
+
+def _valid_multipolygon(geometry: GEOSGeometry) -> MultiPolygon:
+    """The boundary as a valid MultiPolygon (EPSG:4326).
+
+    An invalid ring (a self-intersecting "bow-tie", a spike) is repaired with GEOS MakeValid,
+    which keeps all of the area it encloses; ``buffer(0)`` keeps only the lobes on one side of a
+    crossing. MakeValid may return a GeometryCollection holding the lines or points where a ring
+    touched itself: only its polygons make the boundary.
+    """
+    if geometry.valid and geometry.geom_type == "MultiPolygon":
+        return geometry
+    repaired = geometry if geometry.valid else geometry.make_valid()
+    return MultiPolygon(*_polygons(repaired), srid=4326)
+
+
+def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
+    if geometry.empty:
+        return []
+    if geometry.geom_type == "Polygon":
+        return [geometry]
+    if geometry.geom_type in ("MultiPolygon", "GeometryCollection"):
+        return [polygon for part in geometry for polygon in _polygons(part)]
+    return []
 
 
 @transaction.atomic

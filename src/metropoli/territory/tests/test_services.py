@@ -2,6 +2,7 @@ import json
 import subprocess
 
 import pytest
+from django.contrib.gis.geos import Polygon
 from django.core.exceptions import PermissionDenied
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
@@ -102,6 +103,45 @@ def test_metres_read_as_degrees_fall_outside_the_earth(municipalities, inegi_lik
     (tmp_path / "shp" / "mun.prj").unlink()
     with pytest.raises(services.BoundaryImportError, match="Earth|Tierra"):
         services.import_boundaries(path=shp, source_srid=4326)
+    assert not Municipality.objects.filter(boundary__isnull=False).exists()
+
+
+# Two triangles crossing at (-103.35, 20.67): a "bow-tie", a ring that crosses itself.
+BOW_TIE = [
+    [
+        [-103.40, 20.62],
+        [-103.30, 20.72],
+        [-103.30, 20.62],
+        [-103.40, 20.72],
+        [-103.40, 20.62],
+    ]
+]
+
+
+def test_a_self_intersecting_ring_keeps_all_of_its_area(municipalities, tmp_path):
+    path = write_geojson(tmp_path / "bow.geojson", [({"CVEGEO": "14039"}, BOW_TIE)])
+    ring = Polygon(*BOW_TIE, srid=4326)
+    # buffer(0), the usual repair, keeps one triangle of the two.
+    assert not ring.valid and ring.buffer(0).area == pytest.approx(0.0025)
+
+    services.import_boundaries(path=path)
+
+    boundary = Municipality.objects.get(inegi_code="14039").boundary
+    assert boundary.geom_type == "MultiPolygon" and boundary.valid
+    assert len(boundary) == 2 and boundary.area == pytest.approx(0.005)
+    for lon in (-103.38, -103.32):  # one point in each triangle
+        match = municipality_at(lon=lon, lat=20.67)
+        assert match.municipality.inegi_code == "14039" and match.exact is True
+
+
+def test_a_ring_enclosing_no_area_is_refused_and_nothing_changes(municipalities, tmp_path):
+    flat = [[[-103.40, 20.67], [-103.35, 20.67], [-103.30, 20.67], [-103.40, 20.67]]]
+    path = write_geojson(
+        tmp_path / "flat.geojson",
+        [({"CVEGEO": "14120"}, square(-103.45, 20.75)), ({"CVEGEO": "14039"}, flat)],
+    )
+    with pytest.raises(services.BoundaryImportError, match="no area|ninguna superficie"):
+        services.import_boundaries(path=path)
     assert not Municipality.objects.filter(boundary__isnull=False).exists()
 
 
