@@ -43,7 +43,8 @@ def sign_up(*, form) -> User | None:
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         make_password(form.cleaned_data["password1"])  # the same work as for a new account
-        kind = "activation" if existing.activation_pending else "attempt"
+        waiting = existing.activation_pending and not existing.is_active
+        kind = "activation" if waiting else "attempt"
         transaction.on_commit(lambda: send_signup_email.enqueue(existing.pk, kind))
         return None
     user = form.save(commit=False)

@@ -42,6 +42,7 @@ def activate(request, uidb64: str, token: str):
     valid = (
         user is not None
         and user.activation_pending
+        and not user.is_active
         and services.activation_tokens.check_token(user, token)
     )
     if not valid:

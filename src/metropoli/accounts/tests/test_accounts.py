@@ -225,3 +225,16 @@ def test_forms_require_csrf(municipalities):
     response = strict.post(reverse("accounts:signup"), signup_data())
     assert response.status_code == 403
     assert User.objects.count() == 0
+
+
+def test_an_account_activated_by_hand_gets_the_warning_not_a_link(
+    client, municipalities, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), signup_data())
+    link = activation_path(smtp_server.messages[0])
+    User.objects.update(is_active=True)  # an administrator ticked «active» in the admin
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), signup_data())
+    assert "/cuentas/activar/" not in smtp_server.messages[1].get_content()
+    assert client.post(link).status_code == 400
