@@ -27,6 +27,22 @@ def test_recompute_command(itree, plant, zapopan):
         call_command("benefits", "recompute", "--municipality", "99999")
 
 
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.django_db
+def test_recompute_counts_the_trees_on_a_terminal_only(itree, plant):
+    for _ in range(3):
+        plant("JAMI", "30")
+    quiet, screen = StringIO(), Terminal()
+    call_command("benefits", "recompute", "--batch-size", "2", stdout=StringIO(), stderr=quiet)
+    call_command("benefits", "recompute", "--batch-size", "2", stdout=StringIO(), stderr=screen)
+    assert quiet.getvalue() == ""
+    assert screen.getvalue().rstrip("\n").rsplit("\r", 1)[-1].startswith("Recomputing: 3 trees")
+
+
 @pytest.mark.django_db
 def test_recompute_command_without_data(no_itree):
     with pytest.raises(CommandError, match="METROPOLI_ITREE_DIR"):

@@ -28,10 +28,20 @@ def write(tmp_path, name, text):
     return path
 
 
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def run(*args, terminal=False):
+    out, err = io.StringIO(), Terminal() if terminal else io.StringIO()
     call_command("trees", *[str(a) for a in args], stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def last_line(err: str) -> str:
+    """What a terminal shows once the bar has been redrawn in place."""
+    return err.rstrip("\n").rsplit("\r", 1)[-1]
 
 
 def nothing_written():
@@ -50,7 +60,7 @@ OUR_CSV = (
 def test_import_our_csv(catalogue, tmp_path, guadalajara):
     out, err = run("import", write(tmp_path, "gdl.csv", OUR_CSV), "--municipality", "14039")
     assert "Imported 3 of 3 rows" in out or "Se importaron 3 de 3" in out
-    assert "100%" in err  # the progress bar
+    assert err == ""  # no progress bar off a terminal
     trees = Tree.objects.order_by("external_id")
     assert [(t.species_id and t.species.code, str(t.dbh_cm), t.condition) for t in trees] == [
         ("JAMI", "30.5", "good"),
@@ -189,8 +199,18 @@ def test_load_species_from_otm_list_and_local_names(municipalities, tmp_path):
     assert Species.objects.filter(code="JAMI").count() == 1
 
 
+def test_import_shows_its_progress_on_a_terminal(catalogue, tmp_path, guadalajara):
+    _out, err = run(
+        "import", write(tmp_path, "gdl.csv", OUR_CSV), "--municipality", "14039", terminal=True
+    )
+    # Reading and writing the three rows: six steps.
+    assert "100%" in last_line(err) and "6/6" in last_line(err)
+    assert Tree.objects.count() == 3
+
+
 def test_synth_fills_the_urban_area_and_counts_cells(municipalities):
-    out, _err = run("synth", "--count", 120, "--seed", 7)
+    out, err = run("synth", "--count", 120, "--seed", 7, terminal=True)
+    assert "100%" in last_line(err) and "120/120" in last_line(err)
     assert Tree.objects.filter(source="synthetic").count() == 120
     assert sum(TreeCell.objects.filter(level=3).values_list("count", flat=True)) == 120
     assert Tree.objects.filter(species__isnull=True).exists()

@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from metropoli.benefits import data, services
+from metropoli.common.progress import ProgressBar
 from metropoli.territory.models import Municipality
 
 
@@ -42,7 +43,12 @@ class Command(BaseCommand):
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
         started = time.perf_counter()
-        result = services.recompute_all(municipality=municipality, batch_size=options["batch_size"])
+        with ProgressBar(self.stderr, "Recomputing", unit=" trees") as progress:
+            result = services.recompute_all(
+                municipality=municipality,
+                batch_size=options["batch_size"],
+                progress=lambda done: progress.count(done.trees),
+            )
         took = time.perf_counter() - started
         self.stdout.write(
             f"{result.trees} trees in {result.batches} batches, {result.computed} computed "

@@ -6,29 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from metropoli.common.progress import ProgressBar
 from metropoli.territory.selectors import municipality_by_code
 from metropoli.trees import exports, inventory, selectors, services
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr (left alone when stderr is not a terminal)."""
-
-    def __init__(self, stream, label: str, width: int = 30):
-        self.stream, self.label, self.width = stream, label, width
-        self.tty = getattr(stream, "isatty", lambda: False)()
-        self.last = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = 100 if total == 0 else int(done * 100 / total)
-        if percent == self.last:
-            return
-        self.last = percent
-        filled = self.width * percent // 100
-        bar = "#" * filled + "-" * (self.width - filled)
-        end = "\r" if self.tty and percent < 100 else "\n"
-        if self.tty or percent in (0, 25, 50, 75, 100):
-            self.stream.write(f"{self.label} [{bar}] {percent:3d}%{end}")
-            self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -110,14 +90,15 @@ class Command(BaseCommand):
                 _("Unknown encoding “%(encoding)s”.") % {"encoding": encoding}
             ) from error
         try:
-            report = inventory.import_trees(
-                path=file,
-                municipality=target,
-                partial=partial,
-                imperial=not metric,
-                progress=ProgressBar(self.stderr, _("Importing")),
-                encoding=encoding,
-            )
+            with ProgressBar(self.stderr, _("Importing")) as progress:
+                report = inventory.import_trees(
+                    path=file,
+                    municipality=target,
+                    partial=partial,
+                    imperial=not metric,
+                    progress=progress,
+                    encoding=encoding,
+                )
         except inventory.ImportFileError as error:
             raise CommandError(f"{file.name}: {error}") from error
         for error in report.errors:
@@ -162,9 +143,8 @@ class Command(BaseCommand):
             removed = inventory.remove_synthetic()
             self.stdout.write(_("Removed %(count)d synthetic trees.") % {"count": removed})
         try:
-            inventory.synthesize(
-                count=count, seed=seed, progress=ProgressBar(self.stderr, _("Synthesising"))
-            )
+            with ProgressBar(self.stderr, _("Synthesising"), unit=" " + _("trees")) as progress:
+                inventory.synthesize(count=count, seed=seed, progress=progress)
         except inventory.ImportFileError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
