@@ -42,9 +42,19 @@ def _waits_without_eval(page):
         default_ms["value"] = ms
         set_default_timeout(ms)
 
+    def answer(expression, arg):
+        from playwright.sync_api import Error
+
+        try:
+            return page.evaluate(expression, arg)
+        except Error as error:  # the page navigated meanwhile: ask the next one
+            if "context was destroyed" not in str(error):
+                raise
+            return None
+
     def wait_for_function(expression, *, arg=None, timeout=None, polling=None):
         deadline = time.monotonic() + (timeout or default_ms["value"]) / 1000
-        while not (value := page.evaluate(expression, arg)):
+        while not (value := answer(expression, arg)):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"still false: {expression}")
             page.wait_for_timeout(100)
