@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -20,8 +19,9 @@ from metropoli.trees.api import router as trees_router
 from metropoli.validation.api import router as validation_router
 
 from . import api_errors
+from .api_schema import MetropoliAPI
 
-api = NinjaAPI(
+api = MetropoliAPI(
     title="Metrópoli API",
     version="1",
     description=(

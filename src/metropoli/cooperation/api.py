@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.openapi import CSV, XLSX, file_answer
 
 from . import publication, selectors, spreadsheets
 from .models import Project
@@ -149,11 +150,10 @@ def list_projects(request, filters: Query[PortfolioQuery]):
     url_name="cooperation_projects_csv",
     summary="Filtered portfolio as CSV (same columns as the XLSX template)",
     response={200: None},
+    openapi_extra=file_answer("The projects as CSV.", CSV),
 )
 def projects_csv(request, filters: Query[PortfolioQuery]):
-    response = HttpResponse(
-        spreadsheets.export_csv(_portfolio(request, filters)), content_type="text/csv"
-    )
+    response = HttpResponse(spreadsheets.export_csv(_portfolio(request, filters)), content_type=CSV)
     response["Content-Disposition"] = 'attachment; filename="cooperation-projects.csv"'
     return response
 
@@ -163,11 +163,12 @@ def projects_csv(request, filters: Query[PortfolioQuery]):
     url_name="cooperation_projects_xlsx",
     summary="Filtered portfolio as XLSX (importable again)",
     response={200: None},
+    openapi_extra=file_answer("The projects as an XLSX workbook.", XLSX),
 )
 def projects_xlsx(request, filters: Query[PortfolioQuery]):
     response = HttpResponse(
         spreadsheets.export_xlsx(_portfolio(request, filters)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     response["Content-Disposition"] = 'attachment; filename="cooperation-projects.xlsx"'
     return response
@@ -253,6 +254,7 @@ def list_opportunities(request, upcoming: bool = False):
         "Validated against the official XSD before it is sent. Projects that break an IATI "
         "rule are left out and named in the X-IATI-Excluded header."
     ),
+    openapi_extra=file_answer("The iati-activities XML document.", "application/xml"),
 )
 def iati_activities(request):
     try:

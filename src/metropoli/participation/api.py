@@ -12,6 +12,7 @@ from ninja.utils import check_csrf
 
 from metropoli.common.errors import ApiError, ErrorOut
 from metropoli.common.idempotency import from_request
+from metropoli.common.openapi import CSV, XLSX, file_answer
 from metropoli.common.ratelimit import Attempts, client_address, hit, limit_photo_uploads
 
 from . import exports, selectors, services
@@ -486,19 +487,19 @@ def statistics(request, slug: str, hex_size_m: float = Query(250.0, gt=20, le=20
 
 
 EXPORTS = {
-    "csv": (exports.as_csv, "text/csv; charset=utf-8"),
-    "xlsx": (
-        exports.as_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
+    "csv": (exports.as_csv, f"{CSV}; charset=utf-8"),
+    "xlsx": (exports.as_xlsx, XLSX),
     "geojson": (exports.as_geojson, "application/geo+json"),
 }
 
 
 @router.get(
     "/proceedings/{slug}/export.{fmt}",
-    response={403: ErrorOut, 404: ErrorOut},
+    response={200: None, 403: ErrorOut, 404: ErrorOut},
     summary="Planners: visible contributions as CSV, XLSX or GeoJSON, without personal data",
+    openapi_extra=file_answer(
+        "The file, in the format of the path's extension.", CSV, XLSX, "application/geo+json"
+    ),
 )
 def export(request, slug: str, fmt: Literal["csv", "xlsx", "geojson"]):
     proceeding = selectors.proceeding(slug)

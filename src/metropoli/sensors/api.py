@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from metropoli.common.errors import ApiError, ErrorOut
 
@@ -256,11 +257,19 @@ class ReadingsQuery(Schema):
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=100_000)
 
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment)
-    return moment
+    @field_validator("since", "until")
+    @classmethod
+    def in_utc(cls, moment: datetime | None) -> datetime | None:
+        """In UTC: PostgreSQL refuses offsets past ±15:59 that Python reads (-21:03 was a
+        500); a moment with no UTC equivalent (year 1 at +01:00) is refused as invalid."""
+        if moment is None:
+            return None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValueError("out of range") from exc
 
 
 @router.get(
@@ -270,7 +279,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 )
 def list_readings(request, sensor_id: str, filters: Query[ReadingsQuery]):
     sensor = _sensor_or_404(sensor_id)
-    since, until = _aware(filters.since), _aware(filters.until)
+    since, until = filters.since, filters.until
     if since and until and since >= until:
         raise ApiError(400, "invalid_range", _("“since” must be earlier than “until”."))
     qs = selectors.readings(sensor, quantity=filters.quantity, since=since, until=until)

@@ -1,6 +1,6 @@
 """Public reads: readings with filters and pages, downsampled series, the sensor list."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -67,6 +67,23 @@ def test_readings_refuse_bad_filters(client, history):
     assert too_many.status_code == 400
     assert unknown.status_code == 404
     assert unknown.json()["message"] == "There is no sensor esp8266-1."
+
+
+def test_readings_take_any_offset_python_reads_and_refuse_moments_outside_utc(client, history):
+    # PostgreSQL refuses UTC offsets past ±15:59; Python reads up to ±23:59 (a 500 before).
+    url = f"/api/sensors/{history.sensor_id}/readings"
+    far_west = (T0 + timedelta(minutes=30)).astimezone(timezone(-timedelta(hours=21, minutes=3)))
+    ancient = "0345-08-05T19:34:57.061990-21:03"
+
+    west = client.get(url, {"quantity": "pm10", "until": far_west.isoformat()})
+    old = client.get(url, {"until": ancient})
+    outside = client.get(url, {"since": "0001-01-01T00:30:00+01:00"})
+
+    assert west.status_code == 200
+    assert [i["value"] for i in west.json()["items"]] == [12.0, 11.0, 10.0]
+    assert old.status_code == 200 and old.json()["items"] == []
+    assert outside.status_code == 400
+    assert outside.json()["details"][0]["field"] == "query.since"
 
 
 def test_series_downsamples_a_day_to_at_most_500_points(client, sensor):
