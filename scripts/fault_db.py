@@ -159,7 +159,7 @@ def main() -> int:
     app = subprocess.Popen(
         [str(BIN / "gunicorn"), "metropoli.config.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--threads", "2", "--log-level", "warning", "--timeout", "60"],
-        env=env,
+        env=env, stderr=(ROOT / "var" / "fault-db-app.log").open("w"),
     )  # fmt: skip
     worker_log = (ROOT / "var" / "fault-db-worker.log").open("w")
     worker = subprocess.Popen([str(BIN / "metropoli"), "worker"], env=env,
@@ -203,6 +203,8 @@ def main() -> int:
             print(f"  t={r[0]:.1f} {r[1]} {r[2]} -> {r[3]}")
         print(f"connection errors: {len(refused)}")
         print(f"503 answers: {len(unavailable)} (without Retry-After: {len(without_retry_after)})")
+        for r in without_retry_after[:5]:
+            print(f"  t={r[0]:.1f} {r[1]} {r[2]} -> 503 without Retry-After")
         served = [r for r in rows if r[0] > back_at and r[1] == "read" and r[3] == 200]
         recovery = (served[0][0] - back_at) if served else float("inf")
         print(f"recovery: first page served {recovery:.2f} s after PostgreSQL was back")

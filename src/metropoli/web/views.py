@@ -39,13 +39,15 @@ def healthz(request):
             number = cursor.fetchone()[0]
     except DatabaseError as error:
         connection.close_if_unusable_or_obsolete()
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "status": "error",
                 "database": {"status": "unreachable", "error": error.__class__.__name__},
             },
             status=503,
         )
+        response["Retry-After"] = "10"
+        return response
     return JsonResponse(
         {
             "status": "ok",

@@ -58,6 +58,7 @@ def test_healthz_503_when_the_database_is_unreachable(client):
         unreachable.close()
     assert response.status_code == 503
     assert response.json()["database"]["status"] == "unreachable"
+    assert response["Retry-After"] == "10"
     assert client.get("/healthz").status_code == 200
 
 
