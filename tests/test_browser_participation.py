@@ -116,6 +116,12 @@ def test_two_people_use_table_mode_at_once(live_server, page_factory, guadalajar
     first.get_by_label("Paneles de borrador").select_option("3")
     first.get_by_role("button", name="Guardar ajustes").click()
     first.wait_for_selector("#panel-3")
+    # The PIN is also what marks a device as the table (its token is never in the page):
+    # the facilitator unlocks the second screen too, and keeps its two panels.
+    second.get_by_role("button", name="Facilitación").click()
+    second.get_by_label("PIN de facilitación").fill("2468")
+    second.get_by_role("button", name="Desbloquear").click()
+    second.get_by_role("button", name="Guardar ajustes").click()
     # Each person fills a draft; neither sees the other's unsent draft.
     first.locator("#panel-1 textarea").fill("borrador")
     assert second.locator("#panel-1 textarea").input_value() == ""
