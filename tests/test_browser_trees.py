@@ -14,8 +14,9 @@ from django.test import Client
 from PIL import Image
 
 from metropoli.accounts.tests.factories import UserFactory
+from metropoli.common.models import IdempotencyRecord
 from metropoli.trees import inventory
-from metropoli.trees.models import IdempotencyKey, Tree, TreePhoto
+from metropoli.trees.models import Tree, TreePhoto
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -159,7 +160,7 @@ def test_capture_offline_then_online_and_a_lost_answer(
         "document.getElementById('queue-summary').textContent.startsWith('Nada pendiente')"
     )
     assert Tree.objects.count() == 2
-    assert IdempotencyKey.objects.filter(key=lost[0]).count() == 1
+    assert IdempotencyRecord.objects.filter(action="trees.tree", key=lost[0]).count() == 1
     second = Tree.objects.exclude(pk=first.pk).get()
     assert second.species.code == "FRUH"
 
