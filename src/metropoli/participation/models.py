@@ -1,6 +1,5 @@
 """Participa: consultations (proceedings) with phases, and what people place on the map."""
 
-
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
