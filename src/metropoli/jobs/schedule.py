@@ -66,6 +66,13 @@ JOBS: tuple[Job, ...] = (
         hour=3,
         minute=40,
     ),
+    Job(
+        name="idempotency-prune",
+        task_path="metropoli.jobs.tasks.prune_idempotency_records",
+        description="Forget idempotency keys older than their retention",
+        hour=3,
+        minute=50,
+    ),
 )
 
 

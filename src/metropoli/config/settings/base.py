@@ -170,6 +170,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # (`metropoli worker` beats every 5 s); finished task results are kept this many days.
 METROPOLI_TASKS_LEASE_SECONDS = int(os.environ.get("METROPOLI_TASKS_LEASE_SECONDS", "60"))
 METROPOLI_TASKS_KEEP_DAYS = int(os.environ.get("METROPOLI_TASKS_KEEP_DAYS", "14"))
+# Idempotency keys of writes (orders, trees, contributions) are remembered this many days.
+METROPOLI_IDEMPOTENCY_KEEP_DAYS = int(os.environ.get("METROPOLI_IDEMPOTENCY_KEEP_DAYS", "30"))
 
 # Email: a real SMTP server named by METROPOLI_SMTP_*; without one, mail is printed.
 EMAIL_HOST = os.environ.get("METROPOLI_SMTP_HOST", "")

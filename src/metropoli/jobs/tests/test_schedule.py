@@ -117,3 +117,22 @@ def test_a_worker_that_lost_the_database_gives_back_its_own_task():
     assert runtime.requeue_orphans(also_of="me") == 1
     mine.refresh_from_db()
     assert mine.status == TaskResultStatus.READY
+
+
+@pytest.mark.django_db
+def test_old_idempotency_keys_are_forgotten(settings):
+    from metropoli.common.models import IdempotencyRecord
+    from metropoli.jobs.tasks import prune_idempotency_records
+
+    settings.METROPOLI_IDEMPOTENCY_KEEP_DAYS = 30
+    old = IdempotencyRecord.objects.create(
+        action="a", scope="user:1", key="k" * 8, request_hash="h"
+    )
+    IdempotencyRecord.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    recent = IdempotencyRecord.objects.create(
+        action="a", scope="user:1", key="r" * 8, request_hash="h"
+    )
+    assert prune_idempotency_records.call() == {"deleted": 1}
+    assert list(IdempotencyRecord.objects.values_list("pk", flat=True)) == [recent.pk]
