@@ -26,11 +26,33 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 # Debian's Python 3.11 is the default interpreter (PYTHON=python3.12 for another one).
-$(VENV)/.installed: pyproject.toml
+# Python packages come only from the lock files, with their hashes (requirements/*.txt; `make lock`
+# after changing pyproject.toml's dependencies, decision 0038).
+$(VENV)/.installed: requirements/dev.txt requirements/build.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/build.txt -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The app host's install: runtime dependencies only (no test tools, no browser, no Node, no
+# PostgreSQL server), from the production lock file. VENV=/opt/metropoli/.venv to choose where.
+.PHONY: install-prod lock lock-upgrade
+install-prod:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/build.txt -r requirements/prod.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation .
+	@echo "installed into $(VENV); next: metropoli migrate, metropoli collectstatic (see README)"
+
+# Re-resolve the lock files from pyproject.toml, keeping the pinned versions where they still fit;
+# lock-upgrade takes the newest versions allowed.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile requirements/build.in --universal --python-version 3.11 --generate-hashes --quiet -o requirements/build.txt
+	$(UV_COMPILE) -o requirements/prod.txt
+	$(UV_COMPILE) --extra dev -o requirements/dev.txt
+lock-upgrade: $(VENV)/.installed
+	$(UV_COMPILE) --upgrade -o requirements/prod.txt
+	$(UV_COMPILE) --upgrade --extra dev -o requirements/dev.txt
 
 vendor: $(STATIC_VENDOR)/.stamp
 
