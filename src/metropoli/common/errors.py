@@ -1,16 +1,132 @@
-"""Errors that reach people: a stable machine code plus a message in their language."""
+"""Errors that reach people: a stable machine code plus a message in their language.
 
-from ninja import Schema
+Services and pure packages raise `DomainError`: a code from their module's `ErrorCode` enum,
+the parameters of the message, never an HTTP status. Each code declares its `Kind` (not found,
+conflict, …) and an English message template (msgid, marked with `gettext_noop`). The edge turns
+a `DomainError` into an answer once: `config/api.py` for the API (`{"code", "message"}` with the
+status of its kind), `common/domain_errors.py` for HTML views. Decision:
+docs/decisions/0054-domain-errors.md.
+
+This module imports nothing from Django, so the pure sub-packages can raise its errors too.
+`ApiError` stays for the edge itself (an endpoint that refuses a request before any service).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ninja import Schema
 
 
-class ErrorOut(Schema):
-    code: str
+class Kind(StrEnum):
+    """What sort of refusal a code is; the edge maps each to one HTTP status (`HTTP_STATUS`)."""
+
+    INVALID = "invalid"  # the input is wrong
+    UNAUTHENTICATED = "unauthenticated"  # who is asking is unknown
+    FORBIDDEN = "forbidden"  # known, but not allowed
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"  # the state of things does not allow it (now)
+    GONE = "gone"  # it existed and is no longer available
+    TOO_LARGE = "too_large"
+    UNSUPPORTED = "unsupported"  # a kind of content that is not accepted
+    UNPROCESSABLE = "unprocessable"  # understood, consistent, and still refused
+    RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"  # a dependency (storage, database) does not answer
+
+
+HTTP_STATUS: dict[Kind, int] = {
+    Kind.INVALID: 400,
+    Kind.UNAUTHENTICATED: 401,
+    Kind.FORBIDDEN: 403,
+    Kind.NOT_FOUND: 404,
+    Kind.CONFLICT: 409,
+    Kind.GONE: 410,
+    Kind.TOO_LARGE: 413,
+    Kind.UNSUPPORTED: 415,
+    Kind.UNPROCESSABLE: 422,
+    Kind.RATE_LIMITED: 429,
+    Kind.UNAVAILABLE: 503,
+}
+
+
+class ErrorCode(StrEnum):
+    """Base of each module's codes: ``NAME = "wire_code", Kind.X, gettext_noop("Message.")``.
+
+    The value is the stable code clients switch on; ``kind`` gives the HTTP status at the edge;
+    ``message`` is the default English msgid (a raise may pass a more precise one). A module's
+    catalogue (``locale/es_MX``) translates the msgid.
+    """
+
+    kind: Kind
     message: str
-    details: list[dict] | None = None
+
+    def __new__(cls, value: str, kind: Kind = Kind.INVALID, message: str = "") -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.kind = kind
+        member.message = message
+        return member
+
+
+def _same(text: str) -> str:
+    return text
+
+
+class DomainError(Exception):
+    """A refusal in the domain's words: ``code``, message template and its parameters.
+
+    ``DomainError(TreeErrorCode.NOT_FOUND)`` uses the code's message;
+    ``DomainError(code, gettext_noop("At most %(n)s."), n=5)`` a more precise one. ``details``
+    lists per-field problems (``{"field", "problem"}``), ``retry_after`` (seconds) tells a
+    client when to try again.
+    """
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str | None = None,
+        /,
+        *,
+        details: list[dict] | None = None,
+        retry_after: int | None = None,
+        **params: Any,
+    ) -> None:
+        self.code = code
+        self.template = message if message is not None else code.message
+        self.params = params
+        self.details = details
+        self.retry_after = retry_after
+        super().__init__(str(code), self.template)
+
+    @property
+    def kind(self) -> Kind:
+        return self.code.kind
+
+    def render(self, translate: Callable[[str], str] = _same) -> str:
+        """The message in the language of ``translate`` (``gettext`` at the edge)."""
+        text = translate(str(self.template))
+        return text % self.params if self.params else text
+
+    @property
+    def message(self) -> str:
+        """The message with its parameters, untranslated (logs, tests)."""
+        return self.render()
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={str(self.code)!r}, message={self.message!r})"
 
 
 class ApiError(Exception):
-    """Raised by API endpoints and services; rendered as {"code", "message"} with a status."""
+    """Raised by API endpoints (the edge); rendered as {"code", "message"} with a status.
+
+    Services raise `DomainError` instead.
+    """
 
     def __init__(self, status: int, code: str, message: str, details: list[dict] | None = None):
         super().__init__(message)
@@ -18,3 +134,16 @@ class ApiError(Exception):
         self.code = code
         self.message = str(message)
         self.details = details
+
+
+def __getattr__(name: str) -> Any:
+    # ErrorOut is a ninja schema; importing ninja here would make the pure packages import Django.
+    if name == "ErrorOut":
+        return _error_out()
+    raise AttributeError(name)
+
+
+def _error_out() -> type[Schema]:
+    from metropoli.common.error_schema import ErrorOut
+
+    return ErrorOut

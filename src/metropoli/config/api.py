@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from metropoli.benefits.api import router as benefits_router
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import HTTP_STATUS, ApiError, DomainError
 from metropoli.common.middleware import DATABASE_ERRORS, outage_response
 from metropoli.cooperation.api import router as cooperation_router
 from metropoli.markets.api import router as markets_router
@@ -53,6 +53,15 @@ def on_api_error(request, exc: ApiError):
     response = _error(request, exc.status, exc.code, exc.message, exc.details)
     for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After with a 503
         response[name] = value
+    return response
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    """A service's refusal: the status of its code's kind, the message in the request's language."""
+    response = _error(request, HTTP_STATUS[exc.kind], str(exc.code), exc.render(_), exc.details)
+    if exc.retry_after is not None:
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -1,0 +1,57 @@
+"""The HTML edge of `DomainError`: a refusal becomes a 4xx page, or an error on a form.
+
+The API's edge is `config/api.py` (a ninja exception handler); these are for views. A view that
+shows the form again catches the error and calls `add_to_form`; any other view lets it rise to
+`DomainErrorsMiddleware`, which answers the status of the code's kind with the small error page
+(or `{"code", "message"}` to a client that asked for JSON). Decision 0054.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
+from metropoli.common.errors import HTTP_STATUS, DomainError
+from metropoli.common.middleware import error_response
+
+
+def message_of(error: DomainError) -> str:
+    """The error's message in the active language."""
+    return error.render(gettext)
+
+
+def status_of(error: DomainError) -> int:
+    return HTTP_STATUS[error.kind]
+
+
+def add_to_form(form: forms.BaseForm, error: DomainError, field: str | None = None) -> None:
+    """Show the refusal on ``form`` (on ``field``, or above the fields)."""
+    form.add_error(field, message_of(error))
+
+
+def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    # Lazy: error_response reads it in the request's language.
+    message = lazy(message_of, str)(error)
+    response = error_response(
+        request, status_of(error), str(error.code), message, details=error.details
+    )
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+class DomainErrorsMiddleware:
+    """A `DomainError` no view caught: the status of its kind and its message, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DomainError):
+            return domain_error_response(request, exception)
+        return None
