@@ -2,7 +2,7 @@
 
 from metropoli.territory.models import Municipality
 
-from . import data, services
+from . import data, results
 from .models import BenefitSettings
 
 
@@ -13,7 +13,7 @@ def load(stdout=None) -> None:
         return
     for municipality in Municipality.objects.filter(active=True):
         if not BenefitSettings.objects.filter(municipality=municipality).exists():
-            services.default_settings(municipality).save()
-    result = services.recompute_all()
+            results.default_settings(municipality).save()
+    result = results.recompute_all()
     if stdout is not None:
         stdout.write(f"benefits: {result.computed} of {result.trees} trees computed.\n")

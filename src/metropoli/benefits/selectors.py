@@ -411,7 +411,7 @@ def current_benefit(tree: Tree) -> tuple[TreeBenefit, bool]:
     from django.utils import timezone
 
     from .calculation import VALUE_COLUMNS
-    from .services import compute_for_rows
+    from .results import compute_for_rows
 
     row = (
         tree.pk,

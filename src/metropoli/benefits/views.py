@@ -15,7 +15,7 @@ from metropoli.territory.models import Municipality
 from metropoli.trees.models import Condition, Species
 from metropoli.trees.selectors import parse_filters
 
-from . import data, selectors, services
+from . import data, results, selectors, services
 from .charts import bar_chart
 from .forms import OverrideForm, SettingsForm
 from .models import BenefitStatus, SpeciesOverride
@@ -119,7 +119,7 @@ def _municipality_for_staff(request, code: str) -> Municipality:
 @require_http_methods(["GET", "POST"])
 def settings_page(request, code: str):
     municipality = _municipality_for_staff(request, code)
-    current = services.settings_of(municipality)
+    current = results.settings_of(municipality)
     if not data.data_installed():
         return render(
             request,

@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from metropoli.accounts.demo import DEMO_PASSWORD
 from metropoli.accounts.models import User
-from metropoli.territory.demo import DEMO_PASSWORD
 
 from . import services
 from .checks import ProjectInput

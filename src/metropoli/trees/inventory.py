@@ -29,7 +29,7 @@ from metropoli.territory.amg import URBAN_BBOX
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
 
-from . import services
+from . import services, signals
 from .models import (
     ChangeAction,
     ChangeRecord,
@@ -551,8 +551,8 @@ def _write(valid, municipality, imported_by, file_name, progress, total) -> None
         if progress:
             progress(total + start + len(chunk), total * 2)
     services.apply_cell_deltas(deltas)
-    # Imported trees get their eco-benefits like captured ones (after the commit).
-    services._benefits_changed(imported_ids)
+    # Imported trees are announced like captured ones (eco-benefits follow after the commit).
+    signals.announce(imported_ids)
 
 
 # --- synthetic data --------------------------------------------------------------------------

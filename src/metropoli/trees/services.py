@@ -22,7 +22,7 @@ from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
 
-from . import cells, mappoints
+from . import cells, mappoints, signals
 from .models import (
     ChangeAction,
     ChangeRecord,
@@ -300,13 +300,6 @@ def _replayed_tree(tree_id: int) -> Registered:
     return Registered(tree, created=False)
 
 
-def _benefits_changed(tree_ids: list[int]) -> None:
-    """Species, DBH or municipality changed: eco-benefits are recomputed after the commit."""
-    from metropoli.benefits.services import tree_inputs_changed
-
-    tree_inputs_changed(tree_ids=tree_ids)
-
-
 def register_tree(
     *,
     lon: float,
@@ -362,7 +355,7 @@ def register_tree(
             location_accuracy_m=location_accuracy_m,
             source=source,
         )
-        _benefits_changed([tree.pk])
+        signals.announce([tree.pk])
         return Registered(tree, created=True)
 
     registered, _created = run_once(
@@ -522,7 +515,7 @@ def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
         deltas.update(_cell_deltas(site.municipality_id, site.location.x, site.location.y, 1))
         apply_cell_deltas(deltas)
     if {"species_code", "dbh_cm", "lon", "lat"} & set(changes):
-        _benefits_changed([tree.pk])
+        signals.announce([tree.pk])
     return tree
 
 
@@ -570,7 +563,7 @@ def delete_tree(*, tree: Tree, deleted_by) -> None:
     )
     files = [name for photo in tree.photos.all() for name in (photo.image, photo.thumbnail)]
     apply_cell_deltas(_cell_deltas(site.municipality_id, site.location.x, site.location.y, -1))
-    _benefits_changed([tree.pk])
+    signals.announce([tree.pk])
     tree.delete()
     storage_files = [(f.storage, f.name) for f in files if f]
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_files])

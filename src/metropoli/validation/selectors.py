@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import (
@@ -148,11 +150,27 @@ class Card:
     remaining: int
 
 
-def card_for(tree: Tree, user) -> Card:
-    from metropoli.learning.selectors import level_of  # learning reads validation, not back
+class RecorderLevel(Protocol):
+    value: str
+    label: Any  # text, or a lazy translation of it
 
+
+# A recorder's level (observer, recorder, expert) is the learning path's knowledge, and learning
+# sits above validation (it certifies people on their `recorder_accuracy`): it hands its reader
+# over when it starts (learning/apps.py), so validation never imports it
+# (docs/decisions/0052-app-layers-and-import-graph.md). Without it cards show no level.
+_level_reader: Callable[[Any], RecorderLevel | None] | None = None
+
+
+def read_levels_with(reader: Callable[[Any], RecorderLevel | None]) -> None:
+    global _level_reader
+    _level_reader = reader
+
+
+def card_for(tree: Tree, user) -> Card:
     photo = next(iter(tree.photos.all()), None)
-    level = level_of(tree.recorded_by) if tree.recorded_by_id else None
+    reader = _level_reader
+    level = reader(tree.recorded_by) if reader is not None and tree.recorded_by_id else None
     return Card(
         tree_id=tree.pk,
         species_code=tree.species.code if tree.species_id else None,

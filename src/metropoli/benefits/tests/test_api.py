@@ -2,7 +2,7 @@
 
 import pytest
 
-from metropoli.benefits import services
+from metropoli.benefits import results
 from metropoli.benefits.models import TreeBenefit
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_tree_benefits_metric_and_imperial(itree, plant, client):
     tree = plant("JAMI", "30")
-    services.recompute_trees(tree_ids=[tree.pk])
+    results.recompute_trees(tree_ids=[tree.pk])
     stored = TreeBenefit.objects.get(tree=tree)
     metric = client.get(f"/api/trees/{tree.pk}/ecobenefits").json()
     assert metric["status"] == "ok" and metric["stored"] is True
@@ -73,7 +73,7 @@ def test_summary_counts_and_totals_for_a_filter(itree, plant, zapopan, client):
     a, b = plant("JAMI", "30"), plant("FRUH", "45")
     plant("JAMI", None)
     plant("JAMI", "50", municipality=zapopan)
-    services.recompute_all()
+    results.recompute_all()
     body = client.get("/api/trees/ecobenefits?municipality=14039", HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["totals"]["total"] == 3 and body["totals"]["computed"] == 2
     assert body["totals"]["not_computed"] == {"missing_dbh": 1}

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from metropoli.benefits import services
+from metropoli.benefits import results
 from metropoli.benefits.models import TreeBenefit
 from metropoli.common.testing import run_in_parallel
 from metropoli.trees import services as tree_services
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_edits_deletes_and_recomputes_at_once(itree, plant, municipalities):
     trees = [plant(code, dbh) for code, dbh in [("JAMI", "30"), ("FRUH", "12")] * 4]
-    services.recompute_all()
+    results.recompute_all()
     ids = [t.pk for t in trees]
 
     def edit(tree, changes):
@@ -39,8 +39,8 @@ def test_edits_deletes_and_recomputes_at_once(itree, plant, municipalities):
             # Map cells and rollups of the same municipality, locked in one order by all.
             edit(trees[6], {"condition": "dead", "lon": -103.36, "lat": 20.68}),
             edit(trees[7], {"lon": -103.34, "lat": 20.66}),
-            lambda: services.recompute_trees(tree_ids=ids),
-            lambda: services.recompute_trees(tree_ids=ids),
+            lambda: results.recompute_trees(tree_ids=ids),
+            lambda: results.recompute_trees(tree_ids=ids),
         ]
     )
     assert [o for o in outcomes if isinstance(o, Exception)] == []
@@ -48,7 +48,7 @@ def test_edits_deletes_and_recomputes_at_once(itree, plant, municipalities):
     assert TreeBenefit.objects.count() == Tree.objects.count() == 7
     assert TreeBenefit.objects.get(tree=trees[6]).condition == "dead"
     incremental = _rollups()
-    services.rebuild_rollup()
+    results.rebuild_rollup()
     assert _rollups() == incremental
     for filters in (
         TreeFilters(),

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from metropoli.benefits import services
+from metropoli.benefits import results, services
 from metropoli.benefits.calculation import AIR_QUALITY_FACTORS, KBTU_TO_KWH
 from metropoli.benefits.data import default_rates
 from metropoli.benefits.models import (
@@ -28,7 +28,7 @@ def tables(itree):
 
 def test_stored_values_are_the_engine_values_and_money_follows_the_rates(itree, tables, plant):
     tree = plant("JAMI", "30.0")
-    services.recompute_trees(tree_ids=[tree.pk])
+    results.recompute_trees(tree_ids=[tree.pk])
     stored = TreeBenefit.objects.get(tree=tree)
     expected = compute_tree(tables, "InlEmpCLM", "JAMI", 30.0)
     assert stored.status == "ok"
@@ -62,7 +62,7 @@ def test_statuses_for_trees_that_cannot_be_computed(itree, plant, zapopan):
         municipality=zapopan, region="Atlantis", **default_rates("InlEmpCLM")
     )
     bad_region = plant("JAMI", "20", municipality=zapopan)
-    services.recompute_all()
+    results.recompute_all()
     statuses = dict(TreeBenefit.objects.values_list("tree_id", "status"))
     assert statuses == {
         no_species.pk: "missing_species",
@@ -77,7 +77,7 @@ def test_aggregates_equal_the_sum_of_per_tree_values(itree, plant, zapopan):
     trees = [plant(code, dbh) for code, dbh in [("JAMI", "3"), ("JAMI", "57.2"), ("FRUH", "150")]]
     trees.append(plant("JAMI", "80", municipality=zapopan))
     trees.append(plant(None, "10"))
-    result = services.recompute_all(batch_size=2)
+    result = results.recompute_all(batch_size=2)
     assert (result.trees, result.computed, result.batches) == (5, 4, 3)
     summary = summarise(TreeFilters())
     assert summary.overall.total == 5
@@ -95,7 +95,7 @@ def test_aggregates_equal_the_sum_of_per_tree_values(itree, plant, zapopan):
 
 def test_hook_recomputes_after_commit(itree, plant, django_capture_on_commit_callbacks):
     tree = plant("JAMI", "20")
-    services.recompute_trees(tree_ids=[tree.pk])
+    results.recompute_trees(tree_ids=[tree.pk])
     before = TreeBenefit.objects.get(tree=tree).co2_storage
     Tree.objects.filter(pk=tree.pk).update(dbh_cm="60.0")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -110,7 +110,7 @@ def test_settings_change_recomputes_the_municipality(
     itree, plant, guadalajara, django_capture_on_commit_callbacks
 ):
     tree = plant("JAMI", "40")
-    services.recompute_all()
+    results.recompute_all()
     old = TreeBenefit.objects.get(tree=tree)
     rates = default_rates("InlEmpCLM") | {"electricity_mxn_per_kwh": 10.0}
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,7 +147,7 @@ def test_species_override_changes_the_curve(
     itree, plant, guadalajara, species, django_capture_on_commit_callbacks
 ):
     tree = plant("AMG-TEST", "25")
-    services.recompute_all()
+    results.recompute_all()
     assert TreeBenefit.objects.get(tree=tree).status == "no_itree_code"
     with django_capture_on_commit_callbacks(execute=True):
         services.set_species_override(
@@ -180,13 +180,13 @@ def test_without_the_tables_nothing_is_enqueued_and_recompute_refuses(
     from metropoli.benefits.data import ItreeDataMissing
 
     with pytest.raises(ItreeDataMissing):
-        services.recompute_all()
+        results.recompute_all()
     assert not TreeBenefit.objects.exists()
 
 
 def test_local_species_without_itree_mapping_use_their_generic_class(itree, plant):
     tree = plant("FIBE", "40")
-    services.recompute_trees(tree_ids=[tree.pk])
+    results.recompute_trees(tree_ids=[tree.pk])
     stored = TreeBenefit.objects.get(tree=tree)
     assert (stored.status, stored.itree_code) == ("ok", "BEL OTHER")
 
@@ -234,13 +234,13 @@ def test_rollup_follows_every_change_and_equals_a_recount(
 ):
     trees = [plant("JAMI", "30"), plant("FRUH", "12"), plant(None, "5")]
     trees.append(plant("JAMI", "70", municipality=zapopan))
-    services.recompute_all()
+    results.recompute_all()
     Tree.objects.filter(pk=trees[0].pk).update(dbh_cm="90", species=trees[1].species)
     Tree.objects.filter(pk=trees[2].pk).delete()
     with django_capture_on_commit_callbacks(execute=True):
         services.tree_inputs_changed(tree_ids=[trees[0].pk, trees[2].pk])
     incremental = _rollup_snapshot()
-    services.rebuild_rollup()
+    results.rebuild_rollup()
     assert incremental == _rollup_snapshot()
     assert sum(n for n, _money in incremental.values()) == 3
 
@@ -253,7 +253,7 @@ def test_rollup_and_scan_paths_agree(itree, plant, guadalajara, zapopan):
     for code, dbh in [("JAMI", "30"), ("FRUH", "12"), (None, "5"), ("JAMI", None)]:
         plant(code, dbh)
     plant("JAMI", "70", municipality=zapopan)
-    services.recompute_all()
+    results.recompute_all()
     species_ids = tuple(Tree.objects.exclude(species=None).values_list("species_id", flat=True))
     for base in (
         TreeFilters(),

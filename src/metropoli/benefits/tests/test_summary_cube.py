@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metropoli.benefits import services
+from metropoli.benefits import results, services
 from metropoli.benefits.calculation import GROUP_COLUMNS, MONEY_COLUMNS
 from metropoli.benefits.cover import FINEST_LEVEL, LEVELS, MARGIN, cover
 from metropoli.benefits.models import (
@@ -135,7 +135,7 @@ def _inventory(seed: int, django_capture_on_commit_callbacks) -> list[Tree]:
             trees.append(_register(rng, lon=rng.gauss(cx, 0.01), lat=rng.gauss(cy, 0.01)))
         else:
             trees.append(_register(rng))
-    services.recompute_all()
+    results.recompute_all()
     live = list(trees)
 
     def change(tree):
@@ -316,7 +316,7 @@ def test_summary_equals_the_rows_once_every_recompute_ran(
 ):
     live = _inventory(11, django_capture_on_commit_callbacks)
     waiting = list(TreeBenefit.objects.filter(in_rollup=False).values_list("tree_id", flat=True))
-    services.recompute_trees(tree_ids=waiting)
+    results.recompute_trees(tree_ids=waiting)
     assert not TreeBenefit.objects.filter(in_rollup=False).exists()
     assert TreeBenefit.objects.count() == len(live) == Tree.objects.count()
     _check_many(municipalities, 50)
@@ -343,7 +343,7 @@ def test_rollups_kept_by_every_change_equal_a_recount(
     _inventory(3, django_capture_on_commit_callbacks)
     incremental = _rollups()
     assert all(incremental)
-    services.rebuild_rollup()
+    results.rebuild_rollup()
     assert _rollups() == incremental
     counted = TreeBenefit.objects.filter(in_rollup=True).count()
     for table in incremental[:2]:
@@ -356,7 +356,7 @@ def test_a_change_of_condition_leaves_the_rollups_at_once(
     itree, plant, django_capture_on_commit_callbacks
 ):
     tree = plant("JAMI", "30")
-    services.recompute_all()
+    results.recompute_all()
     good = TreeFilters(conditions=("good",))
     assert summarise(good).overall.total == 0
     with django_capture_on_commit_callbacks() as callbacks:
@@ -377,7 +377,7 @@ def test_a_deleted_tree_leaves_every_summary_before_its_task_runs(
     itree, plant, django_capture_on_commit_callbacks
 ):
     kept, gone = plant("JAMI", "30"), plant("FRUH", "40")
-    services.recompute_all()
+    results.recompute_all()
     tree_services.delete_tree(tree=gone, deleted_by=None)  # its task never runs
     for filters in (
         TreeFilters(),
@@ -387,7 +387,7 @@ def test_a_deleted_tree_leaves_every_summary_before_its_task_runs(
         summary = summarise(filters)
         assert summary.overall.total == (1 if filters.dbh_min is None else 0)
     assert TreeBenefit.objects.filter(tree_id=gone.pk, in_rollup=False).exists()
-    services.recompute_trees(tree_ids=[gone.pk])
+    results.recompute_trees(tree_ids=[gone.pk])
     assert list(TreeBenefit.objects.values_list("tree_id", flat=True)) == [kept.pk]
 
 
@@ -406,7 +406,7 @@ def test_a_species_override_keeps_the_rows_in_the_rollups(
     itree, plant, guadalajara, species, django_capture_on_commit_callbacks
 ):
     tree = plant("AMG-TEST", "25")
-    services.recompute_all()
+    results.recompute_all()
     with django_capture_on_commit_callbacks() as callbacks:
         services.set_species_override(
             municipality=guadalajara,
@@ -419,7 +419,7 @@ def test_a_species_override_keeps_the_rows_in_the_rollups(
         callback()
     assert BenefitRollup.objects.get().status == "ok"
     incremental = _rollups()
-    services.rebuild_rollup()
+    results.rebuild_rollup()
     assert _rollups() == incremental
 
 

@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from metropoli.accounts.tests.factories import person_with
-from metropoli.benefits import services
+from metropoli.benefits import results, services
 from metropoli.benefits.models import BenefitSettings
 from metropoli.territory.models import Role
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_summary_page_counts_and_charts(itree, plant, client):
     plant("JAMI", "30")
     plant(None, "30")
-    services.recompute_all()
+    results.recompute_all()
     response = client.get("/arbol/beneficios/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert response.status_code == 200

@@ -31,11 +31,12 @@ ALLOWED_HOSTS = env_list("METROPOLI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("METROPOLI_CSRF_TRUSTED_ORIGINS")
 
 # Our apps come first: their translations take precedence over Django's own
-# (Django's admin says "Identificarse" where we say "Entrar").
+# (Django's admin says "Identificarse" where we say "Entrar"). Territory before accounts: the
+# demo loads in this order and people are placed in municipalities.
 INSTALLED_APPS = [
     "metropoli.common",
-    "metropoli.accounts",
     "metropoli.territory",
+    "metropoli.accounts",
     "metropoli.maps",
     "metropoli.web",
     "metropoli.trees",

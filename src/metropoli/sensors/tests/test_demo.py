@@ -4,6 +4,7 @@ import pytest
 from django.db.models import Max
 from django.utils import timezone
 
+from metropoli.accounts import demo as accounts_demo
 from metropoli.sensors import demo
 from metropoli.sensors.models import Post, Sensor
 from metropoli.territory import demo as territory_demo
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_sensors_load_once_with_a_current_index():
     territory_demo.load()
+    accounts_demo.load()  # the sensors' owner
 
     demo.load()
     posts = Post.objects.count()
@@ -26,6 +28,7 @@ def test_demo_sensors_load_once_with_a_current_index():
 
 def test_each_load_tops_the_readings_up_to_now_and_never_beyond_a_day():
     territory_demo.load()
+    accounts_demo.load()  # the sensors' owner
     now = timezone.now()
     demo.load(now=now)
     first = Post.objects.count()

@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from metropoli.benefits import data, services
+from metropoli.benefits import data, results
 from metropoli.common.progress import ProgressBar
 from metropoli.territory.models import Municipality
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             "recompute", help="Compute and store the benefits of every tree, in batches."
         )
         recompute.add_argument("--municipality", help="INEGI code; default: all municipalities")
-        recompute.add_argument("--batch-size", type=int, default=services.BATCH_SIZE)
+        recompute.add_argument("--batch-size", type=int, default=results.BATCH_SIZE)
         sub.add_parser(
             "rebuild", help="Recount the summary rollups from the stored results (a repair)."
         )
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["action"] == "rebuild":
             started = time.perf_counter()
-            rows = services.rebuild_rollup()
+            rows = results.rebuild_rollup()
             took = time.perf_counter() - started
             self.stdout.write(f"{rows} rollup rows recounted ({took:.1f} s).")
             return
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         started = time.perf_counter()
         with ProgressBar(self.stderr, "Recomputing", unit=" trees") as progress:
-            result = services.recompute_all(
+            result = results.recompute_all(
                 municipality=municipality,
                 batch_size=options["batch_size"],
                 progress=lambda done: progress.count(done.trees),

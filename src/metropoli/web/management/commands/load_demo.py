@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from metropoli.territory.demo import DEMO_PASSWORD, DEMO_PEOPLE
+from metropoli.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from metropoli.territory.models import Role
 
 DEMO_EMAIL_DOMAIN = "@demo.metropoli.mx"
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             if reason:
                 raise CommandError(reason)
         # Each module with a `demo` module loads its own data, in INSTALLED_APPS order
-        # (territory first, so later modules find the municipalities).
+        # (territory first, so later modules find the municipalities; then accounts, its people).
         for config in apps.get_app_configs():
             if not config.name.startswith("metropoli."):
                 continue
