@@ -27,7 +27,7 @@ from psycopg import errors as pg_errors
 log = logging.getLogger(__name__)
 
 # Paths whose answers are JSON whatever the client asks for.
-JSON_PREFIXES = ("/api/", "/tiles/")
+JSON_PREFIXES = ("/api/", "/tiles/", "/ogc/")
 API_PREFIX = "/api/"
 
 # C0 controls but tab, LF and CR, and DEL. PostgreSQL refuses NUL in text; the others break

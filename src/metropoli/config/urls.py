@@ -18,6 +18,7 @@ urlpatterns = [
     path("participa/", include("metropoli.participation.urls")),
     path("cooperacion/", include("metropoli.cooperation.urls")),
     path("api/", api.urls),
+    path("ogc/", include("metropoli.ogc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

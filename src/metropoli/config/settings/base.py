@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "metropoli.participation",
     "metropoli.cooperation",
     "metropoli.jobs",
+    "metropoli.ogc",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,330 @@
+"""OGC API – Features – Part 1 (Core, GeoJSON, OpenAPI 3.0) at /ogc/.
+
+Plain Django views over the collections of collections.py: landing page, conformance, the
+OpenAPI definition, collections, items (paged, with bbox, datetime and property filters) and
+single features. Open data: no view reads the session. Every refusal is JSON
+`{"code", "message"}` in the request's language, 400 for a bad parameter (never a 500).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import openapi
+from .params import (
+    COMMON,
+    OgcError,
+    check_format,
+    check_known,
+    parse_bbox,
+    parse_datetime,
+    parse_page,
+    single,
+)
+from .registry import COLLECTIONS, Collection, html_url_or_none
+
+GEOJSON = openapi.GEOJSON
+JSON = openapi.JSON
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+# numberMatched is exact up to this many features; beyond it, counting would cost more than
+# the page itself, so it is left out (the standard makes it optional) and clients follow next.
+COUNT_LIMIT = 100_000
+
+
+def _answer(body, content_type: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False), content_type=content_type
+    )
+    response.status_code = status
+    response["Content-Language"] = translation.get_language()
+    # Open data, read by web maps on other sites too (as the vector tiles are).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _refusal(error: OgcError) -> HttpResponse:
+    return _answer({"code": error.code, "message": error.message}, JSON, error.status)
+
+
+def ogc_view(view):
+    """GET and HEAD only; an OgcError anywhere below becomes its JSON answer."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = _refusal(
+                OgcError(405, "method_not_allowed", _("This method is not allowed here."))
+            )
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            return view(request, *args, **kwargs)
+        except OgcError as error:
+            return _refusal(error)
+
+    return wrapped
+
+
+def _url(request: HttpRequest, name: str, *args, query: QueryDict | None = None) -> str:
+    url = request.build_absolute_uri(reverse(f"ogc:{name}", args=args))
+    if query:
+        url += "?" + query.urlencode(safe=",/:")
+    return url
+
+
+def _link(href: str, rel: str, media_type: str, title: str | None = None) -> dict:
+    link = {"href": href, "rel": rel, "type": media_type}
+    if title:
+        link["title"] = title
+    return link
+
+
+def _collection(collection_id: str) -> Collection:
+    collection = COLLECTIONS.get(collection_id)
+    if collection is None:
+        raise OgcError(
+            404,
+            "unknown_collection",
+            _("There is no collection %(id)s. The collections are: %(ids)s.")
+            % {"id": collection_id[:80], "ids": ", ".join(COLLECTIONS)},
+        )
+    return collection
+
+
+def _only_format(request: HttpRequest) -> None:
+    check_known(request.GET, ("f",))
+    check_format(request.GET)
+
+
+# --- the resources ----------------------------------------------------------------------------
+
+
+@ogc_view
+def landing(request):
+    _only_format(request)
+    return _answer(
+        {
+            "title": _("Metrópoli – open data for GIS"),
+            "description": _(
+                "Trees, planting sites, air-quality sensors, markets, consultation "
+                "contributions and municipalities of the platform, as OGC API – Features."
+            ),
+            "links": [
+                _link(_url(request, "landing"), "self", JSON, _("This document")),
+                _link(
+                    _url(request, "api"),
+                    "service-desc",
+                    openapi.OPENAPI,
+                    _("The API definition (OpenAPI 3.0)"),
+                ),
+                _link(
+                    _url(request, "conformance"),
+                    "conformance",
+                    JSON,
+                    _("Conformance classes implemented"),
+                ),
+                _link(_url(request, "collections"), "data", JSON, _("The feature collections")),
+            ],
+        },
+        JSON,
+    )
+
+
+@ogc_view
+def conformance(request):
+    _only_format(request)
+    return _answer({"conformsTo": CONFORMANCE}, JSON)
+
+
+@ogc_view
+def api_definition(request):
+    _only_format(request)
+    base = _url(request, "landing").rstrip("/")
+    return _answer(openapi.document(base), openapi.OPENAPI)
+
+
+def _collection_document(request, collection: Collection) -> dict:
+    items = _url(request, "items", collection.id)
+    schema = _url(request, "schema", collection.id)
+    document = {
+        "id": collection.id,
+        "title": collection.title,
+        "description": collection.description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": {"spatial": {"bbox": [collection.spatial_extent()], "crs": CRS84}},
+        "links": [
+            _link(_url(request, "collection", collection.id), "self", JSON, collection.title),
+            _link(items, "items", GEOJSON, _("The features (GeoJSON)")),
+            _link(schema, "describedby", openapi.SCHEMA, _("JSON Schema of the features")),
+            # The same link as GDAL up to 3.7 spells it (it compares case-sensitively; link
+            # relations are case-insensitive, RFC 8288): it then types columns from the schema.
+            _link(schema, "describedBy", openapi.SCHEMA, _("JSON Schema of the features")),
+        ],
+    }
+    interval = collection.temporal_extent()
+    if interval is not None:
+        document["extent"]["temporal"] = {"interval": [interval], "trs": GREGORIAN}
+    return document
+
+
+@ogc_view
+def collections(request):
+    _only_format(request)
+    return _answer(
+        {
+            "links": [_link(_url(request, "collections"), "self", JSON, _("The collections"))],
+            "collections": [_collection_document(request, c) for c in COLLECTIONS.values()],
+        },
+        JSON,
+    )
+
+
+@ogc_view
+def collection(request, collection_id: str):
+    found = _collection(collection_id)
+    _only_format(request)
+    return _answer(_collection_document(request, found), JSON)
+
+
+@ogc_view
+def schema(request, collection_id: str):
+    found = _collection(collection_id)
+    check_known(request.GET, ())
+    return _answer(openapi.feature_schema(found), openapi.SCHEMA)
+
+
+def _count(qs) -> int | None:
+    counted = qs.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    return counted if counted <= COUNT_LIMIT else None
+
+
+@ogc_view
+def items(request, collection_id: str):
+    found = _collection(collection_id)
+    params = request.GET
+    allowed = [*COMMON, *(["datetime"] if found.temporal_field else [])]
+    allowed += [q.name for q in found.queryables]
+    check_known(params, allowed)
+    check_format(params)
+    page = parse_page(params, found.key_is_int)
+    boxes = parse_bbox(params)
+    interval = parse_datetime(params) if found.temporal_field else None
+    values = {q.name: v for q in found.queryables if (v := single(params, q.name)) is not None}
+
+    qs = found.filter(found.public(), values)
+    if boxes:
+        qs = found.filter_bbox(qs, boxes)
+    if interval is not None:
+        qs = found.filter_time(qs, interval.start, interval.end)
+    matched = _count(qs)
+
+    key = found.key
+    more_before = more_after = False
+    if page.before is not None:
+        cursor = int(page.before) if found.key_is_int else page.before
+        rows = list(qs.filter(**{f"{key}__lt": cursor}).order_by(f"-{key}")[: page.limit + 1])
+        more_before = len(rows) > page.limit
+        rows = rows[: page.limit][::-1]
+        more_after = bool(rows)
+    else:
+        ordered = qs.order_by(key)
+        if page.after is not None:
+            cursor = int(page.after) if found.key_is_int else page.after
+            ordered = ordered.filter(**{f"{key}__gt": cursor})
+        rows = list(ordered[page.offset : page.offset + page.limit + 1])
+        more_after = len(rows) > page.limit
+        rows = rows[: page.limit]
+        more_before = bool(rows) and (page.after is not None or page.offset > 0)
+
+    base = params.copy()
+    for name in ("offset", "after", "before"):
+        base.pop(name, None)
+    links = [
+        _link(request.build_absolute_uri(), "self", GEOJSON, _("This page")),
+        _link(
+            _url(request, "collection", found.id),
+            "collection",
+            JSON,
+            str(found.title),
+        ),
+    ]
+    if more_after:
+        forward = base.copy()
+        forward["after"] = str(found.key_of(rows[-1]))
+        links.append(
+            _link(_url(request, "items", found.id, query=forward), "next", GEOJSON, _("Next page"))
+        )
+    if more_before:
+        backward = base.copy()
+        backward["before"] = str(found.key_of(rows[0]))
+        links.append(
+            _link(
+                _url(request, "items", found.id, query=backward),
+                "prev",
+                GEOJSON,
+                _("Previous page"),
+            )
+        )
+    elif page.offset > 0 and not rows:
+        backward = base.copy()
+        backward["offset"] = str(max(0, page.offset - page.limit))
+        links.append(
+            _link(
+                _url(request, "items", found.id, query=backward),
+                "prev",
+                GEOJSON,
+                _("Previous page"),
+            )
+        )
+    body = {
+        "type": "FeatureCollection",
+        "features": [found.feature(row) for row in rows],
+        "links": links,
+        "timeStamp": timezone.now(),
+        "numberReturned": len(rows),
+    }
+    if matched is not None:
+        body["numberMatched"] = matched
+    return _answer(body, GEOJSON)
+
+
+@ogc_view
+def item(request, collection_id: str, feature_id: str):
+    found = _collection(collection_id)
+    _only_format(request)
+    key = found.parse_key(feature_id)
+    row = None if key is None else found.public().filter(**{found.key: key}).first()
+    if row is None:
+        raise OgcError(
+            404,
+            "unknown_feature",
+            _("There is no feature %(id)s in the collection %(collection)s.")
+            % {"id": feature_id[:80], "collection": found.id},
+        )
+    feature = found.feature(row)
+    links = [
+        _link(_url(request, "item", found.id, feature_id), "self", GEOJSON, _("This feature")),
+        _link(_url(request, "collection", found.id), "collection", JSON, str(found.title)),
+    ]
+    page = html_url_or_none(found, row)
+    if page:
+        links.append(
+            _link(request.build_absolute_uri(page), "alternate", "text/html", _("Its page"))
+        )
+    feature["links"] = links
+    return _answer(feature, GEOJSON)
