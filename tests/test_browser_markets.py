@@ -144,7 +144,7 @@ def _stall_selling(municipality, product: str, price: str):
 def test_the_stall_dashboard_announces_orders_that_arrive_while_it_is_open(
     live_server, page_factory, guadalajara
 ):
-    from metropoli.markets import services
+    from metropoli.markets.services import checkout
 
     market, stall, cheese, vendor = _stall_selling(guadalajara, "Queso panela", "150.00")
 
@@ -156,11 +156,11 @@ def test_the_stall_dashboard_announces_orders_that_arrive_while_it_is_open(
     # The vendor is typing a price when a shopper orders.
     page.get_by_label(re.compile("Precio.*Queso panela")).fill("155.00")
     for name in ("Ana", "Beto"):
-        services.place_order(
+        checkout.place_order(
             market=market,
-            lines=[services.CartLine(cheese.pk, "0.5")],
-            destination=services.Destination(method="pickup", pickup_slot="09:00-11:00"),
-            contact=services.Contact(name, "3312345678"),
+            lines=[checkout.CartLine(cheese.pk, "0.5")],
+            destination=checkout.Destination(method="pickup", pickup_slot="09:00-11:00"),
+            contact=checkout.Contact(name, "3312345678"),
         )
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the next round
     notice.wait_for(state="visible")
@@ -175,7 +175,7 @@ def test_the_stall_dashboard_announces_orders_that_arrive_while_it_is_open(
 def test_the_courier_page_announces_a_delivery_offered_while_it_is_open(
     live_server, page_factory, guadalajara
 ):
-    from metropoli.markets import services
+    from metropoli.markets.services import checkout, fulfilment
 
     market, _stall, mango, vendor = _stall_selling(guadalajara, "Mango", "40.00")
     rider = UserFactory(display_name="Beto")
@@ -187,15 +187,15 @@ def test_the_courier_page_announces_a_delivery_offered_while_it_is_open(
     page = logged_in(page_factory, live_server, rider)
     page.goto(live_server.url + "/mercado/repartidor/")
     assert page.get_by_text("Ninguna por ahora.").is_visible()
-    order = services.place_order(
+    order = checkout.place_order(
         market=market,
-        lines=[services.CartLine(mango.pk, "1")],
-        destination=services.Destination(
+        lines=[checkout.CartLine(mango.pk, "1")],
+        destination=checkout.Destination(
             method="delivery", address="Calle Juan Manuel 100", lon=-103.345, lat=20.682
         ),
-        contact=services.Contact("Ana", "3312345678"),
+        contact=checkout.Contact("Ana", "3312345678"),
     ).order
-    services.accept_part(part=order.parts.get(), actor=vendor)  # now it is on offer
+    fulfilment.accept_part(part=order.parts.get(), actor=vendor)  # now it is on offer
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     notice = page.get_by_role("status").filter(has_text="Hay novedades en una entrega.")
     notice.wait_for()

@@ -22,7 +22,8 @@ from .models import (
 )
 from .pickup import Offer, SlotError, parse_choice
 from .quantities import format_decimal
-from .services import PriceStock
+from .services.catalogue import PriceStock
+from .services.selection_matrix import MatrixChanges
 
 
 class CheckoutForm(forms.Form):
@@ -266,8 +267,6 @@ class SelectionForm(forms.Form):
             yield criterion, self[f"weight_{criterion.pk}"], self[f"direction_{criterion.pk}"]
 
     def changes(self):
-        from .services import MatrixChanges
-
         data = self.cleaned_data
         name = data.get("new_criterion", "").strip()
         candidate = data.get("new_candidate", "").strip()

@@ -20,8 +20,8 @@ from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import Idempotency, caller_scope
 from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
 
-from . import forms, pilot_matrix, selectors, services
-from .api import handover_attempts
+from . import forms, pilot_matrix, selectors
+from .limits import handover_attempts
 from .models import Courier, Market, Notification, OrderPart, Product, Stall
 from .quantities import (
     QuantityError,
@@ -31,6 +31,8 @@ from .quantities import (
     parse_quantity,
     validate_quantity,
 )
+from .services import catalogue, couriers, fulfilment, selection_matrix
+from .services.checkout import CartLine, Contact, Destination, place_order, quantity_error
 
 CART_KEY = "markets_carts"
 
@@ -141,7 +143,7 @@ def cart_add(request, slug: str):
         quantity = parse_quantity(request.POST.get("quantity", ""))
         validate_quantity(quantity, SaleRule(product.unit, product.step, product.max_per_line))
     except QuantityError as exc:
-        messages.error(request, services.quantity_error(exc, product.name).message)
+        messages.error(request, quantity_error(exc, product.name).message)
         return redirect("markets:market", slug=slug)
     cart[str(product.pk)] = {"q": str(quantity), "price": str(product.current_price)}
     _save_cart(request, market, cart)
@@ -199,12 +201,10 @@ def checkout(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            placed = services.place_order(
+            placed = place_order(
                 market=market,
-                lines=[
-                    services.CartLine(int(k), v["q"], Decimal(v["price"])) for k, v in cart.items()
-                ],
-                destination=services.Destination(
+                lines=[CartLine(int(k), v["q"], Decimal(v["price"])) for k, v in cart.items()],
+                destination=Destination(
                     method=data["method"],
                     address=data.get("address", ""),
                     lon=data.get("lon"),
@@ -212,7 +212,7 @@ def checkout(request, slug: str):
                     pickup_slot=data.get("pickup_slot", ""),
                     pickup_date=data.get("pickup_date"),
                 ),
-                contact=services.Contact(data["name"], data["phone"], data.get("email", "")),
+                contact=Contact(data["name"], data["phone"], data.get("email", "")),
                 shopper=request.user,
                 # The form's key, in this browser's scope (its session, or the signed-in person).
                 idempotency=Idempotency(caller_scope(request), data["idempotency_key"]),
@@ -257,7 +257,7 @@ def order_cancel(request, key):
     if order.shopper_id is not None and not request.user.has_perm("markets.cancel_order", order):
         raise PermissionDenied
     try:
-        services.cancel_order(
+        fulfilment.cancel_order(
             order=order, actor=request.user if request.user.is_authenticated else None
         )
         messages.success(request, _("The order was cancelled."))
@@ -293,7 +293,7 @@ def stall_dashboard(request, stall_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                changed = services.update_prices_and_stock(
+                changed = catalogue.update_prices_and_stock(
                     stall=stall, actor=request.user, rows=form.rows()
                 )
             except ApiError as exc:
@@ -340,12 +340,12 @@ def product_photo(request, stall_id: int, product_id: int):
         limit_photo_uploads(request)
     try:
         if "remove" in request.POST:
-            services.remove_product_photo(product=product)
+            catalogue.remove_product_photo(product=product)
             messages.success(
                 request, _("Photo of %(product)s removed.") % {"product": product.name}
             )
         else:
-            services.set_product_photo(product=product, upload=request.FILES.get("photo"))
+            catalogue.set_product_photo(product=product, upload=request.FILES.get("photo"))
             messages.success(request, _("Photo of %(product)s saved.") % {"product": product.name})
     except ApiError as exc:
         products = selectors.stall_products(stall)
@@ -370,18 +370,18 @@ def part_action(request, part_id: int, action: str):
         raise PermissionDenied
     try:
         if action == "accept":
-            services.accept_part(part=part, actor=request.user)
+            fulfilment.accept_part(part=part, actor=request.user)
         elif action == "reject":
-            services.reject_part(
+            fulfilment.reject_part(
                 part=part, actor=request.user, reason=request.POST.get("reason", "")
             )
         elif action == "ready":
-            services.mark_part_ready(part=part, actor=request.user)
+            fulfilment.mark_part_ready(part=part, actor=request.user)
         elif action == "collected":
             if not request.user.has_perm("markets.confirm_pickup", part.order):
                 raise PermissionDenied
             with handover_attempts(request, part.order):
-                services.confirm_pickup(
+                fulfilment.confirm_pickup(
                     order=part.order, actor=request.user, code=request.POST.get("code", "")
                 )
         else:
@@ -405,7 +405,7 @@ def courier_home(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.register_courier(
+                couriers.register_courier(
                     user=request.user,
                     market=data["market"],
                     kind=data["kind"],
@@ -451,15 +451,15 @@ def courier_action(request, courier_id: int, public_id, action: str):
         raise Http404
     try:
         if action == "take":
-            services.take_delivery(order=order, courier=courier)
+            couriers.take_delivery(order=order, courier=courier)
         else:
             if not request.user.has_perm("markets.deliver_order", order):
                 raise PermissionDenied
             if action == "start":
-                services.start_delivery(order=order, actor=request.user)
+                couriers.start_delivery(order=order, actor=request.user)
             elif action == "deliver":
                 with handover_attempts(request, order):
-                    services.confirm_delivery(
+                    couriers.confirm_delivery(
                         order=order, actor=request.user, code=request.POST.get("code", "")
                     )
             else:
@@ -510,10 +510,10 @@ def market_photo(request, slug: str):
         limit_photo_uploads(request)
     try:
         if "remove" in request.POST:
-            services.remove_market_photo(market=market)
+            catalogue.remove_market_photo(market=market)
             messages.success(request, _("Photo of the market removed."))
         else:
-            services.set_market_photo(market=market, upload=request.FILES.get("photo"))
+            catalogue.set_market_photo(market=market, upload=request.FILES.get("photo"))
             messages.success(request, _("Photo of the market saved."))
     except ApiError as exc:
         return _market_admin_page(request, market, photo_error=exc)
@@ -530,7 +530,7 @@ def market_admin(request, slug: str):
         courier = get_object_or_404(Courier, pk=int(courier_id), market=market)
         if not request.user.has_perm("markets.approve_courier", courier):
             raise PermissionDenied
-        services.decide_courier(
+        couriers.decide_courier(
             courier=courier, actor=request.user, approve=request.POST.get("decision") == "approve"
         )
         messages.success(request, _("Decision saved."))
@@ -560,7 +560,7 @@ def selection_view(request):
         form = forms.SelectionForm(request.POST or None)
         if request.method == "POST":
             if form.is_valid():
-                services.save_selection_matrix(changes=form.changes())
+                selection_matrix.save_selection_matrix(changes=form.changes())
                 messages.success(request, _("Matrix saved."))
                 return redirect("markets:selection")
             status = 400

@@ -10,9 +10,8 @@ import pytest
 from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import Idempotency
 from metropoli.common.testing import run_in_parallel
-from metropoli.markets import services
 from metropoli.markets.models import Order, OrderLine, Product
-from metropoli.markets.services import CartLine, Contact, Destination
+from metropoli.markets.services.checkout import CartLine, Contact, Destination, place_order
 
 from .conftest import make_market, make_product
 
@@ -33,7 +32,7 @@ def test_twenty_shoppers_race_for_five_kilos(guadalajara):
     mango = make_product(stall, "Mango ataulfo", step="0.5", stock="5")
 
     def checkout(index):
-        return services.place_order(
+        return place_order(
             market=market,
             lines=[CartLine(mango.pk, "1")],
             destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
@@ -60,7 +59,7 @@ def test_crossing_carts_do_not_deadlock_and_never_oversell(guadalajara):
     def checkout(index):
         # Half the shoppers list the products in the opposite order.
         lines = [CartLine(first.pk, "1"), CartLine(second.pk, "1")]
-        return services.place_order(
+        return place_order(
             market=market,
             lines=lines if index % 2 else lines[::-1],
             destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
@@ -82,7 +81,7 @@ def test_the_same_idempotency_key_in_parallel_makes_one_order(guadalajara):
     tomato = make_product(stall, "Jitomate", stock="10")
 
     def checkout(index):
-        return services.place_order(
+        return place_order(
             market=market,
             lines=[CartLine(tomato.pk, "1")],
             destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
@@ -104,14 +103,14 @@ def test_last_kilo_sequentially_in_a_committed_database(guadalajara):
     stall = Stall.objects.create(market=market, name="Doña Lupe", giro="Frutas")
     last = make_product(stall, "Aguacate", stock="1")
     pickup = Destination(method="pickup", pickup_slot="09:00-11:00")
-    services.place_order(
+    place_order(
         market=market,
         lines=[CartLine(last.pk, "1")],
         destination=pickup,
         contact=Contact("A", "3312345678"),
     )
     with pytest.raises(ApiError) as info:
-        services.place_order(
+        place_order(
             market=market,
             lines=[CartLine(last.pk, "1")],
             destination=pickup,
@@ -138,7 +137,7 @@ def test_twelve_shoppers_race_for_the_last_three_pickup_places(guadalajara):
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     def checkout(index):
-        return services.place_order(
+        return place_order(
             market=market,
             lines=[CartLine(tomato.pk, "1")],
             destination=Destination(

@@ -5,24 +5,24 @@ import json
 
 import pytest
 
-from metropoli.markets import services
 from metropoli.markets.models import Order, Status
-from metropoli.markets.services import CartLine, Contact, Destination
+from metropoli.markets.services import checkout, fulfilment
+from metropoli.markets.services.checkout import CartLine, Contact, Destination
 
 pytestmark = pytest.mark.django_db
 TOO_MANY = "Demasiados intentos. Espera unos minutos y vuelve a intentarlo."
 
 
 def ready_pickup(market, product, vendor) -> Order:
-    order = services.place_order(
+    order = checkout.place_order(
         market=market,
         lines=[CartLine(product.pk, "1")],
         destination=Destination(method="pickup", pickup_slot="09:00-11:00"),
         contact=Contact("Ana López", "33 1234 5678", "ana@example.mx"),
     ).order
     part = order.parts.get()
-    services.accept_part(part=part, actor=vendor)
-    services.mark_part_ready(part=part, actor=vendor)
+    fulfilment.accept_part(part=part, actor=vendor)
+    fulfilment.mark_part_ready(part=part, actor=vendor)
     return order
 
 

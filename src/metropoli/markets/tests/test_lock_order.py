@@ -12,9 +12,8 @@ from django.test import Client, override_settings
 
 from metropoli.accounts.tests.factories import UserFactory
 from metropoli.common.testing import run_in_parallel
-from metropoli.markets import services
 from metropoli.markets.models import Order, OrderLine, PartStatus, Product, Stall, StallMember
-from metropoli.markets.services import CartLine, Contact, Destination
+from metropoli.markets.services.checkout import CartLine, Contact, Destination, place_order
 
 from .conftest import NEAR, make_market, make_product
 
@@ -53,7 +52,7 @@ def test_checkouts_race_cancellations_rejections_and_acceptances(guadalajara):
     ]
     cart = [CartLine(p.pk, "1") for p in products]
     orders = [
-        services.place_order(
+        place_order(
             market=market,
             lines=cart,
             destination=Destination(method="pickup", pickup_slot="09:00-11:00"),

@@ -5,7 +5,7 @@ import pytest
 
 from metropoli.common.testing import run_in_parallel
 from metropoli.markets.models import Notification
-from metropoli.markets.services import send_notification_email
+from metropoli.markets.services.notifications import send_notification_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import Idempotency
-from metropoli.markets import services
 from metropoli.markets.models import (
     Order,
     OrderEvent,
@@ -18,7 +17,8 @@ from metropoli.markets.models import (
     Stall,
     Status,
 )
-from metropoli.markets.services import CartLine, Contact, Destination
+from metropoli.markets.services import checkout, fulfilment
+from metropoli.markets.services.checkout import CartLine, Contact, Destination
 
 from .conftest import FAR, NEAR, make_market, make_product
 
@@ -30,7 +30,7 @@ DELIVERY = Destination(method="delivery", address="Calle Juan Manuel 100", lon=N
 
 
 def place(market, lines, destination=PICKUP, key=None, contact=GUEST, scope="session:guest-1"):
-    return services.place_order(
+    return checkout.place_order(
         market=market,
         lines=lines,
         destination=destination,
@@ -206,7 +206,7 @@ def test_database_refuses_negative_stock(tomato):
 
 def test_cancel_before_acceptance_returns_stock(market, tomato, vendor):
     order = place(market, [CartLine(tomato.pk, "2")]).order
-    services.cancel_order(order=order)
+    fulfilment.cancel_order(order=order)
     order.refresh_from_db()
     assert order.status == Status.CANCELLED
     assert Product.objects.get(pk=tomato.pk).stock == Decimal("10")
@@ -214,9 +214,9 @@ def test_cancel_before_acceptance_returns_stock(market, tomato, vendor):
 
 def test_cancel_after_a_stall_accepted_is_refused(market, tomato, steak, vendor):
     order = place(market, [CartLine(tomato.pk, "2"), CartLine(steak.pk, "1")]).order
-    services.accept_part(part=order.parts.get(stall=tomato.stall), actor=vendor)
+    fulfilment.accept_part(part=order.parts.get(stall=tomato.stall), actor=vendor)
     with pytest.raises(ApiError) as info:
-        services.cancel_order(order=order)
+        fulfilment.cancel_order(order=order)
     assert info.value.code == "cannot_cancel"
     order.refresh_from_db()
     assert order.status == Status.PLACED
@@ -227,27 +227,27 @@ def test_stall_flow_accept_reject_ready(market, tomato, steak, vendor, butcher_v
     order = place(market, [CartLine(tomato.pk, "2"), CartLine(steak.pk, "1")]).order
     produce = order.parts.get(stall=tomato.stall)
     meat = order.parts.get(stall=steak.stall)
-    services.accept_part(part=produce, actor=vendor)
+    fulfilment.accept_part(part=produce, actor=vendor)
     order.refresh_from_db()
     assert order.status == Status.PLACED
-    services.reject_part(part=meat, actor=butcher_vendor, reason="Se acabó")
+    fulfilment.reject_part(part=meat, actor=butcher_vendor, reason="Se acabó")
     order.refresh_from_db()
     assert order.status == Status.ACCEPTED
     assert order.total == Decimal("56.00")
     assert Product.objects.get(pk=steak.pk).stock == Decimal("5")
     with pytest.raises(ApiError):
-        services.accept_part(part=meat, actor=butcher_vendor)
-    services.mark_part_ready(part=produce, actor=vendor)
+        fulfilment.accept_part(part=meat, actor=butcher_vendor)
+    fulfilment.mark_part_ready(part=produce, actor=vendor)
     order.refresh_from_db()
     assert order.status == Status.READY
     with pytest.raises(ApiError) as info:
-        services.confirm_pickup(
+        fulfilment.confirm_pickup(
             order=order,
             actor=vendor,
             code="000000" if order.handover_code != "000000" else "111111",
         )
     assert info.value.code == "wrong_code"
-    services.confirm_pickup(order=order, actor=vendor, code=order.handover_code)
+    fulfilment.confirm_pickup(order=order, actor=vendor, code=order.handover_code)
     order.refresh_from_db()
     assert order.status == Status.COLLECTED
     assert list(order.events.values_list("status", flat=True)) == [
@@ -261,7 +261,7 @@ def test_stall_flow_accept_reject_ready(market, tomato, steak, vendor, butcher_v
 
 def test_all_stalls_rejecting_rejects_the_order(market, tomato, vendor):
     order = place(market, [CartLine(tomato.pk, "2")]).order
-    services.reject_part(part=order.parts.get(), actor=vendor)
+    fulfilment.reject_part(part=order.parts.get(), actor=vendor)
     order.refresh_from_db()
     assert order.status == Status.REJECTED
     assert order.parts.get().status == PartStatus.REJECTED
@@ -276,7 +276,7 @@ def test_new_order_and_acceptance_are_emailed_and_listed(
     with django_capture_on_commit_callbacks(execute=True):
         order = place(market, [CartLine(tomato.pk, "1")]).order
     with django_capture_on_commit_callbacks(execute=True):
-        services.accept_part(part=order.parts.get(), actor=vendor)
+        fulfilment.accept_part(part=order.parts.get(), actor=vendor)
     subjects = sorted(str(m["Subject"]) for m in smtp_server.messages)
     number = order.number
     assert subjects == sorted(

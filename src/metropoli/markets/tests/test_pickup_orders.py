@@ -6,12 +6,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone, translation
 
 from metropoli.common.errors import ApiError
-from metropoli.markets import selectors, services
 from metropoli.markets.models import Market, Order, OrderLine, Product
-from metropoli.markets.services import CartLine, Contact, Destination
+from metropoli.markets.services import checkout, fulfilment
+from metropoli.markets.services.checkout import CartLine, Contact, Destination
+from metropoli.markets.services.fetch import fetch_checkout_info
+from metropoli.markets.services.pickup_slots import hold_pickup_place
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,7 @@ def pickup(day, slot="09:00-11:00"):
 
 
 def place(market, product, destination, contact=GUEST):
-    return services.place_order(
+    return checkout.place_order(
         market=market, lines=[CartLine(product.pk, "1")], destination=destination, contact=contact
     ).order
 
@@ -94,7 +97,7 @@ def test_a_full_slot_is_refused_and_a_cancellation_frees_its_place(market, tomat
     # The other slot of the same day and the same slot another day still have room.
     place(market, cilantro, pickup(tomorrow, "11:00-13:00"))
     place(market, cilantro, pickup(tomorrow + timedelta(days=1)))
-    services.cancel_order(order=first)
+    fulfilment.cancel_order(order=first)
     assert place(market, cilantro, pickup(tomorrow)).pickup_date == tomorrow
 
 
@@ -103,17 +106,17 @@ def test_the_capacity_is_checked_inside_the_checkout_transaction(market, tomato,
     market.pickup_slot_capacity = 1
     market.save()
     tomorrow = today() + timedelta(days=1)
-    quote = services.quote_destination(market=market, destination=pickup(tomorrow))
+    info = fetch_checkout_info(market, [CartLine(cilantro.pk, "1")])
+    quote = checkout.quote_destination(info, pickup(tomorrow))
     place(market, tomato, pickup(tomorrow))  # the competitor commits first
     before = snapshot()
-    (priced,) = selectors.products_with_price([cilantro.pk])
-    with pytest.raises(ApiError) as info, services.transaction.atomic():
-        order, _lines, _event = services._create_order(
-            market, [(priced, Decimal(1))], quote, pickup(tomorrow), GUEST, None
+    with pytest.raises(ApiError) as info_error, transaction.atomic():
+        order, _lines, _event = checkout.create_order(
+            info, [(info.lines[0].product, Decimal(1))], quote, pickup(tomorrow), GUEST, None
         )
         assert order.pk is not None
-        services._hold_pickup_place(market, quote)
-    assert info.value.code == "pickup_slot_full"
+        hold_pickup_place(market, quote.pickup_date, quote.pickup_slot)
+    assert info_error.value.code == "pickup_slot_full"
     assert snapshot() == before
 
 
@@ -191,8 +194,8 @@ def test_vendor_dashboard_and_emails_show_the_day(
     assert "Tomorrow, " in page.content.decode() and "09:00-11:00" in page.content.decode()
     part = order.parts.get()
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        services.accept_part(part=part, actor=vendor)
-        services.mark_part_ready(part=part, actor=vendor)
+        fulfilment.accept_part(part=part, actor=vendor)
+        fulfilment.mark_part_ready(part=part, actor=vendor)
         label = order.pickup_label
     assert label == f"{tomorrow:%A} {tomorrow:%B} {tomorrow.day} · 09:00-11:00"
     bodies = {str(m["Subject"]): m.get_payload(decode=True).decode() for m in smtp_server.messages}
@@ -215,7 +218,7 @@ def test_market_staff_page_shows_the_load_of_the_coming_slots(client, market, to
 
 
 def test_quantities_are_shown_without_exponents(client, market, stall, cilantro, vendor):
-    services.place_order(
+    checkout.place_order(
         market=market,
         lines=[CartLine(cilantro.pk, "10")],
         destination=pickup(today() + timedelta(days=1)),

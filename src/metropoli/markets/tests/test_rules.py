@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.markets.models import Courier, CourierStatus, MarketStaff, Order
-from metropoli.markets.services import CartLine, Contact, Destination, place_order
+from metropoli.markets.services.checkout import CartLine, Contact, Destination, place_order
 from metropoli.territory.models import Role
 
 pytestmark = pytest.mark.django_db
