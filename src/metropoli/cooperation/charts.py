@@ -1,4 +1,4 @@
-"""Dependency-free SVG charts rendered on the server.
+"""Dependency-free SVG charts rendered on the server (the bars through common/charts.py).
 
 Every chart is decorative for assistive technology only in the sense that the page shows the
 same numbers in a table next to it; the SVG still carries a title (role="img").
@@ -14,6 +14,9 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from metropoli.common import charts as bars
+from metropoli.common.charts import Svg
+
 BAR_COLOURS = ("#1b5e20", "#2e7d32", "#558b2f", "#00695c", "#33691e", "#004d40")
 
 
@@ -25,31 +28,19 @@ def _number(value: Decimal | int) -> str:
 
 def bar_chart(
     items: Sequence[tuple[str, Decimal | int]], *, title: str, chart_id: str, unit: str = ""
-) -> SafeString:
-    """Horizontal bars: label on the left, bar, value at the end."""
-    row, label_w, bar_w, value_w = 28, 220, 300, 140
-    width = label_w + bar_w + value_w
-    height = max(row * len(items), row) + 8
-    top = max((float(v) for _label, v in items), default=0) or 1
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-    ]
-    for i, (label, value) in enumerate(items):
-        y = 4 + i * row
-        w = max(float(value) / top * bar_w, 1 if value else 0)
-        short = label if len(label) <= 30 else label[:29] + "…"
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" font-size="13">'
-            f"{escape(short)}</text>"
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 10}" '
-            f'fill="{BAR_COLOURS[i % len(BAR_COLOURS)]}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 18}" font-size="13">'
-            f"{escape(_number(value))}{escape(unit)}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+) -> Svg:
+    """Horizontal bars (common/charts.py): label on the left, bar, value at the end."""
+    return bars.bar_chart(
+        [
+            bars.Row(
+                label,
+                [bars.Bar(value, f"{_number(value)}{unit}", BAR_COLOURS[i % len(BAR_COLOURS)])],
+            )
+            for i, (label, value) in enumerate(items)
+        ],
+        title=title,
+        chart_id=chart_id,
+    )
 
 
 @dataclass(frozen=True)

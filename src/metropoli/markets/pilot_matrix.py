@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from metropoli.common import charts
+
 from .decision import Criterion, DecisionError, SensitivityReport, sensitivity
 from .models import SelectionCandidate, SelectionCriterion, SelectionScore
+
+GREEN, ORANGE = "#1b5e20", "#e65100"
 
 
 @dataclass
@@ -89,37 +92,30 @@ def analyse() -> Analysis:
     return analysis
 
 
+CHART_LAYOUT = charts.Layout(
+    label_width=250, value_width=60, bar_height=12, row_gap=14, font_size=12, max_label=38
+)
+
+
 def chart_svg(analysis: Analysis) -> str:
-    """Horizontal bars of both scores per candidate; plain SVG, no script, no CDN."""
-    rows = analysis.rows()
-    bar, gap, left, width = 14, 14, 250, 300
-    height = 40 + len(rows) * (2 * bar + gap)
-    title = _("TOPSIS closeness and weighted-sum score per candidate market")
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {left + width + 60} {height}" '
-        f'role="img" aria-labelledby="chart-title" font-family="sans-serif" font-size="12">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<rect x="{left}" y="6" width="12" height="12" fill="#1b5e20"/>'
-        f'<text x="{left + 16}" y="16">TOPSIS</text>',
-        f'<rect x="{left + 90}" y="6" width="12" height="12" fill="#e65100"/>'
-        f'<text x="{left + 106}" y="16">{escape(_("Weighted sum"))}</text>',
-    ]
-    y = 32
-    for row in rows:
-        parts.append(
-            f'<text x="{left - 8}" y="{y + bar + 4}" text-anchor="end">'
-            f"{escape(row['name'][:38])}</text>"
-        )
-        for score, colour, offset in (
-            (row["topsis_score"], "#1b5e20", 0),
-            (row["weighted_sum_score"], "#e65100", bar),
-        ):
-            w = max(1.0, score * width)
-            parts.append(
-                f'<rect x="{left}" y="{y + offset}" width="{w:.1f}" height="{bar - 2}" '
-                f'fill="{colour}"><title>{score:.3f}</title></rect>'
-                f'<text x="{left + w + 4:.1f}" y="{y + offset + bar - 4}">{score:.2f}</text>'
+    """Both scores per candidate as horizontal bars (common/charts.py); served alone as
+    image/svg+xml, so it names its own font. Plain SVG, no script, no CDN."""
+    methods = (("topsis_score", "TOPSIS", GREEN), ("weighted_sum_score", _("Weighted sum"), ORANGE))
+    return charts.bar_chart(
+        [
+            charts.Row(
+                row["name"],
+                [
+                    charts.Bar(row[key], f"{row[key]:.2f}", colour, name)
+                    for key, name, colour in methods
+                ],
             )
-        y += 2 * bar + gap
-    parts.append("</svg>")
-    return "".join(parts)
+            for row in analysis.rows()
+        ],
+        title=_("TOPSIS closeness and weighted-sum score per candidate market"),
+        chart_id="selection-chart",
+        legend=[(name, colour) for _key, name, colour in methods],
+        peak=1.0,
+        layout=CHART_LAYOUT,
+        font_family="sans-serif",
+    )

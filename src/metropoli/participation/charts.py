@@ -1,33 +1,29 @@
-"""Dependency-free SVG charts for the analysis page: geometry computed here, drawn by templates."""
+"""Dependency-free SVG charts for the analysis page: the bars drawn by common/charts.py, the
+timeline and the hexagon map as geometry computed here and drawn by the template."""
 
+from metropoli.common import charts
 from metropoli.common.geo import lonlat_to_mercator
 
 WIDTH = 640
 
 
-def bars(items: list[dict], *, value_key: str = "count", row: int = 36) -> dict:
-    """Horizontal bars, one per item (each item keeps its own name/colour for the label)."""
-    peak = max((item[value_key] for item in items), default=0) or 1
-    label_width = 220
-    usable = WIDTH - label_width - 60
-    rows = []
-    for index, item in enumerate(items):
-        rows.append(
-            {
-                **item,
-                "y": index * row,
-                "text_y": index * row + row * 0.62,
-                "x": label_width,
-                "width": round(usable * item[value_key] / peak, 1),
-                "value_x": label_width + round(usable * item[value_key] / peak, 1) + 8,
-            }
-        )
-    return {
-        "width": WIDTH,
-        "height": max(len(items) * row, row),
-        "rows": rows,
-        "label_width": label_width,
-    }
+BAR_LAYOUT = charts.Layout(bar_height=24, row_gap=12, value_width=100, outline="#222")
+
+
+def bars(items: list[dict], *, title: str, chart_id: str, value_key: str = "count") -> charts.Svg:
+    """Horizontal bars (common/charts.py), one per item in the item's own colour, outlined so
+    that a pale category colour still shows on white."""
+    return charts.bar_chart(
+        [
+            charts.Row(
+                item["name"], [charts.Bar(item[value_key], str(item[value_key]), item["colour"])]
+            )
+            for item in items
+        ],
+        title=title,
+        chart_id=chart_id,
+        layout=BAR_LAYOUT,
+    )
 
 
 def timeline(per_day: list[dict], *, height: int = 220) -> dict:

@@ -217,7 +217,11 @@ def analysis(request, slug):
         {
             "proceeding": proceeding,
             "stats": stats,
-            "category_chart": charts.bars(stats["categories"]),
+            "category_chart": charts.bars(
+                stats["categories"],
+                title=_("Contributions per category"),
+                chart_id="per-category-chart",
+            ),
             "timeline": charts.timeline(stats["per_day"]),
             "hexmap": charts.hexmap(stats["hotspots"], proceeding.area.coords),
             "words": charts.word_cloud(stats["words"]),

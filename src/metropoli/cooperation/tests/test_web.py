@@ -1,8 +1,10 @@
 """Pages and API: smoke tests, filters, permissions, form errors in both languages."""
 
+import re
 from datetime import date
 
 import pytest
+from lxml import etree
 
 from metropoli.cooperation import services
 from metropoli.cooperation.models import Amount, Opportunity, Project
@@ -106,6 +108,26 @@ def test_dashboard_sums_committed_mxn_by_theme_partner_and_year(client, portfoli
         ("implementation", 2),
         ("closed", 1),
     ]
+
+
+def test_dashboard_charts_are_well_formed_svg_with_the_figures(client, portfolio):
+    page = client.get("/cooperacion/tablero/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    svg = {"s": "http://www.w3.org/2000/svg"}
+    charts = {
+        root.get("aria-labelledby"): root
+        for root in (
+            etree.fromstring(markup.encode())
+            for markup in re.findall(r'<svg [^>]*class="chart".*?</svg>', page)
+        )
+    }
+    theme = charts["by-theme-title"]
+    assert theme.find("s:title", svg).text == "Committed amounts by theme"
+    # The theme with the most money has the full-length bar, and its value in MXN.
+    bars = theme.xpath("s:g/s:rect", namespaces=svg)
+    widest = max(bars, key=lambda bar: float(bar.get("width")))
+    assert widest.get("width") == "300"
+    assert widest.find("s:title", svg).text.endswith(" MXN")
+    assert {"by-stage-title", "by-partner-title", "by-year-title"} <= set(charts)
 
 
 def test_edit_pages_need_the_office(client, portfolio, people):

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from lxml import etree
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.participation import services
@@ -91,10 +94,26 @@ def test_moderation_page_is_for_moderators(client, contribution, guadalajara):
 
 
 def test_analysis_page_draws_svg_charts(client, contribution):
+    # A category name is text typed by the organisers: it reaches the chart as text only.
+    hostile = '<script>alert("x")</script> & Sombra'
+    category = contribution.category
+    category.name = hostile
+    category.save()
     page = client.get("/participa/prueba/analisis/").content.decode()
-    assert page.count("<svg") >= 3
-    # Bars are labelled with the category name, not only coloured.
-    assert '<text x="212" y="22.32" text-anchor="end">Sombra</text>' in page
+    assert page.count("<svg") >= 3 and "<script>alert" not in page
+    chart = re.search(r'<svg [^>]*aria-labelledby="per-category-chart-title".*?</svg>', page)
+    root = etree.fromstring(chart.group(0).encode())
+    svg = {"s": "http://www.w3.org/2000/svg"}
+    assert root.find("s:title", svg).text == "Aportaciones por categoría"
+    # Bars are labelled with the category name, not only coloured; the largest is full length.
+    labels = root.xpath("s:g/s:text[@text-anchor='end']/text()", namespaces=svg)
+    assert hostile[:29] + "…" in labels
+    bars = root.xpath("s:g/s:rect", namespaces=svg)
+    assert len(bars) == contribution.proceeding.categories.count()
+    counted = [b for b in bars if b.get("width") != "0"]
+    assert len(counted) == 1 and counted[0].get("width") == "300"
+    assert counted[0].get("fill") == category.colour
+    assert counted[0].find("s:title", svg).text == f"{hostile}: 1"
     assert "árboles" in page and "escuela" in page
 
 
