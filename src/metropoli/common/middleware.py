@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 import psycopg
+import redis
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, RawPostDataException
@@ -41,11 +42,14 @@ OUTAGE_RETRY_AFTER = 10
 BUSY_RETRY_AFTER = 2
 
 # Django wraps the driver's errors; psycopg's own may still escape from outside a cursor.
+# Redis, the cache of a production deployment (rate limits), is a database for this purpose.
 DATABASE_ERRORS = (
     OperationalError,
     InterfaceError,
     psycopg.OperationalError,
     psycopg.InterfaceError,
+    redis.ConnectionError,
+    redis.TimeoutError,
 )
 # The server is there but busy: a retry soon will likely work.
 BUSY_ERRORS = (

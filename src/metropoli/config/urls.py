@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from metropoli.common.observability import metrics
+
 from .api import api
 
 urlpatterns = [
@@ -21,6 +23,8 @@ urlpatterns = [
     path("ogc/", include("metropoli.ogc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Prometheus, for the scraper on the host only (common/observability.py).
+    path("metrics", metrics, name="metrics"),
 ]
 handler500 = "metropoli.web.views.server_error"
 

@@ -1,7 +1,9 @@
 """The tile endpoint shared by every map: /tiles/<layer>/<z>/<x>/<y>.pbf.
 
 Layers whose data carry a version (maps.versions) are cached in process and answer
-If-None-Match with 304; the others are rendered on every request.
+If-None-Match with 304; the others are rendered on every request. A versioned layer's tile whose
+URL pins the version it shows (`v=`, what map pages ask for) never changes: it is answered
+"immutable" for a year, for browsers and for the proxy in front (nginx's proxy_cache, a CDN).
 """
 
 import hashlib
@@ -43,20 +45,25 @@ def tile(request, layer: str, z: int, x: int, y: int):
     except ValidationError as error:
         return _error(400, "invalid_filter", " ".join(error.messages))
     etag = None
+    immutable = False
     if tile_layer.versioned:
         # Read the version before the data: a tile is never newer-keyed than its content.
-        version = versions.current_at_least(layer, _pinned(request))
+        pinned = _pinned(request)
+        version = versions.current_at_least(layer, pinned)
+        # The tile holds data at least as new as the version its URL names, for good. A URL
+        # naming a version that does not exist yet must not be kept: it will mean newer data.
+        immutable = pinned is not None and version >= pinned
         key = (layer, version, tuple(coords), repr(filters))
         etag = f'"{layer}-{version}-{hashlib.blake2s(repr(key).encode()).hexdigest()[:16]}"'
         if etag in _if_none_match(request):
-            return _tile_response(tile_layer, None, etag)
+            return _tile_response(tile_layer, None, etag, immutable)
         body = cache.get(key)
         if body is None:
             body = _render(tile_layer, coords, filters)
             cache.put(key, body)
     else:
         body = _render(tile_layer, coords, filters)
-    return _tile_response(tile_layer, body, etag)
+    return _tile_response(tile_layer, body, etag, immutable)
 
 
 def _render(tile_layer: TileLayer, coords: Tile, filters) -> bytes:
@@ -78,13 +85,18 @@ def _if_none_match(request) -> set[str]:
     return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
 
 
-def _tile_response(tile_layer: TileLayer, body: bytes | None, etag: str | None) -> HttpResponse:
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _tile_response(
+    tile_layer: TileLayer, body: bytes | None, etag: str | None, immutable: bool = False
+) -> HttpResponse:
     if body is None:
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body, content_type=MVT_CONTENT_TYPE)
     if etag:
         response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={tile_layer.max_age}"
+    response["Cache-Control"] = IMMUTABLE if immutable else f"public, max-age={tile_layer.max_age}"
     response["Access-Control-Allow-Origin"] = "*"
     return response

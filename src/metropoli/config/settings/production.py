@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, SECRET_KEY, env_bool
+from .base import DATABASE_URL, SECRET_KEY, env_bool, env_list
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("METROPOLI_SECRET_KEY must be set in production.")
@@ -29,3 +29,51 @@ STORAGES = {
     "default": {"BACKEND": "metropoli.common.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- several app servers (docs/decisions/0060-production-topology.md) ---
+# What the app servers must share lives outside them: sessions, idempotency keys and tile
+# versions in PostgreSQL, uploads in MEDIA_ROOT (one folder all servers mount, or object
+# storage), and the cache (rate-limit buckets) in Redis when METROPOLI_REDIS_URL names one.
+# Without it the cache stays in the database (base.py), which is shared too, only slower.
+REDIS_URL = os.environ.get("METROPOLI_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "metropoli",
+            # A Redis that does not answer is an outage (503, common/middleware.py), quickly.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+# --- what operators see (common/observability.py) ---
+# Every answer carries the request's ID (nginx's $request_id) and every log line too; the log
+# is one JSON object per line unless METROPOLI_LOG_FORMAT=text.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "metropoli.common.observability.RequestIdMiddleware",
+    *MIDDLEWARE,  # noqa: F405
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+INSTALLED_APPS = [*INSTALLED_APPS, "django_prometheus"]  # noqa: F405
+# /metrics answers only these addresses, and only requests that no proxy relayed.
+METRICS_ALLOWED = env_list("METROPOLI_METRICS_ALLOWED", "127.0.0.1,::1")
+if os.environ.get("METROPOLI_LOG_FORMAT", "json") == "json":
+    LOGGING = {  # noqa: F405
+        **LOGGING,  # noqa: F405
+        "formatters": {"json": {"()": "metropoli.common.observability.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    }
+# Errors reported to Sentry (or a compatible service such as GlitchTip) when a DSN is given;
+# no personal data is sent (no cookies, no user, no request bodies).
+SENTRY_DSN = os.environ.get("METROPOLI_SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+    )

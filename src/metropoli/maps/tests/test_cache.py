@@ -92,3 +92,25 @@ def test_the_shared_folder_keeps_to_its_budget(settings, tmp_path):
         cache.put(("trees", 1, (16, n, 0), ""), bytes(100))
     cache.prune(tmp_path, 1_000)
     assert sum(p.stat().st_size for p in tmp_path.glob("*/*/*.pbf")) <= 1_000
+
+
+def test_a_tile_url_pinning_an_existing_version_is_immutable_and_others_are_not(
+    municipalities, django_capture_on_commit_callbacks
+):
+    from metropoli.trees.tests.factories import GDL, make_tree
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_tree(None)
+    version = versions.current("trees")
+    url = "/tiles/trees/16/{}/{}.pbf".format(*_xy(GDL, 16))
+    pinned = Client().get(f"{url}?v={version}")
+    assert pinned.status_code == 200 and pinned.content != b""
+    assert pinned["Cache-Control"] == "public, max-age=31536000, immutable"
+    older = Client().get(f"{url}?v={version - 1}")  # shows data at least that new: kept too
+    assert older["Cache-Control"] == "public, max-age=31536000, immutable"
+    # Not pinned, or pinning a version nobody wrote yet (it will mean newer data): short-lived.
+    assert Client().get(url)["Cache-Control"] == "public, max-age=30"
+    assert Client().get(f"{url}?v={version + 1}")["Cache-Control"] == "public, max-age=30"
+    revalidated = Client().get(f"{url}?v={version}", HTTP_IF_NONE_MATCH=pinned["ETag"])
+    assert revalidated.status_code == 304
+    assert revalidated["Cache-Control"] == "public, max-age=31536000, immutable"
