@@ -127,6 +127,12 @@ bench-participation: deps
 bench-tiles: deps
 	$(PY) bench/bench_tiles.py
 
+# OGC API items pages on PostGIS (own throw-away cluster, 1,000,000 synthetic trees): p95 of a
+# bbox page of /ogc/collections/trees/items over HTTP vs. the raw SQL of that page, same run.
+.PHONY: bench-ogc
+bench-ogc: deps
+	$(PY) bench/bench_ogc.py
+
 # PostgreSQL stops for 10 s under a light mixed load (gunicorn + worker): 0x 500, 503s during the
 # outage, no acknowledged write lost, served again within 5 s, the worker alive.
 .PHONY: fault-db

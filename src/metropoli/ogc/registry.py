@@ -215,6 +215,21 @@ def _estimated_extent(table: str, column: str) -> list[float] | None:
 
 # --- trees -----------------------------------------------------------------------------------
 
+TREE_COLUMNS = (
+    "dbh_cm",
+    "height_m",
+    "crown_width_m",
+    "condition",
+    "phenology",
+    "notes",
+    "validation_state",
+    "source",
+    "external_id",
+    "recorded_at",
+)
+# Columns of a municipality every other collection shows (never its boundary or seat).
+MUNICIPALITY_COLUMNS = ("municipality__inegi_code", "municipality__name")
+
 
 class Trees(Collection):
     id = "trees"
@@ -272,8 +287,23 @@ class Trees(Collection):
 
     def public(self) -> QuerySet:
         # The selector of the API, the map and the exports, without the recorder (not published).
-        return tree_selectors.filter_trees(tree_selectors.TreeFilters()).select_related(
-            "site", "site__municipality", "species"
+        # Only the published columns: a municipality's boundary is no tree's business (parsing
+        # it on every row would cost more than the whole page).
+        return (
+            tree_selectors.filter_trees(tree_selectors.TreeFilters())
+            .select_related("site", "site__municipality", "species")
+            .only(
+                *TREE_COLUMNS,
+                "site__location",
+                "site__site_type",
+                "site__address",
+                "site__colonia",
+                "site__municipality__inegi_code",
+                "site__municipality__name",
+                "species__code",
+                "species__scientific_name",
+                "species__common_name_es",
+            )
         )
 
     def filter(self, qs, values):
@@ -354,8 +384,10 @@ class PlantingSites(Collection):
     }
 
     def public(self):
-        return PlantingSite.objects.select_related("municipality").annotate(
-            standing_tree=F("tree__id")
+        return (
+            PlantingSite.objects.select_related("municipality")
+            .only("location", "site_type", "address", "colonia", *MUNICIPALITY_COLUMNS)
+            .annotate(standing_tree=F("tree__id"))
         )
 
     def filter(self, qs, values):
@@ -414,7 +446,7 @@ class Sensors(Collection):
     }
 
     def public(self):
-        return sensor_selectors.registry()
+        return sensor_selectors.registry().defer("municipality__boundary", "municipality__seat")
 
     def filter(self, qs, values):
         if "municipality" in values:
@@ -473,7 +505,9 @@ class Markets(Collection):
     }
 
     def public(self):
-        return market_selectors.active_markets()
+        return market_selectors.active_markets().defer(
+            "municipality__boundary", "municipality__seat"
+        )
 
     def filter(self, qs, values):
         if "municipality" in values:

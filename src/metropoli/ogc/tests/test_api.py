@@ -162,7 +162,8 @@ def test_paging_with_next_and_prev_links_walks_every_tree_once(client, trees):
     pages = 0
     while url:
         page = body(get(client, url))
-        assert page["numberMatched"] == len(trees)
+        # Counted on the first page; pages reached through a link are not counted again.
+        assert page.get("numberMatched") == (len(trees) if pages == 0 else None)
         assert page["numberReturned"] == len(page["features"]) <= 3
         seen += [f["id"] for f in page["features"]]
         following = link(page, "next")
