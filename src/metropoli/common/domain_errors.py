@@ -1,20 +1,21 @@
-"""The HTML edge of `DomainError`: a refusal becomes a 4xx page, or an error on a form.
+"""The HTML edge of `DomainError`: a refusal becomes a 4xx page, or a message on a form.
 
 The API's edge is `config/api.py` (a ninja exception handler); these are for views. A view that
-shows the form again catches the error and calls `add_to_form`; any other view lets it rise to
-`DomainErrorsMiddleware`, which answers the status of the code's kind with the small error page
-(or `{"code", "message"}` to a client that asked for JSON). Decision 0054.
+shows the form again catches the error and calls `add_to_form` (or shows `message_of(error)`);
+any other view lets it rise to `DomainErrorsMiddleware`, which answers the status of the code's
+kind with the error page (or `{"code", "message"}` to a client that asked for JSON), and
+`Retry-After` when the error has one. Decision 0054.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import lazy
+from django.shortcuts import render
 from django.utils.translation import gettext
 
-from metropoli.common.errors import HTTP_STATUS, DomainError
-from metropoli.common.middleware import error_response
+from metropoli.common.errors import HTTP_STATUS, DomainError, Kind
+from metropoli.common.middleware import error_response, wants_json
 
 
 def message_of(error: DomainError) -> str:
@@ -26,17 +27,24 @@ def status_of(error: DomainError) -> int:
     return HTTP_STATUS[error.kind]
 
 
+def is_forbidden(error: DomainError) -> bool:
+    return error.kind is Kind.FORBIDDEN
+
+
 def add_to_form(form: forms.BaseForm, error: DomainError, field: str | None = None) -> None:
     """Show the refusal on ``form`` (on ``field``, or above the fields)."""
     form.add_error(field, message_of(error))
 
 
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:
-    # Lazy: error_response reads it in the request's language.
-    message = lazy(message_of, str)(error)
-    response = error_response(
-        request, status_of(error), str(error.code), message, details=error.details
-    )
+    """The error page (or JSON) with the status of the error's kind."""
+    status = status_of(error)
+    if wants_json(request):
+        response = error_response(
+            request, status, str(error.code), message_of(error), details=error.details
+        )
+    else:
+        response = render(request, "web/error.html", {"message": message_of(error)}, status=status)
     if error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
     return response

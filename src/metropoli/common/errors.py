@@ -17,6 +17,8 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from metropoli.common.i18n import gettext_noop
+
 if TYPE_CHECKING:
     from ninja import Schema
 
@@ -120,6 +122,54 @@ class DomainError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={str(self.code)!r}, message={self.message!r})"
+
+
+class CommonErrorCode(ErrorCode):
+    """Refusals shared by every module: limits, outages, photos, idempotency keys."""
+
+    RATE_LIMITED = (
+        "rate_limited",
+        Kind.RATE_LIMITED,
+        gettext_noop("Too many attempts. Please wait a few minutes and try again."),
+    )
+    BUSY = (
+        "busy_try_again",
+        Kind.UNAVAILABLE,
+        gettext_noop("Many people are doing the same right now. Please try again in a moment."),
+    )
+    STORAGE_UNAVAILABLE = (
+        "storage_unavailable",
+        Kind.UNAVAILABLE,
+        gettext_noop("Files cannot be stored right now. Please try again later."),
+    )
+    PHOTO_TOO_LARGE = (
+        "photo_too_large",
+        Kind.TOO_LARGE,
+        gettext_noop("The photo is too large (%(size)s); the limit is %(limit)s."),
+    )
+    PHOTO_TOO_MANY_PIXELS = (
+        "photo_too_many_pixels",
+        Kind.TOO_LARGE,
+        gettext_noop("The photo has too many pixels; the limit is %(limit)s megapixels."),
+    )
+    NOT_AN_IMAGE = (
+        "not_an_image",
+        Kind.UNSUPPORTED,
+        gettext_noop("The file is not a photo. Send a JPEG, PNG or HEIC image."),
+    )
+    INVALID_IDEMPOTENCY_KEY = (
+        "invalid_idempotency_key",
+        Kind.INVALID,
+        gettext_noop("The Idempotency-Key header must be 8 to 80 printable characters."),
+    )
+    IDEMPOTENCY_KEY_REUSED = (
+        "idempotency_key_reused",
+        Kind.UNPROCESSABLE,
+        gettext_noop(
+            "This Idempotency-Key was already used for a different request. Send a new key "
+            "with each new request."
+        ),
+    )
 
 
 class ApiError(Exception):

@@ -21,9 +21,8 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
-from .errors import ApiError
+from .errors import CommonErrorCode, DomainError
 from .models import IdempotencyRecord
 from .transactions import run_atomic
 
@@ -55,11 +54,7 @@ def clean_key(value: str | None) -> str | None:
         return None
     value = value.strip()
     if not (KEY_MIN <= len(value) <= KEY_MAX) or not value.isprintable():
-        raise ApiError(
-            400,
-            "invalid_idempotency_key",
-            _("The Idempotency-Key header must be 8 to 80 printable characters."),
-        )
+        raise DomainError(CommonErrorCode.INVALID_IDEMPOTENCY_KEY)
     return value
 
 
@@ -94,15 +89,8 @@ def request_hash(values: Mapping[str, Any]) -> str:
     return _digest(json.dumps(dict(values), sort_keys=True, default=str))
 
 
-def reused() -> ApiError:
-    return ApiError(
-        422,
-        "idempotency_key_reused",
-        _(
-            "This Idempotency-Key was already used for a different request. Send a new key "
-            "with each new request."
-        ),
-    )
+def reused() -> DomainError:
+    return DomainError(CommonErrorCode.IDEMPOTENCY_KEY_REUSED)
 
 
 def _stored(action: str, idempotency: Idempotency, digest: str) -> IdempotencyRecord | None:

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import DomainError, ErrorCode, Kind
+from .i18n import gettext_noop
+
 try:  # HEIC/HEIF, the default format of iPhones.
     from pillow_heif import register_heif_opener
 
@@ -25,13 +28,29 @@ except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
     pass
 
 
-class ImageRefused(ValueError):
-    """The upload was refused; ``code`` says why: too_large, not_an_image, unsupported (an
-    image, but not in an accepted format) or too_many_pixels."""
+class ImageErrorCode(ErrorCode):
+    """Why an upload was refused. Callers usually answer with their own code and limits
+    (common.photos: photo_too_large with the size allowed)."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    TOO_LARGE = "too_large", Kind.TOO_LARGE, gettext_noop("The photo is too large.")
+    TOO_MANY_PIXELS = (
+        "too_many_pixels",
+        Kind.TOO_LARGE,
+        gettext_noop("The photo has too many pixels."),
+    )
+    UNSUPPORTED = (  # an image, but not in an accepted format
+        "unsupported",
+        Kind.UNSUPPORTED,
+        gettext_noop("The image is not in an accepted format."),
+    )
+    NOT_AN_IMAGE = "not_an_image", Kind.UNSUPPORTED, gettext_noop("The file is not a photo.")
+
+
+class ImageRefused(DomainError):
+    """The upload was refused; ``code`` (an `ImageErrorCode`) says why."""
+
+    def __init__(self, code: ImageErrorCode | str):
+        super().__init__(ImageErrorCode(code))
 
 
 @dataclass
@@ -55,17 +74,17 @@ def open_upload(
     that is still at least that large (DCT scaling: less memory and less time).
     """
     if len(data) > max_bytes:
-        raise ImageRefused("too_large")
+        raise ImageRefused(ImageErrorCode.TOO_LARGE)
     with warnings.catch_warnings():
         # Pillow's own guard (Image.MAX_IMAGE_PIXELS) warns before it refuses: both refuse here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
             if image.format not in formats:
-                raise ImageRefused("unsupported")
+                raise ImageRefused(ImageErrorCode.UNSUPPORTED)
             width, height = image.size  # from the header: nothing is decoded yet
             if width * height > max_pixels:
-                raise ImageRefused("too_many_pixels")
+                raise ImageRefused(ImageErrorCode.TOO_MANY_PIXELS)
             exif = image.getexif()
             if fit and image.format == "JPEG" and max(width, height) > fit:
                 scale = fit / max(width, height)
@@ -74,9 +93,9 @@ def open_upload(
         except ImageRefused:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise ImageRefused("too_many_pixels") from error
+            raise ImageRefused(ImageErrorCode.TOO_MANY_PIXELS) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-            raise ImageRefused("not_an_image") from error
+            raise ImageRefused(ImageErrorCode.NOT_AN_IMAGE) from error
     return OpenedImage(image, image.format, exif)
 
 

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
 from PIL import ExifTags
 
-from .errors import ApiError
+from .errors import CommonErrorCode, DomainError
 from .images import ImageRefused, jpeg, on_white, open_upload, shrink, upright
 
 ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "HEIF": "heic"}
@@ -63,29 +63,23 @@ def _taken_at(exif) -> datetime | None:
         return None
 
 
-def refusal(code: str, *, size: int, max_bytes: int, max_pixels: int) -> ApiError:
-    """The answer, in the request's language, to a photo common.images refused."""
+# Sizes are written in the language of the answer ("4.0 MB", "4,0 MB"), chosen at the edge.
+_size_text = lazy(filesizeformat, str)
+
+
+def refusal(code: str, *, size: int, max_bytes: int, max_pixels: int) -> DomainError:
+    """The refusal of a photo common.images refused, with the limit it went past."""
     if code == "too_large":
-        return ApiError(
-            413,
-            "photo_too_large",
-            _("The photo is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+        return DomainError(
+            CommonErrorCode.PHOTO_TOO_LARGE, size=_size_text(size), limit=_size_text(max_bytes)
         )
     if code == "too_many_pixels":
-        return ApiError(
-            413,
-            "photo_too_many_pixels",
-            _("The photo has too many pixels; the limit is %(limit)s megapixels.")
-            % {"limit": max_pixels // 1_000_000},
-        )
-    return ApiError(
-        415, "not_an_image", _("The file is not a photo. Send a JPEG, PNG or HEIC image.")
-    )
+        return DomainError(CommonErrorCode.PHOTO_TOO_MANY_PIXELS, limit=max_pixels // 1_000_000)
+    return DomainError(CommonErrorCode.NOT_AN_IMAGE)
 
 
 def process_photo(data: bytes, *, max_bytes: int | None = None) -> ProcessedPhoto:
-    """Validate an uploaded photo and make its public copy and thumbnail (raises ApiError).
+    """Validate an uploaded photo and make its public copy and thumbnail (raises DomainError).
 
     ``max_bytes`` defaults to the trees' limit; the pixel limit is the platform's one.
     """

@@ -16,11 +16,11 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse
 
-from .errors import ApiError
+from .domain_errors import domain_error_response
+from .errors import ApiError, CommonErrorCode, DomainError
+from .i18n import gettext_noop
 
 # --- the client's address -------------------------------------------------------------------
 
@@ -71,17 +71,14 @@ def client_address(request: HttpRequest) -> str:
 # --- counting --------------------------------------------------------------------------------
 
 
-class RateLimited(ApiError):
-    """Too many requests of one kind: 429 with a message in the request's language (the API
-    renders it as JSON; RateLimitMiddleware renders it for pages)."""
+class RateLimited(DomainError):
+    """Too many requests of one kind (429 at the edge, with Retry-After). ``message``: a more
+    precise msgid than the code's own."""
 
-    def __init__(self, message: str = "", *, retry_after: int = 60):
-        super().__init__(
-            429,
-            "rate_limited",
-            message or _("Too many attempts. Please wait a few minutes and try again."),
-        )
-        self.retry_after = retry_after
+    retry_after: int
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 60):
+        super().__init__(CommonErrorCode.RATE_LIMITED, message or None, retry_after=retry_after)
 
 
 def _cache_key(scope: str, key: str, window: int) -> tuple[str, int]:
@@ -152,13 +149,13 @@ class Attempts:
                 self.right()  # this guess is not checked: it uses nothing up
                 raise RateLimited(retry_after=rest)
 
-    # As a context manager: the guess was wrong when the block raises an ApiError whose code is
-    # in `wrong`; it was right (or never judged) otherwise.
+    # As a context manager: the guess was wrong when the block raises a DomainError (or an
+    # ApiError) whose code is in `wrong`; it was right (or never judged) otherwise.
     def __enter__(self) -> "Attempts":
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
-        if not (isinstance(exc, ApiError) and exc.code in self.wrong):
+        if not (isinstance(exc, DomainError | ApiError) and exc.code in self.wrong):
             self.right()
 
     def right(self) -> None:
@@ -171,35 +168,11 @@ class Attempts:
 # --- the edge --------------------------------------------------------------------------------
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or request.headers.get("Accept", "").startswith(
-        "application/json"
-    )
-
-
 def too_many(request: HttpRequest, limited: RateLimited) -> HttpResponse:
-    """The 429 answer: JSON for the API and scripts, the error page with the message otherwise."""
-    if _wants_json(request):
-        response = JsonResponse({"code": limited.code, "message": limited.message}, status=429)
-    else:
-        response = render(request, "web/error.html", {"message": limited.message}, status=429)
-    response["Retry-After"] = str(limited.retry_after)
-    return response
-
-
-class RateLimitMiddleware:
-    """Pages (and forms, such as the admin's login form) raise RateLimited; this answers 429."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, RateLimited):
-            return too_many(request, exception)
-        return None
+    """The 429 answer: JSON for the API and scripts, the error page with the message otherwise.
+    (Pages and forms, such as the admin's login form, may also just raise RateLimited:
+    common.domain_errors.DomainErrorsMiddleware answers the same.)"""
+    return domain_error_response(request, limited)
 
 
 def anonymous_over_limit(request: HttpRequest, scope: str, *, limit: int, window: int) -> bool:
@@ -240,5 +213,5 @@ def limit_photo_uploads(request: HttpRequest) -> None:
         who,
         limit=settings.PHOTO_UPLOADS_PER_DAY,
         window=24 * 3600,
-        message=_("You have sent many photos today. Please try again tomorrow."),
+        message=gettext_noop("You have sent many photos today. Please try again tomorrow."),
     )

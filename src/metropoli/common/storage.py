@@ -17,9 +17,9 @@ import tempfile
 
 from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_makedirs
-from django.utils.translation import gettext as _
 
-from .errors import ApiError
+from .errors import CommonErrorCode, DomainError
+from .i18n import gettext_noop
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +28,18 @@ NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK}
 
 
-class StorageUnavailable(ApiError):
-    """A file could not be stored (full disk, read-only or missing folder): 503."""
+class StorageUnavailable(DomainError):
+    """A file could not be stored (full disk, read-only or missing folder): 503 at the edge."""
 
     def __init__(self, error: OSError):
-        if error.errno in NO_ROOM:
-            message = _("There is no room left to store files. Please try again later.")
-        else:
-            message = _("Files cannot be stored right now. Please try again later.")
-        super().__init__(503, "storage_unavailable", message)
-        self.headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        message = (
+            gettext_noop("There is no room left to store files. Please try again later.")
+            if error.errno in NO_ROOM
+            else None
+        )
+        super().__init__(
+            CommonErrorCode.STORAGE_UNAVAILABLE, message, retry_after=RETRY_AFTER_SECONDS
+        )
 
 
 class AtomicFileSystemStorage(FileSystemStorage):

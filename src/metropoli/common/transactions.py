@@ -15,10 +15,9 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, transaction
-from django.utils.translation import gettext as _
 from psycopg import errors as pg_errors
 
-from .errors import ApiError
+from .errors import CommonErrorCode, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +29,11 @@ RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 RETRY_AFTER_SECONDS = 2
 
 
-class TransactionConflict(ApiError):
-    """The write collided with others twice in a row: 503, try again in a moment."""
+class TransactionConflict(DomainError):
+    """The write collided with others twice in a row: 503 at the edge, try again in a moment."""
 
     def __init__(self):
-        super().__init__(
-            503,
-            "busy_try_again",
-            _("Many people are doing the same right now. Please try again in a moment."),
-        )
-        self.headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        super().__init__(CommonErrorCode.BUSY, retry_after=RETRY_AFTER_SECONDS)
 
 
 def is_retryable(error: BaseException) -> bool:

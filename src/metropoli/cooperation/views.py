@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metropoli.common.domain_errors import add_to_form, status_of
 from metropoli.common.storage import StorageUnavailable
 
 from . import selectors, services, spreadsheets
@@ -296,8 +297,8 @@ def _sub_form(request, code: str, form_class, title: str, save, *, form_kwargs):
         except ValidationError as error:
             apply_service_errors(form, error)
         except StorageUnavailable as error:  # the instrument's file could not be written
-            form.add_error(None, error.message)
-            status = error.status
+            add_to_form(form, error)
+            status = status_of(error)
         else:
             messages.success(request, _("Saved."))
             return redirect("cooperation:project", code=project.code)

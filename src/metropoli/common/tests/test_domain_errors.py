@@ -6,9 +6,11 @@ import sys
 
 import pytest
 from django.test import RequestFactory
+from django.urls import path
 
 from metropoli.common.domain_errors import DomainErrorsMiddleware
 from metropoli.common.errors import HTTP_STATUS, DomainError, ErrorCode, Kind
+from metropoli.config.urls import urlpatterns as site_urlpatterns
 
 
 class SampleCode(ErrorCode):
@@ -45,24 +47,40 @@ def test_errors_import_no_django():
     assert out.stdout.strip() == "False"
 
 
+def refusing_view(request):
+    raise DomainError(SampleCode.MISSING)
+
+
+def limited_view(request):
+    raise DomainError(SampleCode.TOO_MANY, retry_after=30)
+
+
+# The site's URLs plus two views that refuse (the error page links to the home page).
+urlpatterns = [
+    path("refused/", refusing_view),
+    path("limited/", limited_view),
+    *site_urlpatterns,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
 @pytest.mark.parametrize(
     ("language", "message"), [("es-MX", "No encontrado."), ("en", "Not found.")]
 )
-def test_an_uncaught_domain_error_in_a_view_is_its_status_page(language, message):
-    request = RequestFactory().get("/trees/7/", headers={"Accept-Language": language})
-    middleware = DomainErrorsMiddleware(lambda request: None)
-    response = middleware.process_exception(request, DomainError(SampleCode.MISSING))
+def test_an_uncaught_domain_error_in_a_view_is_its_status_page(client, language, message):
+    response = client.get("/refused/", headers={"Accept-Language": language})
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
-    assert message in response.content.decode()
+    assert f'<p role="alert">{message}</p>' in response.content.decode()
 
 
-def test_a_json_client_gets_code_message_and_retry_after():
-    request = RequestFactory().get(
-        "/anything/", headers={"Accept": "application/json", "Accept-Language": "es-MX"}
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_json_client_gets_code_message_and_retry_after(client):
+    response = client.get(
+        "/limited/", headers={"Accept": "application/json", "Accept-Language": "es-MX"}
     )
-    error = DomainError(SampleCode.TOO_MANY, retry_after=30)
-    response = DomainErrorsMiddleware(lambda request: None).process_exception(request, error)
     assert response.status_code == 429
     assert response["Retry-After"] == "30"
     assert json.loads(response.content) == {

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
 
+from metropoli.common.domain_errors import message_of
 from metropoli.common.storage import StorageUnavailable
 
 
@@ -39,8 +40,16 @@ def test_a_write_that_fails_half_way_leaves_no_file_behind(settings, tmp_path):
         pytest.raises(StorageUnavailable) as refused,
     ):
         default_storage.save("trees/photo.jpg", ContentFile(b"\xff" * 300_000))
-    assert (refused.value.status, refused.value.code) == (503, "storage_unavailable")
-    assert refused.value.message == "There is no room left to store files. Please try again later."
+    error = refused.value
+    assert (error.code, error.kind, error.retry_after) == (
+        "storage_unavailable",
+        "unavailable",
+        300,
+    )
+    with translation.override("en"):
+        assert message_of(error) == (
+            "There is no room left to store files. Please try again later."
+        )
     assert files_under(tmp_path) == []
 
 

@@ -10,6 +10,8 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from django.utils import translation
 
+from metropoli.common.domain_errors import message_of
+from metropoli.common.errors import HTTP_STATUS, CommonErrorCode
 from metropoli.common.testing import run_in_parallel
 from metropoli.common.transactions import TransactionConflict, run_atomic
 
@@ -68,28 +70,28 @@ def test_a_deadlock_victim_runs_again_and_both_writes_land(two_rows):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("sqlstate", ["40P01", "40001"])
-def test_a_second_conflict_is_a_503_with_retry_after_in_the_users_language(sqlstate):
+def test_a_second_conflict_is_busy_with_retry_after_in_the_users_language(sqlstate):
     runs = []
 
     def write():
         runs.append(1)
         _raise_sqlstate(sqlstate)
 
-    with translation.override("en"), pytest.raises(TransactionConflict) as english:
-        run_atomic(write)
-    with translation.override("es-mx"), pytest.raises(TransactionConflict) as spanish:
+    with pytest.raises(TransactionConflict) as refused:
         run_atomic(write)
 
-    assert len(runs) == 4  # two runs each
-    error = english.value
-    assert (error.status, error.code) == (503, "busy_try_again")
-    assert error.headers == {"Retry-After": "2"}
-    assert error.message == (
-        "Many people are doing the same right now. Please try again in a moment."
-    )
-    assert spanish.value.message == (
-        "Mucha gente está haciendo lo mismo ahora. Vuelve a intentarlo en un momento."
-    )
+    assert len(runs) == 2
+    error = refused.value
+    assert (error.code, error.retry_after) == (CommonErrorCode.BUSY, 2)
+    assert HTTP_STATUS[error.kind] == 503
+    with translation.override("en"):
+        assert message_of(error) == (
+            "Many people are doing the same right now. Please try again in a moment."
+        )
+    with translation.override("es-mx"):
+        assert message_of(error) == (
+            "Mucha gente está haciendo lo mismo ahora. Vuelve a intentarlo en un momento."
+        )
     assert isinstance(error.__cause__, OperationalError)
     assert not connection.in_atomic_block  # the connection is usable again
     with connection.cursor() as cursor:

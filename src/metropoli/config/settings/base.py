@@ -79,7 +79,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "metropoli.common.ratelimit.RateLimitMiddleware",
     # Innermost: a service's DomainError no view caught is its 4xx page (common/domain_errors.py).
     "metropoli.common.domain_errors.DomainErrorsMiddleware",
 ]

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.gis.geos import Polygon
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import ApiError, CommonErrorCode, DomainError
 from metropoli.common.idempotency import Idempotency
 from metropoli.participation import services
 from metropoli.participation.models import (
@@ -137,9 +137,9 @@ def test_same_idempotency_key_saves_once(proceeding, shade, anonymous):
 
 def test_reused_key_with_other_content_is_refused(proceeding, shade, anonymous):
     submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY, text="otra cosa")
-    assert (error.value.status, error.value.code) == (422, "idempotency_key_reused")
+    assert error.value.code == CommonErrorCode.IDEMPOTENCY_KEY_REUSED
     assert Contribution.objects.count() == 1
 
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import ApiError, CommonErrorCode, DomainError
 from metropoli.common.idempotency import Idempotency
 from metropoli.common.models import IdempotencyRecord
 from metropoli.territory.models import Role, RoleAssignment
@@ -91,7 +91,7 @@ def test_same_key_with_other_data_is_refused(municipalities):
         dbh_cm=20,
         idempotency=Idempotency.for_user(user, "key-00000002"),
     )
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.register_tree(
             lon=GDL[0],
             lat=GDL[1],
@@ -100,7 +100,7 @@ def test_same_key_with_other_data_is_refused(municipalities):
             dbh_cm=99,
             idempotency=Idempotency.for_user(user, "key-00000002"),
         )
-    assert (error.value.status, error.value.code) == (422, "idempotency_key_reused")
+    assert error.value.code == CommonErrorCode.IDEMPOTENCY_KEY_REUSED
     assert Tree.objects.count() == 1
 
 
