@@ -23,12 +23,13 @@ trap cleanup EXIT INT TERM
 step "PostgreSQL + PostGIS (throw-away cluster on 127.0.0.1:$port)"
 url=$(bash scripts/pg-cluster.sh start "$pg_dir" "$port") || { echo "could not start PostgreSQL" >&2; exit 1; }
 export METROPOLI_DATABASE_URL=$url
-# The database the URL names (pytest makes its own test_ copy; makemigrations --check reads this).
-psql -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE metropoli" >/dev/null
 
 if [ -z "$fast" ]; then
   step "ruff (lint and format)"
   .venv/bin/ruff check . && .venv/bin/ruff format --check . || status=1
+
+  step "mypy (pure packages and common/; [tool.mypy] in pyproject.toml)"
+  .venv/bin/mypy || status=1
 
   step "migrations are up to date"
   .venv/bin/metropoli makemigrations --check --dry-run || status=1

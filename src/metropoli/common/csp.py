@@ -72,7 +72,7 @@ class Nonce:
 
 def policy(request) -> str:
     sources = {directive: list(values) for directive, values in BASE_POLICY.items()}
-    basemap = origin(settings.METROPOLI.get("BASEMAP_TILES", ""))
+    basemap = origin(str(settings.METROPOLI.get("BASEMAP_TILES") or ""))
     if basemap:
         sources["img-src"].append(basemap)
         sources["connect-src"].append(basemap)

@@ -70,7 +70,8 @@ def csv_writer(stream, **kwargs) -> _SafeWriter:
 def csv_dict_writer(stream, fieldnames, **kwargs) -> csv.DictWriter:
     """`csv.DictWriter` for exports: same arguments, safe cells."""
     writer = csv.DictWriter(stream, fieldnames, **kwargs)
-    writer.writer = _SafeWriter(writer.writer)
+    # DictWriter calls only writerow/writerows of its writer, which _SafeWriter has.
+    writer.writer = _SafeWriter(writer.writer)  # type: ignore[assignment]
     return writer
 
 

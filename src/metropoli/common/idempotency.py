@@ -71,7 +71,9 @@ def caller_scope(request: HttpRequest, *, token: str = "") -> str:
     if session.session_key is None:
         session.save()
         session.modified = True  # so that the response hands the guest its session cookie
-    return f"session:{_digest(session.session_key)}"
+    key = session.session_key
+    assert key is not None  # save() gave the session its key
+    return f"session:{_digest(key)}"
 
 
 def from_request(
@@ -102,6 +104,13 @@ def _stored(action: str, idempotency: Idempotency, digest: str) -> IdempotencyRe
     return record
 
 
+def _result_of(record: IdempotencyRecord) -> int:
+    # Claimed and given its result in one transaction: no other request sees it without one.
+    if record.result_id is None:
+        raise RuntimeError(f"idempotency record {record.pk} has no result")
+    return record.result_id
+
+
 def run_once(
     *,
     action: str,
@@ -123,7 +132,7 @@ def run_once(
     digest = request_hash(request)
     record = _stored(action, idempotency, digest)
     if record is not None:
-        return replay(record.result_id), False
+        return replay(_result_of(record)), False
 
     def claim_and_create() -> T:
         claimed = IdempotencyRecord.objects.create(
@@ -141,4 +150,4 @@ def run_once(
         record = _stored(action, idempotency, digest)
         if record is None:
             raise
-        return replay(record.result_id), False
+        return replay(_result_of(record)), False

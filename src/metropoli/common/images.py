@@ -80,7 +80,8 @@ def open_upload(
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-            if image.format not in formats:
+            kind = image.format  # open() names the format of what it opens
+            if kind is None or kind not in formats:
                 raise ImageRefused(ImageErrorCode.UNSUPPORTED)
             width, height = image.size  # from the header: nothing is decoded yet
             if width * height > max_pixels:
@@ -96,7 +97,7 @@ def open_upload(
             raise ImageRefused(ImageErrorCode.TOO_MANY_PIXELS) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
             raise ImageRefused(ImageErrorCode.NOT_AN_IMAGE) from error
-    return OpenedImage(image, image.format, exif)
+    return OpenedImage(image, kind, exif)
 
 
 def shrink(image: Image.Image, side: int) -> Image.Image:

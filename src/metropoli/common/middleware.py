@@ -91,10 +91,10 @@ def error_response(
         text = str(message)
         problems = [{**d, "problem": str(d["problem"])} for d in details or ()]
         if wants_json(request) if json_answer is None else json_answer:
-            body = {"code": code, "message": text}
+            body: dict[str, object] = {"code": code, "message": text}
             if problems:
                 body["details"] = problems
-            response = JsonResponse(body, status=status)
+            response: HttpResponse = JsonResponse(body, status=status)
             response["Content-Language"] = language
             return response
         page = render_to_string(
@@ -244,10 +244,10 @@ def _body_control_characters(request: HttpRequest) -> str | None:
     textual = textual or content_type.startswith("text/")
     if textual:
         try:
-            text = body.decode("utf-8")
+            decoded: str | None = body.decode("utf-8")
         except UnicodeDecodeError:
-            text = None
-        if text is not None and CONTROL_CHARACTERS.search(text):
+            decoded = None
+        if decoded is not None and CONTROL_CHARACTERS.search(decoded):
             return "body"
     # Ninja reads any non-form body as JSON, whatever its declared type.
     if body.lstrip()[:1] in (b"{", b"["):

@@ -71,7 +71,8 @@ class AtomicFileSystemStorage(FileSystemStorage):
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-        self._ensure_location_group_id(full_path)
+        # Django's own step of FileSystemStorage._save (5.1+), missing from django-stubs 6.1.2.
+        self._ensure_location_group_id(full_path)  # type: ignore[attr-defined]
         return os.path.relpath(full_path, self.location).replace("\\", "/")
 
     def _link(self, temporary: str, name: str, full_path: str) -> str:

@@ -11,13 +11,11 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
 from metropoli.common import csp
-from metropoli.common.domain_errors import message_of, status_of
-from metropoli.common.errors import DomainError
+from metropoli.common.errors import ApiError
 from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.maps.layers import registered_layers
 
 from . import charts, selectors, services
-from .errors import ParticipationErrorCode
 from .models import ContributionType, FeedbackStatus, Visibility
 
 DEVICE_COOKIE = "participa_device"
@@ -114,11 +112,11 @@ def contribution_page(request, slug, pk):
                 )
                 messages.success(request, _("Thank you, the moderators will look at it."))
             else:
-                raise DomainError(ParticipationErrorCode.INVALID_ACTION)
+                raise ApiError(400, "invalid_action", _("Unknown action."))
             return redirect("participation:contribution", slug=slug, pk=pk)
-        except DomainError as error:
-            messages.error(request, message_of(error))
-            status = status_of(error)
+        except ApiError as error:
+            messages.error(request, error.message)
+            status = error.status
     phase = proceeding.active_phase()
     return render(
         request,
@@ -150,9 +148,9 @@ def moderation(request, slug):
             services.set_table_pin(proceeding=proceeding, pin=request.POST.get("pin", ""))
             messages.success(request, _("The facilitator PIN was changed."))
             return redirect("participation:moderation", slug=slug)
-        except DomainError as error:
-            messages.error(request, message_of(error))
-            status = status_of(error)
+        except ApiError as error:
+            messages.error(request, error.message)
+            status = error.status
     elif request.method == "POST":
         pk = request.POST.get("contribution", "")
         item = selectors.contribution(
@@ -168,7 +166,7 @@ def moderation(request, slug):
                     else None
                 )
                 if action == "hide_comment" and comment is None:
-                    raise DomainError(ParticipationErrorCode.NOT_FOUND)
+                    raise ApiError(404, "not_found", _("Not found."))
                 services.set_visibility(
                     contribution=item,
                     moderator=request.user,
@@ -186,12 +184,12 @@ def moderation(request, slug):
             elif action == "dismiss":
                 services.dismiss_reports(contribution=item, moderator=request.user)
             else:
-                raise DomainError(ParticipationErrorCode.INVALID_ACTION)
+                raise ApiError(400, "invalid_action", _("Unknown action."))
             messages.success(request, _("Saved."))
             return redirect("participation:moderation", slug=slug)
-        except DomainError as error:
-            messages.error(request, message_of(error))
-            status = status_of(error)
+        except ApiError as error:
+            messages.error(request, error.message)
+            status = error.status
     queue = list(selectors.moderation_queue(proceeding)[:200])
     for item in queue:
         item.open_report_list = [r for r in item.reports.all() if r.resolved_at is None]

@@ -18,14 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from metropoli.common.errors import DomainError
-from metropoli.common.i18n import gettext_noop
+from metropoli.common.errors import ApiError
 from metropoli.common.ratelimit import hit
 from metropoli.trees import services as tree_services
 from metropoli.trees.models import Tree, ValidationState
 
 from . import selectors
-from .errors import ValidationErrorCode
 from .models import (
     NEXT_STATUSES,
     OUTCOME_OF_VOTE,
@@ -71,26 +69,36 @@ def _check_vote_input(
     *, kind: str, reason: str, corrected_species_code: str | None, corrected_dbh_cm, flags
 ):
     if kind not in VoteKind.values:
-        raise DomainError(ValidationErrorCode.INVALID_VOTE, kind=kind)
+        raise ApiError(400, "invalid_vote", _("“%(kind)s” is not a kind of vote.") % {"kind": kind})
     flags = list(dict.fromkeys(flags or ()))
     unknown = [flag for flag in flags if flag not in Flag.values]
     if unknown:
-        raise DomainError(ValidationErrorCode.INVALID_FLAG, flags=", ".join(unknown))
-    if kind == VoteKind.FLAG and not flags:
-        raise DomainError(ValidationErrorCode.FLAG_REQUIRED)
-    if kind != VoteKind.FLAG and flags:
-        raise DomainError(
-            ValidationErrorCode.INVALID_FLAG, gettext_noop("Only a flag vote carries flags.")
+        raise ApiError(
+            400, "invalid_flag", _("Unknown flag: %(flags)s.") % {"flags": ", ".join(unknown)}
         )
+    if kind == VoteKind.FLAG and not flags:
+        raise ApiError(
+            400, "flag_required", _("Say what is wrong: disease, pest, risk of falling or dead.")
+        )
+    if kind != VoteKind.FLAG and flags:
+        raise ApiError(400, "invalid_flag", _("Only a flag vote carries flags."))
     reason = (reason or "").strip()
     if kind in (VoteKind.NEEDS_CORRECTION, VoteKind.REJECT) and not reason:
-        raise DomainError(ValidationErrorCode.REASON_REQUIRED)
+        raise ApiError(
+            400,
+            "reason_required",
+            _("Tell the person who recorded the tree why: a reason is required."),
+        )
     if len(reason) > 1000:
-        raise DomainError(ValidationErrorCode.REASON_TOO_LONG)
+        raise ApiError(400, "reason_too_long", _("The reason can have at most 1,000 characters."))
     species = dbh = None
     if corrected_species_code or corrected_dbh_cm not in (None, ""):
         if kind != VoteKind.NEEDS_CORRECTION:
-            raise DomainError(ValidationErrorCode.CORRECTION_WITHOUT_VOTE)
+            raise ApiError(
+                400,
+                "correction_without_vote",
+                _("Corrections go with a “needs correction” vote."),
+            )
         species = tree_services.species_for_code(corrected_species_code)
         dbh = tree_services.check_dbh(corrected_dbh_cm)
     return reason, species, dbh, flags
@@ -108,7 +116,7 @@ def cast_vote(
 ) -> VoteResult:
     """Record a reviewer's vote; decide the record when the municipality's policy says so."""
     if not getattr(voter, "is_authenticated", False):
-        raise DomainError(ValidationErrorCode.NOT_AUTHENTICATED)
+        raise ApiError(401, "not_authenticated", _("Log in to do this."))
     reason, species, dbh, flags = _check_vote_input(
         kind=kind,
         reason=reason,
@@ -119,7 +127,9 @@ def cast_vote(
     if not hit(
         "validation.vote", str(voter.pk), limit=settings.VALIDATION_VOTES_PER_MINUTE, window=60
     ):
-        raise DomainError(ValidationErrorCode.RATE_LIMITED)
+        raise ApiError(
+            429, "rate_limited", _("Too many votes in a minute. Take a breath and try again.")
+        )
     with transaction.atomic():
         locked = (
             Tree.objects.select_for_update(of=("self",))
@@ -128,23 +138,26 @@ def cast_vote(
             .first()
         )
         if locked is None:
-            raise DomainError(ValidationErrorCode.NOT_FOUND)
+            raise ApiError(404, "not_found", _("This tree record does not exist."))
         municipality = locked.site.municipality
         if not voter.has_perm("validation.vote", municipality):
-            raise DomainError(
-                ValidationErrorCode.PERMISSION_DENIED,
-                gettext_noop(
+            raise ApiError(
+                403,
+                "permission_denied",
+                _(
                     "Only certified experts and arborists of %(municipality)s can validate its "
                     "records."
-                ),
-                municipality=municipality.name,
+                )
+                % {"municipality": municipality.name},
             )
         if locked.recorded_by_id == voter.pk:
-            raise DomainError(ValidationErrorCode.OWN_RECORD)
+            raise ApiError(403, "own_record", _("You cannot validate a tree you recorded."))
         if Decision.objects.filter(tree=locked).exists():
-            raise DomainError(ValidationErrorCode.ALREADY_DECIDED)
+            raise ApiError(
+                409, "already_decided", _("This record has already been decided; thank you.")
+            )
         if Vote.objects.filter(tree=locked, voter=voter).exists():
-            raise DomainError(ValidationErrorCode.ALREADY_VOTED)
+            raise ApiError(409, "already_voted", _("You have already voted on this record."))
         as_arborist = voter.has_perm("validation.decide", municipality)
         vote = Vote.objects.create(
             tree=locked,
@@ -356,16 +369,22 @@ def set_work_status(*, item: WorkItem, status: str, changed_by, note: str = "") 
     """Move a flagged tree along reported → inspected → treated / removed."""
     item = WorkItem.objects.select_for_update().select_related("municipality").get(pk=item.pk)
     if not changed_by.has_perm("validation.manage_queue", item.municipality):
-        raise DomainError(
-            ValidationErrorCode.PERMISSION_DENIED, municipality=item.municipality.name
+        raise ApiError(
+            403,
+            "permission_denied",
+            _("Only the arborists and staff of %(municipality)s manage its work queue.")
+            % {"municipality": item.municipality.name},
         )
     if status not in WorkStatus.values:
-        raise DomainError(ValidationErrorCode.INVALID_STATUS, status=status)
+        raise ApiError(
+            400, "invalid_status", _("“%(status)s” is not a status.") % {"status": status}
+        )
     if status not in NEXT_STATUSES[WorkStatus(item.status)]:
-        raise DomainError(
-            ValidationErrorCode.INVALID_TRANSITION,
-            old=item.get_status_display(),
-            new=WorkStatus(status).label,
+        raise ApiError(
+            409,
+            "invalid_transition",
+            _("A tree that is “%(old)s” cannot become “%(new)s”.")
+            % {"old": item.get_status_display(), "new": WorkStatus(status).label},
         )
     WorkItemChange.objects.create(
         item=item,

@@ -222,13 +222,14 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
     x_pin = _header(headers, "X-PIN")
     if x_pin is not None:
         pin = int(x_pin) if x_pin.isascii() and x_pin.isdigit() and len(x_pin) < 4 else None
-        if pin not in PIN_VALUE_TYPES:
+        pin_kinds = PIN_VALUE_TYPES.get(pin) if pin is not None else None
+        if pin_kinds is None:
             raise PayloadError(
                 ErrorCode.INVALID_HEADER,
                 gettext_noop("La cabecera «%(header)s» no es válida."),
                 header="X-PIN",
             )
-        kinds = PIN_VALUE_TYPES[pin]
+        kinds = pin_kinds
     return AirRohrPost(
         chip_id=chip_id,
         platform=platform,

@@ -6,8 +6,9 @@ module holds the messages of its own codes and the checks that raise them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -108,7 +109,8 @@ class RuleViolation:
     activity_identifier: str  # "" for document-level findings (the reporting organisation)
     field: str  # dataclass path, e.g. "transactions[0].amount.value_date"
     message_template: str
-    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+    # dataclasses.field: the attribute `field` above hides the bare name in this class body.
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, hash=False)
     severity: Severity = Severity.ERROR
     iati_rule: str | None = None
 
@@ -132,6 +134,16 @@ class Collector:
         self, rule: RuleCode, path: str, /, *, severity: Severity | None = None, **params: object
     ) -> None:
         # Positional-only so that message parameters may be called "code" or "path".
+        self.record(rule, path, params, severity)
+
+    def record(
+        self,
+        rule: RuleCode,
+        path: str,
+        params: Mapping[str, object],
+        severity: Severity | None = None,
+    ) -> None:
+        """`add` with the message parameters as one mapping (they may be named "severity")."""
         template, default_severity, iati_rule = self.rules[rule]
         self.violations.append(
             RuleViolation(
@@ -139,7 +151,7 @@ class Collector:
                 activity_identifier=self.identifier,
                 field=path,
                 message_template=template,
-                params=params,
+                params=dict(params),
                 severity=severity or default_severity,
                 iati_rule=iati_rule,
             )
@@ -182,18 +194,18 @@ def check_percentages(
     out_of_range = False
     for code, pct in items:
         if pct is not None and not (0 <= pct <= HUNDRED):
-            c.add(range_code, path, code=code, value=str(pct), **params)
+            c.record(range_code, path, {"code": code, "value": str(pct), **params})
             out_of_range = True
     if out_of_range:
         return
     if len(items) == 1:
         pct = items[0][1]
         if pct is not None and pct != HUNDRED:
-            c.add(single_code, path, value=str(pct), **params)
+            c.record(single_code, path, {"value": str(pct), **params})
         return
     if any(pct is None for _, pct in items):
-        c.add(missing_code, path, **params)
+        c.record(missing_code, path, params)
         return
     total = sum((pct for _, pct in items if pct is not None), Decimal(0))
     if total != HUNDRED:
-        c.add(sum_code, path, total=str(total), **params)
+        c.record(sum_code, path, {"total": str(total), **params})
