@@ -13,6 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from metropoli.common.errors import DomainError, ErrorCode, Kind
+from metropoli.common.i18n import gettext_noop
+
 # Monday = 0 … Sunday = 6, as ``date.weekday()``.
 WEEKDAYS = tuple(range(7))
 MAX_DAYS_AHEAD = 30
@@ -20,17 +23,36 @@ _SLOT = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _CHOICE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s+(\S.*)$")
 
 
-class SlotError(ValueError):
-    """A refused slot or choice; ``code`` says why and ``params`` carry the facts.
+class SlotErrorCode(ErrorCode):
+    """Why a slot or a choice is refused; the params of each raise name the facts."""
 
-    Codes: invalid_slot, duplicate_slot, unknown_slot, slot_past, too_far_ahead, closed_day,
-    invalid_choice.
-    """
+    INVALID_SLOT = (
+        "invalid_slot",
+        Kind.INVALID,
+        gettext_noop("«%(slot)s» is not a slot: write it as HH:MM-HH:MM."),
+    )
+    DUPLICATE_SLOT = (
+        "duplicate_slot",
+        Kind.INVALID,
+        gettext_noop("The slot %(slot)s appears twice."),
+    )
+    UNKNOWN_SLOT = "unknown_slot", Kind.INVALID, gettext_noop("There is no pickup slot %(slot)s.")
+    SLOT_PAST = "slot_past", Kind.INVALID, gettext_noop("The %(slot)s slot has already started.")
+    TOO_FAR_AHEAD = (
+        "too_far_ahead",
+        Kind.INVALID,
+        gettext_noop("Pickup can be chosen up to %(days)s days ahead."),
+    )
+    CLOSED_DAY = "closed_day", Kind.INVALID, gettext_noop("The market does not open that day.")
+    INVALID_CHOICE = (
+        "invalid_choice",
+        Kind.INVALID,
+        gettext_noop("Choose a pickup day and time from the list."),
+    )
 
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+
+class SlotError(DomainError, ValueError):
+    """A refused slot or choice: a `SlotErrorCode` and, in ``params``, the facts."""
 
 
 @dataclass(frozen=True, order=True)
@@ -48,14 +70,14 @@ def parse_slot(text: str) -> Slot:
     """«9:00-11:00» -> Slot(09:00, 11:00); the end may be 24:00 (midnight)."""
     match = _SLOT.match(text or "") if isinstance(text, str) else None
     if match is None:
-        raise SlotError("invalid_slot", slot=text)
+        raise SlotError(SlotErrorCode.INVALID_SLOT, slot=text)
     start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
     if start_h > 23 or start_m > 59 or end_m > 59 or end_h > 24 or (end_h == 24 and end_m):
-        raise SlotError("invalid_slot", slot=text)
+        raise SlotError(SlotErrorCode.INVALID_SLOT, slot=text)
     start = time(start_h, start_m)
     end = time.max if end_h == 24 else time(end_h, end_m)
     if end <= start:
-        raise SlotError("invalid_slot", slot=text)
+        raise SlotError(SlotErrorCode.INVALID_SLOT, slot=text)
     return Slot(start, end)
 
 
@@ -65,7 +87,7 @@ def canonical_slots(texts: Iterable[str]) -> list[str]:
     labels = [slot.label for slot in sorted(slots)]
     for first, second in zip(labels, labels[1:], strict=False):
         if first == second:
-            raise SlotError("duplicate_slot", slot=first)
+            raise SlotError(SlotErrorCode.DUPLICATE_SLOT, slot=first)
     return labels
 
 
@@ -78,7 +100,7 @@ def parse_choice(value: str) -> tuple[date | None, str]:
     try:
         return date.fromisoformat(match.group(1)), match.group(2).strip()
     except ValueError:
-        raise SlotError("invalid_choice", value=value) from None
+        raise SlotError(SlotErrorCode.INVALID_CHOICE, value=value) from None
 
 
 def choice_value(day: date, label: str) -> str:
@@ -139,17 +161,17 @@ class Calendar:
         try:
             slot = parse_slot(label)
         except SlotError:
-            raise SlotError("unknown_slot", slot=label) from None
+            raise SlotError(SlotErrorCode.UNKNOWN_SLOT, slot=label) from None
         label = slot.label
         if label not in self.slots:
-            raise SlotError("unknown_slot", slot=label)
+            raise SlotError(SlotErrorCode.UNKNOWN_SLOT, slot=label)
         today = now.date()
         if day < today or (day == today and now.time() >= slot.start):
-            raise SlotError("slot_past", day=day, slot=label)
+            raise SlotError(SlotErrorCode.SLOT_PAST, day=day, slot=label)
         if day > today + timedelta(days=self.days_ahead):
-            raise SlotError("too_far_ahead", day=day, days=self.days_ahead)
+            raise SlotError(SlotErrorCode.TOO_FAR_AHEAD, day=day, days=self.days_ahead)
         if day.weekday() not in self.weekdays:
-            raise SlotError("closed_day", day=day)
+            raise SlotError(SlotErrorCode.CLOSED_DAY, day=day)
         return label
 
     def places_left(self, taken: int) -> int | None:

@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from metropoli.common import geo
+from metropoli.common.errors import DomainError, ErrorCode
 
 CENTAVO = Decimal("0.01")
 # Longer input is not a quantity anyone types; refusing it early keeps parsing cheap.
@@ -27,17 +28,33 @@ MAX_INPUT_LENGTH = 32
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)", re.ASCII)
 
 
-class QuantityError(ValueError):
-    """Refused quantity, price or delivery; ``code`` is stable, ``message`` is for people."""
+class QuantityErrorCode(ErrorCode):
+    """Why a quantity, price, distance or fee band is refused."""
+
+    INVALID_UNIT = "invalid_unit"
+    INVALID_STEP = "invalid_step"
+    INVALID_MAX_PER_LINE = "invalid_max_per_line"
+    NOT_POSITIVE = "not_positive"
+    ABOVE_MAX_PER_LINE = "above_max_per_line"
+    NOT_MULTIPLE_OF_STEP = "not_multiple_of_step"
+    INVALID_PRICE = "invalid_price"
+    OUTSIDE_DELIVERY_AREA = "outside_delivery_area"
+    INVALID_BANDS = "invalid_bands"
+    INVALID_COORDINATES = "invalid_coordinates"
+    INVALID_NUMBER = "invalid_number"
+    INVALID_DISTANCE = "invalid_distance"
+
+
+class QuantityError(DomainError, ValueError):
+    """Refused quantity, price or delivery: a `QuantityErrorCode`, the message for staff (in
+    Spanish, written out) and the raw values in ``params``, from which the checkout writes its
+    own message in the shopper's language."""
 
     def __init__(self, code: str, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params
-
-    def __repr__(self) -> str:
-        return f"QuantityError(code={self.code!r}, message={self.message!r})"
+        # Written out already: a "%" in it (from the input) is text, not a placeholder.
+        super().__init__(
+            QuantityErrorCode(code), message.replace("%", "%%") if params else message, **params
+        )
 
 
 class Unit(StrEnum):

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from metropoli.common.errors import ApiError
+from metropoli.common.domain_errors import message_of, status_of
+from metropoli.common.errors import DomainError
 from metropoli.common.idempotency import Idempotency, caller_scope
 from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
 
@@ -143,7 +144,7 @@ def cart_add(request, slug: str):
         quantity = parse_quantity(request.POST.get("quantity", ""))
         validate_quantity(quantity, SaleRule(product.unit, product.step, product.max_per_line))
     except QuantityError as exc:
-        messages.error(request, quantity_error(exc, product.name).message)
+        messages.error(request, message_of(quantity_error(exc, product.name)))
         return redirect("markets:market", slug=slug)
     cart[str(product.pk)] = {"q": str(quantity), "price": str(product.current_price)}
     _save_cart(request, market, cart)
@@ -217,7 +218,7 @@ def checkout(request, slug: str):
                 # The form's key, in this browser's scope (its session, or the signed-in person).
                 idempotency=Idempotency(caller_scope(request), data["idempotency_key"]),
             )
-        except ApiError as exc:
+        except DomainError as exc:
             error = exc
         else:
             _save_cart(request, market, {})
@@ -225,7 +226,14 @@ def checkout(request, slug: str):
     return render(
         request,
         "markets/checkout.html",
-        {"market": market, "rows": rows, "total": total, "form": form, "error": error},
+        {
+            "market": market,
+            "rows": rows,
+            "total": total,
+            "form": form,
+            "error": error,
+            "error_message": message_of(error) if error is not None else "",
+        },
         status=400 if error is not None or (request.method == "POST" and form.errors) else 200,
     )
 
@@ -261,8 +269,8 @@ def order_cancel(request, key):
             order=order, actor=request.user if request.user.is_authenticated else None
         )
         messages.success(request, _("The order was cancelled."))
-    except ApiError as exc:
-        messages.error(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, message_of(exc))
     return redirect("markets:order", key=key)
 
 
@@ -296,8 +304,8 @@ def stall_dashboard(request, stall_id: int):
                 changed = catalogue.update_prices_and_stock(
                     stall=stall, actor=request.user, rows=form.rows()
                 )
-            except ApiError as exc:
-                messages.error(request, exc.message)
+            except DomainError as exc:
+                messages.error(request, message_of(exc))
                 status = 400
             else:
                 messages.success(
@@ -347,15 +355,15 @@ def product_photo(request, stall_id: int, product_id: int):
         else:
             catalogue.set_product_photo(product=product, upload=request.FILES.get("photo"))
             messages.success(request, _("Photo of %(product)s saved.") % {"product": product.name})
-    except ApiError as exc:
+    except DomainError as exc:
         products = selectors.stall_products(stall)
         return _render_dashboard(
             request,
             stall,
             products,
             forms.InventoryForm(products),
-            status=exc.status,
-            photo_error=(product.pk, exc.message),
+            status=status_of(exc),
+            photo_error=(product.pk, message_of(exc)),
         )
     return redirect(f"{reverse('markets:stall_dashboard', kwargs={'stall_id': stall.pk})}#photos")
 
@@ -389,8 +397,8 @@ def part_action(request, part_id: int, action: str):
         messages.success(request, _("Order %(number)s updated.") % {"number": part.order.number})
     except RateLimited:
         raise  # 429 (common.ratelimit.RateLimitMiddleware)
-    except ApiError as exc:
-        messages.error(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, message_of(exc))
     return redirect("markets:stall_dashboard", stall_id=part.stall_id)
 
 
@@ -414,8 +422,8 @@ def courier_home(request):
                     route=data["route"],
                     route_buffer_m=data["route_buffer_m"] or 500,
                 )
-            except ApiError as exc:
-                messages.error(request, exc.message)
+            except DomainError as exc:
+                messages.error(request, message_of(exc))
                 status = 400
             else:
                 messages.success(
@@ -467,8 +475,8 @@ def courier_action(request, courier_id: int, public_id, action: str):
         messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
     except RateLimited:
         raise  # 429 (common.ratelimit.RateLimitMiddleware)
-    except ApiError as exc:
-        messages.error(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, message_of(exc))
     return redirect("markets:courier")
 
 
@@ -482,7 +490,7 @@ def _market_for_staff(request, slug: str) -> Market:
     return market
 
 
-def _market_admin_page(request, market: Market, *, photo_error: ApiError | None = None):
+def _market_admin_page(request, market: Market, *, photo_error: DomainError | None = None):
     return render(
         request,
         "markets/market_admin.html",
@@ -493,10 +501,10 @@ def _market_admin_page(request, market: Market, *, photo_error: ApiError | None 
             "pickup_load": selectors.pickup_load(market),
             "weekdays": selectors.weekday_names(market.open_weekdays),
             "can_change": request.user.has_perm("markets.change_market", market),
-            "photo_error": photo_error.message if photo_error else "",
+            "photo_error": message_of(photo_error) if photo_error else "",
             "photo_limit": settings.MARKETS_PHOTO_MAX_BYTES,
         },
-        status=photo_error.status if photo_error else 200,
+        status=status_of(photo_error) if photo_error else 200,
     )
 
 
@@ -515,7 +523,7 @@ def market_photo(request, slug: str):
         else:
             catalogue.set_market_photo(market=market, upload=request.FILES.get("photo"))
             messages.success(request, _("Photo of the market saved."))
-    except ApiError as exc:
+    except DomainError as exc:
         return _market_admin_page(request, market, photo_error=exc)
     return redirect("markets:market_admin", slug=slug)
 

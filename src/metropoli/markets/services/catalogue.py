@@ -11,13 +11,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import CommonErrorCode, DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.photos import ProcessedPhoto, process_photo
 from metropoli.common.transactions import retrying_atomic, run_atomic
 
 from .. import selectors
+from ..errors import MarketErrorCode
 from ..models import Market, Product, ProductPrice, Stall
 
 
@@ -41,29 +43,20 @@ def update_prices_and_stock(*, stall: Stall, actor, rows: list[PriceStock]) -> i
     for row in sorted(rows, key=lambda row: row.product_id):
         product = products.get(row.product_id)
         if product is None or product.stall_id != stall.pk:
-            raise ApiError(
-                400,
-                "unknown_product",
-                _("Product %(id)s is not sold by this stall.") % {"id": row.product_id},
+            raise DomainError(
+                MarketErrorCode.UNKNOWN_PRODUCT,
+                gettext_noop("Product %(id)s is not sold by this stall."),
+                id=row.product_id,
             )
         if row.price < 0 or row.price.as_tuple().exponent < -2 or row.price >= Decimal(10**8):
-            raise ApiError(
-                400,
-                "invalid_price",
-                _("%(product)s: the price must be a non-negative amount in pesos and centavos.")
-                % {"product": product.name},
-            )
+            raise DomainError(MarketErrorCode.INVALID_PRICE, product=product.name)
         if row.stock is not None and (row.stock < 0 or row.stock >= Decimal(10**7)):
-            raise ApiError(
-                400,
-                "invalid_stock",
-                _("%(product)s: the stock cannot be negative.") % {"product": product.name},
-            )
+            raise DomainError(MarketErrorCode.INVALID_STOCK, product=product.name)
         if row.stock is not None and row.stock % 1 != 0 and product.unit in ("piece", "bunch"):
-            raise ApiError(
-                400,
-                "invalid_stock",
-                _("%(product)s: the stock is counted in whole units.") % {"product": product.name},
+            raise DomainError(
+                MarketErrorCode.INVALID_STOCK,
+                gettext_noop("%(product)s: the stock is counted in whole units."),
+                product=product.name,
             )
         if product.current_price != row.price:
             ProductPrice.objects.create(
@@ -75,17 +68,18 @@ def update_prices_and_stock(*, stall: Stall, actor, rows: list[PriceStock]) -> i
     return changed
 
 
+# Sizes are written in the language of the answer ("4.0 MB", "4,0 MB"), chosen at the edge.
+_size_text = lazy(filesizeformat, str)
+
+
 def _photo_bytes(upload) -> bytes:
     """The upload's bytes, refusing an oversized file before reading it into memory."""
     if upload is None:
-        raise ApiError(400, "photo_required", _("Choose a photo to upload."))
+        raise DomainError(MarketErrorCode.PHOTO_REQUIRED)
     limit = settings.MARKETS_PHOTO_MAX_BYTES
     if upload.size > limit:
-        raise ApiError(
-            413,
-            "photo_too_large",
-            _("The photo is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        raise DomainError(
+            CommonErrorCode.PHOTO_TOO_LARGE, size=_size_text(upload.size), limit=_size_text(limit)
         )
     return upload.read()
 

@@ -13,12 +13,14 @@ from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.common.idempotency import Idempotency, run_once
 
 from .. import selectors
+from ..errors import MarketErrorCode
 from ..models import (
     Market,
     Method,
@@ -32,6 +34,7 @@ from ..models import (
 )
 from ..quantities import (
     QuantityError,
+    QuantityErrorCode,
     SaleRule,
     delivery_fee,
     format_decimal,
@@ -91,40 +94,35 @@ class Quote:
     pickup_slot: str = ""
 
 
-def quantity_error(exc: QuantityError, product_name: str = "") -> ApiError:
-    """The pure module speaks Spanish only; people get the message in their language."""
-    params = {
-        "product": product_name,
-        "value": format_decimal(exc.params["value"])
+# The pure module's refusals that a shopper meets, with the product's name in the message.
+_QUANTITY_CODES = {
+    QuantityErrorCode.INVALID_NUMBER: MarketErrorCode.INVALID_NUMBER,
+    QuantityErrorCode.NOT_POSITIVE: MarketErrorCode.NOT_POSITIVE,
+    QuantityErrorCode.NOT_MULTIPLE_OF_STEP: MarketErrorCode.NOT_MULTIPLE_OF_STEP,
+    QuantityErrorCode.ABOVE_MAX_PER_LINE: MarketErrorCode.ABOVE_MAX_PER_LINE,
+}
+
+
+def quantity_error(exc: QuantityError, product_name: str = "") -> DomainError:
+    """The pure module writes Spanish for staff; shoppers get the message in their language."""
+    if exc.code == QuantityErrorCode.OUTSIDE_DELIVERY_AREA:
+        return DomainError(
+            MarketErrorCode.OUTSIDE_DELIVERY_AREA,
+            distance=format_decimal(Decimal(str(round(exc.params["distance_km"], 2)))),
+            limit=format_decimal(exc.params["max_km"]),
+        )
+    code = _QUANTITY_CODES.get(exc.code)
+    if code is None:
+        return exc
+    return DomainError(
+        code,
+        product=product_name,
+        value=format_decimal(exc.params["value"])
         if isinstance(exc.params.get("value"), Decimal)
         else exc.params.get("value"),
-        "step": format_decimal(exc.params["step"]) if "step" in exc.params else "",
-        "unit": exc.params.get("unit", ""),
-    }
-    messages = {
-        "invalid_number": _("%(product)s: «%(value)s» is not a quantity; write a number like 0.5."),
-        "not_positive": _("%(product)s: the quantity must be greater than zero."),
-        "not_multiple_of_step": _(
-            "%(product)s: %(value)s is not a multiple of %(step)s %(unit)s; this product is sold "
-            "in steps of %(step)s %(unit)s."
-        ),
-        "above_max_per_line": _("%(product)s: %(value)s %(unit)s is more than one order allows."),
-    }
-    if exc.code == "outside_delivery_area":
-        return ApiError(
-            400,
-            "outside_delivery_area",
-            _(
-                "The address is %(distance)s km from the market; this market delivers up to "
-                "%(limit)s km. Choose pickup or another address."
-            )
-            % {
-                "distance": format_decimal(Decimal(str(round(exc.params["distance_km"], 2)))),
-                "limit": format_decimal(exc.params["max_km"]),
-            },
-        )
-    message = messages.get(exc.code, exc.message)
-    return ApiError(400, exc.code, message % params if exc.code in messages else message)
+        step=format_decimal(exc.params["step"]) if "step" in exc.params else "",
+        unit=exc.params.get("unit", ""),
+    )
 
 
 def place_order(
@@ -161,11 +159,7 @@ def place_order(
     def create() -> PlacedOrder:
         info = fetch_checkout_info(market, lines)
         if not market.active:
-            raise ApiError(
-                400,
-                "market_closed",
-                _("%(market)s is not selling online.") % {"market": market.name},
-            )
+            raise DomainError(MarketErrorCode.MARKET_CLOSED, market=market.name)
         cleaned = _clean_contact(contact)
         quote = quote_destination(info, destination)
         checked = _checked_lines(info)
@@ -195,7 +189,7 @@ def place_order(
 def _replayed_order(order_id: int) -> PlacedOrder:
     order = Order.objects.select_related("market").filter(pk=order_id).first()
     if order is None:
-        raise ApiError(404, "unknown_order", _("There is no such order."))
+        raise DomainError(MarketErrorCode.UNKNOWN_ORDER)
     return PlacedOrder(order, created=False)
 
 
@@ -203,11 +197,11 @@ def _clean_contact(contact: Contact) -> Contact:
     name, phone, email = contact.name.strip(), contact.phone.strip(), contact.email.strip()
     digits = [c for c in phone if c.isdigit()]
     if not name:
-        raise ApiError(400, "name_required", _("Write the name to give the order to."))
+        raise DomainError(MarketErrorCode.NAME_REQUIRED)
     if len(digits) < 10 or len(phone) > 30:
-        raise ApiError(400, "invalid_phone", _("Write a phone number with at least 10 digits."))
+        raise DomainError(MarketErrorCode.INVALID_PHONE)
     if email and ("@" not in email or len(email) > 254):
-        raise ApiError(400, "invalid_email", _("The e-mail address is not valid."))
+        raise DomainError(MarketErrorCode.INVALID_EMAIL)
     return Contact(name[:120], phone, email)
 
 
@@ -217,17 +211,13 @@ def quote_destination(info: CheckoutInfo, destination: Destination) -> Quote:
         day, slot = choose_pickup(info, destination.pickup_slot, destination.pickup_date)
         return Quote(Method.PICKUP, Payment.AT_PICKUP, Decimal("0.00"), None, None, day, slot)
     if destination.method != Method.DELIVERY:
-        raise ApiError(400, "invalid_method", _("Choose home delivery or pickup at the market."))
+        raise DomainError(MarketErrorCode.INVALID_METHOD)
     if not market.delivery_fee_bands:
-        raise ApiError(
-            400,
-            "no_delivery",
-            _("%(market)s does not deliver; choose pickup.") % {"market": market.name},
-        )
+        raise DomainError(MarketErrorCode.NO_DELIVERY, market=market.name)
     if not destination.address.strip():
-        raise ApiError(400, "address_required", _("Write the delivery address."))
+        raise DomainError(MarketErrorCode.ADDRESS_REQUIRED)
     if destination.lon is None or destination.lat is None:
-        raise ApiError(400, "point_required", _("Mark the delivery point on the map."))
+        raise DomainError(MarketErrorCode.POINT_REQUIRED)
     try:
         distance = haversine_km(
             (market.location.x, market.location.y), (destination.lon, destination.lat)
@@ -248,37 +238,24 @@ def _checked_lines(info: CheckoutInfo) -> list[tuple[Product, Decimal]]:
     """(product, quantity) per line, by product id; refuses the first line that is wrong."""
     market = info.market
     if not info.lines:
-        raise ApiError(400, "empty_cart", _("The cart is empty."))
+        raise DomainError(MarketErrorCode.EMPTY_CART)
     seen: set[int] = set()
     for item in info.lines:
         if item.line.product_id in seen:
-            raise ApiError(
-                400, "duplicate_product", _("Each product may appear only once in an order.")
-            )
+            raise DomainError(MarketErrorCode.DUPLICATE_PRODUCT)
         seen.add(item.line.product_id)
     checked = []
     price_changes = []
     for item in info.lines:
         line, product = item.line, item.product
         if product is None or not product.active or not product.stall.active:
-            raise ApiError(
-                400,
-                "unknown_product",
-                _("Product %(id)s is not on sale.") % {"id": line.product_id},
-            )
+            raise DomainError(MarketErrorCode.UNKNOWN_PRODUCT, id=line.product_id)
         if product.stall.market_id != market.pk:
-            raise ApiError(
-                400,
-                "other_market",
-                _(
-                    "%(product)s is sold at %(other)s, not at %(market)s; a cart holds the "
-                    "products of one market."
-                )
-                % {
-                    "product": product.name,
-                    "other": product.stall.market.name,
-                    "market": market.name,
-                },
+            raise DomainError(
+                MarketErrorCode.OTHER_MARKET,
+                product=product.name,
+                other=product.stall.market.name,
+                market=market.name,
             )
         try:
             quantity = parse_quantity(line.quantity)
@@ -286,11 +263,7 @@ def _checked_lines(info: CheckoutInfo) -> list[tuple[Product, Decimal]]:
         except QuantityError as exc:
             raise quantity_error(exc, product.name) from None
         if product.current_price is None:
-            raise ApiError(
-                400,
-                "no_price",
-                _("%(product)s has no price today.") % {"product": product.name},
-            )
+            raise DomainError(MarketErrorCode.NO_PRICE, product=product.name)
         if line.seen_unit_price is not None and line.seen_unit_price != product.current_price:
             price_changes.append(
                 {
@@ -302,17 +275,22 @@ def _checked_lines(info: CheckoutInfo) -> list[tuple[Product, Decimal]]:
             )
         checked.append((product, quantity))
     if price_changes:
-        detail = "; ".join(
-            _("%(product)s: was %(seen)s, now %(now)s") % change for change in price_changes
-        )
-        raise ApiError(
-            409,
-            "price_changed",
-            _("Prices changed since you added them to the cart (%(detail)s). Review and confirm.")
-            % {"detail": detail},
-            price_changes,
+        raise DomainError(
+            MarketErrorCode.PRICE_CHANGED,
+            details=price_changes,
+            detail=_price_changes_text(price_changes),
         )
     return sorted(checked, key=lambda pair: pair[0].pk)
+
+
+def _changes_text(changes: list[dict]) -> str:
+    return "; ".join(
+        gettext("%(product)s: was %(seen)s, now %(now)s") % change for change in changes
+    )
+
+
+# Written in the language of the answer, as the message around it.
+_price_changes_text = lazy(_changes_text, str)
 
 
 _THOUSANDTHS = Decimal("0.001")  # OrderLine.quantity keeps three decimals

@@ -6,13 +6,15 @@ from django.conf import settings
 from django.contrib.gis.geos import LineString, MultiPoint, Point
 from django.utils.translation import gettext as _
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.transactions import retrying_atomic
 
 from .. import selectors
+from ..errors import MarketErrorCode
 from ..models import Courier, CourierKind, CourierStatus, Market, Order, OrderEvent, Status
 from ..quantities import haversine_km
-from .fulfilment import check_handover_code, locked_order, record_event, refused
+from .fulfilment import check_handover_code, locked_order, record_event
 from .notifications import notify, notify_shopper, notify_stalls
 
 
@@ -26,26 +28,14 @@ def _route_points(points, market: Market) -> list[tuple[float, float]]:
             lon, lat = (float(value) for value in point)
             distance = haversine_km((lon, lat), (market.location.x, market.location.y))
         except (TypeError, ValueError):  # QuantityError is a ValueError: not lon/lat
-            raise ApiError(
-                400,
-                "invalid_route",
-                _("Point %(number)s of the route is not a longitude and latitude on Earth.")
-                % {"number": number},
-            ) from None
+            raise DomainError(MarketErrorCode.INVALID_ROUTE, number=number) from None
         if distance > limit:
-            raise ApiError(
-                400,
-                "route_too_far",
-                _(
-                    "Point %(number)s of the route is %(distance)s km from %(market)s; the route "
-                    "must stay within %(limit)s km of the market."
-                )
-                % {
-                    "number": number,
-                    "distance": round(distance),
-                    "market": market.name,
-                    "limit": f"{limit:g}",
-                },
+            raise DomainError(
+                MarketErrorCode.ROUTE_TOO_FAR,
+                number=number,
+                distance=round(distance),
+                market=market.name,
+                limit=f"{limit:g}",
             )
         checked.append((lon, lat))
     return checked
@@ -64,26 +54,22 @@ def register_courier(
     route_buffer_m: int = 500,
 ) -> Courier:
     if kind not in CourierKind.values:
-        raise ApiError(
-            400, "invalid_kind", _("Choose independent, cooperative or public transport.")
-        )
+        raise DomainError(MarketErrorCode.INVALID_KIND)
     if len([c for c in phone if c.isdigit()]) < 10:
-        raise ApiError(400, "invalid_phone", _("Write a phone number with at least 10 digits."))
+        raise DomainError(MarketErrorCode.INVALID_PHONE)
     if kind == CourierKind.COOPERATIVE and not organisation.strip():
-        raise ApiError(400, "organisation_required", _("Write the name of the cooperative."))
+        raise DomainError(MarketErrorCode.ORGANISATION_REQUIRED)
     line = None
     if kind == CourierKind.PUBLIC_TRANSPORT:
         if not route or len(route) < 2:
-            raise ApiError(400, "route_required", _("Draw the route with at least two points."))
+            raise DomainError(MarketErrorCode.ROUTE_REQUIRED)
         if not 50 <= route_buffer_m <= 3000:
-            raise ApiError(
-                400, "invalid_buffer", _("The distance from the route must be 50 to 3000 m.")
-            )
+            raise DomainError(MarketErrorCode.INVALID_BUFFER)
         line = LineString(_route_points(route, market), srid=4326)
     if stops:
         stops = _route_points(stops, market)
     if Courier.objects.filter(user=user, market=market).exists():
-        raise refused("already_registered", _("You are already registered with this market."))
+        raise DomainError(MarketErrorCode.ALREADY_REGISTERED)
     courier = Courier.objects.create(
         user=user,
         market=market,
@@ -127,13 +113,13 @@ def decide_courier(*, courier: Courier, actor, approve: bool) -> Courier:
 def take_delivery(*, order: Order, courier: Courier) -> Order:
     order = locked_order(order)
     if courier.status != CourierStatus.APPROVED:
-        raise ApiError(403, "courier_not_approved", _("Your registration is not approved yet."))
+        raise DomainError(MarketErrorCode.COURIER_NOT_APPROVED)
     if order.courier_id == courier.pk:
         return order
     if order.courier_id is not None:
-        raise refused("already_taken", _("Another courier already took this delivery."))
+        raise DomainError(MarketErrorCode.ALREADY_TAKEN)
     if not selectors.delivery_offered_to(order, courier):
-        raise refused("not_offered", _("This delivery is not offered to you."))
+        raise DomainError(MarketErrorCode.NOT_OFFERED)
     order.courier = courier
     order.save(update_fields=["courier", "updated_at"])
     OrderEvent.objects.create(
@@ -155,7 +141,10 @@ def take_delivery(*, order: Order, courier: Courier) -> Order:
 def start_delivery(*, order: Order, actor) -> Order:
     order = locked_order(order)
     if order.status != Status.READY:
-        raise refused("not_ready", _("The stalls have not finished preparing this order."))
+        raise DomainError(
+            MarketErrorCode.NOT_READY,
+            gettext_noop("The stalls have not finished preparing this order."),
+        )
     record_event(order, Status.ON_THE_WAY, actor)
     notify_shopper(
         order,
@@ -169,7 +158,7 @@ def start_delivery(*, order: Order, actor) -> Order:
 def confirm_delivery(*, order: Order, actor, code: str) -> Order:
     order = locked_order(order)
     if order.status != Status.ON_THE_WAY:
-        raise refused("not_on_the_way", _("Start the delivery before handing it over."))
+        raise DomainError(MarketErrorCode.NOT_ON_THE_WAY)
     check_handover_code(order, code)
     record_event(order, Status.DELIVERED, actor)
     notify_stalls(order, _("Order %(number)s was delivered") % {"number": order.number})

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.common.transactions import retrying_atomic
 
+from ..errors import MarketErrorCode
 from ..models import Method, Order, OrderEvent, OrderPart, PartStatus, Status
 from .notifications import notify_couriers, notify_shopper, notify_stalls
 from .stock import restore_stock
@@ -44,10 +45,6 @@ def _locked_part(part: OrderPart) -> tuple[Order, OrderPart]:
     return order, part
 
 
-def refused(code: str, message: str) -> ApiError:
-    return ApiError(409, code, message)
-
-
 def record_event(order: Order, status: str, actor=None, note: str = "") -> None:
     """Move the order to `status` and add it to the order's history."""
     order.status = status
@@ -57,9 +54,7 @@ def record_event(order: Order, status: str, actor=None, note: str = "") -> None:
 
 def check_handover_code(order: Order, code: str) -> None:
     if not secrets.compare_digest((code or "").strip(), order.handover_code):
-        raise ApiError(
-            400, "wrong_code", _("The hand-over code is not right; ask the shopper again.")
-        )
+        raise DomainError(MarketErrorCode.WRONG_CODE)
 
 
 @retrying_atomic
@@ -68,10 +63,7 @@ def cancel_order(*, order: Order, actor=None, reason: str = "") -> Order:
     order = locked_order(order)
     parts = list(order.parts.select_for_update(no_key=True, of=("self",)).order_by("pk"))
     if order.status != Status.PLACED or any(p.status != PartStatus.PENDING for p in parts):
-        raise refused(
-            "cannot_cancel",
-            _("The order can no longer be cancelled: a stall already accepted it."),
-        )
+        raise DomainError(MarketErrorCode.CANNOT_CANCEL)
     restore_stock(order.lines.all())
     order.parts.update(status=PartStatus.CANCELLED)
     record_event(order, Status.CANCELLED, actor, reason)
@@ -119,7 +111,7 @@ def _sync_status(order: Order, actor) -> None:
 def accept_part(*, part: OrderPart, actor) -> OrderPart:
     order, part = _locked_part(part)
     if part.status != PartStatus.PENDING or order.status == Status.CANCELLED:
-        raise refused("not_pending", _("This order is not waiting for your answer."))
+        raise DomainError(MarketErrorCode.NOT_PENDING)
     part.status = PartStatus.ACCEPTED
     part.save(update_fields=["status"])
     _sync_status(order, actor)
@@ -131,7 +123,7 @@ def reject_part(*, part: OrderPart, actor, reason: str = "") -> OrderPart:
     """The stall cannot prepare its part: its stock goes back and the order total drops."""
     order, part = _locked_part(part)
     if part.status != PartStatus.PENDING or order.status == Status.CANCELLED:
-        raise refused("not_pending", _("This order is not waiting for your answer."))
+        raise DomainError(MarketErrorCode.NOT_PENDING)
     lines = list(part.lines.all())
     restore_stock(lines)
     part.status = PartStatus.REJECTED
@@ -155,7 +147,7 @@ def reject_part(*, part: OrderPart, actor, reason: str = "") -> OrderPart:
 def mark_part_ready(*, part: OrderPart, actor) -> OrderPart:
     order, part = _locked_part(part)
     if part.status != PartStatus.ACCEPTED:
-        raise refused("not_accepted", _("Accept the order before marking it ready."))
+        raise DomainError(MarketErrorCode.NOT_ACCEPTED)
     part.status = PartStatus.READY
     part.save(update_fields=["status"])
     _sync_status(order, actor)
@@ -166,7 +158,7 @@ def mark_part_ready(*, part: OrderPart, actor) -> OrderPart:
 def confirm_pickup(*, order: Order, actor, code: str) -> Order:
     order = locked_order(order)
     if order.method != Method.PICKUP or order.status != Status.READY:
-        raise refused("not_ready", _("The order is not ready for pickup."))
+        raise DomainError(MarketErrorCode.NOT_READY)
     check_handover_code(order, code)
     record_event(order, Status.COLLECTED, actor)
     return order

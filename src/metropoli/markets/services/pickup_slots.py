@@ -9,53 +9,40 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 
 from .. import selectors
+from ..errors import MarketErrorCode
 from ..models import Market, pickup_day_label
-from ..pickup import Calendar, SlotError, parse_slot
+from ..pickup import Calendar, SlotError, SlotErrorCode, parse_slot
 from .fetch import CheckoutInfo
 
-
-def _slot_refused(market: Market, calendar: Calendar, exc: SlotError) -> ApiError:
-    if exc.code in ("unknown_slot", "invalid_choice"):
-        return ApiError(
-            400,
-            "invalid_pickup_slot",
-            _("Choose one of the pickup slots of %(market)s: %(slots)s.")
-            % {"market": market.name, "slots": ", ".join(calendar.slots) or "—"},
-        )
-    day = pickup_day_label(exc.params["day"])
-    if exc.code == "slot_past":
-        return ApiError(
-            400,
-            "pickup_slot_past",
-            _("The %(slot)s slot of %(day)s has already started; choose a later one.")
-            % {"slot": exc.params["slot"], "day": day},
-        )
-    if exc.code == "too_far_ahead":
-        return ApiError(
-            400,
-            "pickup_date_too_far",
-            _("%(market)s takes pickup orders up to %(days)s days ahead; choose an earlier day.")
-            % {"market": market.name, "days": exc.params["days"]},
-        )
-    return ApiError(
-        400,
-        "market_closed_that_day",
-        _("%(market)s does not open on %(day)s; choose another day.")
-        % {"market": market.name, "day": day},
-    )
+# A day written in the language of the answer («martes 10 de junio», «Tuesday June 10»).
+_day_label = lazy(pickup_day_label, str)
 
 
-def _slot_full(market: Market, day: date, slot: str) -> ApiError:
-    return ApiError(
-        409,
-        "pickup_slot_full",
-        _("The %(slot)s slot of %(day)s is full at %(market)s; choose another slot or day.")
-        % {"slot": slot, "day": pickup_day_label(day), "market": market.name},
+def _slot_refused(market: Market, calendar: Calendar, exc: SlotError) -> DomainError:
+    if exc.code in (SlotErrorCode.UNKNOWN_SLOT, SlotErrorCode.INVALID_CHOICE):
+        return DomainError(
+            MarketErrorCode.INVALID_PICKUP_SLOT,
+            market=market.name,
+            slots=", ".join(calendar.slots) or "—",
+        )
+    day = _day_label(exc.params["day"])
+    if exc.code == SlotErrorCode.SLOT_PAST:
+        return DomainError(MarketErrorCode.PICKUP_SLOT_PAST, slot=exc.params["slot"], day=day)
+    if exc.code == SlotErrorCode.TOO_FAR_AHEAD:
+        return DomainError(
+            MarketErrorCode.PICKUP_DATE_TOO_FAR, market=market.name, days=exc.params["days"]
+        )
+    return DomainError(MarketErrorCode.MARKET_CLOSED_THAT_DAY, market=market.name, day=day)
+
+
+def _slot_full(market: Market, day: date, slot: str) -> DomainError:
+    return DomainError(
+        MarketErrorCode.PICKUP_SLOT_FULL, slot=slot, day=_day_label(day), market=market.name
     )
 
 
@@ -66,7 +53,7 @@ def _known_slot(market: Market, calendar: Calendar, text: str) -> str:
     except SlotError:
         label = None
     if label not in calendar.slots:
-        raise _slot_refused(market, calendar, SlotError("unknown_slot", slot=text))
+        raise _slot_refused(market, calendar, SlotError(SlotErrorCode.UNKNOWN_SLOT, slot=text))
     return label
 
 
@@ -80,14 +67,8 @@ def choose_pickup(info: CheckoutInfo, slot: str, day: date | None) -> tuple[date
     if day is None:
         day = calendar.first_day(label, now, selectors.pickup_taken(market, calendar, now))
         if day is None:
-            raise ApiError(
-                409,
-                "pickup_slot_unavailable",
-                _(
-                    "The %(slot)s slot is full or closed on every day %(market)s takes pickup "
-                    "orders for; choose another slot."
-                )
-                % {"slot": label, "market": market.name},
+            raise DomainError(
+                MarketErrorCode.PICKUP_SLOT_UNAVAILABLE, slot=label, market=market.name
             )
         return day, label
     try:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.common.transactions import retrying_atomic
 
+from ..errors import MarketErrorCode
 from ..models import SelectionCandidate, SelectionCriterion, SelectionScore
 
 
@@ -26,7 +25,7 @@ def save_selection_matrix(*, changes: MatrixChanges) -> None:
     """Weights, directions and values of the matrix; optionally one new criterion/candidate."""
     for pk, (weight, direction) in changes.criteria.items():
         if weight <= 0:
-            raise ApiError(400, "weight_not_positive", _("Every weight must be positive."))
+            raise DomainError(MarketErrorCode.WEIGHT_NOT_POSITIVE)
         SelectionCriterion.objects.filter(pk=pk).update(weight=weight, direction=direction)
     for (candidate_id, criterion_id), value in changes.values.items():
         SelectionScore.objects.update_or_create(

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import F
-from django.utils.translation import gettext as _
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 
-from ..models import Product
+from ..errors import MarketErrorCode
+from ..models import Product, SaleUnit
 from ..quantities import format_decimal
 
 
@@ -63,22 +63,15 @@ def _decrement_stock(checked: list[tuple[Product, Decimal]]) -> int:
         return cursor.rowcount
 
 
-def _out_of_stock(product: Product, quantity: Decimal, left: Decimal | None) -> ApiError:
+def _out_of_stock(product: Product, quantity: Decimal, left: Decimal | None) -> DomainError:
     left = left or Decimal(0)
-    return ApiError(
-        409,
-        "out_of_stock",
-        _(
-            "Only %(left)s %(unit)s of %(product)s are left; you asked for "
-            "%(wanted)s %(unit)s. Lower the quantity and try again."
-        )
-        % {
-            "left": format_decimal(left),
-            "unit": product.get_unit_display(),
-            "product": product.name,
-            "wanted": format_decimal(quantity),
-        },
-        [{"product_id": product.pk, "available": format_decimal(left)}],
+    return DomainError(
+        MarketErrorCode.OUT_OF_STOCK,
+        details=[{"product_id": product.pk, "available": format_decimal(left)}],
+        left=format_decimal(left),
+        unit=dict(SaleUnit.choices).get(product.unit, product.unit),  # lazy: the answer's language
+        product=product.name,
+        wanted=format_decimal(quantity),
     )
 
 

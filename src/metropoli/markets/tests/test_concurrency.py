@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.common.idempotency import Idempotency
 from metropoli.common.testing import run_in_parallel
 from metropoli.markets.models import Order, OrderLine, Product
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_parallel(count: int, checkout) -> list:
-    """`count` checkouts at once: each one's result, or the code of the ApiError it raised."""
+    """`count` checkouts at once: each one's result, or the code of the DomainError it raised."""
     outcomes = run_in_parallel([lambda i=i: checkout(i) for i in range(count)])
-    return [o.code if isinstance(o, ApiError) else o for o in outcomes]
+    return [o.code if isinstance(o, DomainError) else o for o in outcomes]
 
 
 def test_twenty_shoppers_race_for_five_kilos(guadalajara):
@@ -109,7 +109,7 @@ def test_last_kilo_sequentially_in_a_committed_database(guadalajara):
         destination=pickup,
         contact=Contact("A", "3312345678"),
     )
-    with pytest.raises(ApiError) as info:
+    with pytest.raises(DomainError) as info:
         place_order(
             market=market,
             lines=[CartLine(last.pk, "1")],
