@@ -23,6 +23,8 @@ trap cleanup EXIT INT TERM
 step "PostgreSQL + PostGIS (throw-away cluster on 127.0.0.1:$port)"
 url=$(bash scripts/pg-cluster.sh start "$pg_dir" "$port") || { echo "could not start PostgreSQL" >&2; exit 1; }
 export METROPOLI_DATABASE_URL=$url
+# The database the URL names (pytest makes its own test_ copy; makemigrations --check reads this).
+psql -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE metropoli" >/dev/null
 
 if [ -z "$fast" ]; then
   step "ruff (lint and format)"

@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Role, RoleAssignment
 
 from . import selectors
+from .errors import LearningErrorCode
 from .models import (
     CertificationAction,
     CertificationEvent,
@@ -28,7 +30,7 @@ from .models import (
 
 def _require_login(user) -> None:
     if not getattr(user, "is_authenticated", False):
-        raise ApiError(401, "not_authenticated", _("Log in to do this."))
+        raise DomainError(LearningErrorCode.NOT_AUTHENTICATED)
 
 
 @transaction.atomic
@@ -51,7 +53,7 @@ def check_answer(*, question: Question, choice_id: int | None) -> AnswerFeedback
     choices = list(question.choices.all())
     chosen = next((c for c in choices if c.pk == choice_id), None)
     if choice_id is not None and chosen is None:
-        raise ApiError(400, "invalid_choice", _("That answer does not belong to this question."))
+        raise DomainError(LearningErrorCode.INVALID_CHOICE)
     return AnswerFeedback(
         question=question,
         chosen=chosen,
@@ -76,7 +78,7 @@ def submit_quiz(*, user, quiz: Quiz, answers: dict[int, int | None]) -> QuizResu
     _require_login(user)
     questions = list(quiz.questions.prefetch_related("choices"))
     if not questions:
-        raise ApiError(400, "empty_quiz", _("This quiz has no questions yet."))
+        raise DomainError(LearningErrorCode.EMPTY_QUIZ)
     if quiz.is_certification:
         _check_exam_attempts(user, quiz)
     feedback = [check_answer(question=q, choice_id=answers.get(q.pk)) for q in questions]
@@ -103,15 +105,7 @@ def _check_exam_attempts(user, quiz: Quiz) -> None:
         and QuizAttempt.objects.filter(user=user, quiz=quiz, submitted_at__gte=since).count()
         >= limit
     ):
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            _(
-                "You have used your %(limit)s attempts at the certification exam for today. "
-                "Read the lessons again and come back tomorrow."
-            )
-            % {"limit": limit},
-        )
+        raise DomainError(LearningErrorCode.TOO_MANY_ATTEMPTS, limit=limit)
 
 
 def request_certification(*, user, quiet: bool = False) -> RoleAssignment | None:
@@ -123,22 +117,32 @@ def request_certification(*, user, quiet: bool = False) -> RoleAssignment | None
     status = selectors.certification_status(user)
     problem = None
     if status.municipality is None:
-        problem = _("Choose the municipality where you live in your profile first.")
+        problem = DomainError(
+            LearningErrorCode.NOT_ELIGIBLE,
+            gettext_noop("Choose the municipality where you live in your profile first."),
+        )
     elif status.certified:
-        problem = _("You are already a certified expert in %(municipality)s.") % {
-            "municipality": status.municipality.name
-        }
+        problem = DomainError(
+            LearningErrorCode.NOT_ELIGIBLE,
+            gettext_noop("You are already a certified expert in %(municipality)s."),
+            municipality=status.municipality.name,
+        )
     elif not status.quiz_passed:
-        problem = _("Pass the certification quiz first.")
+        problem = DomainError(LearningErrorCode.NOT_ELIGIBLE)
     elif not status.accuracy_reached:
-        problem = _(
-            "%(accuracy)s %% of your last %(n)s decided records must have been validated as "
-            "you recorded them."
-        ) % {"accuracy": round(status.rule.min_accuracy * 100), "n": status.rule.last_n}
+        problem = DomainError(
+            LearningErrorCode.NOT_ELIGIBLE,
+            gettext_noop(
+                "%(accuracy)s %% of your last %(n)s decided records must have been validated as "
+                "you recorded them."
+            ),
+            accuracy=round(status.rule.min_accuracy * 100),
+            n=status.rule.last_n,
+        )
     if problem:
         if quiet:
             return None
-        raise ApiError(409, "not_eligible", problem)
+        raise problem
     return _grant(
         user=user,
         municipality=status.municipality,
@@ -170,12 +174,7 @@ def _grant(*, user, municipality, by, reason: str) -> RoleAssignment:
 
 def _check_granter(by, municipality) -> None:
     if not by.has_perm("learning.grant_certification", municipality):
-        raise ApiError(
-            403,
-            "permission_denied",
-            _("Only the staff of %(municipality)s can grant or revoke its certifications.")
-            % {"municipality": municipality.name},
-        )
+        raise DomainError(LearningErrorCode.PERMISSION_DENIED, municipality=municipality.name)
 
 
 def grant_certification(*, user, municipality, by, reason: str = "") -> RoleAssignment:
@@ -190,7 +189,7 @@ def revoke_certification(*, user, municipality, by, reason: str = "") -> None:
         user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality
     ).delete()
     if not deleted:
-        raise ApiError(404, "not_certified", _("This person is not a certified expert here."))
+        raise DomainError(LearningErrorCode.NOT_CERTIFIED)
     CertificationEvent.objects.create(
         user=user,
         municipality=municipality,

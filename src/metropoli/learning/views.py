@@ -12,11 +12,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from metropoli.common.errors import ApiError
+from metropoli.common.domain_errors import message_of, status_of
+from metropoli.common.errors import DomainError
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 
 from . import selectors, services
+from .errors import LearningErrorCode
 from .html import clean_html
 from .models import Level, Quiz
 
@@ -86,9 +88,9 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
             answers[question.pk] = int(raw) if raw and raw.isdigit() else None
         try:
             result = services.submit_quiz(user=request.user, quiz=found, answers=answers)
-        except ApiError as error:
-            messages.error(request, error.message)
-            status = error.status
+        except DomainError as error:
+            messages.error(request, message_of(error))
+            status = status_of(error)
     # The exam says only the score: marking each answer would give its key away to whoever
     # submits a few times. Practice quizzes explain every answer once submitted.
     feedback = (
@@ -116,8 +118,8 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
 def request_certification(request: HttpRequest) -> HttpResponse:
     try:
         services.request_certification(user=request.user)
-    except ApiError as error:
-        messages.error(request, error.message)
+    except DomainError as error:
+        messages.error(request, message_of(error))
     else:
         messages.success(request, _("Congratulations: you are now a certified expert."))
     return redirect("learning:index")
@@ -140,7 +142,7 @@ def certifications(request: HttpRequest) -> HttpResponse:
         )
         try:
             if person is None:
-                raise ApiError(404, "unknown_person", _("Nobody has that e-mail address."))
+                raise DomainError(LearningErrorCode.UNKNOWN_PERSON)
             action = (
                 services.revoke_certification
                 if request.POST.get("action") == "revoke"
@@ -152,8 +154,8 @@ def certifications(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 reason=request.POST.get("reason", ""),
             )
-        except ApiError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            messages.error(request, message_of(error))
         else:
             messages.success(request, _("Saved."))
         return redirect(f"{request.path}?municipality={municipality.inegi_code}")

@@ -6,13 +6,13 @@ from django.contrib.gis.geos import Polygon
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.territory.selectors import municipality_at
 
 from .analysis.hexbins import hexbin
 from .analysis.words import word_frequencies
+from .errors import ParticipationErrorCode
 from .models import Category, Comment, Contribution, Phase, Proceeding, Visibility
 
 
@@ -25,17 +25,15 @@ def proceeding(slug: str) -> Proceeding:
 
 
 def parse_bbox(value: str | None) -> Polygon | None:
-    """'west,south,east,north' in degrees → polygon; raises ApiError on nonsense."""
+    """'west,south,east,north' in degrees → polygon; raises DomainError on nonsense."""
     if not value:
         return None
     try:
         west, south, east, north = (float(part) for part in value.split(","))
     except ValueError as error:
-        raise ApiError(
-            400, "invalid_bbox", _("bbox is west,south,east,north in degrees.")
-        ) from error
+        raise DomainError(ParticipationErrorCode.INVALID_BBOX) from error
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ApiError(400, "invalid_bbox", _("bbox is west,south,east,north in degrees."))
+        raise DomainError(ParticipationErrorCode.INVALID_BBOX)
     return Polygon.from_bbox((west, south, east, north))
 
 

@@ -13,11 +13,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, run_once
 
+from .errors import ParticipationErrorCode
 from .models import (
     RESERVED_SLUGS,
     Category,
@@ -70,7 +71,7 @@ def _as_multipolygon(area: GEOSGeometry) -> MultiPolygon:
     if isinstance(area, Polygon):
         area = MultiPolygon(area, srid=4326)
     if not isinstance(area, MultiPolygon) or area.empty or not area.valid:
-        raise ApiError(400, "invalid_area", _("The area of interest must be a valid polygon."))
+        raise DomainError(ParticipationErrorCode.INVALID_AREA)
     return area
 
 
@@ -90,9 +91,9 @@ def create_proceeding(
     """Create a proceeding; with a template, also its phases (from `start`) and categories."""
     slug = slug or slugify(title)[:80]
     if not slug or slug in RESERVED_SLUGS:
-        raise ApiError(400, "invalid_slug", _("Choose another short name for the proceeding."))
+        raise DomainError(ParticipationErrorCode.INVALID_SLUG)
     if Proceeding.objects.filter(slug=slug).exists():
-        raise ApiError(409, "slug_taken", _("Another proceeding already uses this short name."))
+        raise DomainError(ParticipationErrorCode.SLUG_TAKEN)
     proceeding = Proceeding.objects.create(
         title=title,
         slug=slug,
@@ -112,7 +113,7 @@ def _apply_template(proceeding: Proceeding, template: ProceedingTemplate, start)
     kinds = set(PhaseKind.values)
     for spec in template.phases:
         if spec.get("kind") not in kinds or int(spec.get("days", 0)) < 1:
-            raise ApiError(400, "invalid_template", _("The template has an invalid phase."))
+            raise DomainError(ParticipationErrorCode.INVALID_TEMPLATE)
         end = start + timedelta(days=int(spec["days"]))
         Phase.objects.create(
             proceeding=proceeding,
@@ -144,7 +145,7 @@ def add_category(
     order: int = 0,
 ) -> Category:
     if not HEX_COLOUR.match(colour):
-        raise ApiError(400, "invalid_colour", _("A colour is written as #RRGGBB."))
+        raise DomainError(ParticipationErrorCode.INVALID_COLOUR)
     return Category.objects.create(
         proceeding=proceeding,
         name=name,
@@ -158,7 +159,7 @@ def add_category(
 @transaction.atomic
 def set_table_pin(*, proceeding: Proceeding, pin: str) -> None:
     if not PIN.match(pin or ""):
-        raise ApiError(400, "invalid_pin", _("The facilitator PIN has 4 to 8 digits."))
+        raise DomainError(ParticipationErrorCode.INVALID_PIN)
     proceeding.table_pin_hash = make_password(pin)
     proceeding.save(update_fields=["table_pin_hash"])
 
@@ -176,37 +177,30 @@ def parse_geometry(value: dict | str, proceeding: Proceeding) -> GEOSGeometry:
         text = value if isinstance(value, str) else json.dumps(value)
         geometry = GEOSGeometry(text)
     except (GEOSException, GDALException, ValueError, TypeError) as error:
-        raise ApiError(
-            400, "invalid_geometry", _("The location is not a valid GeoJSON geometry.")
+        raise DomainError(
+            ParticipationErrorCode.INVALID_GEOMETRY,
+            gettext_noop("The location is not a valid GeoJSON geometry."),
         ) from error
     geometry.srid = 4326
     if geometry.hasz:  # the column is 2-D: a third coordinate would fail in the database
-        raise ApiError(
-            400,
-            "invalid_geometry",
-            _("Give the location as longitude and latitude only, without a height."),
-        )
+        raise DomainError(ParticipationErrorCode.INVALID_GEOMETRY)
     if geometry.geom_type not in GEOMETRY_TYPES:
-        raise ApiError(
-            400, "invalid_geometry", _("Place a point, draw a line or draw an area on the map.")
+        raise DomainError(
+            ParticipationErrorCode.INVALID_GEOMETRY,
+            gettext_noop("Place a point, draw a line or draw an area on the map."),
         )
     if geometry.num_coords > MAX_VERTICES:
-        raise ApiError(400, "invalid_geometry", _("The drawing has too many points."))
+        raise DomainError(
+            ParticipationErrorCode.INVALID_GEOMETRY,
+            gettext_noop("The drawing has too many points."),
+        )
     if geometry.empty or not geometry.valid:
-        raise ApiError(
-            400,
-            "invalid_geometry",
-            _("The drawing is not valid (for example, an area that crosses itself)."),
+        raise DomainError(
+            ParticipationErrorCode.INVALID_GEOMETRY,
+            gettext_noop("The drawing is not valid (for example, an area that crosses itself)."),
         )
     if not proceeding.area.covers(geometry):
-        raise ApiError(
-            400,
-            "outside_area",
-            _(
-                "The location is outside the area of this consultation. "
-                "Place it inside the outlined area."
-            ),
-        )
+        raise DomainError(ParticipationErrorCode.OUTSIDE_AREA)
     return geometry
 
 
@@ -216,27 +210,25 @@ def _check_phase(actor, proceeding: Proceeding, *, contributions: bool) -> Phase
         phase.accepts_contributions if contributions else phase.accepts_reactions
     )
     if not allowed:
-        message = (
-            _("This consultation does not accept contributions in its current phase.")
-            if contributions
-            else _("This consultation does not accept comments or ratings in its current phase.")
+        if contributions:
+            raise DomainError(ParticipationErrorCode.PHASE_CLOSED)
+        raise DomainError(
+            ParticipationErrorCode.PHASE_CLOSED,
+            gettext_noop(
+                "This consultation does not accept comments or ratings in its current phase."
+            ),
         )
-        raise ApiError(409, "phase_closed", message)
     if not actor.is_authenticated and not phase.allows_anonymous:
-        raise ApiError(401, "login_required", _("Log in to take part in this phase."))
+        raise DomainError(ParticipationErrorCode.LOGIN_REQUIRED)
     return phase
 
 
 def _spam_check(text: str, website: str) -> None:
     if website:
         # The honeypot field is hidden from people; only robots fill it in.
-        raise ApiError(
-            400, "spam_detected", _("The contribution looks like spam and was not saved.")
-        )
+        raise DomainError(ParticipationErrorCode.SPAM_DETECTED)
     if len(LINK.findall(text)) > MAX_LINKS:
-        raise ApiError(
-            400, "too_many_links", _("Please include at most %(n)s links.") % {"n": MAX_LINKS}
-        )
+        raise DomainError(ParticipationErrorCode.TOO_MANY_LINKS, n=MAX_LINKS)
 
 
 def submit_contribution(
@@ -298,11 +290,7 @@ def submit_contribution(
 def _replayed_contribution(contribution_id: int) -> Contribution:
     contribution = Contribution.objects.filter(pk=contribution_id).first()
     if contribution is None:
-        raise ApiError(
-            410,
-            "contribution_deleted",
-            _("The contribution sent with this key has been deleted."),
-        )
+        raise DomainError(ParticipationErrorCode.CONTRIBUTION_DELETED)
     return contribution
 
 
@@ -323,34 +311,30 @@ def _save_contribution(
     """Check and save one contribution (in the caller's transaction)."""
     phase = _check_phase(actor, proceeding, contributions=True)
     if not text:
-        raise ApiError(400, "text_required", _("Write what you want to say."))
+        raise DomainError(ParticipationErrorCode.TEXT_REQUIRED)
     if len(text) > MAX_TEXT:
-        raise ApiError(400, "text_too_long", _("Write at most %(n)s characters.") % {"n": MAX_TEXT})
+        raise DomainError(ParticipationErrorCode.TEXT_TOO_LONG, n=MAX_TEXT)
     _spam_check(text, website)
     category = Category.objects.filter(proceeding=proceeding, pk=category_id).first()
     if category is None:
-        raise ApiError(
-            400, "invalid_category", _("Choose one of the categories of this consultation.")
-        )
+        raise DomainError(ParticipationErrorCode.INVALID_CATEGORY)
     if type and type not in ContributionType.values:
-        raise ApiError(400, "invalid_type", _("Unknown type of contribution."))
+        raise DomainError(ParticipationErrorCode.INVALID_TYPE)
     if source not in Source.values:
-        raise ApiError(400, "invalid_source", _("Unknown source."))
+        raise DomainError(ParticipationErrorCode.INVALID_SOURCE)
     location = parse_geometry(geometry, proceeding)
     since = timezone.now() - DUPLICATE_WINDOW
     recent_texts = Contribution.objects.filter(proceeding=proceeding, created_at__gte=since)
     wanted = _normalised(text)
     if any(_normalised(t) == wanted for t in recent_texts.values_list("text", flat=True)):
-        raise ApiError(
-            409, "duplicate", _("The same text was already sent to this consultation today.")
-        )
+        raise DomainError(ParticipationErrorCode.DUPLICATE)
     clean = None
     if photo:
         try:
             raw = decode_data_url(photo) if isinstance(photo, str) else photo
             clean = clean_photo(raw)
         except PhotoError as error:
-            raise ApiError(400, f"photo_{error.code}", _photo_message(error.code)) from error
+            raise DomainError(PHOTO_REFUSALS[error.code]) from error
     contribution = Contribution(
         proceeding=proceeding,
         phase=phase,
@@ -370,12 +354,13 @@ def _save_contribution(
     return contribution
 
 
-def _photo_message(code: str) -> str:
-    return {
-        "too_large": _("The photo is too large (at most 4 MB)."),
-        "too_many_pixels": _("The photo has too many pixels."),
-        "unsupported": _("Send the photo as JPEG, PNG or WebP."),
-    }.get(code, _("The file is not a photo."))
+# What common.images refused (ImageErrorCode), in Participa's words and limits.
+PHOTO_REFUSALS = {
+    "too_large": ParticipationErrorCode.PHOTO_TOO_LARGE,
+    "too_many_pixels": ParticipationErrorCode.PHOTO_TOO_MANY_PIXELS,
+    "unsupported": ParticipationErrorCode.PHOTO_UNSUPPORTED,
+    "not_an_image": ParticipationErrorCode.PHOTO_NOT_AN_IMAGE,
+}
 
 
 @transaction.atomic
@@ -385,7 +370,7 @@ def delete_contribution(*, contribution: Contribution, actor, device_token: str 
         bool(contribution.device_hash) and device_hash(device_token) == contribution.device_hash
     )
     if not (actor.has_perm("participation.delete_contribution", contribution) or own_device):
-        raise ApiError(403, "permission_denied", _("You can only delete your own contributions."))
+        raise DomainError(ParticipationErrorCode.PERMISSION_DENIED)
     if contribution.photo:
         contribution.photo.delete(save=False)
     contribution.delete()
@@ -406,18 +391,18 @@ def add_comment(
 ) -> Comment:
     _check_phase(actor, contribution.proceeding, contributions=False)
     if contribution.status != Visibility.VISIBLE:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise DomainError(ParticipationErrorCode.NOT_FOUND)
     text = (text or "").strip()
     if not text:
-        raise ApiError(400, "text_required", _("Write what you want to say."))
+        raise DomainError(ParticipationErrorCode.TEXT_REQUIRED)
     if len(text) > MAX_TEXT:
-        raise ApiError(400, "text_too_long", _("Write at most %(n)s characters.") % {"n": MAX_TEXT})
+        raise DomainError(ParticipationErrorCode.TEXT_TOO_LONG, n=MAX_TEXT)
     _spam_check(text, website)
     parent = None
     if parent_id is not None:
         parent = Comment.objects.filter(pk=parent_id, contribution=contribution).first()
         if parent is None:
-            raise ApiError(400, "invalid_parent", _("The comment you reply to does not exist."))
+            raise DomainError(ParticipationErrorCode.INVALID_PARENT)
     return Comment.objects.create(
         contribution=contribution,
         parent=parent,
@@ -432,15 +417,13 @@ def rate(*, contribution: Contribution, actor, value: int, device_token: str = "
     """Up (+1) or down (-1); rating again replaces the earlier rating of the same person."""
     _check_phase(actor, contribution.proceeding, contributions=False)
     if value not in (1, -1):
-        raise ApiError(400, "invalid_rating", _("A rating is +1 or -1."))
+        raise DomainError(ParticipationErrorCode.INVALID_RATING)
     if actor.is_authenticated:
         lookup = {"contribution": contribution, "user": actor}
     else:
         token = device_hash(device_token)
         if not token:
-            raise ApiError(
-                400, "device_token_required", _("Your browser must send its device token to rate.")
-            )
+            raise DomainError(ParticipationErrorCode.DEVICE_TOKEN_REQUIRED)
         lookup = {"contribution": contribution, "user": None, "device_hash": token}
     rating, _created = Rating.objects.update_or_create(**lookup, defaults={"value": value})
     return rating
@@ -452,12 +435,12 @@ def report(
 ) -> Report:
     reason = (reason or "").strip()
     if not reason:
-        raise ApiError(400, "reason_required", _("Say briefly what is wrong."))
+        raise DomainError(ParticipationErrorCode.REASON_REQUIRED)
     comment = None
     if comment_id is not None:
         comment = Comment.objects.filter(pk=comment_id, contribution=contribution).first()
         if comment is None:
-            raise ApiError(400, "invalid_comment", _("The comment you report does not exist."))
+            raise DomainError(ParticipationErrorCode.INVALID_COMMENT)
     return Report.objects.create(
         contribution=contribution,
         comment=comment,
@@ -471,8 +454,9 @@ def report(
 
 def _require_moderator(actor, proceeding: Proceeding) -> None:
     if not actor.has_perm("participation.moderate_proceeding", proceeding):
-        raise ApiError(
-            403, "permission_denied", _("Only the moderators of this consultation can do this.")
+        raise DomainError(
+            ParticipationErrorCode.PERMISSION_DENIED,
+            gettext_noop("Only the moderators of this consultation can do this."),
         )
 
 
@@ -489,7 +473,9 @@ def set_visibility(
     _require_moderator(moderator, contribution.proceeding)
     reason = (reason or "").strip()
     if not visible and not reason:
-        raise ApiError(400, "reason_required", _("Give the reason for hiding it."))
+        raise DomainError(
+            ParticipationErrorCode.REASON_REQUIRED, gettext_noop("Give the reason for hiding it.")
+        )
     target = comment or contribution
     target.status = Visibility.VISIBLE if visible else Visibility.HIDDEN
     target.hidden_reason = "" if visible else reason[:255]
@@ -528,13 +514,11 @@ def give_feedback(*, contribution: Contribution, moderator, status: str, answer:
     public answer required for the two final states."""
     _require_moderator(moderator, contribution.proceeding)
     if status not in FeedbackStatus.values:
-        raise ApiError(400, "invalid_status", _("Unknown feedback status."))
+        raise DomainError(ParticipationErrorCode.INVALID_STATUS)
     answer = (answer or "").strip()
     final = {FeedbackStatus.TAKEN_INTO_ACCOUNT, FeedbackStatus.NOT_TAKEN_INTO_ACCOUNT}
     if status in final and not answer:
-        raise ApiError(
-            400, "answer_required", _("Write the public answer that explains the decision.")
-        )
+        raise DomainError(ParticipationErrorCode.ANSWER_REQUIRED)
     contribution.feedback_status = status
     contribution.feedback_answer = answer
     contribution.feedback_at = timezone.now()

@@ -11,11 +11,13 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
 from metropoli.common import csp
-from metropoli.common.errors import ApiError
+from metropoli.common.domain_errors import message_of, status_of
+from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.maps.layers import registered_layers
 
 from . import charts, selectors, services
+from .errors import ParticipationErrorCode
 from .models import ContributionType, FeedbackStatus, Visibility
 
 DEVICE_COOKIE = "participa_device"
@@ -112,11 +114,11 @@ def contribution_page(request, slug, pk):
                 )
                 messages.success(request, _("Thank you, the moderators will look at it."))
             else:
-                raise ApiError(400, "invalid_action", _("Unknown action."))
+                raise DomainError(ParticipationErrorCode.INVALID_ACTION)
             return redirect("participation:contribution", slug=slug, pk=pk)
-        except ApiError as error:
-            messages.error(request, error.message)
-            status = error.status
+        except DomainError as error:
+            messages.error(request, message_of(error))
+            status = status_of(error)
     phase = proceeding.active_phase()
     return render(
         request,
@@ -148,9 +150,9 @@ def moderation(request, slug):
             services.set_table_pin(proceeding=proceeding, pin=request.POST.get("pin", ""))
             messages.success(request, _("The facilitator PIN was changed."))
             return redirect("participation:moderation", slug=slug)
-        except ApiError as error:
-            messages.error(request, error.message)
-            status = error.status
+        except DomainError as error:
+            messages.error(request, message_of(error))
+            status = status_of(error)
     elif request.method == "POST":
         pk = request.POST.get("contribution", "")
         item = selectors.contribution(
@@ -166,7 +168,7 @@ def moderation(request, slug):
                     else None
                 )
                 if action == "hide_comment" and comment is None:
-                    raise ApiError(404, "not_found", _("Not found."))
+                    raise DomainError(ParticipationErrorCode.NOT_FOUND)
                 services.set_visibility(
                     contribution=item,
                     moderator=request.user,
@@ -184,12 +186,12 @@ def moderation(request, slug):
             elif action == "dismiss":
                 services.dismiss_reports(contribution=item, moderator=request.user)
             else:
-                raise ApiError(400, "invalid_action", _("Unknown action."))
+                raise DomainError(ParticipationErrorCode.INVALID_ACTION)
             messages.success(request, _("Saved."))
             return redirect("participation:moderation", slug=slug)
-        except ApiError as error:
-            messages.error(request, error.message)
-            status = error.status
+        except DomainError as error:
+            messages.error(request, message_of(error))
+            status = status_of(error)
     queue = list(selectors.moderation_queue(proceeding)[:200])
     for item in queue:
         item.open_report_list = [r for r in item.reports.all() if r.resolved_at is None]

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common import exports
-from metropoli.common.errors import ApiError
+from metropoli.common.domain_errors import message_of
+from metropoli.common.errors import DomainError
 from metropoli.territory.amg import URBAN_BBOX
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
@@ -424,8 +425,8 @@ def _parse_row(
         raw, reported = _measure(row, column, imperial)
         try:
             values[column] = check(raw or None)
-        except ApiError as problem:
-            errors.append((reported, problem.message))
+        except DomainError as problem:
+            errors.append((reported, message_of(problem)))
     for column, choices, default in (
         ("condition", Condition, Condition.UNKNOWN),
         ("phenology", Phenology, Phenology.UNKNOWN),

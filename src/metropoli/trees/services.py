@@ -15,7 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, run_once
 from metropoli.common.photos import process_photo
 from metropoli.maps import versions
@@ -23,6 +24,7 @@ from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
 
 from . import cells, mappoints, signals
+from .errors import TreeErrorCode
 from .models import (
     ChangeAction,
     ChangeRecord,
@@ -76,92 +78,64 @@ def _decimal(value, field: str) -> Decimal | None:
     try:
         number = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as error:
-        raise ApiError(
-            400, "invalid_number", _("%(field)s must be a number.") % {"field": field}
-        ) from error
+        raise DomainError(TreeErrorCode.INVALID_NUMBER, field=field) from error
     if not number.is_finite():
-        raise ApiError(400, "invalid_number", _("%(field)s must be a number.") % {"field": field})
+        raise DomainError(TreeErrorCode.INVALID_NUMBER, field=field)
     return number
 
 
 def check_dbh(value) -> Decimal | None:
     dbh = _decimal(value, _("The trunk diameter"))
     if dbh is not None and not (Decimal(0) < dbh <= Decimal(1000)):
-        raise ApiError(
-            400,
-            "invalid_dbh",
-            _("The trunk diameter must be more than 0 and at most 1,000 cm; it was %(value)s.")
-            % {"value": value},
-        )
+        raise DomainError(TreeErrorCode.INVALID_DBH, value=value)
     return dbh
 
 
-def _check_size(value, field_label: str, code: str, maximum: int) -> Decimal | None:
+def _check_size(value, field_label: str, code: TreeErrorCode, maximum: int) -> Decimal | None:
     number = _decimal(value, field_label)
     if number is not None and not (Decimal(0) < number <= maximum):
-        raise ApiError(
-            400,
-            code,
-            _("%(field)s must be more than 0 and at most %(max)s m.")
-            % {"field": field_label, "max": maximum},
-        )
+        raise DomainError(code, field=field_label, max=maximum)
     return number
 
 
 def check_height(value) -> Decimal | None:
-    return _check_size(value, _("The height"), "invalid_height", 150)
+    return _check_size(value, _("The height"), TreeErrorCode.INVALID_HEIGHT, 150)
 
 
 def check_crown_width(value) -> Decimal | None:
-    return _check_size(value, _("The crown width"), "invalid_crown_width", 100)
+    return _check_size(value, _("The crown width"), TreeErrorCode.INVALID_CROWN_WIDTH, 100)
 
 
 def _check_choice(value, choices, field_label: str) -> str:
     if value not in choices.values:
-        raise ApiError(
-            400,
-            "invalid_choice",
-            _("“%(value)s” is not a valid value for %(field)s.")
-            % {"value": value, "field": field_label},
-        )
+        raise DomainError(TreeErrorCode.INVALID_CHOICE, value=value, field=field_label)
     return value
 
 
 def species_for_code(code: str | None) -> Species | None:
-    """None for "unknown" (no code); ApiError for a code the catalogue does not have."""
+    """None for "unknown" (no code); DomainError for a code the catalogue does not have."""
     if code is None or code == "":
         return None
     species = Species.objects.filter(code=code).first()
     if species is None:
-        raise ApiError(
-            400,
-            "unknown_species",
-            _("There is no species with the code “%(code)s” in the catalogue.") % {"code": code},
-        )
+        raise DomainError(TreeErrorCode.UNKNOWN_SPECIES, code=code)
     return species
 
 
 def locate(*, lon: float, lat: float) -> Municipality:
-    """The municipality of a point, or ApiError when the point is outside the platform."""
+    """The municipality of a point, or DomainError when the point is outside the platform."""
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError) as error:
-        raise ApiError(
-            400, "invalid_location", _("The location needs a longitude and a latitude.")
+        raise DomainError(
+            TreeErrorCode.INVALID_LOCATION,
+            gettext_noop("The location needs a longitude and a latitude."),
         ) from error
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ApiError(400, "invalid_location", _("The coordinates are not on Earth."))
+        raise DomainError(TreeErrorCode.INVALID_LOCATION)
     match = municipality_at(lon=lon, lat=lat)
     if match is None:
-        raise ApiError(
-            400,
-            "outside_area",
-            _(
-                "The location (%(lat).5f, %(lon).5f) is outside the municipalities of the "
-                "platform. Check the GPS position or move the pin."
-            )
-            % {"lat": lat, "lon": lon},
-        )
+        raise DomainError(TreeErrorCode.OUTSIDE_AREA, lat=lat, lon=lon)
     return match.municipality
 
 
@@ -296,7 +270,7 @@ class Registered:
 def _replayed_tree(tree_id: int) -> Registered:
     tree = Tree.objects.select_related("site", "species").filter(pk=tree_id).first()
     if tree is None:
-        raise ApiError(410, "tree_deleted", _("The tree recorded with this key has been deleted."))
+        raise DomainError(TreeErrorCode.TREE_DELETED)
     return Registered(tree, created=False)
 
 
@@ -415,7 +389,7 @@ def _locked_or_gone(queryset, tree_id: int) -> Tree:
     """The tree's row, locked; a 404 when another request removed it in the meantime."""
     tree = queryset.filter(pk=tree_id).first()
     if tree is None:
-        raise ApiError(404, "unknown_tree", _("There is no tree number %(id)s.") % {"id": tree_id})
+        raise DomainError(TreeErrorCode.UNKNOWN_TREE, id=tree_id)
     return tree
 
 
@@ -426,12 +400,7 @@ def _check_move(tree: Tree, municipality: Municipality, old_municipality_id: int
     if user is None or municipality.pk == old_municipality_id or is_recent_recorder(user, tree):
         return
     if not user.has_perm("trees.look_after_trees", municipality):
-        raise ApiError(
-            403,
-            "permission_denied",
-            _("You cannot move a tree to %(municipality)s: you have no role there.")
-            % {"municipality": municipality.name},
-        )
+        raise DomainError(TreeErrorCode.PERMISSION_DENIED, municipality=municipality.name)
 
 
 @transaction.atomic
@@ -439,12 +408,7 @@ def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
     """Change a tree and its site; every changed field goes to the history."""
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise ApiError(
-            400,
-            "invalid_field",
-            _("These fields cannot be changed: %(fields)s.")
-            % {"fields": ", ".join(sorted(unknown))},
-        )
+        raise DomainError(TreeErrorCode.INVALID_FIELD, fields=", ".join(sorted(unknown)))
     tree = _locked_or_gone(
         Tree.objects.select_for_update(of=("self", "site")).select_related("site", "species"),
         tree.pk,
@@ -583,7 +547,7 @@ def add_photo(
         existing = TreePhoto.objects.filter(tree=tree, client_key=client_key).first()
         if existing is not None:
             return existing, False
-    processed = process_photo(data)  # raises ApiError before anything is written
+    processed = process_photo(data)  # raises DomainError before anything is written
     stem = hashlib.sha256(processed.public_jpeg).hexdigest()[:16]
     photo = TreePhoto(
         tree=tree,

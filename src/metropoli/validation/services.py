@@ -18,12 +18,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.ratelimit import hit
 from metropoli.trees import services as tree_services
 from metropoli.trees.models import Tree, ValidationState
 
 from . import selectors
+from .errors import ValidationErrorCode
 from .models import (
     NEXT_STATUSES,
     OUTCOME_OF_VOTE,
@@ -69,36 +71,26 @@ def _check_vote_input(
     *, kind: str, reason: str, corrected_species_code: str | None, corrected_dbh_cm, flags
 ):
     if kind not in VoteKind.values:
-        raise ApiError(400, "invalid_vote", _("“%(kind)s” is not a kind of vote.") % {"kind": kind})
+        raise DomainError(ValidationErrorCode.INVALID_VOTE, kind=kind)
     flags = list(dict.fromkeys(flags or ()))
     unknown = [flag for flag in flags if flag not in Flag.values]
     if unknown:
-        raise ApiError(
-            400, "invalid_flag", _("Unknown flag: %(flags)s.") % {"flags": ", ".join(unknown)}
-        )
+        raise DomainError(ValidationErrorCode.INVALID_FLAG, flags=", ".join(unknown))
     if kind == VoteKind.FLAG and not flags:
-        raise ApiError(
-            400, "flag_required", _("Say what is wrong: disease, pest, risk of falling or dead.")
-        )
+        raise DomainError(ValidationErrorCode.FLAG_REQUIRED)
     if kind != VoteKind.FLAG and flags:
-        raise ApiError(400, "invalid_flag", _("Only a flag vote carries flags."))
+        raise DomainError(
+            ValidationErrorCode.INVALID_FLAG, gettext_noop("Only a flag vote carries flags.")
+        )
     reason = (reason or "").strip()
     if kind in (VoteKind.NEEDS_CORRECTION, VoteKind.REJECT) and not reason:
-        raise ApiError(
-            400,
-            "reason_required",
-            _("Tell the person who recorded the tree why: a reason is required."),
-        )
+        raise DomainError(ValidationErrorCode.REASON_REQUIRED)
     if len(reason) > 1000:
-        raise ApiError(400, "reason_too_long", _("The reason can have at most 1,000 characters."))
+        raise DomainError(ValidationErrorCode.REASON_TOO_LONG)
     species = dbh = None
     if corrected_species_code or corrected_dbh_cm not in (None, ""):
         if kind != VoteKind.NEEDS_CORRECTION:
-            raise ApiError(
-                400,
-                "correction_without_vote",
-                _("Corrections go with a “needs correction” vote."),
-            )
+            raise DomainError(ValidationErrorCode.CORRECTION_WITHOUT_VOTE)
         species = tree_services.species_for_code(corrected_species_code)
         dbh = tree_services.check_dbh(corrected_dbh_cm)
     return reason, species, dbh, flags
@@ -116,7 +108,7 @@ def cast_vote(
 ) -> VoteResult:
     """Record a reviewer's vote; decide the record when the municipality's policy says so."""
     if not getattr(voter, "is_authenticated", False):
-        raise ApiError(401, "not_authenticated", _("Log in to do this."))
+        raise DomainError(ValidationErrorCode.NOT_AUTHENTICATED)
     reason, species, dbh, flags = _check_vote_input(
         kind=kind,
         reason=reason,
@@ -127,9 +119,7 @@ def cast_vote(
     if not hit(
         "validation.vote", str(voter.pk), limit=settings.VALIDATION_VOTES_PER_MINUTE, window=60
     ):
-        raise ApiError(
-            429, "rate_limited", _("Too many votes in a minute. Take a breath and try again.")
-        )
+        raise DomainError(ValidationErrorCode.RATE_LIMITED)
     with transaction.atomic():
         locked = (
             Tree.objects.select_for_update(of=("self",))
@@ -138,26 +128,23 @@ def cast_vote(
             .first()
         )
         if locked is None:
-            raise ApiError(404, "not_found", _("This tree record does not exist."))
+            raise DomainError(ValidationErrorCode.NOT_FOUND)
         municipality = locked.site.municipality
         if not voter.has_perm("validation.vote", municipality):
-            raise ApiError(
-                403,
-                "permission_denied",
-                _(
+            raise DomainError(
+                ValidationErrorCode.PERMISSION_DENIED,
+                gettext_noop(
                     "Only certified experts and arborists of %(municipality)s can validate its "
                     "records."
-                )
-                % {"municipality": municipality.name},
+                ),
+                municipality=municipality.name,
             )
         if locked.recorded_by_id == voter.pk:
-            raise ApiError(403, "own_record", _("You cannot validate a tree you recorded."))
+            raise DomainError(ValidationErrorCode.OWN_RECORD)
         if Decision.objects.filter(tree=locked).exists():
-            raise ApiError(
-                409, "already_decided", _("This record has already been decided; thank you.")
-            )
+            raise DomainError(ValidationErrorCode.ALREADY_DECIDED)
         if Vote.objects.filter(tree=locked, voter=voter).exists():
-            raise ApiError(409, "already_voted", _("You have already voted on this record."))
+            raise DomainError(ValidationErrorCode.ALREADY_VOTED)
         as_arborist = voter.has_perm("validation.decide", municipality)
         vote = Vote.objects.create(
             tree=locked,
@@ -369,22 +356,16 @@ def set_work_status(*, item: WorkItem, status: str, changed_by, note: str = "") 
     """Move a flagged tree along reported → inspected → treated / removed."""
     item = WorkItem.objects.select_for_update().select_related("municipality").get(pk=item.pk)
     if not changed_by.has_perm("validation.manage_queue", item.municipality):
-        raise ApiError(
-            403,
-            "permission_denied",
-            _("Only the arborists and staff of %(municipality)s manage its work queue.")
-            % {"municipality": item.municipality.name},
+        raise DomainError(
+            ValidationErrorCode.PERMISSION_DENIED, municipality=item.municipality.name
         )
     if status not in WorkStatus.values:
-        raise ApiError(
-            400, "invalid_status", _("“%(status)s” is not a status.") % {"status": status}
-        )
+        raise DomainError(ValidationErrorCode.INVALID_STATUS, status=status)
     if status not in NEXT_STATUSES[WorkStatus(item.status)]:
-        raise ApiError(
-            409,
-            "invalid_transition",
-            _("A tree that is “%(old)s” cannot become “%(new)s”.")
-            % {"old": item.get_status_display(), "new": WorkStatus(status).label},
+        raise DomainError(
+            ValidationErrorCode.INVALID_TRANSITION,
+            old=item.get_status_display(),
+            new=WorkStatus(status).label,
         )
     WorkItemChange.objects.create(
         item=item,

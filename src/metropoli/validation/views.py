@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metropoli.common import exports
-from metropoli.common.errors import ApiError
+from metropoli.common.domain_errors import is_forbidden, message_of
+from metropoli.common.errors import DomainError
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 from metropoli.trees.models import Tree
@@ -67,8 +68,8 @@ def vote_form(request: HttpRequest, tree_id: int) -> HttpResponse:
             corrected_dbh_cm=request.POST.get("corrected_dbh_cm") or None,
             flags=request.POST.getlist("flags"),
         )
-    except ApiError as error:
-        messages.error(request, error.message)
+    except DomainError as error:
+        messages.error(request, message_of(error))
     else:
         messages.success(request, _("Thank you: your vote was recorded."))
     return redirect("validation:treender")
@@ -157,10 +158,10 @@ def work_status(request: HttpRequest, item_id: int) -> HttpResponse:
             changed_by=request.user,
             note=request.POST.get("note", ""),
         )
-    except ApiError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from error
-        messages.error(request, error.message)
+    except DomainError as error:
+        if is_forbidden(error):
+            raise PermissionDenied(message_of(error)) from error
+        messages.error(request, message_of(error))
     else:
         messages.success(request, _("Status updated."))
     return redirect(

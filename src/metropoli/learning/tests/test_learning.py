@@ -3,8 +3,9 @@ from django.contrib.staticfiles import finders
 from django.test import override_settings
 
 from metropoli.accounts.tests.factories import PASSWORD, UserFactory, person_with
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.learning import selectors, services
+from metropoli.learning.errors import LearningErrorCode
 from metropoli.learning.html import clean_html
 from metropoli.learning.models import (
     CertificationEvent,
@@ -191,9 +192,9 @@ def test_certification_needs_quiz_and_accuracy(citizen, guadalajara):
     result = services.submit_quiz(user=citizen, quiz=quiz, answers=right_answers(quiz))
     assert result.attempt.passed and not result.certified_now  # no records yet
     decide_records(citizen, arborist, ["confirm", "confirm", "reject"])
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.request_certification(user=citizen)
-    assert error.value.code == "not_eligible"  # only 3 of the 4 records needed
+    assert error.value.code == LearningErrorCode.NOT_ELIGIBLE  # only 3 of the 4 records needed
     decide_records(citizen, arborist, ["confirm"])  # 3 of 4 = 0.75
     role = services.request_certification(user=citizen)
     assert (role.role, role.municipality) == (Role.CERTIFIED_EXPERT, guadalajara)
@@ -215,9 +216,9 @@ def test_staff_grant_and_revoke(citizen, guadalajara, zapopan):
     staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
     services.grant_certification(user=citizen, municipality=guadalajara, by=staff, reason="Bióloga")
     assert selectors.is_certified(citizen, guadalajara)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.grant_certification(user=citizen, municipality=zapopan, by=staff)
-    assert error.value.status == 403
+    assert error.value.code == LearningErrorCode.PERMISSION_DENIED
     assert not selectors.is_certified(citizen, zapopan)
     services.revoke_certification(user=citizen, municipality=guadalajara, by=staff)
     assert not selectors.is_certified(citizen, guadalajara)

@@ -2,9 +2,10 @@ import pytest
 from django.contrib.gis.geos import Polygon
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
-from metropoli.common.errors import ApiError, CommonErrorCode, DomainError
+from metropoli.common.errors import CommonErrorCode, DomainError
 from metropoli.common.idempotency import Idempotency
 from metropoli.participation import services
+from metropoli.participation.errors import ParticipationErrorCode
 from metropoli.participation.models import (
     Comment,
     Contribution,
@@ -59,9 +60,9 @@ def test_template_creates_phases_in_sequence_and_categories(guadalajara):
 
 
 def test_reserved_slug_is_refused(guadalajara):
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         make_proceeding(guadalajara, slug="mesa")
-    assert error.value.code == "invalid_slug"
+    assert error.value.code == ParticipationErrorCode.INVALID_SLUG
 
 
 def test_anonymous_contribution_is_stored_as_real_geometry(proceeding, shade, anonymous):
@@ -119,9 +120,9 @@ def test_line_and_area_inside_are_accepted(proceeding, shade, anonymous):
 def test_bad_or_outside_geometry_is_refused_and_nothing_saved(
     proceeding, shade, anonymous, geometry, code
 ):
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(proceeding, anonymous, shade, geometry=geometry)
-    assert error.value.status == 400 and error.value.code == code
+    assert error.value.code == code
     assert Contribution.objects.count() == 0
 
 
@@ -146,9 +147,9 @@ def test_reused_key_with_other_content_is_refused(proceeding, shade, anonymous):
 def test_a_replay_of_a_deleted_contribution_says_gone(proceeding, shade, anonymous):
     first, _created = submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
     first.delete()
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(proceeding, anonymous, shade, idempotency=DEVICE_KEY)
-    assert (error.value.status, error.value.code) == (410, "contribution_deleted")
+    assert error.value.code == ParticipationErrorCode.CONTRIBUTION_DELETED
 
 
 @pytest.mark.parametrize(
@@ -160,7 +161,7 @@ def test_a_replay_of_a_deleted_contribution_says_gone(proceeding, shade, anonymo
     ],
 )
 def test_spam_guard(proceeding, shade, anonymous, extra, code):
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(proceeding, anonymous, shade, **extra)
     assert error.value.code == code
     assert Contribution.objects.count() == 0
@@ -168,24 +169,24 @@ def test_spam_guard(proceeding, shade, anonymous, extra, code):
 
 def test_duplicate_text_is_refused(proceeding, shade, anonymous):
     submit(proceeding, anonymous, shade)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(proceeding, anonymous, shade, text="  FALTAN árboles en esta   esquina ")
-    assert (error.value.status, error.value.code) == (409, "duplicate")
+    assert error.value.code == ParticipationErrorCode.DUPLICATE
     assert Contribution.objects.count() == 1
 
 
 def test_phase_decides_what_people_can_do(guadalajara, anonymous):
     information = make_proceeding(guadalajara, kind=PhaseKind.INFORMATION, slug="info")
     category = information.categories.first()
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(information, anonymous, category)
-    assert (error.value.status, error.value.code) == (409, "phase_closed")
+    assert error.value.code == ParticipationErrorCode.PHASE_CLOSED
 
     registered_only = make_proceeding(guadalajara, anonymous=False, slug="registro")
     category = registered_only.categories.first()
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(registered_only, anonymous, category)
-    assert (error.value.status, error.value.code) == (401, "login_required")
+    assert error.value.code == ParticipationErrorCode.LOGIN_REQUIRED
     person = UserFactory()
     contribution, _ = submit(registered_only, person, category)
     assert contribution.author == person
@@ -195,7 +196,7 @@ def test_phase_decides_what_people_can_do(guadalajara, anonymous):
 def test_evaluation_phase_allows_comments_but_not_contributions(guadalajara, anonymous):
     proceeding = make_proceeding(guadalajara, kind=PhaseKind.EVALUATION, slug="evaluacion")
     category = proceeding.categories.first()
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         submit(proceeding, anonymous, category)
     # Seed one contribution directly in a contributions phase to react to.
     phase = proceeding.phases.first()
@@ -212,9 +213,9 @@ def test_evaluation_phase_allows_comments_but_not_contributions(guadalajara, ano
 
 def test_category_of_another_proceeding_is_refused(proceeding, guadalajara, anonymous):
     other = make_proceeding(guadalajara, slug="otra")
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         submit(proceeding, anonymous, other.categories.first())
-    assert error.value.code == "invalid_category"
+    assert error.value.code == ParticipationErrorCode.INVALID_CATEGORY
 
 
 def test_threaded_comments_ratings_and_reports(proceeding, shade, anonymous):
@@ -225,7 +226,7 @@ def test_threaded_comments_ratings_and_reports(proceeding, shade, anonymous):
         contribution=contribution, actor=anonymous, text="Frente al mercado", parent_id=top.pk
     )
     assert reply.parent == top
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         services.add_comment(contribution=contribution, actor=person, text="x", parent_id=999999)
     assert Comment.objects.count() == 2
 
@@ -234,9 +235,9 @@ def test_threaded_comments_ratings_and_reports(proceeding, shade, anonymous):
     services.rate(contribution=contribution, actor=anonymous, value=1, device_token="t" * 20)
     services.rate(contribution=contribution, actor=anonymous, value=1, device_token="t" * 20)
     assert sorted(Rating.objects.values_list("value", flat=True)) == [-1, 1]
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.rate(contribution=contribution, actor=anonymous, value=1)
-    assert error.value.code == "device_token_required"
+    assert error.value.code == ParticipationErrorCode.DEVICE_TOKEN_REQUIRED
 
     services.report(
         contribution=contribution, actor=anonymous, reason="Ofensivo", comment_id=reply.pk
@@ -248,18 +249,18 @@ def test_moderation_hide_with_reason_and_feedback(proceeding, shade, anonymous, 
     contribution, _ = submit(proceeding, anonymous, shade)
     services.report(contribution=contribution, actor=anonymous, reason="spam")
     citizen = UserFactory()
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.set_visibility(
             contribution=contribution, moderator=citizen, visible=False, reason="x"
         )
-    assert error.value.status == 403
+    assert error.value.code == ParticipationErrorCode.PERMISSION_DENIED
 
     staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.set_visibility(
             contribution=contribution, moderator=staff, visible=False, reason=""
         )
-    assert error.value.code == "reason_required"
+    assert error.value.code == ParticipationErrorCode.REASON_REQUIRED
     contribution.refresh_from_db()
     assert contribution.status == Visibility.VISIBLE
 
@@ -270,11 +271,11 @@ def test_moderation_hide_with_reason_and_feedback(proceeding, shade, anonymous, 
     assert (contribution.status, contribution.hidden_reason) == ("hidden", "Publicidad")
     assert Report.objects.get().resolved_at is not None
 
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.give_feedback(
             contribution=contribution, moderator=staff, status=FeedbackStatus.TAKEN_INTO_ACCOUNT
         )
-    assert error.value.code == "answer_required"
+    assert error.value.code == ParticipationErrorCode.ANSWER_REQUIRED
     services.give_feedback(
         contribution=contribution, moderator=staff, status=FeedbackStatus.UNDER_REVIEW
     )
@@ -297,9 +298,9 @@ def test_people_delete_their_own_contributions_only(proceeding, shade, anonymous
     author = UserFactory()
     mine, _ = submit(proceeding, author, shade)
     anonymous_one, _ = submit(proceeding, anonymous, shade, text="otra", device_token="x" * 20)
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         services.delete_contribution(contribution=mine, actor=UserFactory())
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         services.delete_contribution(
             contribution=anonymous_one, actor=anonymous, device_token="y" * 20
         )
@@ -310,7 +311,7 @@ def test_people_delete_their_own_contributions_only(proceeding, shade, anonymous
 
 
 def test_table_pin_is_hashed(proceeding):
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         services.set_table_pin(proceeding=proceeding, pin="12")
     services.set_table_pin(proceeding=proceeding, pin="482916")
     proceeding.refresh_from_db()

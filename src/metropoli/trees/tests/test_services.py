@@ -6,11 +6,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
-from metropoli.common.errors import ApiError, CommonErrorCode, DomainError
+from metropoli.common.errors import CommonErrorCode, DomainError
 from metropoli.common.idempotency import Idempotency
 from metropoli.common.models import IdempotencyRecord
 from metropoli.territory.models import Role, RoleAssignment
 from metropoli.trees import cells, services
+from metropoli.trees.errors import TreeErrorCode
 from metropoli.trees.models import (
     ChangeRecord,
     PlantingSite,
@@ -131,7 +132,7 @@ def test_retry_after_deletion_says_gone(municipalities):
         idempotency=Idempotency.for_user(user, "key-00000003"),
     ).tree
     services.delete_tree(tree=tree, deleted_by=user)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.register_tree(
             lon=GDL[0],
             lat=GDL[1],
@@ -140,7 +141,7 @@ def test_retry_after_deletion_says_gone(municipalities):
             dbh_cm=20,
             idempotency=Idempotency.for_user(user, "key-00000003"),
         )
-    assert error.value.status == 410
+    assert error.value.code == TreeErrorCode.TREE_DELETED
 
 
 @pytest.mark.parametrize(
@@ -162,10 +163,9 @@ def test_bad_input_is_refused_and_nothing_is_written(municipalities, values, cod
     arguments.update(values)
     user = UserFactory()
     key = Idempotency.for_user(user, "k-bad-0001")
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.register_tree(recorded_by=user, idempotency=key, **arguments)
     assert error.value.code == code
-    assert 400 <= error.value.status < 500
     nothing_written()
 
 
@@ -198,7 +198,7 @@ def test_refused_update_changes_nothing(municipalities):
     user = UserFactory()
     tree = make_tree(user)
     history = ChangeRecord.objects.count()
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         services.update_tree(tree=tree, changed_by=user, changes={"dbh_cm": 45, "lon": -99.1})
     tree.refresh_from_db()
     assert tree.dbh_cm == Decimal("30.0")
@@ -259,9 +259,9 @@ def test_a_change_or_removal_racing_a_removal_answers_404_and_writes_nothing(mun
         lambda: services.update_tree(tree=tree, changed_by=user, changes={"dbh_cm": 45}),
         lambda: services.delete_tree(tree=tree, deleted_by=user),
     ):
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(DomainError) as refused:
             attempt()
-        assert (refused.value.status, refused.value.code) == (404, "unknown_tree")
+        assert refused.value.code == TreeErrorCode.UNKNOWN_TREE
     assert ChangeRecord.objects.count() == history
     assert Tree.objects.count() == 0
 
@@ -270,9 +270,9 @@ def test_arborist_cannot_move_a_tree_to_a_municipality_without_a_role(municipali
     tree = make_tree(UserFactory())
     arborist = person_with(Role.ARBORIST, tree.site.municipality)
     history = ChangeRecord.objects.count()
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.update_tree(tree=tree, changed_by=arborist, changes={"lon": ZAP[0], "lat": ZAP[1]})
-    assert (refused.value.status, refused.value.code) == (403, "permission_denied")
+    assert refused.value.code == TreeErrorCode.PERMISSION_DENIED
     tree.refresh_from_db()
     assert tree.site.municipality.inegi_code == "14039"
     assert ChangeRecord.objects.count() == history

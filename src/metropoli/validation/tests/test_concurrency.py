@@ -6,7 +6,7 @@ Runs real parallel transactions, as gunicorn workers would.
 import pytest
 
 from metropoli.accounts.tests.factories import person_with
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.common.testing import run_in_parallel
 from metropoli.territory.models import Role
 from metropoli.validation import services
@@ -21,8 +21,8 @@ def test_parallel_expert_votes_reach_one_decision(make_tree, guadalajara):
     outcomes = run_in_parallel(
         [lambda e=e: services.cast_vote(tree=tree, voter=e, kind="confirm") for e in experts]
     )
-    decisions = [o.decision for o in outcomes if not isinstance(o, ApiError) and o.decision]
-    refused = [o for o in outcomes if isinstance(o, ApiError)]
+    decisions = [o.decision for o in outcomes if not isinstance(o, DomainError) and o.decision]
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
     assert Decision.objects.filter(tree=tree).count() == 1
     assert len(decisions) == 1
     # The second vote decided; the later ones were refused as already decided.
@@ -41,4 +41,4 @@ def test_parallel_arborists_reach_one_decision(make_tree, guadalajara):
         ]
     )
     assert Decision.objects.filter(tree=tree).count() == 1
-    assert sum(1 for o in outcomes if isinstance(o, ApiError)) == 3
+    assert sum(1 for o in outcomes if isinstance(o, DomainError)) == 3

@@ -4,10 +4,11 @@ import pytest
 from django.test import override_settings
 
 from metropoli.accounts.tests.factories import person_with
-from metropoli.common.errors import ApiError
+from metropoli.common.errors import DomainError
 from metropoli.territory.models import Role
 from metropoli.trees.models import ChangeRecord, Tree, ValidationState
 from metropoli.validation import selectors, services
+from metropoli.validation.errors import ValidationErrorCode
 from metropoli.validation.models import (
     ConsensusPolicy,
     Decision,
@@ -150,14 +151,14 @@ def test_policy_without_arborist_alone_counts_the_arborist_as_a_vote(
 
 
 @pytest.mark.parametrize(
-    ("who", "code", "status"),
+    ("who", "code"),
     [
-        ("recorder_expert", "own_record", 403),
-        ("citizen", "permission_denied", 403),
-        ("zapopan_expert", "permission_denied", 403),
+        ("recorder_expert", ValidationErrorCode.OWN_RECORD),
+        ("citizen", ValidationErrorCode.PERMISSION_DENIED),
+        ("zapopan_expert", ValidationErrorCode.PERMISSION_DENIED),
     ],
 )
-def test_refusals_change_nothing(tree, recorder, guadalajara, zapopan, who, code, status):
+def test_refusals_change_nothing(tree, recorder, guadalajara, zapopan, who, code):
     from metropoli.accounts.tests.factories import UserFactory
     from metropoli.territory.models import RoleAssignment
 
@@ -170,25 +171,25 @@ def test_refusals_change_nothing(tree, recorder, guadalajara, zapopan, who, code
         voter = UserFactory()
     else:
         voter = person_with(Role.CERTIFIED_EXPERT, zapopan)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.cast_vote(tree=tree, voter=voter, kind="confirm")
-    assert (error.value.status, error.value.code) == (status, code)
+    assert error.value.code == code
     assert Vote.objects.count() == 0 and state(tree) == ValidationState.SUBMITTED
 
 
 def test_voting_twice_is_refused(tree, expert):
     services.cast_vote(tree=tree, voter=expert, kind="confirm")
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.cast_vote(tree=tree, voter=expert, kind="reject", reason="cambié de idea")
-    assert error.value.code == "already_voted" and error.value.status == 409
+    assert error.value.code == ValidationErrorCode.ALREADY_VOTED
     assert list(Vote.objects.values_list("kind", flat=True)) == ["confirm"]
 
 
 def test_voting_on_a_decided_record_is_refused(tree, arborist, expert):
     services.cast_vote(tree=tree, voter=arborist, kind="confirm")
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.cast_vote(tree=tree, voter=expert, kind="reject", reason="no")
-    assert error.value.code == "already_decided"
+    assert error.value.code == ValidationErrorCode.ALREADY_DECIDED
     assert Vote.objects.count() == 1 and Decision.objects.count() == 1
 
 
@@ -210,9 +211,9 @@ def test_voting_on_a_decided_record_is_refused(tree, arborist, expert):
     ],
 )
 def test_bad_votes_are_refused(tree, expert, kwargs, code):
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.cast_vote(tree=tree, voter=expert, **kwargs)
-    assert error.value.code == code and error.value.status == 400
+    assert error.value.code == code
     assert Vote.objects.count() == 0
 
 
@@ -221,9 +222,9 @@ def test_votes_are_rate_limited(make_tree, expert):
     trees = [make_tree(lon=-103.35 + i * 0.001) for i in range(3)]
     services.cast_vote(tree=trees[0], voter=expert, kind="confirm")
     services.cast_vote(tree=trees[1], voter=expert, kind="confirm")
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.cast_vote(tree=trees[2], voter=expert, kind="confirm")
-    assert error.value.status == 429
+    assert error.value.code == ValidationErrorCode.RATE_LIMITED
     assert Vote.objects.count() == 2
 
 
@@ -254,13 +255,13 @@ def test_flags_reach_the_work_queue(tree, expert, arborist, guadalajara):
 def test_work_status_refusals(tree, expert, arborist, recorder):
     services.cast_vote(tree=tree, voter=expert, kind="flag", flags=["dead"])
     item = WorkItem.objects.get(tree=tree)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.set_work_status(item=item, status="inspected", changed_by=expert)
-    assert error.value.status == 403
+    assert error.value.code == ValidationErrorCode.PERMISSION_DENIED
     services.set_work_status(item=item, status="removed", changed_by=arborist)
-    with pytest.raises(ApiError) as error:
+    with pytest.raises(DomainError) as error:
         services.set_work_status(item=item, status="reported", changed_by=arborist)
-    assert error.value.code == "invalid_transition"
+    assert error.value.code == ValidationErrorCode.INVALID_TRANSITION
     assert WorkItem.objects.get(pk=item.pk).status == WorkStatus.REMOVED
 
 

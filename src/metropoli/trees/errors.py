@@ -1,0 +1,68 @@
+"""The trees' refusals: a stable code, its kind (the HTTP status at the edge) and an English
+message (translated in locale/es_MX). Services raise ``DomainError(TreeErrorCode.X)``;
+decision 0054."""
+
+from metropoli.common.errors import ErrorCode, Kind
+from metropoli.common.i18n import gettext_noop
+
+
+class TreeErrorCode(ErrorCode):
+    """Refusals of tree records, their values and places (the value is the code clients see)."""
+
+    INVALID_NUMBER = "invalid_number", Kind.INVALID, gettext_noop("%(field)s must be a number.")
+    INVALID_DBH = (
+        "invalid_dbh",
+        Kind.INVALID,
+        gettext_noop(
+            "The trunk diameter must be more than 0 and at most 1,000 cm; it was %(value)s."
+        ),
+    )
+    INVALID_CHOICE = (
+        "invalid_choice",
+        Kind.INVALID,
+        gettext_noop("“%(value)s” is not a valid value for %(field)s."),
+    )
+    UNKNOWN_SPECIES = (
+        "unknown_species",
+        Kind.INVALID,
+        gettext_noop("There is no species with the code “%(code)s” in the catalogue."),
+    )
+    INVALID_LOCATION = (
+        "invalid_location",
+        Kind.INVALID,
+        gettext_noop("The coordinates are not on Earth."),
+    )
+    OUTSIDE_AREA = (
+        "outside_area",
+        Kind.INVALID,
+        gettext_noop(
+            "The location (%(lat).5f, %(lon).5f) is outside the municipalities of the "
+            "platform. Check the GPS position or move the pin."
+        ),
+    )
+    TREE_DELETED = (
+        "tree_deleted",
+        Kind.GONE,
+        gettext_noop("The tree recorded with this key has been deleted."),
+    )
+    UNKNOWN_TREE = "unknown_tree", Kind.NOT_FOUND, gettext_noop("There is no tree number %(id)s.")
+    PERMISSION_DENIED = (
+        "permission_denied",
+        Kind.FORBIDDEN,
+        gettext_noop("You cannot move a tree to %(municipality)s: you have no role there."),
+    )
+    INVALID_FIELD = (
+        "invalid_field",
+        Kind.INVALID,
+        gettext_noop("These fields cannot be changed: %(fields)s."),
+    )
+    INVALID_HEIGHT = (
+        "invalid_height",
+        Kind.INVALID,
+        gettext_noop("%(field)s must be more than 0 and at most %(max)s m."),
+    )
+    INVALID_CROWN_WIDTH = (
+        "invalid_crown_width",
+        Kind.INVALID,
+        gettext_noop("%(field)s must be more than 0 and at most %(max)s m."),
+    )
