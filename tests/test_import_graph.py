@@ -35,6 +35,7 @@ LAYERS: list[set[str]] = [
 
 # Plain Python: importable without Django, importing no app, only one another (and themselves).
 PURE = (
+    "metropoli.common.errors",
     "metropoli.common.geo",
     "metropoli.common.i18n",
     "metropoli.cooperation.iati",

@@ -8,7 +8,8 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 from metropoli.trees.selectors import parse_filters
 
 from . import data, selectors

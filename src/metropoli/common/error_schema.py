@@ -1,5 +1,6 @@
-"""The JSON shape of every API error (decision 0008): kept apart so `common/errors.py` needs no
-Django, and imported from there as before (`from metropoli.common.errors import ErrorOut`)."""
+"""The JSON shape of every API error (decision 0008), for the routers' response declarations.
+
+Kept apart from `common/errors.py`, which the pure packages import and so cannot import ninja."""
 
 from ninja import Schema
 

@@ -7,20 +7,18 @@ a `DomainError` into an answer once: `config/api.py` for the API (`{"code", "mes
 status of its kind), `common/domain_errors.py` for HTML views. Decision:
 docs/decisions/0054-domain-errors.md.
 
-This module imports nothing from Django, so the pure sub-packages can raise its errors too.
-`ApiError` stays for the edge itself (an endpoint that refuses a request before any service).
+This module imports nothing from Django, so the pure sub-packages can raise its errors too (the
+API's `ErrorOut` schema is in `common/error_schema.py`). `ApiError` stays for the edge itself
+(an endpoint that refuses a request before any service).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from metropoli.common.i18n import gettext_noop
-
-if TYPE_CHECKING:
-    from ninja import Schema
 
 
 class Kind(StrEnum):
@@ -185,15 +183,3 @@ class ApiError(Exception):
         self.message = str(message)
         self.details = details
 
-
-def __getattr__(name: str) -> Any:
-    # ErrorOut is a ninja schema; importing ninja here would make the pure packages import Django.
-    if name == "ErrorOut":
-        return _error_out()
-    raise AttributeError(name)
-
-
-def _error_out() -> type[Schema]:
-    from metropoli.common.error_schema import ErrorOut
-
-    return ErrorOut

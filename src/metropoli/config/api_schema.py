@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from metropoli.common.errors import ErrorOut
+from metropoli.common.error_schema import ErrorOut
 
 ERROR_REF = "#/components/schemas/ErrorOut"
 EVERY_OPERATION = {

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 from metropoli.common.openapi import CSV, XLSX, file_answer
 
 from . import publication, selectors, spreadsheets

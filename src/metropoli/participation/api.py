@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.utils import check_csrf
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import from_request
 from metropoli.common.openapi import CSV, XLSX, file_answer
 from metropoli.common.ratelimit import Attempts, client_address, hit, limit_photo_uploads

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 
 from . import selectors
 

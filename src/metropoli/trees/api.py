@@ -10,7 +10,8 @@ from ninja import Field, File, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import Idempotency, caller_scope, clean_key
 from metropoli.common.ratelimit import hit, limit_photo_uploads
 

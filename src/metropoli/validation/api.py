@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from metropoli.common.errors import ErrorOut
+from metropoli.common.error_schema import ErrorOut
 from metropoli.trees.models import Tree
 
 from . import selectors, services

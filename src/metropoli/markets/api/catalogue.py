@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 
 from .. import selectors
 from ..models import Market

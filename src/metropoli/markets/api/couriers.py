@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
-from metropoli.common.errors import ErrorOut
+from metropoli.common.error_schema import ErrorOut
 
 from .. import selectors
 from ..limits import handover_attempts

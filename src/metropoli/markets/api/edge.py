@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja.utils import check_csrf
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 from metropoli.common.ratelimit import anonymous_over_limit
 
 from .. import selectors

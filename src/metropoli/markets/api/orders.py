@@ -8,7 +8,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
 
-from metropoli.common.errors import ApiError, ErrorOut
+from metropoli.common.error_schema import ErrorOut
+from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import from_request
 
 from .. import selectors

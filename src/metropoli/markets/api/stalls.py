@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.security import django_auth
 
-from metropoli.common.errors import ErrorOut
+from metropoli.common.error_schema import ErrorOut
 from metropoli.common.ratelimit import limit_photo_uploads
 
 from .. import selectors
