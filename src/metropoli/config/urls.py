@@ -20,7 +20,7 @@ urlpatterns = [
     path("participa/", include("metropoli.participation.urls")),
     path("cooperacion/", include("metropoli.cooperation.urls")),
     path("api/", api.urls),
-    path("ogc/", include("metropoli.ogc.urls")),
+    path("", include("metropoli.ogc.urls")),  # /ogc and /ogc/...
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Prometheus, for the scraper on the host only (common/observability.py).

@@ -2,14 +2,17 @@ from django.urls import path
 
 from . import views
 
+# Included at the root (config/urls.py): QGIS asks for /ogc, without the slash, and does not
+# follow a redirect.
 app_name = "ogc"
 urlpatterns = [
-    path("", views.landing, name="landing"),
-    path("conformance", views.conformance, name="conformance"),
-    path("api", views.api_definition, name="api"),
-    path("collections", views.collections, name="collections"),
-    path("collections/<str:collection_id>", views.collection, name="collection"),
-    path("collections/<str:collection_id>/schema", views.schema, name="schema"),
-    path("collections/<str:collection_id>/items", views.items, name="items"),
-    path("collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
+    path("ogc/", views.landing, name="landing"),
+    path("ogc", views.landing, name="landing-without-slash"),
+    path("ogc/conformance", views.conformance, name="conformance"),
+    path("ogc/api", views.api_definition, name="api"),
+    path("ogc/collections", views.collections, name="collections"),
+    path("ogc/collections/<str:collection_id>", views.collection, name="collection"),
+    path("ogc/collections/<str:collection_id>/schema", views.schema, name="schema"),
+    path("ogc/collections/<str:collection_id>/items", views.items, name="items"),
+    path("ogc/collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
 ]
