@@ -134,6 +134,17 @@ bench-tiles: deps
 bench-ogc: deps
 	$(PY) bench/bench_ogc.py
 
+# QGIS (Debian's python3-qgis, headless) loads the trees of /ogc/ and counts them
+# (src/metropoli/ogc/tests/check_qgis.py); METROPOLI_DOC_SCREENSHOTS=docs/guides/img also saves
+# the GIS guide's pictures. Not in `make test`: python3-qgis is 167 Debian packages and 922 MB
+# (3½ minutes to install), for one test; it is installed here when missing.
+.PHONY: test-qgis
+test-qgis: deps
+	@dpkg-query -W -f='$${Status}' python3-qgis 2>/dev/null | grep -q "install ok installed" || { \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; $$sudo apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends python3-qgis; }
+	bash scripts/test.sh --fast src/metropoli/ogc/tests/check_qgis.py
+
 # PostgreSQL stops for 10 s under a light mixed load (gunicorn + worker): 0x 500, 503s during the
 # outage, no acknowledged write lost, served again within 5 s, the worker alive.
 .PHONY: fault-db
