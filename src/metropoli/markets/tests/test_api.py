@@ -392,3 +392,27 @@ def test_guest_cancels_are_rate_limited(client, market, tomato, settings):
     assert [r.status_code for r in codes] == [200, 409, 429]
     assert codes[2].json()["message"].startswith("Demasiados intentos")
     assert Order.objects.get().status == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("es-MX", "Solo quedan 20 manojo de Cilantro; pidió 21 manojo."),
+        ("en", "Only 20 bunch of Cilantro are left; you asked for 21 bunch."),
+    ],
+)
+def test_out_of_stock_names_the_unit_in_the_request_language(
+    client, market, cilantro, language, expected
+):
+    Product.objects.filter(pk=cilantro.pk).update(max_per_line=50)
+    response = post(
+        client,
+        "/api/markets/orders",
+        order_body(market, (cilantro, "21")),
+        **{"Accept-Language": language},
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "out_of_stock"
+    assert response.json()["message"].startswith(expected)
+    assert response.json()["details"] == [{"product_id": cilantro.pk, "available": "20"}]
+    assert Product.objects.get(pk=cilantro.pk).stock == Decimal("20")

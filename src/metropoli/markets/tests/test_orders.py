@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from metropoli.common.errors import DomainError
 from metropoli.common.idempotency import Idempotency
@@ -123,6 +124,18 @@ def test_bad_quantities_are_refused(market, tomato, quantity, code):
 def test_pieces_cannot_be_split(market, cilantro):
     error = refused(market, [CartLine(cilantro.pk, "1.5")])
     assert error.code == "not_multiple_of_step"
+
+
+def test_a_refusal_is_worded_in_the_language_it_is_answered_in(market, cilantro):
+    """Raised while English is active, answered in Spanish: the unit is Spanish too."""
+    Product.objects.filter(pk=cilantro.pk).update(max_per_line=50)
+    with translation.override("en"):
+        error = refused(market, [CartLine(cilantro.pk, "21")])
+    assert error.code == "out_of_stock"
+    with translation.override("es-mx"):
+        assert error.render(gettext).startswith("Solo quedan 20 manojo de Cilantro;")
+    with translation.override("en"):
+        assert error.render(gettext).startswith("Only 20 bunch of Cilantro are left")
 
 
 def test_more_than_stock_is_refused_with_what_is_left(market, tomato, steak):
