@@ -18,6 +18,7 @@ from pydantic import field_validator
 
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.errors import ApiError
+from metropoli.common.i18n import gettext_noop
 
 from . import selectors, services
 from .models import Sensor
@@ -27,22 +28,12 @@ from .payloads.errors import ErrorCode, PayloadError
 router = Router(tags=["sensors"])
 
 REALM = 'Basic realm="Metropoli sensors", charset="UTF-8"'
-PAYLOAD_STATUS = {ErrorCode.PAYLOAD_TOO_LARGE: 413}
 JSON_BODY = {
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
-
-
-def payload_error(error: PayloadError) -> ApiError:
-    """The parser's Spanish template, translated into the request's language."""
-    params = {
-        key: _(value) if isinstance(value, str) else value for key, value in error.params.items()
-    }
-    message = _(error.template) % params if params else _(error.template)
-    return ApiError(PAYLOAD_STATUS.get(error.code, 400), str(error.code), message)
 
 
 def _credentials(request: HttpRequest) -> tuple[str, str] | None:
@@ -94,12 +85,10 @@ def _body(request: HttpRequest) -> bytes:
         declared = 0
     if declared > MAX_BODY_BYTES:
         # Refused before reading: a huge body never reaches memory.
-        raise payload_error(
-            PayloadError(
-                ErrorCode.PAYLOAD_TOO_LARGE,
-                "El cuerpo de la petición supera el máximo de %(limit)s bytes.",
-                limit=MAX_BODY_BYTES,
-            )
+        raise PayloadError(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            gettext_noop("El cuerpo de la petición supera el máximo de %(limit)s bytes."),
+            limit=MAX_BODY_BYTES,
         )
     return request.read(MAX_BODY_BYTES + 1)
 
@@ -144,12 +133,8 @@ def receive_airrohr(request, response: HttpResponse):
         sensor = _authenticated_sensor(request, request.headers.get("X-Sensor"))
     except ApiError as error:
         return _refusal(error, response)
-    try:
-        result = services.ingest_airrohr(
-            sensor=sensor, headers=request.headers, body=_body(request)
-        )
-    except PayloadError as error:
-        raise payload_error(error) from error
+    # A refused body is a PayloadError (a DomainError): config/api.py answers it.
+    result = services.ingest_airrohr(sensor=sensor, headers=request.headers, body=_body(request))
     return _ingest_response(result)
 
 
@@ -173,16 +158,7 @@ def receive_opensensemap(request, sensor_id: str, response: HttpResponse):
         sensor = _authenticated_sensor(request, sensor_id)
     except ApiError as error:
         return _refusal(error, response)
-    try:
-        result = services.ingest_opensensemap(sensor=sensor, body=_body(request))
-    except PayloadError as error:
-        raise payload_error(error) from error
-    except services.FutureMeasurement as error:
-        raise ApiError(
-            400,
-            "invalid_timestamp",
-            _("A measurement is dated in the future (%(moment)s).") % {"moment": str(error)},
-        ) from error
+    result = services.ingest_opensensemap(sensor=sensor, body=_body(request))
     return _ingest_response(result)
 
 

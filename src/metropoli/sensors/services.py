@@ -12,17 +12,17 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from metropoli.common.errors import DomainError
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
 
 from . import selectors
+from .errors import SensorErrorCode
 from .models import HourlyAggregate, Placement, Post, PostSource, Reading, Sensor
 from .payloads.airrohr import parse_airrohr
 from .payloads.opensensemap import parse_opensensemap
@@ -67,29 +67,17 @@ def register_sensor(
     """Register a sensor; returns it with its Basic-auth password (shown once, never stored)."""
     sensor_id = normalise_sensor_id(sensor_id)
     if not SENSOR_ID.fullmatch(sensor_id):
-        raise ValidationError(
-            _(
-                "The sensor id must look like esp8266-3912953 (ESP8266, decimal chip id) or "
-                "esp32-a1b2c3d4e5f6 (ESP32, hexadecimal)."
-            ),
-            code="invalid_sensor_id",
-        )
+        raise DomainError(SensorErrorCode.INVALID_SENSOR_ID)
     if Sensor.objects.filter(sensor_id=sensor_id).exists():
-        raise ValidationError(
-            _("The sensor %(sensor_id)s is already registered.") % {"sensor_id": sensor_id},
-            code="duplicate_sensor",
-        )
+        raise DomainError(SensorErrorCode.DUPLICATE_SENSOR, sensor_id=sensor_id)
     if placement not in Placement.values:
-        raise ValidationError(_("Choose indoor or outdoor."), code="invalid_placement")
+        raise DomainError(SensorErrorCode.INVALID_PLACEMENT)
     if location.srid != 4326:
         location = location.transform(4326, clone=True)
     if municipality is None:
         match = municipality_at(lon=location.x, lat=location.y)
         if match is None:
-            raise ValidationError(
-                _("That location is outside the municipalities of the platform."),
-                code="outside_territory",
-            )
+            raise DomainError(SensorErrorCode.OUTSIDE_TERRITORY)
         municipality = match.municipality
     password = generate_password()
     sensor = Sensor.objects.create(
@@ -246,8 +234,11 @@ def ingest_airrohr(
     )
 
 
-class FutureMeasurement(ValueError):
+class FutureMeasurement(DomainError):
     """An openSenseMap measurement dated after the moment we received it."""
+
+    def __init__(self, moment: str):
+        super().__init__(SensorErrorCode.FUTURE_MEASUREMENT, moment=moment)
 
 
 # Clocks of small boards drift; a measurement a little "in the future" is still plausible.

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,12 +17,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from metropoli.common import exports
+from metropoli.common.domain_errors import add_to_form
+from metropoli.common.errors import DomainError
 
 from . import selectors, services
 from .aqi import CATEGORY_INFO, Category
 from .charts import line_chart
+from .errors import SensorErrorCode
 from .forms import RegisterSensorForm
 from .models import Sensor
+
+# Refusals shown next to the sensor id field rather than above the form.
+ON_SENSOR_ID = {SensorErrorCode.DUPLICATE_SENSOR, SensorErrorCode.INVALID_SENSOR_ID}
 
 QUANTITY_LABELS = {
     "pm2_5": "PM2.5",
@@ -155,9 +161,12 @@ def register(request: HttpRequest):
                 model=data["model"],
                 name=data["name"],
             )
-        except ValidationError as error:
-            field = "sensor_id" if error.code in {"duplicate_sensor", "invalid_sensor_id"} else None
-            form.add_error(field, error)
+        except DomainError as error:
+            on_id = error.code in {
+                SensorErrorCode.DUPLICATE_SENSOR,
+                SensorErrorCode.INVALID_SENSOR_ID,
+            }
+            add_to_form(form, error, "sensor_id" if on_id else None)
         else:
             # Rendered, not redirected: the password is shown on this one response only.
             return render(

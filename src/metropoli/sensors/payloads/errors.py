@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from enum import StrEnum
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from metropoli.common import errors
+from metropoli.common.errors import DomainError, Kind
 from metropoli.common.i18n import gettext_noop
 
 
-class ErrorCode(StrEnum):
-    """Stable machine codes of ``PayloadError`` (clients may rely on them)."""
+class ErrorCode(errors.ErrorCode):
+    """Stable machine codes of ``PayloadError`` (clients may rely on them); a refused body is
+    invalid input, but for its size."""
 
-    PAYLOAD_TOO_LARGE = "payload_too_large"
+    PAYLOAD_TOO_LARGE = "payload_too_large", Kind.TOO_LARGE
     INVALID_ENCODING = "invalid_encoding"
     INVALID_JSON = "invalid_json"
     WRONG_TYPE = "wrong_type"
@@ -29,22 +31,22 @@ class ErrorCode(StrEnum):
     INVALID_LOCATION = "invalid_location"
 
 
-class PayloadError(ValueError):
-    """Refused payload. ``template % params`` is the Spanish message.
+class PayloadError(DomainError):
+    """Refused payload. ``template % params`` is the Spanish message (``message``).
 
-    The template is kept apart from its parameters so the Django layer can translate it
-    (``gettext(error.template) % error.params``) into the request's language.
+    The template is kept apart from its parameters so the edge can translate it into the
+    request's language; text parameters (such as ``A_LIST``) are msgids too.
     """
 
-    def __init__(self, code: ErrorCode, template: str, **params: object) -> None:
-        self.code = code
-        self.template = template
-        self.params = params
-        self.message = template % params if params else template
-        super().__init__(code, self.message)
+    code: ErrorCode
 
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
+    def __init__(self, code: ErrorCode, template: str, **params: object) -> None:
+        super().__init__(code, template, **params)
+
+    def render(self, translate: Callable[[str], str] = str) -> str:
+        params = {k: translate(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        text = translate(self.template)
+        return text % params if params else text
 
 
 def require(obj: Mapping[str, Any], field: str) -> Any:

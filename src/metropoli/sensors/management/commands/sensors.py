@@ -5,10 +5,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from metropoli.common.domain_errors import message_of
+from metropoli.common.errors import DomainError
 from metropoli.sensors import services, tasks
 from metropoli.sensors.models import Placement
 from metropoli.territory.selectors import municipality_by_code
@@ -66,8 +67,8 @@ class Command(BaseCommand):
                 model=options["model"],
                 name=options["name"],
             )
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+        except DomainError as error:
+            raise CommandError(message_of(error)) from error
         self.stdout.write(f"sensor: {sensor.sensor_id} ({sensor.municipality.name})")
         self.stdout.write(f"user: {sensor.auth_username}")
         self.stdout.write(f"password: {password}")
