@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from .downloads import FORMATS, MAX_FEATURES
 from .params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from .registry import COLLECTIONS, Collection
 
@@ -263,15 +264,8 @@ ERRORS = {
 }
 
 
-def _items_path(collection: Collection) -> dict:
-    parameters = [
-        _ref("parameters", "limit"),
-        _ref("parameters", "offset"),
-        _ref("parameters", "after"),
-        _ref("parameters", "before"),
-        _ref("parameters", "bbox"),
-        _ref("parameters", "f"),
-    ]
+def _filters(collection: Collection) -> list[dict]:
+    parameters = [_ref("parameters", "bbox")]
     if collection.temporal_field:
         parameters.append(_ref("parameters", "datetime"))
     for queryable in collection.queryables:
@@ -286,6 +280,18 @@ def _items_path(collection: Collection) -> dict:
                 "schema": queryable.schema,
             }
         )
+    return parameters
+
+
+def _items_path(collection: Collection) -> dict:
+    parameters = [
+        _ref("parameters", "limit"),
+        _ref("parameters", "offset"),
+        _ref("parameters", "after"),
+        _ref("parameters", "before"),
+        _ref("parameters", "f"),
+        *_filters(collection),
+    ]
     return {
         "get": {
             "tags": [collection.id],
@@ -298,6 +304,33 @@ def _items_path(collection: Collection) -> dict:
                     _ref("schemas", "featureCollectionGeoJSON"),
                     GEOJSON,
                 ),
+                **ERRORS,
+            },
+        }
+    }
+
+
+def _download_path(collection: Collection, fmt: str) -> dict:
+    kind = FORMATS[fmt]
+    return {
+        "get": {
+            "tags": [collection.id],
+            "summary": _("Every selected feature of “%(title)s” as %(format)s")
+            % {"title": collection.title, "format": kind.title},
+            "description": _(
+                "The same filters as the items, without paging: one file made by GDAL, at most "
+                "%(limit)s features."
+            )
+            % {"limit": f"{MAX_FEATURES:,}"},
+            "operationId": f"download-{collection.id}-{fmt}",
+            "parameters": _filters(collection),
+            "responses": {
+                "200": {
+                    "description": kind.title,
+                    "content": {
+                        kind.media_type: {"schema": {"type": "string", "format": "binary"}}
+                    },
+                },
                 **ERRORS,
             },
         }
@@ -370,6 +403,8 @@ def document(base_url: str) -> dict:
         )
         paths[f"/collections/{collection.id}/items"] = _items_path(collection)
         paths[f"/collections/{collection.id}/items/{{featureId}}"] = _item_path(collection)
+        for fmt in FORMATS:
+            paths[f"/collections/{collection.id}/download.{fmt}"] = _download_path(collection, fmt)
     error = _ref("schemas", "exception")
     return {
         "openapi": "3.0.3",

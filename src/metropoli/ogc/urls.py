@@ -14,5 +14,12 @@ urlpatterns = [
     path("ogc/collections/<str:collection_id>", views.collection, name="collection"),
     path("ogc/collections/<str:collection_id>/schema", views.schema, name="schema"),
     path("ogc/collections/<str:collection_id>/items", views.items, name="items"),
+    path(
+        "ogc/collections/<str:collection_id>/download.<str:fmt>",
+        views.download,
+        name="download",
+    ),
     path("ogc/collections/<str:collection_id>/items/<str:feature_id>", views.item, name="item"),
+    # Beside the tiles it describes (maps serves /tiles/<layer>/{z}/{x}/{y}.pbf).
+    path("tiles/<slug:layer>.json", views.tile_json, name="tilejson"),
 ]

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import openapi
+from metropoli.maps.layers import get_layer
+
+from . import downloads, openapi, tilejson
 from .params import (
     COMMON,
     OgcError,
@@ -30,6 +35,7 @@ from .params import (
 )
 from .registry import COLLECTIONS, Collection, html_url_or_none
 
+log = logging.getLogger(__name__)
 GEOJSON = openapi.GEOJSON
 JSON = openapi.JSON
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -176,6 +182,7 @@ def _collection_document(request, collection: Collection) -> dict:
             # The same link as GDAL up to 3.7 spells it (it compares case-sensitively; link
             # relations are case-insensitive, RFC 8288): it then types columns from the schema.
             _link(schema, "describedBy", openapi.SCHEMA, _("JSON Schema of the features")),
+            *_download_links(request, collection),
         ],
     }
     interval = collection.temporal_extent()
@@ -215,24 +222,42 @@ def _count(qs) -> int | None:
     return counted if counted <= COUNT_LIMIT else None
 
 
-@ogc_view
-def items(request, collection_id: str):
-    found = _collection(collection_id)
-    params = request.GET
-    allowed = [*COMMON, *(["datetime"] if found.temporal_field else [])]
+def _selection(found: Collection, params, *, paged: bool):
+    """The collection's features the query string selects (bbox, datetime, its filters)."""
+    allowed = [*(COMMON if paged else ["bbox"]), *(["datetime"] if found.temporal_field else [])]
     allowed += [q.name for q in found.queryables]
     check_known(params, allowed)
-    check_format(params)
-    page = parse_page(params, found.key_is_int)
     boxes = parse_bbox(params)
     interval = parse_datetime(params) if found.temporal_field else None
     values = {q.name: v for q in found.queryables if (v := single(params, q.name)) is not None}
-
     qs = found.filter(found.public(), values)
     if boxes:
         qs = found.filter_bbox(qs, boxes)
     if interval is not None:
         qs = found.filter_time(qs, interval.start, interval.end)
+    return qs
+
+
+def _download_links(request, found: Collection, query: QueryDict | None = None) -> list[dict]:
+    """Bulk downloads of the selection: rel "enclosure", as the standard suggests."""
+    return [
+        _link(
+            _url(request, "download", found.id, fmt, query=query),
+            "enclosure",
+            kind.media_type,
+            _("Download as %(format)s") % {"format": kind.title},
+        )
+        for fmt, kind in downloads.FORMATS.items()
+    ]
+
+
+@ogc_view
+def items(request, collection_id: str):
+    found = _collection(collection_id)
+    params = request.GET
+    qs = _selection(found, params, paged=True)
+    check_format(params)
+    page = parse_page(params, found.key_is_int)
     cursor_page = page.after is not None or page.before is not None
     matched = None if cursor_page else _count(qs)
 
@@ -257,6 +282,9 @@ def items(request, collection_id: str):
     base = params.copy()
     for name in ("offset", "after", "before"):
         base.pop(name, None)
+    selection = base.copy()
+    for name in ("limit", "f"):
+        selection.pop(name, None)
     links = [
         _link(request.build_absolute_uri(), "self", GEOJSON, _("This page")),
         _link(
@@ -266,6 +294,7 @@ def items(request, collection_id: str):
             str(found.title),
         ),
     ]
+    links += _download_links(request, found, selection)
     if more_after:
         forward = base.copy()
         forward["after"] = str(found.key_of(rows[-1]))
@@ -331,3 +360,64 @@ def item(request, collection_id: str, feature_id: str):
         )
     feature["links"] = links
     return _answer(feature, GEOJSON)
+
+
+@ogc_view
+def download(request, collection_id: str, fmt: str):
+    """The whole selection as one file (GeoPackage or zipped Shapefile), made by GDAL."""
+    found = _collection(collection_id)
+    kind = downloads.FORMATS.get(fmt)
+    if kind is None:
+        raise OgcError(
+            404,
+            "unknown_format",
+            _("There is no download as %(format)s; there are: %(formats)s.")
+            % {"format": fmt[:20], "formats": ", ".join(downloads.FORMATS)},
+        )
+    qs = _selection(found, request.GET, paged=False)
+    matched = qs.order_by().values("pk")[: downloads.MAX_FEATURES + 1].count()
+    if matched > downloads.MAX_FEATURES:
+        raise OgcError(
+            400,
+            "download_too_large",
+            _(
+                "More than %(limit)s features match: a download holds at most that many. "
+                "Narrow it (municipality, bbox), or read the OGC API page by page with QGIS or "
+                "ogr2ogr."
+            )
+            % {"limit": f"{downloads.MAX_FEATURES:,}"},
+        )
+    try:
+        handle = downloads.open_file(found, qs, fmt)
+    except downloads.ConversionFailed as error:
+        log.error("ogr2ogr could not write %s of %s: %s", fmt, found.id, error)
+        raise OgcError(
+            500, "conversion_failed", _("The file could not be made. Please try again later.")
+        ) from error
+    name = f"metropoli-{found.id}.{kind.extension}"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=kind.media_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@ogc_view
+def tile_json(request, layer: str):
+    """TileJSON 3.0 of a public vector-tile layer; its filters pass on to the tile URL."""
+    if layer not in tilejson.TILESETS:
+        raise OgcError(
+            404,
+            "unknown_layer",
+            _("There is no TileJSON for %(layer)s; there is for: %(layers)s.")
+            % {"layer": layer[:40], "layers": ", ".join(tilejson.TILESETS)},
+        )
+    tile_layer = get_layer(layer)
+    try:
+        tile_layer.parse_filters(request.GET)
+    except ValidationError as error:
+        raise OgcError(400, "invalid_filter", " ".join(error.messages)) from error
+    tile = reverse("maps:tile", kwargs={"layer": layer, "z": 0, "x": 0, "y": 0})
+    url = request.build_absolute_uri(tile).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
+    if request.GET:
+        url += "?" + request.GET.urlencode(safe=",")
+    body = tilejson.document(layer, url, settings.METROPOLI["PLATFORM_NAME"])
+    return _answer(body, JSON)
