@@ -31,9 +31,27 @@ def is_forbidden(error: DomainError) -> bool:
     return error.kind is Kind.FORBIDDEN
 
 
+def problems_by_field(error: DomainError) -> dict[str | None, list[str]]:
+    """What the refusal says about each input (None: about none in particular), in the active
+    language: its ``details`` when it has some, else its message on its ``field``."""
+    if not error.details:
+        return {error.field: [message_of(error)]}
+    problems: dict[str | None, list[str]] = {}
+    for detail in error.details:
+        problems.setdefault(detail.get("field"), []).append(str(detail["problem"]))
+    return problems
+
+
 def add_to_form(form: forms.BaseForm, error: DomainError, field: str | None = None) -> None:
-    """Show the refusal on ``form`` (on ``field``, or above the fields)."""
-    form.add_error(field, message_of(error))
+    """Show the refusal on ``form``: each problem on its field (``field`` overrides the error's
+    own), named in front of it when the form has no such field, or above the fields."""
+    problems = problems_by_field(error)
+    if field is not None:
+        problems = {field: [p for messages in problems.values() for p in messages]}
+    for name, messages in problems.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message if target or not name else f"{name}: {message}")
 
 
 def domain_error_response(request: HttpRequest, error: DomainError) -> HttpResponse:

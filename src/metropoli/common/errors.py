@@ -80,8 +80,9 @@ class DomainError(Exception):
 
     ``DomainError(TreeErrorCode.NOT_FOUND)`` uses the code's message;
     ``DomainError(code, gettext_noop("At most %(n)s."), n=5)`` a more precise one. ``details``
-    lists per-field problems (``{"field", "problem"}``), ``retry_after`` (seconds) tells a
-    client when to try again.
+    lists per-field problems (``{"field", "problem"}``), ``field`` names the one input the
+    refusal is about (a page shows it there), ``retry_after`` (seconds) tells a client when to
+    try again.
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class DomainError(Exception):
         /,
         *,
         details: list[dict] | None = None,
+        field: str | None = None,
         retry_after: int | None = None,
         **params: Any,
     ) -> None:
@@ -98,6 +100,7 @@ class DomainError(Exception):
         self.template = message if message is not None else code.message
         self.params = params
         self.details = details
+        self.field = field
         self.retry_after = retry_after
         super().__init__(str(code), self.template)
 
@@ -182,4 +185,3 @@ class ApiError(Exception):
         self.code = code
         self.message = str(message)
         self.details = details
-

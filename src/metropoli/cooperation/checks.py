@@ -19,6 +19,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.errors import DomainError
+
+from .errors import CooperationErrorCode
 from .iati.codelists import fallback_sdg_goals, fallback_sdg_targets, load_codelists
 from .models import (
     THEME_LABELS,
@@ -71,14 +74,27 @@ def sdg_goals() -> frozenset[str]:
 
 
 class Errors(dict):
-    """field -> list of messages."""
+    """field -> list of messages (in the active language)."""
+
+    @classmethod
+    def of(cls, error: ValidationError) -> Errors:
+        """A Django ValidationError's messages (from a model's full_clean), by field."""
+        errors = cls()
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                errors.add(name, message)
+        return errors
 
     def add(self, name: str, message: str) -> None:
         self.setdefault(name, []).append(message)
 
+    def refusal(self) -> DomainError:
+        details = [{"field": n, "problem": m} for n, messages in self.items() for m in messages]
+        return DomainError(CooperationErrorCode.INVALID_FIELDS, details=details)
+
     def raise_if_any(self) -> None:
         if self:
-            raise ValidationError({name: messages for name, messages in self.items()})
+            raise self.refusal()
 
 
 def parse_decimal(raw: object) -> Decimal | None:

@@ -33,17 +33,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's {field: [messages]} on the matching form fields."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        target = name if name in form.fields else None
-        for message in errors:
-            form.add_error(target, message if target else f"{name}: {message}")
-
-
 class ProjectForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40)
     title = forms.CharField(label=_("Title"), max_length=300)

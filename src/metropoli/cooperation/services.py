@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from metropoli.common.errors import DomainError
 from metropoli.territory.models import Municipality
 
 from .checks import (
@@ -32,6 +33,7 @@ from .checks import (
     parse_decimal,
     planned_order_message,
 )
+from .errors import CooperationErrorCode
 from .models import (
     OPEN_OPPORTUNITY_STATUSES,
     Amount,
@@ -90,7 +92,7 @@ def ensure_organisation(
     """The organisation with this name, created if absent; empty details are filled in."""
     name = name.strip()
     if not name:
-        raise ValidationError({"organisation": [_("The organisation needs a name.")]})
+        raise DomainError(CooperationErrorCode.ORGANISATION_NAME_REQUIRED, field="organisation")
     org, created = Organisation.objects.get_or_create(
         name=name,
         defaults={
@@ -205,9 +207,9 @@ def save_project(*, data: ProjectInput, by, project: Project | None = None) -> P
 def change_stage(*, project: Project, stage: str, by) -> Project:
     _require_edit(by)
     if stage not in Stage.values:
-        raise ValidationError({"stage": [_("Unknown stage “%(value)s”.") % {"value": stage}]})
+        raise DomainError(CooperationErrorCode.UNKNOWN_STAGE, field="stage", value=stage)
     if stage == Stage.CLOSED and project.actual_end is None:
-        raise ValidationError({"stage": [_("A closed project needs its actual end date.")]})
+        raise DomainError(CooperationErrorCode.CLOSED_WITHOUT_END, field="stage")
     _record(project, by, "stage", project.stage, stage)
     project.stage = stage
     project.save(update_fields=["stage", "updated_at"])
@@ -220,7 +222,7 @@ def add_participation(
 ) -> Participation:
     _require_edit(by)
     if role not in ParticipationRole.values:
-        raise ValidationError({"role": [_("Unknown role “%(value)s”.") % {"value": role}]})
+        raise DomainError(CooperationErrorCode.UNKNOWN_ROLE, field="role", value=role)
     participation, created = Participation.objects.get_or_create(
         project=project, organisation=organisation, role=role
     )
@@ -313,9 +315,7 @@ def set_milestone_dependencies(
         milestone.planned_start, milestone.planned_end, [d.pk for d in depends_on]
     )
     if find_cycle(tasks):
-        raise ValidationError(
-            {"depends_on": [_("These dependencies would make a milestone wait for itself.")]}
-        )
+        raise DomainError(CooperationErrorCode.DEPENDENCY_CYCLE, field="depends_on")
     milestone.depends_on.set(depends_on)
     return milestone
 
@@ -423,7 +423,7 @@ def add_document(
 ) -> Document:
     _require_edit(by)
     if not url.startswith(("https://", "http://")):
-        raise ValidationError({"url": [_("Give a full web address (https://…).")]})
+        raise DomainError(CooperationErrorCode.INVALID_URL, field="url")
     document = Document.objects.create(
         project=project, title=title, url=url, category=category, **extra
     )
@@ -508,11 +508,11 @@ def _send_reminder(connection, opportunity: Opportunity, recipient: str, days_le
 # --- spreadsheet import ----------------------------------------------------------------------
 
 
-class ImportRefused(ValueError):
+class ImportRefused(DomainError):
     """Some rows are wrong: nothing was imported. ``rows`` carries every row's errors."""
 
     def __init__(self, rows):
-        super().__init__("import refused")
+        super().__init__(CooperationErrorCode.IMPORT_REFUSED)
         self.rows = rows
 
 
@@ -587,12 +587,15 @@ def save_opportunity(*, by, opportunity: Opportunity | None = None, **fields) ->
     if by is not None and not by.has_perm("cooperation.edit_pipeline"):
         raise PermissionDenied(_("Only the cooperation office can change the pipeline."))
     if not str(fields.get("title", "")).strip():
-        raise ValidationError({"title": [_("The title cannot be empty.")]})
+        raise DomainError(CooperationErrorCode.TITLE_REQUIRED, field="title")
     if fields.get("deadline") is None:
-        raise ValidationError({"deadline": [_("Give the deadline.")]})
+        raise DomainError(CooperationErrorCode.DEADLINE_REQUIRED, field="deadline")
     opportunity = opportunity or Opportunity()
     for name, value in fields.items():
         setattr(opportunity, name, value)
-    opportunity.full_clean()
+    try:
+        opportunity.full_clean()
+    except ValidationError as error:  # the model's own rules, said per field
+        raise Errors.of(error).refusal() from error
     opportunity.save()
     return opportunity

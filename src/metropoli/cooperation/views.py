@@ -9,7 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from metropoli.common.domain_errors import add_to_form, status_of
+from metropoli.common.errors import DomainError
 from metropoli.common.storage import StorageUnavailable
 
 from . import selectors, services, spreadsheets
@@ -32,7 +33,6 @@ from .forms import (
     ParticipationForm,
     ProjectForm,
     ResultForm,
-    apply_service_errors,
 )
 from .models import (
     THEME_CHOICES,
@@ -272,8 +272,8 @@ def project_edit(request, code: str | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             project = services.save_project(data=form.to_input(), by=request.user, project=project)
-        except ValidationError as error:
-            apply_service_errors(form, error)
+        except DomainError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect("cooperation:project", code=project.code)
@@ -294,11 +294,11 @@ def _sub_form(request, code: str, form_class, title: str, save, *, form_kwargs):
     if request.method == "POST" and form.is_valid():
         try:
             save(project, form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
         except StorageUnavailable as error:  # the instrument's file could not be written
             add_to_form(form, error)
             status = status_of(error)
+        except DomainError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("cooperation:project", code=project.code)
@@ -423,8 +423,8 @@ def opportunity_edit(request, pk: int | None = None):
         fields = {name: form.cleaned_data[name] for name in OpportunityForm.Meta.fields}
         try:
             services.save_opportunity(by=request.user, opportunity=opportunity, **fields)
-        except ValidationError as error:
-            apply_service_errors(form, error)
+        except DomainError as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("cooperation:calendar")
@@ -470,7 +470,7 @@ def import_projects(request):
             form.add_error("file", str(error))
         except services.ImportRefused as refused:
             rows = refused.rows
-            form.add_error(None, _("Nothing was imported: correct the rows below and try again."))
+            add_to_form(form, refused)
         else:
             messages.success(
                 request,

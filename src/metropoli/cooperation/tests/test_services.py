@@ -3,12 +3,15 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from metropoli.accounts.tests.factories import UserFactory
+from metropoli.common.domain_errors import problems_by_field
+from metropoli.common.errors import DomainError
 from metropoli.cooperation import services
+from metropoli.cooperation.errors import CooperationErrorCode
 from metropoli.cooperation.models import (
     Amount,
     ChangeRecord,
@@ -57,18 +60,19 @@ def test_save_project_creates_with_themes_and_municipalities(municipalities):
 )
 def test_invalid_project_is_refused_and_nothing_saved(municipalities, overrides, field, fragment):
     before = _counts()
-    with translation.override("en"), pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(DomainError) as error:
         services.save_project(data=project_input(**overrides), by=None)
-    assert fragment in " ".join(error.value.message_dict[field])
+    assert error.value.code == CooperationErrorCode.INVALID_FIELDS
+    assert fragment in " ".join(problems_by_field(error.value)[field])
     assert _counts() == before
 
 
 def test_error_messages_in_spanish(municipalities):
-    with translation.override("es-mx"), pytest.raises(ValidationError) as error:
+    with translation.override("es-mx"), pytest.raises(DomainError) as error:
         services.save_project(
             data=project_input(themes={"mobility": "150"}, planned_end=date(2018, 1, 1)), by=None
         )
-    messages = error.value.message_dict
+    messages = problems_by_field(error.value)
     assert messages["themes"] == ["El porcentaje de Movilidad es 150; debe estar entre 0 y 100."]
     assert messages["planned_end"] == [
         "El fin planeado (2018-01-01) es anterior a su inicio (2019-01-01)."
@@ -98,15 +102,16 @@ def test_malformed_amount_is_refused(pimus, kwargs, field, fragment):
         "by": None,
         **kwargs,
     }
-    with translation.override("en"), pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(DomainError) as error:
         services.add_amount(**arguments)
-    assert fragment in " ".join(error.value.message_dict[field])
+    assert error.value.code == CooperationErrorCode.INVALID_FIELDS
+    assert fragment in " ".join(problems_by_field(error.value)[field])
     assert _counts() == before
 
 
 def test_amount_value_date_in_future_is_refused(pimus):
     tomorrow = timezone.localdate() + timedelta(days=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError):
         services.add_amount(
             project=pimus,
             kind="disbursed",
@@ -143,9 +148,9 @@ def test_people_outside_the_office_cannot_write(pimus, municipalities):
 
 
 def test_duplicate_code_is_refused(pimus):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(DomainError) as error:
         services.save_project(data=project_input(title="Copia"), by=None)
-    assert "code" in error.value.message_dict
+    assert "code" in problems_by_field(error.value)
     assert Project.objects.count() == 1
 
 
@@ -165,7 +170,7 @@ def test_milestone_dates_and_dependency_cycles(pimus):
         depends_on=[a],
         by=None,
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError):
         services.add_milestone(
             project=pimus,
             title="Mal",
@@ -173,8 +178,12 @@ def test_milestone_dates_and_dependency_cycles(pimus):
             planned_end=date(2019, 1, 1),
             by=None,
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError) as cycle:
         services.set_milestone_dependencies(milestone=a, depends_on=[b], by=None)
+    assert cycle.value.code == CooperationErrorCode.DEPENDENCY_CYCLE
+    assert problems_by_field(cycle.value) == {
+        "depends_on": ["Con estas dependencias un hito se esperaría a sí mismo."]
+    }
     assert list(a.depends_on.all()) == []
     assert pimus.milestones.count() == 2
 
@@ -184,11 +193,11 @@ def test_legal_instrument_file_must_be_a_real_pdf(client, pimus, settings, tmp_p
     fake = SimpleUploadedFile(
         "convenio.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
     )
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(DomainError) as error:
         services.add_legal_instrument(
             project=pimus, kind="convenio", title="Convenio", file=fake, by=None
         )
-    assert "file" in error.value.message_dict
+    assert "file" in problems_by_field(error.value)
     assert LegalInstrument.objects.count() == 0
     real = SimpleUploadedFile(
         "convenio.pdf", b"%PDF-1.7\n%\xe2\xe3\n", content_type="application/pdf"
@@ -214,8 +223,12 @@ def test_legal_instrument_file_must_be_a_real_pdf(client, pimus, settings, tmp_p
 
 
 def test_closing_needs_an_actual_end(pimus):
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError) as error:
         services.change_stage(project=pimus, stage="closed", by=None)
+    assert (error.value.code, error.value.field) == (
+        CooperationErrorCode.CLOSED_WITHOUT_END,
+        "stage",
+    )
     pimus.refresh_from_db()
     assert pimus.stage == "implementation"
 
