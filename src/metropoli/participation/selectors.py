@@ -4,7 +4,6 @@ from collections import Counter, defaultdict
 
 from django.contrib.gis.geos import Polygon
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from metropoli.common.errors import DomainError
@@ -21,7 +20,10 @@ def proceedings() -> QuerySet[Proceeding]:
 
 
 def proceeding(slug: str) -> Proceeding:
-    return get_object_or_404(proceedings(), slug=slug)
+    found = proceedings().filter(slug=slug).first()
+    if found is None:
+        raise DomainError(ParticipationErrorCode.NOT_FOUND)
+    return found
 
 
 def parse_bbox(value: str | None) -> Polygon | None:
@@ -69,7 +71,10 @@ def contributions(
 
 
 def contribution(proceeding: Proceeding, pk: int, *, include_hidden: bool = False) -> Contribution:
-    return get_object_or_404(contributions(proceeding, include_hidden=include_hidden), pk=pk)
+    found = contributions(proceeding, include_hidden=include_hidden).filter(pk=pk).first()
+    if found is None:
+        raise DomainError(ParticipationErrorCode.NOT_FOUND)
+    return found
 
 
 def feature(item: Contribution) -> dict:
