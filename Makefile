@@ -157,3 +157,27 @@ fault-db: deps
 .PHONY: fuzz
 fuzz: deps
 	$(PY) scripts/fuzz.py
+
+# The production topology on this machine, on loopback (scripts/stack.py): nginx on :8080 in
+# front of two gunicorn app servers, Redis, the worker and the scheduler, the project's PostGIS
+# cluster; supervised, returns once all of it is healthy. STACK_PORT, STACK_APP_PORTS,
+# STACK_REDIS_PORT and METROPOLI_PG_PORT choose the ports; stack-down stops what stack-up started.
+STACK_PORT ?= 8080
+STACK_APP_PORTS ?= 8001,8002
+STACK_REDIS_PORT ?= 6379
+STACK = STACK_PORT=$(STACK_PORT) STACK_APP_PORTS=$(STACK_APP_PORTS) STACK_REDIS_PORT=$(STACK_REDIS_PORT) $(PY) scripts/stack.py
+.PHONY: stack-up stack-down stack-status bench-stack
+stack-up: deps
+	@bash scripts/system-deps.sh stack
+	@$(STACK) up
+stack-down:
+	@$(STACK) down
+stack-status:
+	@$(STACK) status
+
+# Through nginx with 1 and 2 app servers: read mix and checkouts (req/s), the tile cache's hit
+# ratio, a checkout race across both servers (oversell must be 0), requests lost when an app
+# server is killed. Its own throw-away stack on free ports (bench/bench_stack.py).
+bench-stack: deps
+	@bash scripts/system-deps.sh stack
+	$(PY) bench/bench_stack.py
