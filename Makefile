@@ -64,6 +64,9 @@ $(STATIC_VENDOR)/.stamp: package.json package-lock.json
 	   node_modules/maplibre-gl/LICENSE.txt $(STATIC_VENDOR)/maplibre-gl/
 	mkdir -p $(STATIC_VENDOR)/axe-core
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(STATIC_VENDOR)/axe-core/
+	mkdir -p $(STATIC_VENDOR)/idb-keyval
+	cp node_modules/idb-keyval/dist/index.js $(STATIC_VENDOR)/idb-keyval/idb-keyval.js
+	cp node_modules/idb-keyval/LICENCE $(STATIC_VENDOR)/idb-keyval/
 	touch $@
 
 %.mo: %.po

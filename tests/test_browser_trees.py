@@ -112,9 +112,23 @@ def test_capture_offline_then_online_and_a_lost_answer(
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_selector("#capture-map.map-ready")
+    # Every file the page loaded from /static/ is kept for use without signal, MapLibre's
+    # worker (maplibre-gl-worker.mjs?v=…) and the shell's scripts included.
+    page.wait_for_function(
+        """async () => {
+          const urls = performance.getEntriesByType("resource").map((e) => e.name)
+            .filter((u) => new URL(u).pathname.startsWith("/static/"));
+          const kept = await Promise.all(urls.map((u) => caches.match(u, { ignoreSearch: true })));
+          return urls.some((u) => u.includes("maplibre-gl-worker.mjs"))
+            && urls.some((u) => u.endsWith("/static/web/scroll.js")) && kept.every(Boolean);
+        }"""
+    )
     context.set_offline(True)
     page.reload()
     assert page.get_by_role("heading", level=1).inner_text() == "Registrar un árbol"
+    # ... with its map: MapLibre's worker (maplibre-gl-worker.mjs?v=…) comes from the cache too.
+    page.wait_for_selector("#capture-map.map-ready")
     page.wait_for_function(
         "document.getElementById('queue-summary').textContent.startsWith('Nada pendiente')"
     )

@@ -1,8 +1,10 @@
 // The touch table: several draft panels at once, layer toggles, facilitator settings behind a
-// PIN, idle reset, and an outbox in IndexedDB so that contributions made offline are sent once
-// when the connection comes back (each carries its Idempotency-Key from the moment it is made).
+// PIN, idle reset, and the outbox of web/outbox.js so that contributions made offline are sent
+// once when the connection comes back (each carries its Idempotency-Key from the moment it is
+// made).
 import { addAreaLayer, addContributionLayers, Sketch, toggleLayer } from "./drawing.js";
 import { whenMapReady } from "../maps/ready.js";
+import { Outbox } from "../web/outbox.js";
 
 const root = document.getElementById("table");
 const api = root.dataset.api;
@@ -17,73 +19,49 @@ const settings = { panels: 2, idle: 180, ...JSON.parse(localStorage.getItem(SETT
 const TOKEN_KEY = `participa-table-token:${slug}`;
 const SKETCH_COLOURS = ["#d81b60", "#6a1b9a", "#e65100", "#00838f"];
 
-// --- outbox (IndexedDB) -----------------------------------------------------------------------
-const DB_NAME = "participa-table";
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore("outbox", { keyPath: "key" });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-async function outbox(mode, action) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction("outbox", mode);
-    const result = action(tx.objectStore("outbox"));
-    tx.oncomplete = () => resolve(result.result);
-    tx.onerror = () => reject(tx.error);
-  });
-}
-const enqueue = (item) => outbox("readwrite", (store) => store.put(item));
-const dequeue = (key) => outbox("readwrite", (store) => store.delete(key));
-const pending = async () => (await outbox("readonly", (store) => store.getAll())).filter((i) => i.slug === slug);
+// --- outbox (web/outbox.js) ---------------------------------------------------------------------
+// One group per proceeding: the table's token (sent when each request goes out) is this one's.
+const outbox = new Outbox("participa-table", {
+  group: slug,
+  credentials: "omit",
+  headers: () => {
+    const token = localStorage.getItem(TOKEN_KEY);
+    return token ? { "X-Table-Token": token } : {};
+  },
+});
+const contributionsUrl = (proceeding) => api.replace(/[^/]+$/, encodeURIComponent(proceeding)) + "/contributions";
+// The outbox of earlier versions of this page (its own IndexedDB database), taken over once.
+const adopted = outbox.adopt("participa-table", "outbox", (old) => ({
+  key: old.key, group: old.slug, url: contributionsUrl(old.slug), json: old.body, at: old.created,
+})).catch(() => null);
+const pending = () => outbox.list();
 
-let syncing = null;
+outbox.addEventListener("change", () => showStatus());
+// A refused contribution leaves the outbox (nothing would make the server take it later); why
+// stays in the status line until the next one goes out.
+let refusal = "";
+outbox.addEventListener("sent", () => {
+  refusal = "";
+  root.dataset.sent = String(Number(root.dataset.sent || 0) + 1);
+});
+outbox.addEventListener("refused", ({ detail }) => {
+  refusal = `${strings.rejected} ${detail.entry.message}`;
+  outbox.discard(detail.entry.key);
+});
+
 async function sync() {
-  // One sync at a time; a second call waits for the running one instead of sending twice.
-  if (syncing) return syncing;
-  syncing = (async () => {
-    for (const item of await pending()) {
-      let response;
-      try {
-        const headers = { "Content-Type": "application/json", Accept: "application/json",
-                          "Idempotency-Key": item.key };
-        const token = localStorage.getItem(TOKEN_KEY);
-        if (token) headers["X-Table-Token"] = token;
-        response = await fetch(`${api}/contributions`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify(item.body), credentials: "omit",
-        });
-      } catch {
-        break; // offline: keep everything for later
-      }
-      if (response.ok) {
-        await dequeue(item.key);
-        root.dataset.sent = String(Number(root.dataset.sent || 0) + 1);
-      }
-      else if (response.status === 429 || response.status >= 500) break;
-      else {
-        const problem = await response.json().catch(() => ({}));
-        await dequeue(item.key);
-        flash(`${strings.rejected} ${problem.message || response.status}`);
-      }
-    }
-    await showStatus();
-    await refresh();
-  })();
-  try { return await syncing; } finally { syncing = null; }
+  await outbox.flush({ now: true });
+  await showStatus();
+  await refresh();
 }
 
 async function showStatus() {
   const waiting = (await pending()).length;
   const status = document.getElementById("sync-status");
-  status.textContent = waiting ? fmt(strings.waiting, waiting) : strings.allSent;
+  const summary = waiting ? fmt(strings.waiting, waiting) : strings.allSent;
+  status.textContent = refusal ? `${refusal} ${summary}` : summary;
   status.dataset.waiting = String(waiting);
 }
-function flash(message) { document.getElementById("sync-status").textContent = message; }
 
 // --- map ----------------------------------------------------------------------------------------
 let map = null;
@@ -162,8 +140,8 @@ function wirePanel(panel) {
     if (!category) { status.textContent = strings.needCategory; return; }
     if (!text) { status.textContent = strings.needText; return; }
     // The key is fixed when the person presses Send: every retry of this draft reuses it.
-    await enqueue({ key: panel.key, slug, created: Date.now(),
-                    body: { category: Number(category.value), text, geometry, website: "" } });
+    await outbox.add({ key: panel.key, url: `${api}/contributions`,
+                       json: { category: Number(category.value), text, geometry, website: "" } });
     panel.key = crypto.randomUUID();
     form.reset();
     sketch.clear();
@@ -256,8 +234,10 @@ whenMapReady(document.getElementById("table-map"), async (detail) => {
   buildPanels();
   wireSettings();
   root.dataset.ready = "true";
+  await adopted;
   await showStatus();
-  await sync();
+  await outbox.start();
+  await refresh();
 });
 
 for (const type of ["pointerdown", "keydown", "wheel"]) document.addEventListener(type, () => { lastUse = Date.now(); }, { passive: true });
@@ -265,7 +245,6 @@ setInterval(() => {
   if (Date.now() - lastUse > settings.idle * 1000) { lastUse = Date.now(); clearDrafts(); }
 }, 5000);
 window.addEventListener("online", () => sync());
-setInterval(() => { if (navigator.onLine) sync(); }, 30000);
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(root.dataset.sw, { scope: "/participa/mesa/" }).then(async () => {

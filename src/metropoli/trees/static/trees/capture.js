@@ -1,8 +1,9 @@
 // Tree capture: photo, GPS with a draggable pin, species search, DBH. Every capture is first
-// stored on the device (IndexedDB) with its own idempotency key, then sent; a capture made
-// without signal waits in the queue and goes out when the signal returns. The key makes a
-// retry after a lost response return the same tree instead of a second one.
+// stored on the device (the outbox of web/outbox.js) with its own idempotency key, then sent; a
+// capture made without signal waits in the queue and goes out when the signal returns. The key
+// makes a retry after a lost response return the same tree instead of a second one.
 import { whenMapReady } from "../maps/ready.js";
+import { csrfToken, isTransient, Outbox } from "../web/outbox.js";
 
 const form = document.getElementById("capture-form");
 const T = JSON.parse(document.getElementById("capture-i18n").textContent);
@@ -13,117 +14,56 @@ const MAX_PHOTO_MB = 12;
 const $ = (id) => document.getElementById(id);
 const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_, k) => values[k]);
 
-// --- the queue on the device ---------------------------------------------------------------
-const DB_NAME = "metropoli-trees";
-const STORE = "captures";
+// --- the queue on the device (web/outbox.js) -----------------------------------------------
+// A lapsed session is fixed by logging in again, so 401/403 keep the capture waiting too. Once
+// the tree exists, its photo takes the capture's place in the queue, under its own key.
+const outbox = new Outbox("trees", {
+  headers: () => ({ "X-CSRFToken": csrfToken() }),
+  keep: (status) => status === 401 || status === 403 || isTransient(status),
+  followUp: (entry, tree) => (entry.meta.kind !== "photo" && entry.meta.photo ? {
+    key: `${entry.key}-photo`,
+    url: `${API}${tree.id}/photos`,
+    form: [["photo", entry.meta.photo, entry.meta.photoName || "photo.jpg"]],
+    meta: { label: entry.meta.label, createdAt: entry.meta.createdAt, treeUrl: tree.properties.url,
+            kind: "photo" },
+  } : null),
+});
 
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
+// The queue of earlier versions of this page (its own IndexedDB database), taken over once.
+const adopted = outbox.adopt("metropoli-trees", "captures", (old) => {
+  const meta = { label: old.label, createdAt: old.createdAt, photo: old.photo, photoName: old.photoName };
+  const refused = old.state === "problem" ? old.message || "-" : "";
+  if (!old.treeId) return { key: old.key, url: API, json: old.data, meta, at: old.createdAt, refused };
+  if (!old.photo) return null;
+  return { key: `${old.key}-photo`, url: `${API}${old.treeId}/photos`, at: old.createdAt,
+           form: [["photo", old.photo, old.photoName || "photo.jpg"]],
+           meta: { label: old.label, createdAt: old.createdAt, treeUrl: old.treeUrl, kind: "photo" } };
+}).catch(() => null);
 
-async function store(mode, action) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const result = action(tx.objectStore(STORE));
-    tx.oncomplete = () => { db.close(); resolve(result && result.result); };
-    tx.onerror = () => { db.close(); reject(tx.error); };
-  });
-}
-
-const putCapture = (capture) => store("readwrite", (s) => s.put(capture));
-const deleteCapture = (key) => store("readwrite", (s) => s.delete(key));
-const allCaptures = async () =>
-  ((await store("readonly", (s) => s.getAll())) || []).sort((a, b) => a.createdAt - b.createdAt);
-
-// --- sending ---------------------------------------------------------------------------------
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
-
-async function send(url, options) {
-  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken(), ...options.headers };
-  const response = await fetch(url, { credentials: "same-origin", ...options, headers });
-  let body = null;
-  try { body = await response.json(); } catch { body = null; }
-  return { status: response.status, body };
-}
-
-let syncing = false;
-
-async function sync() {
-  if (syncing || !navigator.onLine) return; // without signal the captures simply wait
-  syncing = true;
-  try {
-    for (const capture of await allCaptures()) {
-      if (capture.state === "problem") continue;
-      if (!AUTHENTICATED) { say(T.login, "warning"); break; }
-      if (!(await sendOne(capture))) break; // no signal or server trouble: try again later
-    }
-  } finally {
-    syncing = false;
-    await renderQueue();
+outbox.addEventListener("change", () => renderQueue());
+outbox.addEventListener("sent", ({ detail }) => {
+  if (detail.next) return; // the photo follows
+  sayLink(T.sent, T.see_it, detail.entry.meta.treeUrl || detail.body?.properties?.url);
+});
+outbox.addEventListener("refused", async ({ detail }) => {
+  if (detail.entry.meta.kind === "photo") {
+    await outbox.discard(detail.entry.key); // the tree itself is saved
+    say(fmt(T.photo_refused, { reason: detail.entry.message }), "problem");
+  } else {
+    say(detail.entry.message, "problem"); // it stays in the list, to be discarded
   }
-}
+});
+outbox.addEventListener("waiting", ({ detail }) => {
+  if (!detail.status) say(T.saved_offline, "warning"); // no signal, or the answer was lost
+  else say(detail.body && detail.body.message ? detail.body.message : T.offline, "warning");
+});
 
-// True when this capture is finished with (sent, or refused for good).
-async function sendOne(capture) {
-  try {
-    if (!capture.treeId) {
-      say(T.sending);
-      const { status, body } = await send(API, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Idempotency-Key": capture.key },
-        body: JSON.stringify(capture.data),
-      });
-      if (status === 200 || status === 201) {
-        capture.treeId = body.id;
-        capture.treeUrl = body.properties.url;
-        capture.state = "tree-sent";
-        await putCapture(capture);
-      } else if (status === 401 || status === 403 || status === 429 || status >= 500) {
-        say(body && body.message ? body.message : T.offline, "warning");
-        return false;
-      } else {
-        capture.state = "problem";
-        capture.message = body && body.message ? body.message : String(status);
-        await putCapture(capture);
-        say(capture.message, "problem");
-        return true;
-      }
-    }
-    if (capture.photo) {
-      const data = new FormData();
-      data.append("photo", capture.photo, capture.photoName || "photo.jpg");
-      const { status, body } = await send(`${API}${capture.treeId}/photos`, {
-        method: "POST",
-        headers: { "Idempotency-Key": `${capture.key}-photo` },
-        body: data,
-      });
-      if (status === 401 || status === 403 || status === 429 || status >= 500) {
-        say(body && body.message ? body.message : T.offline, "warning");
-        return false;
-      }
-      if (status !== 200 && status !== 201) {
-        await deleteCapture(capture.key);
-        say(fmt(T.photo_refused, { reason: body && body.message ? body.message : status }), "problem");
-        return true;
-      }
-    }
-    await deleteCapture(capture.key);
-    sayLink(T.sent, T.see_it, capture.treeUrl);
-    return true;
-  } catch (error) {
-    // A network failure: the request or its answer was lost. The key makes the retry safe.
-    say(T.saved_offline, "warning");
-    return false;
+function send(now = false) {
+  if (!AUTHENTICATED) {
+    outbox.list().then((waiting) => { if (waiting.length) say(T.login, "warning"); });
+    return;
   }
+  outbox.flush({ now });
 }
 
 // --- messages and the queue list -------------------------------------------------------------
@@ -145,20 +85,21 @@ function sayLink(text, label, href) {
 }
 
 async function renderQueue() {
-  const captures = await allCaptures();
+  const captures = await outbox.list();
   const list = $("queue");
   list.replaceChildren();
   for (const capture of captures) {
     const item = document.createElement("li");
-    const state = capture.state === "problem" ? `${T.problem}: ${capture.message}`
-      : capture.state === "tree-sent" ? T.tree_sent_photo_waiting : T.waiting;
-    item.textContent = `${capture.label} · ${new Date(capture.createdAt).toLocaleTimeString()} · ${state} `;
-    if (capture.state === "problem") {
+    const refused = capture.state === "refused";
+    const state = refused ? `${T.problem}: ${capture.message}`
+      : capture.meta.kind === "photo" ? T.tree_sent_photo_waiting : T.waiting;
+    item.textContent = `${capture.meta.label} · ${new Date(capture.meta.createdAt).toLocaleTimeString()} · ${state} `;
+    if (refused) {
       const discard = document.createElement("button");
       discard.type = "button";
       discard.className = "link";
       discard.textContent = T.discard;
-      discard.addEventListener("click", async () => { await deleteCapture(capture.key); renderQueue(); });
+      discard.addEventListener("click", () => outbox.discard(capture.key));
       item.append(discard);
     }
     list.append(item);
@@ -347,11 +288,6 @@ async function nearbyTree(data) {
   }
 }
 
-function newKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 async function save() {
   const { errors, data, photo } = collect();
   $("c-errors").textContent = errors.join(" ");
@@ -371,14 +307,12 @@ async function save() {
   duplicateConfirmed = false;
   $("c-duplicate").hidden = true;
   const species = SPECIES.find((s) => s.code === data.species);
-  await putCapture({
-    key: newKey(),
-    data,
-    photo,
-    photoName: photo ? photo.name : null,
-    label: species ? species.name : T.unknown,
-    state: "waiting",
-    createdAt: Date.now(),
+  // The Idempotency-Key is fixed now: every retry of this capture reuses it.
+  await outbox.add({
+    url: API,
+    json: data,
+    meta: { label: species ? species.name : T.unknown, createdAt: Date.now(), photo,
+            photoName: photo ? photo.name : null },
   });
   form.reset();
   $("c-preview").hidden = true;
@@ -386,14 +320,15 @@ async function save() {
   $("c-species-chosen").textContent = "";
   $("c-accuracy").textContent = "";
   say(T.saved_offline);
-  await renderQueue();
-  sync();
+  send();
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); save(); });
 $("c-duplicate-save").addEventListener("click", () => { duplicateConfirmed = true; save(); });
 $("c-duplicate-cancel").addEventListener("click", () => { $("c-duplicate").hidden = true; });
-$("queue-send").addEventListener("click", () => sync());
-window.addEventListener("online", () => sync());
-setInterval(() => { if (navigator.onLine) sync(); }, 30000);
-renderQueue().then(() => sync());
+$("queue-send").addEventListener("click", () => send(true));
+adopted.then(() => {
+  renderQueue();
+  if (AUTHENTICATED) outbox.start();
+  else send();
+});
