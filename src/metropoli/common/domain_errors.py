@@ -33,9 +33,9 @@ def is_forbidden(error: DomainError) -> bool:
 
 def problems_by_field(error: DomainError) -> dict[str | None, list[str]]:
     """What the refusal says about each input (None: about none in particular), in the active
-    language: its ``details`` when it has some, else its message on its ``field``."""
+    language: its ``details`` when it has some, else its message on its ``on_field``."""
     if not error.details:
-        return {error.field: [message_of(error)]}
+        return {error.on_field: [message_of(error)]}
     problems: dict[str | None, list[str]] = {}
     for detail in error.details:
         problems.setdefault(detail.get("field"), []).append(str(detail["problem"]))

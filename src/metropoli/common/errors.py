@@ -80,9 +80,9 @@ class DomainError(Exception):
 
     ``DomainError(TreeErrorCode.NOT_FOUND)`` uses the code's message;
     ``DomainError(code, gettext_noop("At most %(n)s."), n=5)`` a more precise one. ``details``
-    lists per-field problems (``{"field", "problem"}``), ``field`` names the one input the
+    lists per-field problems (``{"field", "problem"}``), ``on_field`` names the one input the
     refusal is about (a page shows it there), ``retry_after`` (seconds) tells a client when to
-    try again.
+    try again. (Message parameters may have any other name, ``field`` included.)
     """
 
     def __init__(
@@ -92,7 +92,7 @@ class DomainError(Exception):
         /,
         *,
         details: list[dict] | None = None,
-        field: str | None = None,
+        on_field: str | None = None,
         retry_after: int | None = None,
         **params: Any,
     ) -> None:
@@ -100,7 +100,7 @@ class DomainError(Exception):
         self.template = message if message is not None else code.message
         self.params = params
         self.details = details
-        self.field = field
+        self.on_field = on_field
         self.retry_after = retry_after
         super().__init__(str(code), self.template)
 

@@ -1,6 +1,6 @@
 """The cooperation registry's refusals: a stable code, its kind (the HTTP status at the edge)
 and an English message (translated in locale/es_MX). Services raise
-``DomainError(CooperationErrorCode.X, field=...)``; several problems at once travel as the
+``DomainError(CooperationErrorCode.X, on_field=...)``; several problems at once travel as the
 error's ``details`` (field, problem). Decision 0054."""
 
 from metropoli.common.errors import ErrorCode, Kind

@@ -92,7 +92,7 @@ def ensure_organisation(
     """The organisation with this name, created if absent; empty details are filled in."""
     name = name.strip()
     if not name:
-        raise DomainError(CooperationErrorCode.ORGANISATION_NAME_REQUIRED, field="organisation")
+        raise DomainError(CooperationErrorCode.ORGANISATION_NAME_REQUIRED, on_field="organisation")
     org, created = Organisation.objects.get_or_create(
         name=name,
         defaults={
@@ -207,9 +207,9 @@ def save_project(*, data: ProjectInput, by, project: Project | None = None) -> P
 def change_stage(*, project: Project, stage: str, by) -> Project:
     _require_edit(by)
     if stage not in Stage.values:
-        raise DomainError(CooperationErrorCode.UNKNOWN_STAGE, field="stage", value=stage)
+        raise DomainError(CooperationErrorCode.UNKNOWN_STAGE, on_field="stage", value=stage)
     if stage == Stage.CLOSED and project.actual_end is None:
-        raise DomainError(CooperationErrorCode.CLOSED_WITHOUT_END, field="stage")
+        raise DomainError(CooperationErrorCode.CLOSED_WITHOUT_END, on_field="stage")
     _record(project, by, "stage", project.stage, stage)
     project.stage = stage
     project.save(update_fields=["stage", "updated_at"])
@@ -222,7 +222,7 @@ def add_participation(
 ) -> Participation:
     _require_edit(by)
     if role not in ParticipationRole.values:
-        raise DomainError(CooperationErrorCode.UNKNOWN_ROLE, field="role", value=role)
+        raise DomainError(CooperationErrorCode.UNKNOWN_ROLE, on_field="role", value=role)
     participation, created = Participation.objects.get_or_create(
         project=project, organisation=organisation, role=role
     )
@@ -315,7 +315,7 @@ def set_milestone_dependencies(
         milestone.planned_start, milestone.planned_end, [d.pk for d in depends_on]
     )
     if find_cycle(tasks):
-        raise DomainError(CooperationErrorCode.DEPENDENCY_CYCLE, field="depends_on")
+        raise DomainError(CooperationErrorCode.DEPENDENCY_CYCLE, on_field="depends_on")
     milestone.depends_on.set(depends_on)
     return milestone
 
@@ -423,7 +423,7 @@ def add_document(
 ) -> Document:
     _require_edit(by)
     if not url.startswith(("https://", "http://")):
-        raise DomainError(CooperationErrorCode.INVALID_URL, field="url")
+        raise DomainError(CooperationErrorCode.INVALID_URL, on_field="url")
     document = Document.objects.create(
         project=project, title=title, url=url, category=category, **extra
     )
@@ -587,9 +587,9 @@ def save_opportunity(*, by, opportunity: Opportunity | None = None, **fields) ->
     if by is not None and not by.has_perm("cooperation.edit_pipeline"):
         raise PermissionDenied(_("Only the cooperation office can change the pipeline."))
     if not str(fields.get("title", "")).strip():
-        raise DomainError(CooperationErrorCode.TITLE_REQUIRED, field="title")
+        raise DomainError(CooperationErrorCode.TITLE_REQUIRED, on_field="title")
     if fields.get("deadline") is None:
-        raise DomainError(CooperationErrorCode.DEADLINE_REQUIRED, field="deadline")
+        raise DomainError(CooperationErrorCode.DEADLINE_REQUIRED, on_field="deadline")
     opportunity = opportunity or Opportunity()
     for name, value in fields.items():
         setattr(opportunity, name, value)

@@ -13,7 +13,7 @@ from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
@@ -85,7 +85,7 @@ def _decimal(value, field: str) -> Decimal | None:
 
 
 def check_dbh(value) -> Decimal | None:
-    dbh = _decimal(value, _("The trunk diameter"))
+    dbh = _decimal(value, gettext_lazy("The trunk diameter"))
     if dbh is not None and not (Decimal(0) < dbh <= Decimal(1000)):
         raise DomainError(TreeErrorCode.INVALID_DBH, value=value)
     return dbh
@@ -99,11 +99,13 @@ def _check_size(value, field_label: str, code: TreeErrorCode, maximum: int) -> D
 
 
 def check_height(value) -> Decimal | None:
-    return _check_size(value, _("The height"), TreeErrorCode.INVALID_HEIGHT, 150)
+    return _check_size(value, gettext_lazy("The height"), TreeErrorCode.INVALID_HEIGHT, 150)
 
 
 def check_crown_width(value) -> Decimal | None:
-    return _check_size(value, _("The crown width"), TreeErrorCode.INVALID_CROWN_WIDTH, 100)
+    return _check_size(
+        value, gettext_lazy("The crown width"), TreeErrorCode.INVALID_CROWN_WIDTH, 100
+    )
 
 
 def _check_choice(value, choices, field_label: str) -> str:
@@ -320,10 +322,10 @@ def register_tree(
             dbh_cm=check_dbh(dbh_cm),
             height_m=check_height(height_m),
             crown_width_m=check_crown_width(crown_width_m),
-            condition=_check_choice(condition, Condition, _("condition")),
-            phenology=_check_choice(phenology, Phenology, _("phenology")),
+            condition=_check_choice(condition, Condition, gettext_lazy("condition")),
+            phenology=_check_choice(phenology, Phenology, gettext_lazy("phenology")),
             notes=notes or "",
-            site_type=_check_choice(site_type, SiteType, _("kind of site")),
+            site_type=_check_choice(site_type, SiteType, gettext_lazy("kind of site")),
             address=address or "",
             colonia=colonia or "",
             location_accuracy_m=location_accuracy_m,
@@ -429,7 +431,7 @@ def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
         if field in changes:
             setattr(site if field != "notes" else tree, field, changes[field] or "")
     if "site_type" in changes:
-        site.site_type = _check_choice(changes["site_type"], SiteType, _("kind of site"))
+        site.site_type = _check_choice(changes["site_type"], SiteType, gettext_lazy("kind of site"))
     if "species_code" in changes:
         tree.species = species_for_code(changes["species_code"])
     if "dbh_cm" in changes:
@@ -439,9 +441,9 @@ def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
     if "crown_width_m" in changes:
         tree.crown_width_m = check_crown_width(changes["crown_width_m"])
     if "condition" in changes:
-        tree.condition = _check_choice(changes["condition"], Condition, _("condition"))
+        tree.condition = _check_choice(changes["condition"], Condition, gettext_lazy("condition"))
     if "phenology" in changes:
-        tree.phenology = _check_choice(changes["phenology"], Phenology, _("phenology"))
+        tree.phenology = _check_choice(changes["phenology"], Phenology, gettext_lazy("phenology"))
 
     now = timezone.now()
     user = changed_by if getattr(changed_by, "is_authenticated", False) else None
@@ -488,7 +490,7 @@ def set_validation_state(*, tree: Tree, state: str, changed_by) -> Tree:
     """Move a record between validation states (used by the validation issue's services)."""
     tree = Tree.objects.select_for_update().get(pk=tree.pk)
     before = _snapshot(tree, TREE_FIELDS)
-    tree.validation_state = _check_choice(state, ValidationState, _("validation"))
+    tree.validation_state = _check_choice(state, ValidationState, gettext_lazy("validation"))
     tree.save(update_fields=["validation_state", "updated_at"])
     ChangeRecord.objects.bulk_create(
         _record(

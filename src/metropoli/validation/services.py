@@ -364,7 +364,7 @@ def set_work_status(*, item: WorkItem, status: str, changed_by, note: str = "") 
     if status not in NEXT_STATUSES[WorkStatus(item.status)]:
         raise DomainError(
             ValidationErrorCode.INVALID_TRANSITION,
-            old=item.get_status_display(),
+            old=WorkStatus(item.status).label,
             new=WorkStatus(status).label,
         )
     WorkItemChange.objects.create(

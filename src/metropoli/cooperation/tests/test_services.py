@@ -225,7 +225,7 @@ def test_legal_instrument_file_must_be_a_real_pdf(client, pimus, settings, tmp_p
 def test_closing_needs_an_actual_end(pimus):
     with pytest.raises(DomainError) as error:
         services.change_stage(project=pimus, stage="closed", by=None)
-    assert (error.value.code, error.value.field) == (
+    assert (error.value.code, error.value.on_field) == (
         CooperationErrorCode.CLOSED_WITHOUT_END,
         "stage",
     )

@@ -2,10 +2,12 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.common.domain_errors import message_of
 from metropoli.common.errors import CommonErrorCode, DomainError
 from metropoli.common.idempotency import Idempotency
 from metropoli.common.models import IdempotencyRecord
@@ -167,6 +169,17 @@ def test_bad_input_is_refused_and_nothing_is_written(municipalities, values, cod
         services.register_tree(recorded_by=user, idempotency=key, **arguments)
     assert error.value.code == code
     nothing_written()
+
+
+def test_a_refusal_is_worded_in_the_language_it_is_answered_in():
+    # Raised while Spanish is active, answered in English: the field's name follows the answer.
+    with translation.override("es-mx"), pytest.raises(DomainError) as refused:
+        services.check_dbh("abc")
+    assert (refused.value.code, refused.value.kind) == (TreeErrorCode.INVALID_NUMBER, "invalid")
+    with translation.override("en"):
+        assert message_of(refused.value) == "The trunk diameter must be a number."
+    with translation.override("es-mx"):
+        assert message_of(refused.value) == "El diámetro del tronco debe ser un número."
 
 
 def test_unknown_species_is_allowed(municipalities):
