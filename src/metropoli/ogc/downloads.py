@@ -5,6 +5,7 @@ The features are the OGC items (same selectors, same filters, same properties), 
 per line (GeoJSON sequence) to a private temporary folder, then converted by ogr2ogr. A
 Shapefile holds one kind of geometry and names of at most 10 characters: contributions and
 municipalities give one file per kind of geometry, and long names are shortened (SHORT_NAMES).
+Decision: docs/decisions/0051-ogc-downloads-with-ogr2ogr.md.
 """
 
 from __future__ import annotations

@@ -48,6 +48,9 @@ def test_landing_page_links_the_definition_conformance_and_collections(client):
     assert link(page, "data")["href"] == "http://testserver/ogc/collections"
     assert link(page, "self")["type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
+    # QGIS asks for the address as typed, without the final slash, and follows no redirect.
+    bare = get(client, "/ogc")
+    assert bare.status_code == 200 and body(bare) == page
 
 
 def test_conformance_declares_core_geojson_and_openapi(client):
