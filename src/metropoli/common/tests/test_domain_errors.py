@@ -5,10 +5,11 @@ import subprocess
 import sys
 
 import pytest
+from django import forms
 from django.test import RequestFactory
 from django.urls import path
 
-from metropoli.common.domain_errors import DomainErrorsMiddleware
+from metropoli.common.domain_errors import DomainErrorsMiddleware, add_to_form
 from metropoli.common.errors import HTTP_STATUS, DomainError, ErrorCode, Kind
 from metropoli.config.urls import urlpatterns as site_urlpatterns
 
@@ -38,6 +39,32 @@ def test_the_message_is_the_codes_or_a_more_precise_one_with_its_parameters():
     spanish = {"Between %(low)s and %(high)s.": "Entre %(low)s y %(high)s."}
     assert error.render(spanish.get) == "Entre 1 y 2."  # translated, then formatted
     assert str(error) == "too_big: Between 1 and 2."
+
+
+def test_any_message_parameter_name_is_a_parameter():
+    error = DomainError(
+        SampleCode.TOO_BIG, "%(field)s: at most %(maximum)s.", field="DBH", maximum=5
+    )
+    assert error.message == "DBH: at most 5." and error.on_field is None
+
+
+class SampleForm(forms.Form):
+    title = forms.CharField(required=False)
+
+
+def test_a_form_shows_each_problem_on_its_field():
+    form = SampleForm({"title": ""})
+    form.is_valid()
+    details = [
+        {"field": "title", "problem": "Give a title."},
+        {"field": "budget", "problem": "Not an amount."},
+    ]
+    add_to_form(form, DomainError(SampleCode.TOO_BIG, details=details, maximum=1))
+    add_to_form(form, DomainError(SampleCode.MISSING, on_field="title"))
+    assert form.errors == {
+        "title": ["Give a title.", "No encontrado."],  # Spanish: the default language
+        "__all__": ["budget: Not an amount."],
+    }
 
 
 def test_errors_import_no_django():
