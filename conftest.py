@@ -71,10 +71,7 @@ def _clear_cache(db):
     from django.core.cache import cache
 
     cache.clear()
-    # Tiles cached in process are keyed by a layer version that each test's rollback resets.
-    from metropoli.maps import cache as tile_cache
-
-    tile_cache.clear()
+    # Each process remembers the last layer version it read; each test's rollback resets them.
     from metropoli.maps import versions as layer_versions
 
     layer_versions.forget()

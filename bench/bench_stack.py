@@ -8,7 +8,7 @@ during the run, then starts the stack of `make stack-up` on free loopback ports 
 app server, then with two (each `--workers` x `--threads`). Through nginx it measures:
 - a read-heavy mix (pages, API reads, tiles with their version) and checkouts, req/s and p95;
 - the tile cache: nginx's hit ratio over the mix, and repeated tiles served by nginx's cache
-  against the same tiles served by an app server's own in-process cache (maps/cache.py);
+  against the same tiles rendered by an app server (which keeps none);
 - the checkout race across both servers: stock + sold = initial for every product;
 - an app server killed (its whole process group, SIGKILL) under reads and keyed checkouts that
   a client retries: GETs lost, checkouts lost, checkouts made twice.
@@ -379,9 +379,9 @@ VERSION = "from metropoli.maps.versions import current; print(current('trees'))"
 
 
 def tile_repeats(stack: Stack, tiles: list[str], clients: int) -> dict:
-    """The same warm tiles: from nginx's cache, and straight from app-1 (its in-process cache)."""
+    """The same tiles again and again: from nginx's cache, and straight from app-1 (rendered)."""
     out = {}
-    for name, port in (("nginx proxy_cache", stack.nginx), ("app, in-process", stack.apps[0])):
+    for name, port in (("nginx proxy_cache", stack.nginx), ("app server", stack.apps[0])):
         client = harness.http_get_client(port)
         for work in (tiles, tiles * 10):  # a warm pass, then the measured one
             out[name] = harness.run_load(
@@ -419,14 +419,14 @@ def report(results: dict, args) -> int:
         )
         ok &= results[n]["oversell_free"]
     print(f"  2 servers / 1 server: {two['checkout'].rate / one['checkout'].rate:.2f}x checkouts/s")
-    print("Warm tiles requested again (the same URLs, 10 rounds):")
+    print("Tiles requested again (the same URLs, 10 rounds):")
     tiles = results["tiles"]
     for name, result in tiles.items():
         print("  " + result.line(name))
-    nginx, app = tiles["nginx proxy_cache"], tiles["app, in-process"]
+    nginx, app = tiles["nginx proxy_cache"], tiles["app server"]
     print(
-        f"  p50 nginx / in-process: {nginx.pct(0.5) / app.pct(0.5):.2f}; "
-        f"req/s nginx / in-process: {nginx.rate / app.rate:.2f}x"
+        f"  p50 nginx / app server: {nginx.pct(0.5) / app.pct(0.5):.2f}; "
+        f"req/s nginx / app server: {nginx.rate / app.rate:.2f}x"
     )
     kill = results["kill"]
     print(

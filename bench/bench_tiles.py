@@ -10,12 +10,13 @@ same SQL our layer runs, executed directly over psycopg (the floor: no HTTP, no 
 (3) TiPG (installed by this script in its own venv) serving the same table. Prints ratios and
 whether each target holds; also the create-tree API throughput with 8 clients.
 
-Our endpoint keeps encoded tiles in each server process, keyed by the inventory's version
-(maps/cache.py): in each process's memory and in a folder all workers share. Before each
-measured run every tile of the plan is requested once (the raw query and TiPG get the same warm
-pass): with the cache those are the misses, printed as "ours, first request of each tile". Ours
-is measured as shipped ("ours", warm) and with the cache off ("ours, no cache": every request
-renders), so the cost of a miss is visible too. JIT is turned off for the whole benchmark database
+Our endpoint renders every tile it is asked for; tiles are kept by nginx in front of it
+(docs/decisions/0061-tiles-cached-by-nginx.md), keyed by the inventory's version in the URL.
+Ours is measured as shipped, behind the nginx of `make stack-up` (scripts/stack.py) with versioned
+URLs ("ours"), and straight from gunicorn ("ours, rendered": every request renders), so the cost
+of a miss is visible too. Before each measured run every tile of the plan is requested once (the
+raw query and TiPG get the same warm pass): behind nginx those are the misses, printed as "ours,
+first request of each tile". JIT is turned off for the whole benchmark database
 (`ALTER DATABASE ... SET jit = off`), as the app does for its own connections, so the raw query
 and TiPG run under the same setting.
 """
@@ -32,12 +33,14 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import dj_database_url
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
+from bench_stack import Stack  # noqa: E402
 
 ZOOMS = (10, 12, 14, 16)
 CLIENTS = 8
@@ -134,6 +137,7 @@ def measure(url: str, args, *, built: bool) -> int:
     import django
 
     django.setup()
+    from metropoli.maps import versions
     from metropoli.trees.selectors import TreeFilters
     from metropoli.trees.tiles import TreesLayer
 
@@ -182,7 +186,8 @@ def measure(url: str, args, *, built: bool) -> int:
             work, raw, clients=CLIENTS, make_client=connect, close_client=lambda c: c.close()
         )
 
-    # (1) Ours over HTTP: as shipped, then with the tile cache off (every request renders).
+    # (1) Ours over HTTP: straight from gunicorn (every request renders), then as shipped,
+    # behind nginx with the inventory's version in the URL (the repeats are nginx's).
     works = {
         z: [
             f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf"
@@ -190,39 +195,32 @@ def measure(url: str, args, *, built: bool) -> int:
         ]
         for z, tiles in plans.items()
     }
-    for name, cache_mb in (("ours", None), ("ours, no cache", "0")):
-        run_env = {
-            **env,
-            # A fresh, empty shared tier for the run (off with the memory tier).
-            "METROPOLI_TILE_CACHE_DIR": tempfile.mkdtemp(prefix="metropoli-tiles-"),
-            **(
-                {"METROPOLI_TILE_CACHE_MB": "0", "METROPOLI_TILE_DISK_CACHE_MB": "0"}
-                if cache_mb == "0"
-                else {}
-            ),
-        }
-        with harness.gunicorn(run_env, workers=4, threads=2) as port:
-            for z, work in works.items():
-                # Every tile of the plan once (as the raw query's warm pass warms the
-                # database): with the cache these are the misses, reported on their own.
-                first = harness.run_load(
-                    sorted(set(work)),
-                    harness.http_get,
-                    clients=CLIENTS,
-                    make_client=harness.http_get_client(port),
-                    close_client=lambda c: c.close(),
-                )
-                if cache_mb is None:
-                    results[z]["ours, first request of each tile"] = first
-                results[z][name] = harness.run_load(
-                    work,
-                    harness.http_get,
-                    clients=CLIENTS,
-                    make_client=harness.http_get_client(port),
-                    close_client=lambda c: c.close(),
-                )
-            if cache_mb is None:
-                create = create_tree_throughput(env, port, args.creates, rng)
+
+    def http_load(port: int, work: list[str]) -> harness.LoadResult:
+        return harness.run_load(
+            work,
+            harness.http_get,
+            clients=CLIENTS,
+            make_client=harness.http_get_client(port),
+            close_client=lambda c: c.close(),
+        )
+
+    with harness.gunicorn(env, workers=4, threads=2) as port:
+        for z, work in works.items():
+            http_load(port, sorted(set(work)))  # the same warm pass as the raw query's
+            results[z]["ours, rendered"] = http_load(port, work)
+        create = create_tree_throughput(env, port, args.creates, rng)
+    version = versions.current("trees")
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Stack(Path(folder), url, 2, SimpleNamespace(workers=2, threads=2)) as stack,
+    ):
+        for z, work in works.items():
+            pinned = [f"{path}?v={version}" for path in work]
+            results[z]["ours, first request of each tile"] = http_load(
+                stack.nginx, sorted(set(pinned))
+            )
+            results[z]["ours"] = http_load(stack.nginx, pinned)
 
     # (3) TiPG, the peer, on the same table.
     if not args.no_tipg:
@@ -342,13 +340,13 @@ def report(results, create, args) -> None:
     print(f"Tiles over {args.trees:,} synthetic trees, {CLIENTS} concurrent clients")
     for z in ZOOMS:
         print(f"-- z{z}")
-        for name in ("ours", "ours, first request of each tile", "ours, no cache", "raw", "tipg"):
+        for name in ("ours", "ours, first request of each tile", "ours, rendered", "raw", "tipg"):
             if name in results[z]:
                 print("  " + results[z][name].line(name))
         ours, raw = results[z]["ours"], results[z]["raw"]
         p95_ratio = ours.pct(0.95) / raw.pct(0.95)
-        uncached = results[z]["ours, no cache"].pct(0.95) / raw.pct(0.95)
-        print(f"  ratio p95 ours/raw = {p95_ratio:.2f} (no cache: {uncached:.2f})", end="")
+        rendered = results[z]["ours, rendered"].pct(0.95) / raw.pct(0.95)
+        print(f"  ratio p95 ours/raw = {p95_ratio:.2f} (rendered: {rendered:.2f})", end="")
         if z >= 14:
             print(f"  (target ≤ 1.5: {'met' if p95_ratio <= 1.5 else 'MISSED'})", end="")
         else:

@@ -318,7 +318,7 @@ def _layer_versions() -> dict[str, int]:
 
 
 def _move_layer_versions_past(before: dict[str, int]) -> None:
-    """Tiles are cached by their layer's version (nginx, browsers, maps/cache.py): after a
+    """Tiles are cached by their layer's version (nginx, a CDN, browsers): after a
     restore every version must be one never served before, or a tile of the lost future would
     be shown for the restored past."""
     with transaction.atomic(), connection.cursor() as cursor:

@@ -1,9 +1,10 @@
 """The tile endpoint shared by every map: /tiles/<layer>/<z>/<x>/<y>.pbf.
 
-Layers whose data carry a version (maps.versions) are cached in process and answer
-If-None-Match with 304; the others are rendered on every request. A versioned layer's tile whose
-URL pins the version it shows (`v=`, what map pages ask for) never changes: it is answered
-"immutable" for a year, for browsers and for the proxy in front (nginx's proxy_cache, a CDN).
+Every request renders its tile (one PostGIS statement); keeping tiles is the job of the HTTP
+cache in front (nginx's proxy_cache, a CDN) and of browsers. Layers whose data carry a version
+(maps.versions) answer If-None-Match with 304, and a tile whose URL pins the version it shows
+(`v=`, what map pages ask for) never changes: it is answered "immutable" for a year.
+Decision: docs/decisions/0061-tiles-cached-by-nginx.md.
 """
 
 import hashlib
@@ -14,7 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import cache, versions
+from . import versions
 from .layers import TileLayer, get_layer
 from .tiles import Tile, TileOutOfRange, check_tile
 
@@ -57,12 +58,7 @@ def tile(request, layer: str, z: int, x: int, y: int):
         etag = f'"{layer}-{version}-{hashlib.blake2s(repr(key).encode()).hexdigest()[:16]}"'
         if etag in _if_none_match(request):
             return _tile_response(tile_layer, None, etag, immutable)
-        body = cache.get(key)
-        if body is None:
-            body = _render(tile_layer, coords, filters)
-            cache.put(key, body)
-    else:
-        body = _render(tile_layer, coords, filters)
+    body = _render(tile_layer, coords, filters)
     return _tile_response(tile_layer, body, etag, immutable)
 
 

@@ -330,18 +330,10 @@ BENEFITS_DEFAULT_REGION = os.environ.get("METROPOLI_BENEFITS_DEFAULT_REGION", "I
 BENEFITS_MXN_PER_USD = float(os.environ.get("METROPOLI_BENEFITS_MXN_PER_USD", "18.0"))
 
 # --- maps ---
-# Encoded tiles of versioned layers (the trees) kept in each server process: a byte budget
-# (0 turns the cache off) and an upper bound on an entry's age.
-METROPOLI_TILE_CACHE_BYTES = int(os.environ.get("METROPOLI_TILE_CACHE_MB", "64")) * 1024 * 1024
-METROPOLI_TILE_CACHE_SECONDS = int(os.environ.get("METROPOLI_TILE_CACHE_SECONDS", "600"))
-# How long a server process trusts the last read layer version when a tile request does not
-# pin a newer one (see maps/versions.py current_at_least).
+# Tiles are kept by the HTTP cache in front (nginx, a CDN), keyed by the version in their URL
+# (docs/decisions/0061-tiles-cached-by-nginx.md). How long a server process trusts the last
+# read layer version when a tile request does not pin a newer one (maps/versions.py).
 METROPOLI_TILE_VERSION_SECONDS = float(os.environ.get("METROPOLI_TILE_VERSION_SECONDS", "1"))
-# The tiles' second tier, shared by the server processes of one host ("" turns it off).
-METROPOLI_TILE_CACHE_DIR = os.environ.get("METROPOLI_TILE_CACHE_DIR", str(VAR_DIR / "tiles"))
-METROPOLI_TILE_DISK_CACHE_BYTES = (
-    int(os.environ.get("METROPOLI_TILE_DISK_CACHE_MB", "512")) * 1024 * 1024
-)
 
 # --- the edge: the client's address, rate limits, security headers ---
 # Reverse proxies whose X-Forwarded-For is believed: comma-separated IP addresses or CIDR networks

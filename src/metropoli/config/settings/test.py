@@ -26,11 +26,8 @@ STORAGES = {
 }
 
 # Tests write and read tiles within milliseconds: read the layer version on every request
-# (maps/tests/test_cache.py covers the remembered version on its own).
+# (maps/tests/test_versions.py covers the remembered version on its own).
 METROPOLI_TILE_VERSION_SECONDS = 0
-# Tile keys restart with each test's database: the shared folder tier is off except in the
-# tests that give it a folder of their own.
-METROPOLI_TILE_CACHE_DIR = ""
 
 # Uploaded files (photos, signed agreements) of a test run go to a folder of its own, removed
 # at the end, never into the checkout's var/ (tests that look at files set their own tmp_path).

@@ -1,27 +1,12 @@
+"""Layer versions: what tile URLs pin, ETags and "immutable" answers are made of (maps/views.py).
+Tiles are not kept by the app; the HTTP cache in front keeps them (tests/test_stack.py)."""
+
 import pytest
 from django.test import Client
 
-from metropoli.maps import cache, versions
+from metropoli.maps import versions
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_cache_keeps_tiles_within_its_byte_budget(settings):
-    settings.METROPOLI_TILE_CACHE_BYTES = 10
-    cache.put(("a",), b"123456")
-    cache.put(("b",), b"7890")
-    assert cache.get(("a",)) == b"123456"
-    cache.put(("c",), b"xyz")  # over budget: the least recently used entry ("b") leaves
-    assert cache.get(("b",)) is None
-    assert cache.get(("a",)) == b"123456" and cache.get(("c",)) == b"xyz"
-    cache.put(("huge",), b"x" * 11)  # larger than the whole budget: not kept
-    assert cache.get(("huge",)) is None
-
-
-def test_a_zero_budget_turns_the_cache_off(settings):
-    settings.METROPOLI_TILE_CACHE_BYTES = 0
-    cache.put(("a",), b"1")
-    assert cache.get(("a",)) is None
 
 
 def test_versions_start_at_zero_and_rise(django_capture_on_commit_callbacks):
@@ -32,7 +17,7 @@ def test_versions_start_at_zero_and_rise(django_capture_on_commit_callbacks):
     assert versions.current("example") == 2
 
 
-def test_layers_without_a_version_are_not_cached(municipalities):
+def test_layers_without_a_version_have_no_etag(municipalities):
     response = Client().get("/tiles/municipalities/8/55/112.pbf")
     assert response.status_code == 200
     assert "ETag" not in response
@@ -51,7 +36,7 @@ def test_a_remembered_version_is_used_until_a_newer_one_is_pinned(settings):
     assert versions.current_at_least("example") == 3
 
 
-def test_a_pinned_version_in_the_tile_url_gets_fresh_data(
+def test_every_request_renders_and_a_pinned_version_names_the_etag(
     settings, municipalities, django_capture_on_commit_callbacks
 ):
     from metropoli.trees.tests.factories import GDL, make_tree
@@ -62,9 +47,13 @@ def test_a_pinned_version_in_the_tile_url_gets_fresh_data(
     assert empty.status_code == 200 and empty.content == b""
     with django_capture_on_commit_callbacks(execute=True):
         make_tree(None)
-    assert Client().get(url).content == b""  # within the remembered second: the old tile
+    # No tile is kept in the app: the new tree is there at once, even unpinned.
+    unpinned = Client().get(url)
+    assert unpinned.content != b""
+    assert unpinned["ETag"] == empty["ETag"]  # the version remembered for a minute
     pinned = Client().get(f"{url}?v={versions.current('trees')}")
-    assert pinned.status_code == 200 and pinned.content != b""
+    assert pinned.content == unpinned.content
+    assert pinned["ETag"].startswith(f'"trees-{versions.current("trees")}-')
 
 
 def _xy(lonlat, z):
@@ -72,26 +61,6 @@ def _xy(lonlat, z):
 
     tile = tile_for_lonlat(*lonlat, z)
     return tile.x, tile.y
-
-
-def test_the_shared_folder_serves_other_processes_and_drops_old_versions(settings, tmp_path):
-    settings.METROPOLI_TILE_CACHE_DIR = str(tmp_path)
-    settings.METROPOLI_TILE_DISK_CACHE_BYTES = 1_000_000
-    cache.put(("trees", 1, (16, 1, 2), "f"), b"tile at version 1")
-    cache.clear()  # another process: nothing in its memory
-    assert cache.get(("trees", 1, (16, 1, 2), "f")) == b"tile at version 1"
-    assert cache.get(("trees", 1, (16, 1, 3), "f")) is None
-    cache.put(("trees", 2, (16, 1, 2), "f"), b"tile at version 2")
-    assert sorted(p.name for p in (tmp_path / "trees").iterdir()) == ["2"]
-
-
-def test_the_shared_folder_keeps_to_its_budget(settings, tmp_path):
-    settings.METROPOLI_TILE_CACHE_DIR = str(tmp_path)
-    settings.METROPOLI_TILE_DISK_CACHE_BYTES = 1_000
-    for n in range(30):
-        cache.put(("trees", 1, (16, n, 0), ""), bytes(100))
-    cache.prune(tmp_path, 1_000)
-    assert sum(p.stat().st_size for p in tmp_path.glob("*/*/*.pbf")) <= 1_000
 
 
 def test_a_tile_url_pinning_an_existing_version_is_immutable_and_others_are_not(
