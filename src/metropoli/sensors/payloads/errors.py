@@ -41,7 +41,9 @@ class PayloadError(DomainError):
     code: ErrorCode
 
     def __init__(self, code: ErrorCode, template: str, **params: object) -> None:
-        super().__init__(code, template, **params)
+        super().__init__(code, template)
+        # Set apart: a message parameter may be named like DomainError's own keywords.
+        self.params = params
 
     def render(self, translate: Callable[[str], str] = str) -> str:
         params = {k: translate(v) if isinstance(v, str) else v for k, v in self.params.items()}
