@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from metropoli.benefits.errors import BenefitsErrorCode
 from metropoli.trees.ecobenefits import (
     KG_TO_LB,
     M3_TO_US_GALLONS,
@@ -40,12 +41,7 @@ class ItreeDataMissing(Exception):
 
 
 def install_message() -> str:
-    return _(
-        "Eco-benefits cannot be shown yet: the i-Tree Streets tables are not installed. "
-        "An administrator must copy the tables folder (species.json and the output__*.csv "
-        "files) to the server, set METROPOLI_ITREE_DIR to that folder and run "
-        "“metropoli benefits recompute”."
-    )
+    return _(BenefitsErrorCode.ITREE_DATA_MISSING.message)
 
 
 def tables_dir() -> Path | None:

@@ -10,12 +10,14 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Species, Tree
 
 from . import data, rollup, scheduling
+from .errors import BenefitsErrorCode
 from .models import BenefitSettings, SpeciesOverride, TreeBenefit
 from .results import settings_of
 
@@ -25,9 +27,9 @@ from .results import settings_of
 def _check_region(region: str) -> str:
     region = (region or "").strip()
     if not data.data_installed():
-        raise ValidationError(data.install_message())
+        raise DomainError(BenefitsErrorCode.ITREE_DATA_MISSING)
     if region not in data.get_tables().regions:
-        raise ValidationError(_("Unknown i-Tree region: %(region)s.") % {"region": region})
+        raise DomainError(BenefitsErrorCode.UNKNOWN_REGION, region=region)
     return region
 
 
@@ -35,15 +37,17 @@ def _check_rates(rates: Mapping[str, float]) -> dict[str, float]:
     checked = {}
     for name in data.RATE_FIELDS:
         if name not in rates:
-            raise ValidationError(_("Missing money rate: %(name)s.") % {"name": name})
+            raise DomainError(BenefitsErrorCode.MISSING_RATE, name=name)
         try:
             value = float(rates[name])
         except (TypeError, ValueError) as error:
-            raise ValidationError(_("%(name)s must be a number.") % {"name": name}) from error
+            raise DomainError(
+                BenefitsErrorCode.INVALID_RATE,
+                gettext_noop("%(name)s must be a number."),
+                name=name,
+            ) from error
         if not math.isfinite(value) or value < 0:
-            raise ValidationError(
-                _("%(name)s must be a number of pesos, zero or more.") % {"name": name}
-            )
+            raise DomainError(BenefitsErrorCode.INVALID_RATE, name=name)
         checked[name] = value
     return checked
 
@@ -70,7 +74,10 @@ def update_settings(
         setattr(current, name, value)
     current.rates_are_defaults = are_defaults
     current.updated_by = changed_by if getattr(changed_by, "is_authenticated", False) else None
-    current.full_clean()
+    try:
+        current.full_clean()
+    except ValidationError as error:  # the model's own rules
+        raise DomainError(BenefitsErrorCode.INVALID_SETTINGS, " ".join(error.messages)) from error
     current.save()
     municipality_inputs_changed(municipality_id=municipality.pk)
     return current
@@ -83,12 +90,9 @@ def set_species_override(
     itree_code = (itree_code or "").strip()
     region = settings_of(municipality).region
     if not data.data_installed():
-        raise ValidationError(data.install_message())
+        raise DomainError(BenefitsErrorCode.ITREE_DATA_MISSING)
     if (region, itree_code) not in data.get_tables().curve_index:
-        raise ValidationError(
-            _("The region %(region)s has no i-Tree code %(code)s.")
-            % {"region": region, "code": itree_code}
-        )
+        raise DomainError(BenefitsErrorCode.UNKNOWN_ITREE_CODE, region=region, code=itree_code)
     override, _created = SpeciesOverride.objects.update_or_create(
         municipality=municipality, species=species, defaults={"itree_code": itree_code}
     )

@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from metropoli.common.domain_errors import add_to_form, message_of
+from metropoli.common.errors import DomainError
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Condition, Species
 from metropoli.trees.selectors import parse_filters
@@ -143,8 +145,8 @@ def settings_page(request, code: str):
                 rates=rates,
                 changed_by=request.user,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except DomainError as error:
+            add_to_form(form, error)
         else:
             messages.success(
                 request, _("Settings saved. The benefits are being recomputed in the background.")
@@ -184,8 +186,8 @@ def override_add(request, code: str):
                     itree_code=form.cleaned_data["itree_code"],
                     changed_by=request.user,
                 )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+            except DomainError as error:
+                messages.error(request, message_of(error))
             else:
                 messages.success(request, _("Species mapping saved."))
     else:

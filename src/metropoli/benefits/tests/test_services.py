@@ -7,6 +7,7 @@ import pytest
 from metropoli.benefits import results, services
 from metropoli.benefits.calculation import AIR_QUALITY_FACTORS, KBTU_TO_KWH
 from metropoli.benefits.data import default_rates
+from metropoli.benefits.errors import BenefitsErrorCode
 from metropoli.benefits.models import (
     BenefitRollup,
     BenefitSettings,
@@ -14,6 +15,7 @@ from metropoli.benefits.models import (
     TreeBenefit,
 )
 from metropoli.benefits.selectors import summarise
+from metropoli.common.errors import DomainError
 from metropoli.trees.ecobenefits import FACTORS, compute_tree, load_tables
 from metropoli.trees.models import Tree
 from metropoli.trees.selectors import TreeFilters
@@ -131,14 +133,17 @@ def test_refused_settings_change_leaves_everything_unchanged(itree, guadalajara)
         municipality=guadalajara, region="InlEmpCLM", rates=None, changed_by=None
     )
     bad = default_rates("InlEmpCLM") | {"co2_mxn_per_kg": -1}
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(DomainError) as negative:
         services.update_settings(
             municipality=guadalajara, region="SWDsrtGDL", rates=bad, changed_by=None
         )
-    with pytest.raises(services.ValidationError):
+    assert negative.value.code == BenefitsErrorCode.INVALID_RATE
+    assert negative.value.params == {"name": "co2_mxn_per_kg"}
+    with pytest.raises(DomainError) as unknown:
         services.update_settings(
             municipality=guadalajara, region="Atlantis", rates=None, changed_by=None
         )
+    assert unknown.value.code == BenefitsErrorCode.UNKNOWN_REGION
     current = BenefitSettings.objects.get(municipality=guadalajara)
     assert (current.region, current.rates_are_defaults) == ("InlEmpCLM", True)
 
@@ -158,10 +163,11 @@ def test_species_override_changes_the_curve(
         )
     stored = TreeBenefit.objects.get(tree=tree)
     assert (stored.status, stored.itree_code) == ("ok", "BDL OTHER")
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(DomainError) as refused:
         services.set_species_override(
             municipality=guadalajara, species=species["JAMI"], itree_code="NOPE", changed_by=None
         )
+    assert refused.value.code == BenefitsErrorCode.UNKNOWN_ITREE_CODE
     assert SpeciesOverride.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_species_override(
