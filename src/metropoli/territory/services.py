@@ -5,12 +5,15 @@ from pathlib import Path
 
 from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.errors import DomainError
+
 from .amg import AMG_MUNICIPALITIES
+from .errors import TerritoryErrorCode
 from .models import Municipality, Role, RoleAssignment
 from .selectors import is_platform_admin
 
@@ -219,13 +222,13 @@ def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
 @transaction.atomic
 def grant_role(*, granted_by, user, role: str, municipality: Municipality | None) -> RoleAssignment:
     if role not in Role.values:
-        raise ValidationError(_("Unknown role “%(role)s”.") % {"role": role})
+        raise DomainError(TerritoryErrorCode.UNKNOWN_ROLE, on_field="role", role=role)
     if role == Role.PLATFORM_ADMIN:
         if not is_platform_admin(granted_by):
             raise PermissionDenied(_("Only a platform administrator can grant that role."))
         municipality = None
     elif municipality is None:
-        raise ValidationError(_("This role is held in a municipality; choose one."))
+        raise DomainError(TerritoryErrorCode.MUNICIPALITY_REQUIRED, on_field="municipality")
     elif not granted_by.has_perm("territory.manage_roles", municipality):
         raise PermissionDenied(
             _("You cannot manage roles in %(municipality)s.") % {"municipality": municipality}

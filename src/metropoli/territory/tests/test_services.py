@@ -6,7 +6,9 @@ from django.contrib.gis.geos import Polygon
 from django.core.exceptions import PermissionDenied
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.common.errors import DomainError
 from metropoli.territory import services
+from metropoli.territory.errors import TerritoryErrorCode
 from metropoli.territory.models import Municipality, Role, RoleAssignment
 from metropoli.territory.selectors import municipality_at
 
@@ -217,6 +219,18 @@ def test_staff_grants_roles_in_own_municipality_only(guadalajara, zapopan):
         )
         is True
     )
+    assert not RoleAssignment.objects.filter(user=person).exists()
+
+
+def test_a_role_must_exist_and_be_placed(guadalajara):
+    admin = UserFactory(is_superuser=True)
+    person = UserFactory()
+    with pytest.raises(DomainError) as unknown:
+        services.grant_role(granted_by=admin, user=person, role="mayor", municipality=guadalajara)
+    assert (unknown.value.code, unknown.value.on_field) == (TerritoryErrorCode.UNKNOWN_ROLE, "role")
+    with pytest.raises(DomainError) as unplaced:
+        services.grant_role(granted_by=admin, user=person, role=Role.ARBORIST, municipality=None)
+    assert unplaced.value.code == TerritoryErrorCode.MUNICIPALITY_REQUIRED
     assert not RoleAssignment.objects.filter(user=person).exists()
 
 
