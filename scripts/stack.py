@@ -256,7 +256,13 @@ LOCATIONS = """\
         proxy_cache_revalidate on;
         proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
         proxy_cache_background_update on;
-        proxy_ignore_headers Vary;  # a tile is the same in every language
+        # A tile is the same in every language and for everyone: kept once, by URL, here and
+        # in a CDN or browser (Django's middleware would add Vary: Accept-Language, Cookie).
+        proxy_ignore_headers Vary;
+        proxy_hide_header Vary;
+        # A kept answer carries the ID of the request that filled the cache: say this one's.
+        proxy_hide_header X-Request-ID;
+        add_header X-Request-ID $request_id always;
         add_header X-Cache-Status $upstream_cache_status always;
     }}
 

@@ -357,6 +357,9 @@ def test_tiles_show_a_new_tree_at_once_and_nginx_serves_the_repeats(stack, perso
     assert (first.headers["x-cache-status"], second.headers["x-cache-status"]) == ("MISS", "HIT")
     assert second.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert second.body == first.body and len(first.body) > 0  # the new tree is in it
+    # Kept once for everyone (no Vary on language or cookie); each answer names its own request.
+    assert "cookie" not in second.headers.get("vary", "").lower()
+    assert second.headers["x-request-id"] != first.headers["x-request-id"]
 
 
 def test_killing_an_app_server_loses_no_get_and_it_is_restarted(stack, person):
