@@ -618,8 +618,11 @@ def database(args) -> tuple[str, bool]:
     cluster = ["bash", str(ROOT / "scripts" / "pg-cluster.sh")]
     was_running = subprocess.run([*cluster, "status", args.pg_dir], check=False).returncode == 0
     subprocess.run([*cluster, "up", args.pg_dir, str(args.pg_port)], check=True)
+    # Already running (`make run`): on the port it was started with, which postmaster.pid says.
+    lines = (Path(args.pg_dir) / "data" / "postmaster.pid").read_text().splitlines()
+    port = int(lines[3]) if len(lines) > 3 and lines[3].isdigit() else args.pg_port
     password = Path(f"{Path(args.pg_dir).resolve()}.password").read_text().strip()
-    return f"postgis://postgres:{password}@127.0.0.1:{args.pg_port}/metropoli", not was_running
+    return f"postgis://postgres:{password}@127.0.0.1:{port}/metropoli", not was_running
 
 
 def up(args) -> int:
