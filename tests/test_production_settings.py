@@ -60,3 +60,60 @@ def test_both_can_be_switched_off():
     assert (answers["redirect"], answers["hsts"]) == (False, 0)
     assert answers["page"] == [200, ""]
     assert answers["https_hsts"] == ""
+
+
+SENTRY_PROBE = """
+import django
+django.setup()
+import sentry_sdk
+options = sentry_sdk.get_client().options
+sentry_sdk.capture_message("metropoli sentry probe")
+sentry_sdk.flush(timeout=10)
+print(json.dumps({"pii": options["send_default_pii"], "dsn": options["dsn"]}))
+"""
+
+
+def test_errors_go_to_the_sentry_dsn_when_one_is_given():
+    import gzip
+    import http.server
+    import threading
+
+    received: list[bytes] = []
+
+    class Collector(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            encoding = self.headers.get("Content-Encoding", "")
+            if encoding == "gzip":
+                body = gzip.decompress(body)
+            elif encoding == "br":
+                import brotli
+
+                body = brotli.decompress(body)
+            received.append(body)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    dsn = f"http://publickey@127.0.0.1:{server.server_address[1]}/7"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "metropoli.config.settings.production",
+        "METROPOLI_SECRET_KEY": "a-production-like-key-for-this-test-only",
+        "METROPOLI_DATABASE_URL": "postgis://nobody@127.0.0.1:1/none",
+        "METROPOLI_SENTRY_DSN": dsn,
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "import json\n" + SENTRY_PROBE],
+            env=environment, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"pii": False, "dsn": dsn}
+    assert any(b"metropoli sentry probe" in body for body in received)
