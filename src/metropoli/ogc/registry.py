@@ -137,6 +137,8 @@ class Collection:
     points = True  # every geometry is a point: the bounding-box operator is exact
     queryables: tuple[Queryable, ...] = ()
     properties_schema: dict = {}
+    # The platform's web page showing this collection (URL name), for the "alternate" links.
+    page: str | None = None
 
     # --- rows ---
 
@@ -236,6 +238,7 @@ TREE_COLUMNS = (
 
 class Trees(Collection):
     id = "trees"
+    page = "trees:home"
     title = gettext_lazy("Trees")
     description = gettext_lazy(
         "The public tree inventory of the metropolitan area: species, size, condition and "
@@ -434,6 +437,7 @@ class PlantingSites(Collection):
 
 class Sensors(Collection):
     id = "sensors"
+    page = "sensors:map"
     title = gettext_lazy("Air-quality sensors")
     description = gettext_lazy(
         "Citizen air-quality sensors with the Índice AIRE Y SALUD (NOM-172) of the last "
@@ -499,6 +503,7 @@ class Sensors(Collection):
 
 class Markets(Collection):
     id = "markets"
+    page = "markets:home"
     title = gettext_lazy("Municipal markets")
     description = gettext_lazy(
         "Municipal markets that sell online through Mi Mercado: address, opening hours, "
@@ -551,6 +556,7 @@ class Markets(Collection):
 
 class Contributions(Collection):
     id = "contributions"
+    page = "participation:home"
     title = gettext_lazy("Consultation contributions")
     description = gettext_lazy(
         "What people placed on the maps of Participa's consultations (points, lines and "
@@ -608,6 +614,7 @@ class Contributions(Collection):
         return (
             Contribution.objects.filter(status=Visibility.VISIBLE)
             .select_related("category", "phase", "proceeding")
+            .defer("proceeding__area")  # the consultation's area is no contribution's business
             .annotate(
                 ups=Count("ratings", filter=Q(ratings__value=1), distinct=True),
                 downs=Count("ratings", filter=Q(ratings__value=-1), distinct=True),

@@ -182,6 +182,7 @@ def _collection_document(request, collection: Collection) -> dict:
             # The same link as GDAL up to 3.7 spells it (it compares case-sensitively; link
             # relations are case-insensitive, RFC 8288): it then types columns from the schema.
             _link(schema, "describedBy", openapi.SCHEMA, _("JSON Schema of the features")),
+            *_page_links(request, collection),
             *_download_links(request, collection),
         ],
     }
@@ -236,6 +237,14 @@ def _selection(found: Collection, params, *, paged: bool):
     if interval is not None:
         qs = found.filter_time(qs, interval.start, interval.end)
     return qs
+
+
+def _page_links(request, found: Collection) -> list[dict]:
+    """The platform's own page of the collection (a map or a list), as its HTML alternate."""
+    if found.page is None:
+        return []
+    href = request.build_absolute_uri(reverse(found.page))
+    return [_link(href, "alternate", "text/html", _("On the platform's map"))]
 
 
 def _download_links(request, found: Collection, query: QueryDict | None = None) -> list[dict]:
@@ -294,6 +303,7 @@ def items(request, collection_id: str):
             str(found.title),
         ),
     ]
+    links += _page_links(request, found)
     links += _download_links(request, found, selection)
     if more_after:
         forward = base.copy()

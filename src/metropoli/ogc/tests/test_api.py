@@ -123,6 +123,12 @@ def test_trees_items_are_geojson_with_counts_and_links(client, trees):
     assert [f["id"] for f in page["features"]] == sorted(t.pk for t in trees)
     assert link(page, "self")["href"] == "http://testserver/ogc/collections/trees/items"
     assert link(page, "collection")["href"] == "http://testserver/ogc/collections/trees"
+    assert link(page, "alternate") == {
+        "href": "http://testserver/arbol/",
+        "rel": "alternate",
+        "type": "text/html",
+        "title": "En el mapa de la plataforma",
+    }
     assert link(page, "next") is None and link(page, "prev") is None
     first = page["features"][0]
     assert first["geometry"] == {"type": "Point", "coordinates": list(GDL_POINTS[0])}
