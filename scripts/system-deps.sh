@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages Metrópoli needs, only those that are missing.
-#   scripts/system-deps.sh          what make run and make test need
-#   scripts/system-deps.sh stack    also nginx and Redis (make stack-up, make bench-stack)
+#   scripts/system-deps.sh [stack]  what make run, make test and make stack-up need (make test
+#                                   runs the production stack too: nginx and Redis)
 set -euo pipefail
 packages=(gdal-bin postgresql-15 postgresql-15-postgis-3 gettext
-          chromium python3-venv python3-dev nodejs npm)
-[ "${1:-}" = "stack" ] && packages+=(nginx redis-server)
+          chromium python3-venv python3-dev nodejs npm nginx redis-server)
 missing=()
 for p in "${packages[@]}"; do
   # nodejs/npm may come from elsewhere (nodesource): a working command is enough.
