@@ -47,7 +47,7 @@ step "pytest"
 if [ -n "$fast" ]; then
   $py -m pytest -m "not browser" -x -q -p no:cacheprovider "$@"; pytest_status $? || status=1
 else
-  $py -m pytest "$@" -p no:cacheprovider --durations=15 --junitxml=var/junit.xml; pytest_status $? || status=1
+  $py -m pytest -n "${METROPOLI_TEST_WORKERS:-2}" --dist loadfile "$@" -p no:cacheprovider --durations=15 --junitxml=var/junit.xml; pytest_status $? || status=1
   echo
   # One closing line in the plain "N passed, N failed, N skipped" form; skips fail the run.
   $py scripts/junit_summary.py --no-skips var/junit.xml || status=1

@@ -66,7 +66,10 @@ def _waits_without_eval(page):
 
 
 @pytest.fixture
-def page_factory(browser):
+def page_factory(browser, live_server):
+    # Asking for live_server here sets the pages up after the server and its database, so they
+    # are closed first: a page still polling or syncing when the test ends would otherwise hold
+    # locks that the database flush between tests deadlocks against.
     contexts = []
 
     def make(**options):
