@@ -75,3 +75,16 @@ def _clear_cache(db):
     from metropoli.maps import versions as layer_versions
 
     layer_versions.forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the platform's default language (Spanish, Mexico), whatever the test
+    before it in the same process activated: messages rendered outside a request (services,
+    e-mails) follow the active language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
