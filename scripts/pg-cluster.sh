@@ -12,7 +12,7 @@
 # user cannot reach DIR (a checkout under /root), the data lives under postgres's home folder and
 # DIR is a symbolic link to it.
 set -euo pipefail
-action=$1; dir=$(realpath -m "$2"); port=${3:-54329}
+action=$1; dir=$(realpath -m "$2"); port=${3:-25433}
 bin=/usr/lib/postgresql/15/bin
 root() { [ "$(id -u)" -eq 0 ]; }
 as_owner() {
@@ -91,7 +91,7 @@ case "$action" in
     if running "$dir"; then exit 0; fi
     if port_in_use "$port"; then
       echo "Port $port is already in use by another program: set METROPOLI_PG_PORT to a free port" \
-           "(e.g. make run METROPOLI_PG_PORT=54330)." >&2
+           "(e.g. make run METROPOLI_PG_PORT=25440)." >&2
       exit 1
     fi
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \

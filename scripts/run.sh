@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-8000}
-pg_port=${METROPOLI_PG_PORT:-54320}
+pg_port=${METROPOLI_PG_PORT:-25432}
 metropoli=.venv/bin/metropoli
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-metropoli.config.settings.local}
 export PYTHONUNBUFFERED=1

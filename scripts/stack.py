@@ -76,7 +76,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--app-ports", default=env("STACK_APP_PORTS", "8001,8002"))
     parser.add_argument("--redis-port", type=int, default=int(env("STACK_REDIS_PORT", "6379")))
     parser.add_argument("--pg-dir", default="var/postgres")
-    parser.add_argument("--pg-port", type=int, default=int(env("METROPOLI_PG_PORT", "54320")))
+    parser.add_argument("--pg-port", type=int, default=int(env("METROPOLI_PG_PORT", "25432")))
     parser.add_argument("--workers", type=int, default=int(env("STACK_WORKERS", "2")))
     parser.add_argument("--threads", type=int, default=int(env("STACK_THREADS", "4")))
     parser.add_argument(

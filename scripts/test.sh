@@ -16,7 +16,7 @@ step() { echo; echo "== $*"; }
 started=$(date +%s)
 
 pg_dir=${METROPOLI_TEST_PG_DIR:-var/pgtest}
-port=${METROPOLI_TEST_PG_PORT:-54329}
+port=${METROPOLI_TEST_PG_PORT:-25433}
 cleanup() { bash scripts/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
 

@@ -107,7 +107,7 @@ TEMPLATES = [
 # METROPOLI_DATABASE_URL (postgis://user:password@host:port/name) names any PostGIS; without it,
 # the project's own cluster that `make run` keeps under var/postgres (port METROPOLI_PG_PORT,
 # password in var/postgres.password) is used.
-PG_PORT = int(os.environ.get("METROPOLI_PG_PORT", "54320"))
+PG_PORT = int(os.environ.get("METROPOLI_PG_PORT", "25432"))
 
 
 def _local_database_url() -> str:
