@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from . import services
+from . import reminders
 
 
 @task()
 def send_deadline_reminders() -> int:
     """Email deadline reminders; safe to run any number of times a day."""
-    return services.send_deadline_reminders().sent
+    return reminders.send_deadline_reminders().sent

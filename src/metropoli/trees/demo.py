@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from metropoli.accounts.models import User
 from metropoli.common.idempotency import Idempotency
 
-from . import inventory, services
+from . import inventory, services, synthetic
 from .models import Condition, Source, Tree
 
 DEMO_TREES = 60
@@ -45,7 +45,7 @@ def load(stdout=None) -> None:
     created, _updated = inventory.load_species(otm_csv=otm_csv if otm_csv.is_file() else None)
     added = 0
     if not Tree.objects.filter(source=Source.SYNTHETIC).exists():
-        added = inventory.synthesize(count=DEMO_TREES, seed=2018)
+        added = synthetic.synthesize(count=DEMO_TREES, seed=2018)
     captured = _citizen_captures()
     if stdout is not None:
         stdout.write(

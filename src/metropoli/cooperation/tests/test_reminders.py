@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from metropoli.accounts.tests.factories import UserFactory
 from metropoli.cooperation.models import Opportunity, ReminderSent
-from metropoli.cooperation.services import send_deadline_reminders
+from metropoli.cooperation.reminders import send_deadline_reminders
 from metropoli.cooperation.tasks import send_deadline_reminders as reminder_task
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from metropoli.cooperation import publication, selectors, services, spreadsheets
+from metropoli.cooperation import publication, reminders, selectors, services, spreadsheets
 from metropoli.cooperation.models import Project
 
 
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Wrote %(path)s.") % {"path": out}))
 
     def _send_reminders(self, **_options):
-        outcome = services.send_deadline_reminders()
+        outcome = reminders.send_deadline_reminders()
         self.stdout.write(
             _("Reminders sent: %(sent)d; without recipient: %(skipped)d.")
             % {"sent": outcome.sent, "skipped": outcome.skipped_no_recipient}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.common.progress import ProgressBar
 from metropoli.territory.selectors import municipality_by_code
-from metropoli.trees import exports, inventory, selectors, services
+from metropoli.trees import exports, inventory, selectors, services, synthetic
 
 
 class Command(BaseCommand):
@@ -140,11 +140,11 @@ class Command(BaseCommand):
         if count <= 0:
             raise CommandError(_("--count must be a positive number."))
         if clear:
-            removed = inventory.remove_synthetic()
+            removed = synthetic.remove_synthetic()
             self.stdout.write(_("Removed %(count)d synthetic trees.") % {"count": removed})
         try:
             with ProgressBar(self.stderr, _("Synthesising"), unit=" " + _("trees")) as progress:
-                inventory.synthesize(count=count, seed=seed, progress=progress)
+                synthetic.synthesize(count=count, seed=seed, progress=progress)
         except inventory.ImportFileError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
