@@ -255,7 +255,8 @@ class ChangeRecord(models.Model):
 
     subject = models.CharField(_("record"), max_length=8)  # "site" or "tree"
     subject_id = models.BigIntegerField()
-    tree_id_ref = models.BigIntegerField(_("tree"), db_index=True)
+    # Empty for a change of a planting site that has no tree (trees/sites.py).
+    tree_id_ref = models.BigIntegerField(_("tree"), db_index=True, null=True, blank=True)
     action = models.CharField(_("action"), max_length=8, choices=ChangeAction.choices)
     field = models.CharField(_("field"), max_length=40, blank=True)
     old_value = models.TextField(_("old value"), blank=True)
