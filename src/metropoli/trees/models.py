@@ -321,3 +321,84 @@ class TreeMapPoint(models.Model):
 
     def __str__(self) -> str:
         return f"map point of tree {self.tree_id}"
+
+
+class DuplicateSuspicion(models.Model):
+    """A capture recorded within 2 m of a tree already in the inventory (the server's check when
+    a capture arrives, also after an offline sync). Its recorder answers: another tree (kept,
+    answer "distinct") or the same tree (the capture is removed, and this with it). Validators
+    see it on the card while it lasts (docs/decisions/0066-duplicates-after-sync.md)."""
+
+    class Answer(models.TextChoices):
+        PENDING = "", _("Not answered yet")
+        DISTINCT = "distinct", _("Another tree")
+
+    tree = models.OneToOneField(
+        Tree, on_delete=models.CASCADE, related_name="duplicate_suspicion", verbose_name=_("tree")
+    )
+    near_tree = models.ForeignKey(
+        Tree, on_delete=models.CASCADE, related_name="+", verbose_name=_("tree nearby")
+    )
+    distance_m = models.FloatField(_("distance (m)"))
+    answer = models.CharField(_("answer"), max_length=10, blank=True, choices=Answer.choices)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.tree_id} ~ {self.near_tree_id} ({self.distance_m:.1f} m)"
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked: waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+def import_path(instance: "InventoryImport", filename: str) -> str:
+    return f"trees/imports/{instance.municipality_id}/{filename}"
+
+
+class InventoryImport(models.Model):
+    """An inventory file uploaded on the import page: first checked (a dry run), then, once
+    confirmed, imported by the task worker with the same code as `metropoli trees import`
+    (trees/inventory.py). Progress is written from outside the import's transaction."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=import_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    partial = models.BooleanField(_("import the valid rows even if others have errors"))
+    metric = models.BooleanField(_("OpenTreeMap file already in cm and m"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKING
+    )
+    done = models.BigIntegerField(default=0)  # bytes read of `total`, for the progress
+    total = models.BigIntegerField(default=0)
+    rows = models.IntegerField(default=0)
+    imported = models.IntegerField(default=0)
+    error_count = models.IntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # the first ones: [line, column, reason]
+    problem = models.TextField(blank=True)  # the file as a whole could not be read
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory import")
+        verbose_name_plural = _("inventory imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.state})"
