@@ -5,8 +5,11 @@ from the living tree on it (what: species, size, condition). Every write goes th
 `services.py`, which also keeps the change history and the map's aggregated cells.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.files.storage import FileSystemStorage
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -364,7 +367,12 @@ class ImportState(models.TextChoices):
 
 
 def import_path(instance: "InventoryImport", filename: str) -> str:
-    return f"trees/imports/{instance.municipality_id}/{filename}"
+    return f"{instance.municipality_id}/{uuid.uuid4().hex}/{filename}"
+
+
+def import_storage() -> FileSystemStorage:
+    """Uploaded inventories are not public: kept outside MEDIA_ROOT, read by the worker."""
+    return FileSystemStorage(location=settings.TREES_IMPORT_ROOT)
 
 
 class InventoryImport(models.Model):
@@ -378,7 +386,7 @@ class InventoryImport(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    file = models.FileField(_("file"), upload_to=import_path)
+    file = models.FileField(_("file"), upload_to=import_path, storage=import_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     partial = models.BooleanField(_("import the valid rows even if others have errors"))
     metric = models.BooleanField(_("OpenTreeMap file already in cm and m"))

@@ -264,6 +264,14 @@ TREES_PHOTO_MAX_PIXELS = int(os.environ.get("METROPOLI_TREES_PHOTO_MAX_PIXELS", 
 TREES_EDIT_WINDOW_HOURS = 24
 # Creating trees: per person and hour (protects the map from runaway scripts).
 TREES_CREATE_RATE = (int(os.environ.get("METROPOLI_TREES_CREATES_PER_HOUR", 600)), 3600)
+# Inventory files uploaded on the import page: the largest accepted, and where they are kept
+# (never public; the worker reads them).
+TREES_IMPORT_MAX_BYTES = int(
+    os.environ.get("METROPOLI_TREES_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+)
+TREES_IMPORT_ROOT = Path(
+    os.environ.get("METROPOLI_TREES_IMPORT_ROOT", VAR_DIR / "private" / "tree-imports")
+)
 # Reference data outside the repository (species list of OpenTreeMap), read by the demo.
 TREES_SHARED_DIR = Path(os.environ.get("METROPOLI_SHARED_DIR", PROJECT_DIR.parent / "shared"))
 

@@ -35,3 +35,4 @@ _TEST_FILES = Path(tempfile.mkdtemp(prefix="metropoli-test-files-"))
 atexit.register(shutil.rmtree, _TEST_FILES, ignore_errors=True)
 MEDIA_ROOT = _TEST_FILES / "media"
 COOPERATION_PRIVATE_ROOT = _TEST_FILES / "private"
+TREES_IMPORT_ROOT = _TEST_FILES / "tree-imports"
