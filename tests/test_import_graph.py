@@ -44,6 +44,7 @@ PURE = (
     "metropoli.sensors.aqi",
     "metropoli.sensors.payloads",
     "metropoli.trees.ecobenefits",
+    "metropoli.validation.risk",
 )
 DJANGO_WORLD = re.compile(r"^(django\w*|ninja|rules|dj_database_url|pytest_django)$")
 DOTTED_MODULE = re.compile(r"^metropoli(\.[a-z_][a-z0-9_]*)+$")
