@@ -15,6 +15,7 @@ urlpatterns = [
     path("arbol/treender/", include("metropoli.validation.urls")),
     path("arbol/aprende/", include("metropoli.learning.urls")),
     path("arbol/beneficios/", include("metropoli.benefits.urls")),
+    path("arbol/importar/", include("metropoli.trees.import_urls")),
     path("arbol/", include("metropoli.trees.urls")),
     path("mercado/", include("metropoli.markets.urls")),
     path("participa/", include("metropoli.participation.urls")),

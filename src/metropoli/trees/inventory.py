@@ -4,11 +4,8 @@ Each is one transaction (an import is all-or-nothing by default) and leaves the 
 the map cells correct.
 """
 
-import codecs
 import contextlib
 import csv
-import io
-import json
 import math
 import re
 from collections import Counter
@@ -22,13 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metropoli.common import exports
 from metropoli.common.domain_errors import message_of
 from metropoli.common.errors import DomainError
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
 
-from . import services, signals
+from . import mappoints, services, signals
+from .inventory_files import ImportFileError as ImportFileError  # the command catches it
+from .inventory_files import records
 from .models import (
     ChangeAction,
     ChangeRecord,
@@ -124,34 +122,17 @@ class RowError:
 class ImportReport:
     rows: int = 0
     imported: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first `max_errors` of them
+    error_count: int = 0
     written: bool = False
 
+    def add_errors(self, line: int, errors: list[tuple[str, str]], limit: int | None) -> None:
+        self.error_count += len(errors)
+        for column, reason in errors:
+            if limit is None or len(self.errors) < limit:
+                self.errors.append(RowError(line, column, reason))
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not the rows in it)."""
 
-
-ALIASES = {
-    "longitude": "lon",
-    "lng": "lon",
-    "x": "lon",
-    "point x": "lon",
-    "latitude": "lat",
-    "y": "lat",
-    "point y": "lat",
-    "species_code": "species",
-    "otm_code": "species",
-    "dbh": "dbh_cm",
-    "height": "height_m",
-    "crown_width": "crown_width_m",
-    "street address": "address",
-    "owner orig id": "external_id",
-    "planting site id": "otm_site_id",
-    "tree height": "otm_height_ft",
-    "diameter": "otm_diameter_in",
-    "common name": "common_name",
-}
 SPANISH_CHOICES = {
     "bueno": "good",
     "buena": "good",
@@ -174,144 +155,6 @@ SPANISH_CHOICES = {
 # The longest value any column keeps (notes); a longer one is reported, not read further.
 MAX_VALUE = 2000
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, CR and LF are text
-
-
-def _read_text(path: Path, encoding: str) -> str:
-    """The file as text, or ImportFileError naming the line and column of the first byte that
-    is not text in this encoding (a binary file, or a spreadsheet saved as Latin-1)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFileError(
-            _("The file cannot be read: %(error)s") % {"error": error.strerror}
-        ) from error
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = len(data[line_start : error.start].decode(encoding, "replace")) + 1
-        raise ImportFileError(
-            _(
-                "Line %(line)s, column %(column)s: the byte 0x%(byte)02X is not %(encoding)s "
-                "text. Save the file as UTF-8 (in Excel: “CSV UTF-8”), or give its encoding "
-                "with --encoding (for example latin-1)."
-            )
-            % {
-                "line": line,
-                "column": column,
-                "byte": data[error.start],
-                "encoding": "UTF-8"
-                if codecs.lookup(encoding).name.startswith("utf-8")
-                else encoding,
-            }
-        ) from error
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    return text
-
-
-def _geojson_records(text: str) -> Iterator[tuple[int, dict]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            _("Line %(line)s, column %(column)s: the file is not valid GeoJSON (%(error)s).")
-            % {"line": error.lineno, "column": error.colno, "error": error.msg}
-        ) from error
-    except RecursionError as error:
-        raise ImportFileError(_("The GeoJSON file is nested too deeply to be read.")) from error
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ImportFileError(_("The GeoJSON file must hold a FeatureCollection."))
-    features = data.get("features") or []
-    if not isinstance(features, list):
-        raise ImportFileError(_("The “features” of the FeatureCollection must be a list."))
-    for number, feature in enumerate(features, start=1):
-        feature = feature if isinstance(feature, dict) else {}
-        props = feature.get("properties") or {}
-        geometry = feature.get("geometry") or {}
-        row = (
-            {_column(str(k)): ("" if v is None else str(v)) for k, v in props.items()}
-            if isinstance(props, dict)
-            else {}
-        )
-        coords = (
-            geometry.get("coordinates")
-            if isinstance(geometry, dict) and geometry.get("type") == "Point"
-            else None
-        )
-        if isinstance(coords, list) and len(coords) >= 2:  # a height, if any, is left out
-            row["lon"], row["lat"] = str(coords[0]), str(coords[1])
-        else:
-            row["lon"] = row["lat"] = ""
-            row["_geometry_error"] = "1"
-        yield number, row
-
-
-def _csv_records(text: str) -> Iterator[tuple[int, dict]]:
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [_column(name) for name in next(reader)]
-        if not {"lon", "lat"} <= set(header):
-            raise ImportFileError(
-                _(
-                    "Line 1 must be a header that names the columns lon and lat (or longitude "
-                    "and latitude); it reads “%(found)s”."
-                )
-                % {"found": _short(delimiter.join(header))}
-            )
-        for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            line = reader.line_num
-            if len(values) != len(header):
-                yield (
-                    line,
-                    {
-                        "_ragged": _("%(found)s values, but the header names %(expected)s columns")
-                        % {"found": len(values), "expected": len(header)}
-                    },
-                )
-                continue
-            # Our CSV export marks formula-like text with an apostrophe; it comes off here.
-            yield (
-                line,
-                {
-                    name: exports.uncell(value.strip())
-                    for name, value in zip(header, values, strict=True)
-                },
-            )
-    except csv.Error as error:
-        raise ImportFileError(
-            _("Line %(line)s: the CSV cannot be read (%(error)s).")
-            % {"line": reader.line_num, "error": error}
-        ) from error
-
-
-def _records(path: Path, encoding: str = "utf-8-sig") -> Iterator[tuple[int, dict]]:
-    """(line or feature number, row with normalised column names); ImportFileError, naming
-    the line and column where it can, when the file as a whole cannot be read."""
-    text = _read_text(path, encoding)
-    if path.suffix.lower() in (".geojson", ".json"):
-        yield from _geojson_records(text)
-        return
-    # A value may be as long as the file: too long is then a row error with its column.
-    previous = csv.field_size_limit(max(len(text), 131072))
-    try:
-        yield from _csv_records(text)
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _column(name: str) -> str:
-    key = name.strip().lower()
-    return ALIASES.get(key, key.replace(" ", "_"))
 
 
 class _SpeciesIndex:
@@ -458,6 +301,10 @@ def _parse_row(
     return (None if errors else values), errors
 
 
+class _Rollback(Exception):
+    """Leaves the import's transaction without writing (errors in all-or-nothing mode)."""
+
+
 def import_trees(
     *,
     path: Path,
@@ -467,44 +314,75 @@ def import_trees(
     imperial: bool = True,
     progress: Progress | None = None,
     encoding: str = "utf-8-sig",
+    dry_run: bool = False,
+    max_errors: int | None = None,
 ) -> ImportReport:
-    """Import trees from CSV or GeoJSON. All-or-nothing unless `partial` (then the valid rows
-    are written and the others reported). `imperial` reads OpenTreeMap's diameter in inches
-    and height in feet (its export's units)."""
+    """Import trees from CSV or GeoJSON: the one import of the command and the import page.
+
+    Rows are read one by one (a CSV streams) and written in batches in one transaction.
+    All-or-nothing unless `partial` (then the valid rows are written and the others
+    reported): after the first error nothing more is written, every row is still checked, and
+    the transaction is rolled back. `dry_run` only checks. `imperial` reads OpenTreeMap's
+    diameter in inches and height in feet (its export's units). `progress(done, total)` counts
+    the bytes of the file. `max_errors` keeps the first errors only (all are counted)."""
     report = ImportReport()
     species_index = _SpeciesIndex()
-    records = list(_records(path, encoding))
-    total = len(records)
-    valid: list[tuple[int, dict]] = []
-    for done, (line, row) in enumerate(records, start=1):
-        report.rows += 1
-        values, errors = _parse_row(row, species_index, municipality, imperial)
-        report.errors.extend(RowError(line, column, reason) for column, reason in errors)
-        if values is not None:
-            valid.append((line, values))
-        if progress and (done % 200 == 0 or done == total):
-            progress(done, total * 2)
-    if report.errors and not partial:
-        return report
-    with transaction.atomic():
-        _write(valid, municipality, imported_by, path.name, progress, total)
-    report.imported = len(valid)
-    report.written = bool(valid)
+    size = max(path.stat().st_size, 1) if path.is_file() else 1
+    writer = None if dry_run else _Writer(municipality, imported_by, path.name)
+    try:
+        with transaction.atomic():
+            for line, row, position in records(path, encoding):
+                report.rows += 1
+                values, errors = _parse_row(row, species_index, municipality, imperial)
+                report.add_errors(line, errors, max_errors)
+                if values is not None and writer and (partial or not report.error_count):
+                    writer.add(line, values)
+                if progress and report.rows % 500 == 0:
+                    progress(min(position, size), size)
+            if writer is None or (report.error_count and not partial):
+                raise _Rollback
+            writer.finish()
+            report.imported = writer.count
+            report.written = bool(writer.count)
+    except _Rollback:
+        pass
+    if progress:
+        progress(size, size)
     return report
 
 
-def _write(valid, municipality, imported_by, file_name, progress, total) -> None:
-    now = timezone.now()
-    user = imported_by if getattr(imported_by, "is_authenticated", False) else None
-    deltas: Counter = Counter()
-    imported_ids: list[int] = []
-    for start in range(0, len(valid), 2000):
-        chunk = valid[start : start + 2000]
+class _Writer:
+    """Writes the valid rows in batches: sites, trees, their history, map points; the cells'
+    counts and the news (`trees_changed`) once per batch, so memory does not grow."""
+
+    BATCH = 2000
+
+    def __init__(self, municipality: Municipality, imported_by, file_name: str):
+        self.municipality, self.file_name = municipality, file_name
+        self.user = imported_by if getattr(imported_by, "is_authenticated", False) else None
+        self.now = timezone.now()
+        self.pending: list[tuple[int, dict]] = []
+        self.deltas: Counter = Counter()
+        self.count = 0
+
+    def add(self, line: int, values: dict) -> None:
+        self.pending.append((line, values))
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def finish(self) -> None:
+        self.flush()
+        services.apply_cell_deltas(self.deltas)
+
+    def flush(self) -> None:
+        chunk, self.pending = self.pending, []
+        if not chunk:
+            return
         sites = PlantingSite.objects.bulk_create(
             [
                 PlantingSite(
                     location=Point(v["lon"], v["lat"], srid=4326),
-                    municipality=municipality,
+                    municipality=self.municipality,
                     address=v["address"],
                     colonia=v["colonia"],
                     site_type=v["site_type"],
@@ -525,8 +403,8 @@ def _write(valid, municipality, imported_by, file_name, progress, total) -> None
                     notes=v["notes"],
                     external_id=v["external_id"],
                     source=Source.IMPORT,
-                    recorded_by=user,
-                    recorded_at=now,
+                    recorded_by=self.user,
+                    recorded_at=self.now,
                 )
                 for site, (_line, v) in zip(sites, chunk, strict=True)
             ]
@@ -538,17 +416,16 @@ def _write(valid, municipality, imported_by, file_name, progress, total) -> None
                 tree_id_ref=tree.pk,
                 action=ChangeAction.CREATE,
                 field="import",
-                new_value=f"{file_name}:{line}",
-                changed_by=user,
-                changed_at=now,
+                new_value=f"{self.file_name}:{line}",
+                changed_by=self.user,
+                changed_at=self.now,
             )
             for tree, (line, _v) in zip(trees, chunk, strict=True)
         )
         for _line, v in chunk:
-            deltas.update(services._cell_deltas(municipality.pk, v["lon"], v["lat"], 1))
-        imported_ids.extend(tree.pk for tree in trees)
-        if progress:
-            progress(total + start + len(chunk), total * 2)
-    services.apply_cell_deltas(deltas)
-    # Imported trees are announced like captured ones (eco-benefits follow after the commit).
-    signals.announce(imported_ids)
+            self.deltas.update(services._cell_deltas(self.municipality.pk, v["lon"], v["lat"], 1))
+        ids = [tree.pk for tree in trees]
+        mappoints.refresh(tree_ids=ids)  # bulk writes send no post_save
+        # Imported trees are announced like captured ones (eco-benefits follow after the commit).
+        signals.announce(ids)
+        self.count += len(ids)

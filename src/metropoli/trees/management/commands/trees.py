@@ -32,6 +32,11 @@ class Command(BaseCommand):
             help="Write the valid rows even when others have errors (default: all or nothing).",
         )
         imp.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check every row and report, writing nothing (the import page's first step).",
+        )
+        imp.add_argument(
             "--encoding",
             default="utf-8-sig",
             help="Text encoding of a CSV file, e.g. latin-1 or cp1252 (default: UTF-8).",
@@ -76,7 +81,14 @@ class Command(BaseCommand):
         )
 
     def do_import(
-        self, file: Path, municipality: str, partial: bool, metric: bool, encoding: str, **options
+        self,
+        file: Path,
+        municipality: str,
+        partial: bool,
+        metric: bool,
+        encoding: str,
+        dry_run: bool = False,
+        **options,
     ):
         target = municipality_by_code(municipality)
         if target is None:
@@ -98,16 +110,25 @@ class Command(BaseCommand):
                     imperial=not metric,
                     progress=progress,
                     encoding=encoding,
+                    dry_run=dry_run,
                 )
         except inventory.ImportFileError as error:
             raise CommandError(f"{file.name}: {error}") from error
         for error in report.errors:
             self.stdout.write(str(error))
-        if report.errors and not partial:
+        if report.error_count and not partial:
             raise CommandError(
                 _("%(errors)d errors in %(rows)d rows: nothing was imported. The first: %(first)s")
-                % {"errors": len(report.errors), "rows": report.rows, "first": report.errors[0]}
+                % {"errors": report.error_count, "rows": report.rows, "first": report.errors[0]}
             )
+        if dry_run:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Checked %(rows)d rows: %(errors)d errors; nothing was written.")
+                    % {"rows": report.rows, "errors": report.error_count}
+                )
+            )
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 _("Imported %(imported)d of %(rows)d rows into %(municipality)s.")
