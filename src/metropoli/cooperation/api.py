@@ -260,6 +260,8 @@ def list_opportunities(request, upcoming: bool = False):
 def iati_activities(request):
     try:
         result = publication.publish()
+    except publication.PublisherNotSet as error:
+        raise ApiError(503, "iati_publisher_missing", str(error)) from error
     except publication.IatiUnavailable as error:
         raise ApiError(503, "iati_schema_missing", str(error)) from error
     if result.xml is None:

@@ -31,6 +31,7 @@ from .models import (
     Stage,
     project_code_validator,
 )
+from .themes import theme_code, valid_themes
 
 HUNDRED = Decimal(100)
 _CURRENCY_SHAPE = re.compile(r"^[A-Z]{3}$")
@@ -258,7 +259,11 @@ def _check_themes(errors: Errors, themes: Mapping[str, object]) -> None:
     valid = True
     for theme, raw in themes.items():
         if theme not in THEME_LABELS:
-            errors.add("themes", _("Unknown thematic area “%(value)s”.") % {"value": theme})
+            errors.add(
+                "themes",
+                _("Unknown thematic area “%(value)s”. The areas are: %(valid)s.")
+                % {"value": theme, "valid": valid_themes()},
+            )
             valid = False
             continue
         pct = parse_decimal(raw)
@@ -280,14 +285,15 @@ def _check_themes(errors: Errors, themes: Mapping[str, object]) -> None:
 
 
 def parse_themes(text: str) -> dict[str, str]:
-    """“mobility:70, gender:30” (or a single “mobility”) -> {"mobility": "70", ...}."""
+    """“mobility:70, gender:30” (or a single “mobility”) -> {"mobility": "70", ...}. An area may
+    be named by its code or its name in Spanish or English (“Economía local:100”)."""
     parts = [p.strip() for p in re.split(r"[;,]", text or "") if p.strip()]
     if len(parts) == 1 and ":" not in parts[0]:
-        return {parts[0]: "100"}
+        return {theme_code(parts[0]) or parts[0]: "100"}
     result: dict[str, str] = {}
     for part in parts:
         theme, _sep, pct = part.partition(":")
-        result[theme.strip()] = pct.strip()
+        result[theme_code(theme.strip()) or theme.strip()] = pct.strip().rstrip("%").strip()
     return result
 
 

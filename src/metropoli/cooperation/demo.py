@@ -1,18 +1,18 @@
 """Demo data: IMEPLAN's real 2018–2021 cooperation portfolio, networks and awards.
 
 Facts come from the institute's public report (partners, roles, modalities, amounts, month
-dates). Values we had to choose are marked in each record's provenance note:
-[gen] = general knowledge or an assumption (exact days where the source gives a month, SDG
-alignment, beneficiary municipalities of metropolitan projects, stage as of 2021, organisation
-types); [demo] = an example made up so the pipeline has upcoming deadlines.
+dates). Values we had to choose (general knowledge or an assumption: exact days where the source
+gives a month, SDG alignment, beneficiary municipalities of metropolitan projects, stage as of
+2021, organisation types) are named in words, in Spanish, in each record's provenance note or
+detail (“Supuestos de la demostración: …”), never as a bare marker; the upcoming opportunities
+are examples made up so the pipeline has deadlines, and say so in their titles.
 Idempotent: existing records (matched by code / name) are left as the office edited them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,7 @@ from metropoli.accounts.models import User
 
 from . import services
 from .checks import ProjectInput
+from .demo_records import AWARDS, NETWORKS, ORGS, example_opportunities, historical_opportunities
 from .models import (
     Award,
     NetworkMembership,
@@ -32,65 +33,6 @@ from .rules import cooperation_office_group
 
 AMG = ["14039", "14120", "14098", "14101", "14097", "14070", "14051", "14044", "14124"]
 OFFICE_EMAIL = "cooperacion@demo.metropoli.mx"
-
-ORGS = {
-    "IMEPLAN": ("IMEPLAN", "Metropolitan Planning Institute (IMEPLAN)", "", "11", "MX"),
-    "EU": ("Unión Europea – EUROCLIMA+", "European Union – EUROCLIMA+", "", "40", ""),
-    "GIZ": ("GIZ", "Deutsche Gesellschaft für Internationale Zusammenarbeit", "", "10", "DE"),
-    "C40CFF": ("C40 Cities Finance Facility", "", "", "21", ""),
-    "C40": ("C40 Cities", "", "", "21", ""),
-    "SETRAN": ("Secretaría de Transporte de Jalisco (SETRAN)", "", "", "11", "MX"),
-    "UKPF": (
-        "Embajada Británica – Prosperity Fund (Future Cities)",
-        "British Embassy – Prosperity Fund (Future Cities)",
-        "",
-        "10",
-        "GB",
-    ),
-    "IUC": (
-        "UE – International Urban Cooperation (IUC)",
-        "EU International Urban Cooperation",
-        "",
-        "40",
-        "",
-    ),
-    "HAMBURG": (
-        "Ciudad Libre y Hanseática de Hamburgo",
-        "Free and Hanseatic City of Hamburg",
-        "",
-        "11",
-        "DE",
-    ),
-    "GDL": ("Gobierno de Guadalajara", "City of Guadalajara", "", "11", "MX"),
-    "ZAP": ("Gobierno de Zapopan", "City of Zapopan", "", "11", "MX"),
-    "AMEXCID": (
-        "AMEXCID",
-        "Mexican Agency for International Development Cooperation",
-        "",
-        "10",
-        "MX",
-    ),
-    # [gen] IATI identifiers from OECD DAC channel codes.
-    "UNHCR": ("ACNUR", "UNHCR", "XM-DAC-41121", "40", ""),
-    "IOM": ("OIM", "International Organization for Migration", "XM-DAC-47066", "40", ""),
-    "ISCN": ("International Smart Cities Network", "", "", "21", ""),
-    "BMI": (
-        "Ministerio Federal del Interior, Construcción y Comunidad de Alemania",
-        "German Federal Ministry of the Interior, Building and Community",
-        "",
-        "10",
-        "DE",
-    ),
-    "ABURRA": (
-        "Área Metropolitana del Valle de Aburrá",
-        "Aburrá Valley Metropolitan Area",
-        "",
-        "11",
-        "CO",
-    ),
-    "AMB": ("Área Metropolitana de Barcelona", "Barcelona Metropolitan Area", "", "11", "ES"),
-    "MOVIDELNOR": ("Movidelnor (Ibarra)", "Movidelnor (Ibarra, Ecuador)", "", "11", "EC"),
-}
 
 
 @dataclass
@@ -117,6 +59,12 @@ def _p(code, title, summary, stage, themes, modalities, *, title_en="", **kw) ->
     )
 
 
+def _provenance(assumptions: str, note: str = "") -> str:
+    """The source, and the values the demo had to assume, in words."""
+    source = f"Fuente: informe de cooperación 2018–2021{note}."
+    return f"{source} Supuestos de la demostración: {assumptions}."
+
+
 PROJECTS = [
     DemoProject(
         _p(
@@ -133,7 +81,7 @@ PROJECTS = [
             sdg_targets=["11.2", "13.2"],
             planned_start=date(2019, 1, 1),
             actual_start=date(2019, 1, 1),
-            provenance="Source: 2018–2021 report. [gen] days of month, SDGs, stage as of 2021.",
+            provenance=_provenance("días del mes, ODS, etapa a 2021"),
         ),
         [("EU", "funder"), ("GIZ", "implementer"), ("IMEPLAN", "receiver")],
         amounts=[("committed", "12952444.43", date(2018, 8, 1), "EU")],
@@ -168,7 +116,7 @@ PROJECTS = [
             planned_end=date(2021, 1, 31),
             actual_start=date(2020, 4, 1),
             actual_end=date(2021, 1, 31),
-            provenance="Source: 2018–2021 report. [gen] days of month, SDGs, theme split.",
+            provenance=_provenance("días del mes, ODS, reparto temático"),
         ),
         [
             ("C40CFF", "funder"),
@@ -198,7 +146,7 @@ PROJECTS = [
             sdg_goals=["5", "11"],
             sdg_targets=["11.2", "5.5"],
             planned_start=date(2019, 7, 1),
-            provenance="Source: 2018–2021 report. [gen] start day, SDGs, theme split.",
+            provenance=_provenance("día de inicio, ODS, reparto temático"),
         ),
         [("UKPF", "funder"), ("IMEPLAN", "receiver")],
         milestones=[
@@ -219,7 +167,7 @@ PROJECTS = [
             sdg_goals=["10", "11"],
             sdg_targets=["11.2", "10.2"],
             planned_start=date(2020, 2, 24),
-            provenance="Source: 2018–2021 report. [gen] SDGs, theme split.",
+            provenance=_provenance("ODS, reparto temático"),
         ),
         [("UKPF", "funder"), ("IMEPLAN", "receiver")],
     ),
@@ -241,7 +189,7 @@ PROJECTS = [
             planned_start=date(2018, 3, 1),
             actual_start=date(2018, 3, 1),
             actual_end=date(2020, 1, 16),
-            provenance="Source: 2018–2021 report. [gen] days of month, SDGs, country split.",
+            provenance=_provenance("días del mes, ODS, reparto por país"),
         ),
         [
             ("IUC", "funder"),
@@ -274,7 +222,7 @@ PROJECTS = [
             planned_start=date(2017, 9, 1),
             actual_start=date(2017, 9, 1),
             planned_end=date(2021, 12, 31),
-            provenance="Source: 2018–2021 report. [gen] days of month, SDGs.",
+            provenance=_provenance("días del mes, ODS"),
         ),
         [
             ("GIZ", "funder"),
@@ -309,7 +257,7 @@ PROJECTS = [
             ["technical"],
             sdg_goals=["11"],
             sdg_targets=["11.7"],
-            provenance="Source: 2018–2021 report (no dates). [gen] SDGs, stage.",
+            provenance=_provenance("ODS, etapa", " (sin fechas)"),
         ),
         [("AMEXCID", "funder"), ("IMEPLAN", "receiver")],
     ),
@@ -324,7 +272,7 @@ PROJECTS = [
             sdg_goals=["11"],
             sdg_targets=["11.1"],
             is_public=False,
-            provenance="Source: 2018–2021 report; partner not legible. [gen] SDGs, stage.",
+            provenance=_provenance("ODS, etapa", "; el socio no es legible"),
         ),
         [("IMEPLAN", "receiver")],
     ),
@@ -339,7 +287,7 @@ PROJECTS = [
             ["technical"],
             sdg_goals=["10"],
             sdg_targets=["10.7"],
-            provenance="Source: 2018–2021 report (no dates). [gen] SDGs, stage, modality.",
+            provenance=_provenance("ODS, etapa, modalidad", " (sin fechas)"),
         ),
         [("UNHCR", "funder"), ("GIZ", "implementer"), ("IMEPLAN", "receiver")],
     ),
@@ -353,7 +301,7 @@ PROJECTS = [
             ["technical"],
             sdg_goals=["10"],
             sdg_targets=["10.7"],
-            provenance="Source: 2018–2021 report (no dates). [gen] SDGs, stage.",
+            provenance=_provenance("ODS, etapa", " (sin fechas)"),
         ),
         [("IOM", "implementer"), ("IMEPLAN", "receiver")],
     ),
@@ -367,7 +315,7 @@ PROJECTS = [
             ["technical"],
             sdg_goals=["16"],
             sdg_targets=["16.3"],
-            provenance="Source: 2018–2021 report (partner not named). [gen] SDGs, stage.",
+            provenance=_provenance("ODS, etapa", " (no nombra al socio)"),
         ),
         [("IMEPLAN", "receiver")],
     ),
@@ -382,7 +330,7 @@ PROJECTS = [
             sdg_goals=["16"],
             sdg_targets=["16.1"],
             is_public=False,
-            provenance="Source: 2018–2021 report (no partner, no dates). [gen] SDGs, stage.",
+            provenance=_provenance("ODS, etapa", " (sin socio ni fechas)"),
         ),
         [("IMEPLAN", "receiver")],
     ),
@@ -398,7 +346,7 @@ PROJECTS = [
             sdg_targets=["3.d"],
             actual_start=date(2020, 5, 1),
             actual_end=date(2020, 12, 31),
-            provenance="Source: 2018–2021 report. [gen] dates (2020, pandemic), SDGs.",
+            provenance=_provenance("fechas (2020, pandemia), ODS"),
         ),
         [("UNHCR", "funder"), ("IMEPLAN", "receiver")],
     ),
@@ -418,7 +366,7 @@ PROJECTS = [
             planned_start=date(2019, 1, 1),
             actual_start=date(2019, 1, 1),
             actual_end=date(2021, 12, 31),
-            provenance="Source: 2018–2021 report. [gen] days of month, SDGs.",
+            provenance=_provenance("días del mes, ODS"),
         ),
         [("C40", "funder"), ("IMEPLAN", "receiver")],
         milestones=[
@@ -441,7 +389,7 @@ PROJECTS = [
             municipality_codes=["14039", "14120"],
             planned_start=date(2021, 1, 1),
             actual_start=date(2021, 1, 1),
-            provenance="Source: 2018–2021 report. [gen] days, SDGs, municipalities.",
+            provenance=_provenance("días, ODS, municipios"),
         ),
         [("GIZ", "implementer"), ("ISCN", "funder"), ("BMI", "funder"), ("IMEPLAN", "receiver")],
         milestones=[
@@ -464,7 +412,7 @@ PROJECTS = [
             sdg_goals=["11", "17"],
             sdg_targets=["11.3", "17.9"],
             actual_start=date(2017, 1, 1),
-            provenance="Source: 2018–2021 report. [gen] day/month of start, SDGs.",
+            provenance=_provenance("día y mes de inicio, ODS"),
         ),
         [("ABURRA", "implementer"), ("IMEPLAN", "implementer")],
         instruments=[
@@ -491,7 +439,7 @@ PROJECTS = [
             sdg_goals=["11", "17"],
             sdg_targets=["11.a", "17.17"],
             actual_start=date(2019, 1, 1),
-            provenance="Source: 2018–2021 report. [gen] day/month of start, SDGs.",
+            provenance=_provenance("día y mes de inicio, ODS"),
         ),
         [("AMB", "implementer"), ("IMEPLAN", "implementer")],
     ),
@@ -512,166 +460,12 @@ PROJECTS = [
             sdg_targets=["11.2", "17.9"],
             actual_start=date(2019, 11, 1),
             actual_end=date(2019, 11, 30),
-            provenance="Source: 2018–2021 report. [gen] days of the visit, SDGs.",
+            provenance=_provenance("días de la visita, ODS"),
         ),
         [("IMEPLAN", "implementer"), ("MOVIDELNOR", "receiver")],
         milestones=[("Visita técnica a Ibarra", date(2019, 11, 1), date(2019, 11, 30), True)],
     ),
 ]
-
-NETWORKS = [
-    ("METROPOLIS", "Guadalajara", 1987, ""),
-    ("Resilient Cities Network (R-Cities)", "Guadalajara", 2016, ""),
-    ("C40 Cities", "Guadalajara", 2018, "junio de 2018"),
-    (
-        "Pacto Global de Alcaldes por el Clima y la Energía (GCoM)",
-        "IMEPLAN",
-        2018,
-        "facilitador nacional desde agosto de 2018",
-    ),
-    ("WRI Cities4Forests", "Área Metropolitana de Guadalajara", 2018, ""),
-    (
-        "WWF Alianza para la Acción Climática (ACA-GDL)",
-        "Área Metropolitana de Guadalajara",
-        2018,
-        "",
-    ),
-    (
-        "Lincoln Institute – red de altos funcionarios de planeación",
-        "IMEPLAN",
-        2019,
-        "sede de la 3.ª reunión, 11–13 de marzo de 2020",
-    ),
-    ("CGLU – Comunidad de Innovación Urbana", "IMEPLAN", 2020, ""),
-]
-
-AWARDS = [
-    (
-        "WWF One Planet City Challenge",
-        2018,
-        "won",
-        "Ganador nacional entre 12 ciudades",
-        "",
-        None,
-        None,
-    ),
-    (
-        "Guangzhou Award for Urban Innovation",
-        2018,
-        "won",
-        "Premio en efectivo",
-        "MXN",
-        Decimal("361000"),
-        None,
-    ),
-    (
-        "#SolutionsForCities",
-        2020,
-        "won",
-        "Categoría «Best Digital Solution for Vibrant Urban & Local Centres» (diciembre de 2020)",
-        "",
-        None,
-        "MI-MERCADO",
-    ),
-    (
-        "One Tree Planted (donación a Tonalá)",
-        2020,
-        "won",
-        "Donación; [gen] año",
-        "USD",
-        Decimal("1000"),
-        None,
-    ),
-]
-
-
-def _historical_opportunities():
-    return [
-        (
-            "call",
-            "C40 Cities Finance Facility",
-            "C40",
-            date(2018, 4, 30),
-            "won",
-            "PERIBUS",
-            "Movilidad eléctrica. [gen] día",
-        ),
-        (
-            "call",
-            "Prosperity Fund – Future Cities",
-            "Embajada Británica",
-            date(2018, 9, 1),
-            "won",
-            "PARABUSES",
-            "Movilidad e inclusión. [gen] día",
-        ),
-        (
-            "call",
-            "UE Local Authorities: Partnerships for Sustainable Cities 2020",
-            "Unión Europea",
-            date(2020, 6, 30),
-            "submitted",
-            "C2C-BARCELONA",
-            "Con el Área Metropolitana de Barcelona. [gen] fecha y estado",
-        ),
-        (
-            "call",
-            "UE Local Authorities: Partnerships for Sustainable Cities 2021",
-            "Unión Europea",
-            date(2021, 6, 30),
-            "submitted",
-            "C2C-BARCELONA",
-            "Con el Área Metropolitana de Barcelona. [gen] fecha y estado",
-        ),
-        (
-            "award",
-            "#SolutionsForCities 2020",
-            "International Smart Cities Network",
-            date(2020, 10, 31),
-            "won",
-            "MI-MERCADO",
-            "Mercados digitales. [gen] fecha límite",
-        ),
-        (
-            "event",
-            "3.ª reunión de la red de altos funcionarios de planeación (Lincoln Institute)",
-            "Lincoln Institute of Land Policy",
-            date(2020, 3, 11),
-            "won",
-            None,
-            "IMEPLAN fue sede, 11–13 de marzo de 2020",
-        ),
-    ]
-
-
-def _example_opportunities(today: date):
-    # [demo] upcoming examples so the calendar and the reminders have something to show.
-    return [
-        (
-            "call",
-            "[demo] Convocatoria de ejemplo: movilidad de bajas emisiones",
-            "Fondo de ejemplo",
-            today + timedelta(days=6),
-            "preparing",
-            "Movilidad y clima",
-        ),
-        (
-            "event",
-            "[demo] Foro de ejemplo sobre ciudades metropolitanas",
-            "Red de ejemplo",
-            today + timedelta(days=20),
-            "identified",
-            "Gobernanza metropolitana",
-        ),
-        (
-            "award",
-            "[demo] Premio de ejemplo a la innovación urbana",
-            "Premio de ejemplo",
-            today + timedelta(days=45),
-            "identified",
-            "Innovación y datos abiertos",
-        ),
-    ]
 
 
 @transaction.atomic
@@ -755,7 +549,7 @@ def load(stdout=None) -> None:
                 "project": projects.get(project_code) if project_code else None,
             },
         )
-    for kind, title, organiser, deadline, status, code, fit in _historical_opportunities():
+    for kind, title, organiser, deadline, status, code, fit in historical_opportunities():
         Opportunity.objects.get_or_create(
             title=title,
             defaults={
@@ -768,10 +562,9 @@ def load(stdout=None) -> None:
                 "owner": officer,
             },
         )
-    if not Opportunity.objects.filter(title__startswith="[demo]").exists():
-        for kind, title, organiser, deadline, status, fit in _example_opportunities(
-            timezone.localdate()
-        ):
+    examples = example_opportunities(timezone.localdate())
+    if not Opportunity.objects.filter(title__in=[example[1] for example in examples]).exists():
+        for kind, title, organiser, deadline, status, fit in examples:
             Opportunity.objects.create(
                 kind=kind,
                 title=title,

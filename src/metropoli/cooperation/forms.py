@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metropoli.territory.selectors import active_municipalities
 
-from .checks import ProjectInput, format_themes, parse_themes, split_codes
+from .checks import ProjectInput, split_codes
 from .models import (
     AmountKind,
     InstituteRole,
@@ -24,6 +24,7 @@ from .models import (
     Stage,
 )
 from .rules import COOPERATION_OFFICE_GROUP
+from .themes import ThemeSharesField, share_text
 
 
 class DateInput(forms.DateInput):
@@ -52,10 +53,10 @@ class ProjectForm(forms.Form):
         label=_("Role of the institute"), choices=InstituteRole.choices
     )
     scheme = forms.ChoiceField(label=_("Scheme"), choices=Scheme.choices)
-    themes = forms.CharField(
+    themes = ThemeSharesField(
         label=_("Thematic areas"),
         required=False,
-        help_text=_("Theme and percentage, adding up to 100: mobility:70, gender:30."),
+        help_text=_("The percentage of the project each area takes; they add up to 100."),
     )
     municipalities = forms.MultipleChoiceField(
         label=_("Beneficiary municipalities"),
@@ -106,7 +107,7 @@ class ProjectForm(forms.Form):
                 )
             },
             "modalities": project.modality_list,
-            "themes": format_themes((t.theme, t.percentage) for t in project.themes.all()),
+            "themes": {t.theme: share_text(t.percentage) for t in project.themes.all()},
             "municipalities": [m.inegi_code for m in project.municipalities.all()],
         }
 
@@ -122,7 +123,7 @@ class ProjectForm(forms.Form):
             modalities=d["modalities"],
             institute_role=d["institute_role"],
             scheme=d["scheme"],
-            themes=parse_themes(d["themes"]),
+            themes=d["themes"],
             municipality_codes=d["municipalities"],
             sdg_goals=split_codes(d["sdg_goals"]),
             sdg_targets=split_codes(d["sdg_targets"]),

@@ -74,17 +74,22 @@ THEME_CHOICES = list(THEME_LABELS.items())
 
 
 class OrganisationType(models.TextChoices):
-    """The IATI OrganisationType codes an office meets in practice."""
+    """IATI's OrganisationType codelist, every code (a test compares it with the codelist)."""
 
     GOVERNMENT = "10", _("Government")
     LOCAL_GOVERNMENT = "11", _("Local government")
     OTHER_PUBLIC = "15", _("Other public sector")
     INTERNATIONAL_NGO = "21", _("International NGO")
     NATIONAL_NGO = "22", _("National NGO")
+    REGIONAL_NGO = "23", _("Regional NGO")
+    PARTNER_COUNTRY_NGO = "24", _("Partner country based NGO")
     PUBLIC_PRIVATE = "30", _("Public-private partnership")
     MULTILATERAL = "40", _("Multilateral")
     FOUNDATION = "60", _("Foundation")
     PRIVATE_SECTOR = "70", _("Private sector")
+    PRIVATE_PROVIDER = "71", _("Private sector in provider country")
+    PRIVATE_RECIPIENT = "72", _("Private sector in aid recipient country")
+    PRIVATE_THIRD = "73", _("Private sector in third country")
     ACADEMIC = "80", _("Academic, training and research")
     OTHER = "90", _("Other")
 
@@ -215,6 +220,8 @@ class ProjectTheme(models.Model):
     )
 
     class Meta:
+        verbose_name = _("thematic area of a project")
+        verbose_name_plural = _("thematic areas of projects")
         ordering = ["-percentage", "theme"]
         constraints = [
             models.UniqueConstraint(fields=["project", "theme"], name="coop_unique_theme"),
@@ -248,6 +255,8 @@ class Participation(models.Model):
     role = models.CharField(_("role"), max_length=12, choices=ParticipationRole.choices)
 
     class Meta:
+        verbose_name = _("partner of a project")
+        verbose_name_plural = _("partners of projects")
         ordering = ["role", "organisation__name"]
         constraints = [
             models.UniqueConstraint(
@@ -290,6 +299,8 @@ class Amount(models.Model):
     )
 
     class Meta:
+        verbose_name = _("amount")
+        verbose_name_plural = _("amounts")
         ordering = ["value_date", "pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(value__gte=0), name="coop_amount_positive")
@@ -353,6 +364,8 @@ class LegalInstrument(models.Model):
     )
 
     class Meta:
+        verbose_name = _("legal instrument")
+        verbose_name_plural = _("legal instruments")
         ordering = ["signed_on", "pk"]
 
     def __str__(self) -> str:
@@ -377,6 +390,8 @@ class Milestone(models.Model):
     )
 
     class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["planned_start", "pk"]
 
     def __str__(self) -> str:
@@ -407,6 +422,8 @@ class Result(models.Model):
     period_end = models.DateField(_("period end"))
 
     class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
         ordering = ["period_start", "pk"]
 
     def __str__(self) -> str:
@@ -426,6 +443,8 @@ class Document(models.Model):
     document_date = models.DateField(_("date"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -452,6 +471,8 @@ class ChangeRecord(models.Model):
     new_value = models.TextField(_("new value"), blank=True)
 
     class Meta:
+        verbose_name = _("change to a project")
+        verbose_name_plural = _("changes to projects")
         ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
@@ -521,12 +542,19 @@ class Opportunity(models.Model):
 class ReminderSent(models.Model):
     """A deadline reminder that went out; the unique constraint makes sending idempotent."""
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="reminders")
-    days_before = models.PositiveSmallIntegerField()
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("opportunity"),
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "days_before", "recipient"], name="coop_reminder_once"
@@ -537,50 +565,6 @@ class ReminderSent(models.Model):
         return f"{self.opportunity} · {self.days_before} · {self.recipient}"
 
 
-class NetworkMembership(models.Model):
-    network = models.CharField(_("network"), max_length=200, unique=True)
-    member = models.CharField(
-        _("member"), max_length=200, help_text=_("Who is the member, e.g. Guadalajara or IMEPLAN.")
-    )
-    since = models.PositiveSmallIntegerField(_("member since (year)"), null=True, blank=True)
-    since_note = models.CharField(_("detail"), max_length=200, blank=True)
-    focal_point = models.CharField(_("focal point"), max_length=200, blank=True)
-    url = models.URLField(_("address (URL)"), blank=True)
-
-    class Meta:
-        ordering = ["since", "network"]
-
-    def __str__(self) -> str:
-        return self.network
-
-
-class AwardStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    WON = "won", _("Won")
-    NOT_WON = "not_won", _("Not won")
-
-
-class Award(models.Model):
-    name = models.CharField(_("award"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(_("status"), max_length=10, choices=AwardStatus.choices)
-    detail = models.CharField(_("detail"), max_length=300, blank=True)
-    currency = models.CharField(_("currency"), max_length=3, blank=True)
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="awards",
-        verbose_name=_("project"),
-    )
-
-    class Meta:
-        ordering = ["-year", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["name", "year"], name="coop_unique_award_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.year}"
+# Networks and awards live in recognition_models.py, the IATI publisher in publisher_models.py.
+from .publisher_models import PublisherSettings  # noqa: E402, F401
+from .recognition_models import Award, AwardStatus, NetworkMembership  # noqa: E402, F401

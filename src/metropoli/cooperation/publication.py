@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import iati
+from . import iati, publisher
 from .checks import iati_dir
 from .models import AmountKind, InstituteRole, ParticipationRole, Project
 from .selectors import with_details
@@ -41,9 +40,25 @@ def require_iati_dir() -> Path:
     return directory
 
 
-def reporting_org() -> iati.ReportingOrg:
-    conf = settings.COOPERATION_REPORTING_ORG
-    return iati.ReportingOrg(ref=conf["ref"], type=conf["type"], name=iati.Text(conf["name"]))
+class PublisherNotSet(IatiUnavailable):
+    """Nobody said yet who publishes: no publisher saved and no fallback in the settings."""
+
+
+def require_publisher() -> publisher.Publisher:
+    found = publisher.current()
+    if found is None:
+        raise PublisherNotSet(
+            _(
+                "The IATI publisher is not set: the cooperation office gives the institute's "
+                "IATI organisation identifier in Cooperation → IATI publisher."
+            )
+        )
+    return found
+
+
+def reporting_org(found: publisher.Publisher | None = None) -> iati.ReportingOrg:
+    found = found or require_publisher()
+    return iati.ReportingOrg(ref=found.ref, type=found.type, name=iati.Text(found.name))
 
 
 def _org(organisation) -> iati.Organisation:
@@ -98,7 +113,13 @@ def _result(result) -> iati.Result:
     )
 
 
-def project_to_activity(project: Project, org: iati.ReportingOrg) -> iati.Activity:
+def project_to_activity(
+    project: Project,
+    org: iati.ReportingOrg,
+    *,
+    currency: str = "MXN",
+    language: str = "es",
+) -> iati.Activity:
     participations = list(project.participations.all())
     funders = [p.organisation for p in participations if p.role == ParticipationRole.FUNDER]
     receives = project.institute_role in (InstituteRole.RECEIVER, InstituteRole.DUAL)
@@ -125,7 +146,7 @@ def project_to_activity(project: Project, org: iati.ReportingOrg) -> iati.Activi
                 amount=iati.Money(
                     value=amount.value,
                     value_date=amount.value_date,
-                    currency=None if amount.currency == "MXN" else amount.currency,
+                    currency=None if amount.currency == currency else amount.currency,
                 ),
                 provider=_org(provider) if provider else (None if receives else institute),
                 receiver=institute if receives else None,
@@ -196,8 +217,54 @@ def project_to_activity(project: Project, org: iati.ReportingOrg) -> iati.Activi
             )
             for d in project.documents.all()
         ),
+        default_currency=currency,
+        default_language=language,
         last_updated=project.updated_at.replace(microsecond=0),
     )
+
+
+def _messages(violations) -> tuple[list[str], list[str]]:
+    """The errors (of the activity) and the warnings, in the active language."""
+
+    def text(v) -> str:
+        return _(v.message_template) % v.params if v.params else _(v.message_template)
+
+    errors = [
+        text(v) for v in violations if v.severity == iati.Severity.ERROR and v.activity_identifier
+    ]
+    warnings = [text(v) for v in violations if v.severity == iati.Severity.WARNING]
+    return errors, warnings
+
+
+@dataclass
+class Review:
+    """What the IATI rules say of one project before it is exported."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unavailable: str = ""  # why the check could not run (no schema, no publisher)
+
+
+def review(project: Project) -> Review:
+    """Check one project against IATI's rules, as ``publish`` would (public or not)."""
+    try:
+        directory = require_iati_dir()
+        found = require_publisher()
+    except IatiUnavailable as error:
+        return Review(unavailable=str(error))
+    org = reporting_org(found)
+    codelists = iati.load_codelists(directory / "codelists")
+    detailed = (
+        with_details(Project.objects.filter(pk=project.pk))
+        .prefetch_related("legal_instruments__parties", "milestones", "results", "documents")
+        .get()
+    )
+    activity = project_to_activity(detailed, org, currency=found.currency, language=found.language)
+    generated_at = datetime.now(UTC).replace(microsecond=0)
+    errors, warnings = _messages(
+        iati.check_rules([activity], codelists, reporting_org=org, generated_at=generated_at)
+    )
+    return Review(errors=errors, warnings=warnings)
 
 
 @dataclass
@@ -222,25 +289,18 @@ def publish(projects=None, *, generated_at: datetime | None = None) -> Publicati
     """Build the IATI 2.03 document of the public projects (all, or those of ``projects``)."""
     directory = require_iati_dir()
     generated_at = generated_at or datetime.now(UTC).replace(microsecond=0)
-    org = reporting_org()
+    found = require_publisher()
+    org = reporting_org(found)
     codelists = iati.load_codelists(directory / "codelists")
     report = Publication(xml=None)
     good: list[iati.Activity] = []
     for project in publishable(projects):
-        activity = project_to_activity(project, org)
-        violations = iati.check_rules(
-            [activity], codelists, reporting_org=org, generated_at=generated_at
+        activity = project_to_activity(
+            project, org, currency=found.currency, language=found.language
         )
-        errors = [
-            _(v.message_template) % v.params if v.params else _(v.message_template)
-            for v in violations
-            if v.severity == iati.Severity.ERROR and v.activity_identifier
-        ]
-        warnings = [
-            _(v.message_template) % v.params if v.params else _(v.message_template)
-            for v in violations
-            if v.severity == iati.Severity.WARNING
-        ]
+        errors, warnings = _messages(
+            iati.check_rules([activity], codelists, reporting_org=org, generated_at=generated_at)
+        )
         if warnings:
             report.warnings[project.code] = warnings
         if errors:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import publisher_views, views
 
 app_name = "cooperation"
 urlpatterns = [
@@ -22,5 +22,6 @@ urlpatterns = [
     path("convocatorias/", views.opportunity_calendar, name="calendar"),
     path("redes-y-premios/", views.networks, name="networks"),
     path("importar/", views.import_projects, name="import"),
+    path("publicacion/", publisher_views.publisher_settings, name="publisher"),
     path("plantilla.xlsx", views.xlsx_template, name="xlsx_template"),
 ]

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from metropoli.common.domain_errors import add_to_form, status_of
 from metropoli.common.errors import DomainError
 from metropoli.common.storage import StorageUnavailable
+from metropoli.territory.models import Municipality
 
-from . import selectors, services, spreadsheets
+from . import history, publication, selectors, services, spreadsheets
 from .charts import GanttRow, bar_chart, gantt
 from .forms import (
     AmountForm,
@@ -132,6 +133,10 @@ def project_detail(request, code: str):
     project = _project_or_404(request, code)
     chart, milestones = milestone_gantt(project)
     can_edit = _can_edit(request)
+    changes = []
+    if can_edit:
+        names = {m.inegi_code: m.name for m in Municipality.objects.all()}
+        changes = history.in_words(project.changes.select_related("changed_by")[:30], names)
     return render(
         request,
         "cooperation/project.html",
@@ -140,7 +145,8 @@ def project_detail(request, code: str):
             "gantt": chart,
             "milestones": milestones,
             "can_edit": can_edit,
-            "changes": project.changes.select_related("changed_by")[:30] if can_edit else [],
+            "changes": changes,
+            "iati": publication.review(project) if can_edit else None,
         },
     )
 

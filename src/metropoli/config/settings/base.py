@@ -236,10 +236,11 @@ _IATI_DEFAULT = PROJECT_DIR.parent / "shared" / "iati"
 METROPOLI_IATI_DIR = os.environ.get(
     "METROPOLI_IATI_DIR", str(_IATI_DEFAULT) if _IATI_DEFAULT.is_dir() else ""
 )
-# The institute as IATI reporting organisation. The default is a placeholder until the
-# institute registers a real identifier (e.g. MX-RFC-<its RFC>).
+# The institute as IATI reporting organisation is set by the cooperation office in the interface
+# (/cooperacion/publicacion/). These settings are only the fallback until it is saved; with
+# neither, the IATI export explains that the publisher is missing (decision 0080).
 COOPERATION_REPORTING_ORG = {
-    "ref": os.environ.get("METROPOLI_IATI_REPORTING_ORG_REF", "MX-RFC-DEMO-IMEPLAN"),
+    "ref": os.environ.get("METROPOLI_IATI_REPORTING_ORG_REF", ""),
     "type": os.environ.get("METROPOLI_IATI_REPORTING_ORG_TYPE", "11"),
     "name": METROPOLI["INSTITUTE_NAME"],
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -56,6 +57,8 @@ from .model import (
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 DEFAULT_LANGUAGE = "es"
+# The activity being written's default language (@xml:lang): narratives in it are untagged.
+_ACTIVITY_LANGUAGE: ContextVar[str] = ContextVar("activity_language", default=DEFAULT_LANGUAGE)
 
 ActivityDateType = str  # IATI ActivityDateType code
 _DATE_TYPES: tuple[tuple[str, ActivityDateType], ...] = (
@@ -99,8 +102,19 @@ def _sub(parent: etree._Element, tag: str, **attrs: str | None) -> etree._Elemen
 
 
 def _narratives(parent: etree._Element, text: Text) -> None:
-    # Spanish is the activity default language (@xml:lang="es"), so only English is tagged.
-    etree.SubElement(parent, "narrative").text = _clean(text.es)
+    # Texts are Spanish first. In an activity whose default language is Spanish only English is
+    # tagged; when the publisher's default language is English, an English text goes first,
+    # untagged, and the Spanish one is tagged.
+    if _ACTIVITY_LANGUAGE.get() == "en" and text.en:
+        etree.SubElement(parent, "narrative").text = _clean(text.en)
+        spanish = etree.SubElement(parent, "narrative")
+        spanish.set(XML_LANG, "es")
+        spanish.text = _clean(text.es)
+        return
+    first = etree.SubElement(parent, "narrative")
+    first.text = _clean(text.es)
+    if _ACTIVITY_LANGUAGE.get() != "es":
+        first.set(XML_LANG, "es")
     if text.en:
         english = etree.SubElement(parent, "narrative")
         english.set(XML_LANG, "en")
@@ -307,7 +321,7 @@ def _activity(
         last_updated_datetime=last_updated.isoformat(timespec="seconds"),
         default_currency=activity.default_currency,
     )
-    element.set(XML_LANG, DEFAULT_LANGUAGE)
+    element.set(XML_LANG, activity.default_language)
     if Modality.HUMANITARIAN in activity.modalities:
         element.set("humanitarian", "1")
 
@@ -450,5 +464,9 @@ def build_activities_xml(
     root.set("version", IATI_VERSION)
     root.set("generated-datetime", generated_at.isoformat(timespec="seconds"))
     for activity in activities:
-        _activity(root, reporting_org, activity, generated_at)
+        token = _ACTIVITY_LANGUAGE.set(activity.default_language)
+        try:
+            _activity(root, reporting_org, activity, generated_at)
+        finally:
+            _ACTIVITY_LANGUAGE.reset(token)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -283,4 +283,5 @@ class Activity:
     documents: tuple[Document, ...] = ()
     objectives: Text | None = None
     default_currency: str = "MXN"
+    default_language: str = "es"  # "es" or "en": texts are Spanish first, English optional
     last_updated: datetime | None = None

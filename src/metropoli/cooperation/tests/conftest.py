@@ -22,6 +22,16 @@ def _iati_dir(settings):
     settings.METROPOLI_IATI_DIR = str(IATI_DIR)
 
 
+@pytest.fixture(autouse=True)
+def _publisher_fallback(settings):
+    # The settings' fallback publisher (decision 0080); tests of the saved one save it.
+    settings.COOPERATION_REPORTING_ORG = {
+        "ref": "MX-RFC-DEMO-IMEPLAN",
+        "type": "11",
+        "name": "IMEPLAN",
+    }
+
+
 @pytest.fixture
 def office(db):
     user = UserFactory(email="oficina@example.mx")

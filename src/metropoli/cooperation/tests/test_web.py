@@ -148,7 +148,7 @@ def _form(**overrides):
         "stage": "proposal",
         "institute_role": "receiver",
         "scheme": "direct",
-        "themes": "mobility:120",
+        "themes_mobility": "120",
         "municipalities": ["14039"],
         "sdg_goals": "11",
         "sdg_targets": "11.2",
@@ -192,20 +192,21 @@ def test_project_form_errors_in_both_languages(client, portfolio, office, langua
 def test_project_form_creates_and_edits(client, portfolio, office):
     client.force_login(office)
     response = client.post(
-        "/cooperacion/nuevo/", _form(themes="mobility:100", planned_end="2025-01-01")
+        "/cooperacion/nuevo/", _form(themes_mobility="100", planned_end="2025-01-01")
     )
     assert response.status_code == 302
     project = Project.objects.get(code="NUEVO")
     response = client.post(
         "/cooperacion/proyecto/NUEVO/editar/",
-        _form(themes="mobility:100", planned_end="2025-01-01", stage="negotiation"),
+        _form(themes_mobility="100", planned_end="2025-01-01", stage="negotiation"),
     )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.stage == "negotiation"
     assert project.changes.filter(field="stage", changed_by=office).exists()
     page = client.get("/cooperacion/proyecto/NUEVO/").content.decode()
-    assert "negotiation" in page  # the history of changes is shown to the office
+    # The history of changes is shown to the office, in words.
+    assert "Cambió etapa de “Propuesta” a “Negociación”." in page
 
 
 def test_amount_form_refuses_a_malformed_amount(client, portfolio, office):
