@@ -1,4 +1,8 @@
-"""Exports of a filtered set of trees, streamed: CSV (re-importable) and GeoJSON."""
+"""Exports of a filtered set of trees, streamed: CSV (re-importable) and GeoJSON.
+
+Beside each code column (``condition``: ``fair``) a label column says it in the reader's
+language (``condition_label``: ``Regular``); the importer reads the codes and ignores labels.
+"""
 
 import io
 import json
@@ -8,7 +12,7 @@ from django.db.models import QuerySet
 
 from metropoli.common import exports
 
-from .models import Tree
+from .models import Condition, Phenology, SiteType, Source, Tree, ValidationState
 
 # The same column names as the import format (docs/trees-import-format.md), plus read-only ones.
 CSV_COLUMNS = (
@@ -33,6 +37,35 @@ CSV_COLUMNS = (
     "source",
     "recorded_at",
 )
+
+
+# code column → its label column, written right after it
+LABELS = {
+    "municipality": "municipality_name",
+    "condition": "condition_label",
+    "phenology": "phenology_label",
+    "validation_state": "validation_state_label",
+    "site_type": "site_type_label",
+    "source": "source_label",
+}
+COLUMNS = tuple(
+    name for column in CSV_COLUMNS for name in (column, LABELS.get(column)) if name is not None
+)
+CHOICES = {
+    "condition": Condition,
+    "phenology": Phenology,
+    "validation_state": ValidationState,
+    "site_type": SiteType,
+    "source": Source,
+}
+
+
+def _labelled(row: dict, municipality_name: str) -> dict:
+    """The row with a label beside each code, in the active language."""
+    labels = {"municipality_name": municipality_name}
+    for column, choices in CHOICES.items():
+        labels[LABELS[column]] = str(dict(choices.choices).get(row[column], row[column]))
+    return {name: row[name] if name in row else labels[name] for name in COLUMNS}
 
 
 def _row(tree: Tree) -> dict:
@@ -72,10 +105,10 @@ def _rows(qs: QuerySet[Tree]) -> Iterator[Tree]:
 
 def csv_chunks(qs: QuerySet[Tree]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = exports.csv_dict_writer(buffer, fieldnames=CSV_COLUMNS)
+    writer = exports.csv_dict_writer(buffer, fieldnames=COLUMNS)
     writer.writeheader()
     for n, tree in enumerate(_rows(qs), start=1):
-        writer.writerow(_row(tree))
+        writer.writerow(_labelled(_row(tree), tree.site.municipality.name))
         if n % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -86,7 +119,7 @@ def csv_chunks(qs: QuerySet[Tree]) -> Iterator[str]:
 def geojson_chunks(qs: QuerySet[Tree]) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     for n, tree in enumerate(_rows(qs)):
-        row = _row(tree)
+        row = _labelled(_row(tree), tree.site.municipality.name)
         lon, lat = float(row.pop("lon")), float(row.pop("lat"))
         feature = {
             "type": "Feature",

@@ -41,3 +41,7 @@ rules.add_perm("trees.import_trees", is_municipal_staff)
 rules.add_perm(
     "trees.look_after_trees", is_municipal_staff | is_arborist | is_platform_administrator
 )
+# Staff pages (trees/staff_views.py): removing a photo of a tree (obj: the tree), and creating,
+# changing and planting in a planting site (obj: the site or its municipality).
+rules.add_perm("trees.delete_photo", is_recent_recorder | is_municipal_staff | is_arborist)
+rules.add_perm("trees.change_site", is_municipal_staff | is_arborist | is_platform_administrator)

@@ -1,0 +1,230 @@
+"""The staff's pages: every field, the place, photos, removal with a reason; each write checks
+its permission in the tree's municipality and lands in the history, shown in words."""
+
+import pytest
+from django.test import Client
+
+from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.territory.models import Role
+from metropoli.trees.models import ChangeRecord, PlantingSite, Tree, TreePhoto
+
+from .factories import GDL, ZAP, fresno, image_bytes, make_tree
+
+pytestmark = pytest.mark.django_db
+ES = {"Accept-Language": "es-MX"}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def edit_data(tree, **changes) -> dict:
+    site = tree.site
+    data = {
+        "species": tree.species.code if tree.species else "",
+        "dbh_cm": str(tree.dbh_cm or ""),
+        "height_m": "",
+        "crown_width_m": "",
+        "condition": tree.condition,
+        "phenology": tree.phenology,
+        "notes": tree.notes,
+        "external_id": tree.external_id,
+        "lat": f"{site.location.y:.7f}",
+        "lon": f"{site.location.x:.7f}",
+        "site_type": site.site_type,
+        "address": site.address,
+        "colonia": site.colonia,
+    }
+    return data | changes
+
+
+@pytest.fixture
+def staff(guadalajara):
+    return person_with(Role.MUNICIPAL_STAFF, guadalajara, display_name="Ana Staff")
+
+
+def test_staff_edit_every_field_and_move_the_tree_and_the_history_says_it_in_words(
+    municipalities, staff
+):
+    tree = make_tree(UserFactory())
+    fresno()
+    client = client_for(staff)
+    url = f"/arbol/arboles/{tree.pk}/editar"
+    assert client.get(url, headers=ES).status_code == 200
+    moved = (GDL[0] + 0.0004, GDL[1] + 0.0003)
+    response = client.post(
+        url,
+        edit_data(
+            tree,
+            species="FRUH",
+            dbh_cm="41.5",
+            height_m="9",
+            crown_width_m="6.5",
+            condition="fair",
+            phenology="flowering",
+            notes="Poda ligera",
+            external_id="GDL-0042",
+            lat=f"{moved[1]:.7f}",
+            lon=f"{moved[0]:.7f}",
+            site_type="park",
+            address="Av. Juárez 100",
+            colonia="Centro",
+        ),
+        headers=ES,
+    )
+    assert response.status_code == 302
+    tree = Tree.objects.select_related("site", "species").get(pk=tree.pk)
+    assert (tree.species.code, str(tree.dbh_cm), str(tree.height_m), tree.condition) == (
+        "FRUH",
+        "41.5",
+        "9.0",
+        "fair",
+    )
+    assert (tree.external_id, tree.site.site_type, tree.site.address) == (
+        "GDL-0042",
+        "park",
+        "Av. Juárez 100",
+    )
+    assert round(tree.site.location.x, 6) == round(moved[0], 6)
+    changed = set(
+        ChangeRecord.objects.filter(tree_id_ref=tree.pk, action="update").values_list(
+            "field", flat=True
+        )
+    )
+    assert changed == {
+        "species",
+        "dbh_cm",
+        "height_m",
+        "crown_width_m",
+        "condition",
+        "phenology",
+        "notes",
+        "external_id",
+        "location",
+        "site_type",
+        "address",
+        "colonia",
+    }
+    html = client.get(f"/arbol/arboles/{tree.pk}", headers=ES).content.decode()
+    assert "Municipio:</span> Guadalajara" in html
+    assert "Condición:</span> No sé → Regular" in html
+    assert "Especie:</span> Jacaranda (Jacaranda mimosifolia) → Fresno (Fraxinus uhdei)" in html
+    assert "Tipo de sitio:</span> Banqueta → Parque o plaza" in html
+    assert "Número de inventario:</span> GDL-0042" in html
+    assert "sidewalk" not in html and "14039" not in html
+    # Unchanged values are not changes: saving the same form again writes nothing.
+    before = ChangeRecord.objects.count()
+    again = client.post(url, edit_data(tree, height_m="9.0", crown_width_m="6.5"), headers=ES)
+    assert again.status_code == 302
+    assert ChangeRecord.objects.count() == before
+
+
+def test_bad_values_are_form_errors_in_spanish_and_change_nothing(municipalities, staff):
+    tree = make_tree(None)
+    client = client_for(staff)
+    url = f"/arbol/arboles/{tree.pk}/editar"
+    response = client.post(url, edit_data(tree, dbh_cm="2000"), headers=ES)
+    assert response.status_code == 400
+    assert "El diámetro del tronco debe ser mayor que 0" in response.content.decode()
+    response = client.post(url, edit_data(tree, lat="10.0", lon="-20.0"), headers=ES)
+    assert response.status_code == 400
+    assert "fuera de los municipios" in response.content.decode()
+    response = client.post(url, edit_data(tree, dbh_cm="mucho"), headers=ES)
+    assert response.status_code == 400
+    assert "Introduzca un número" in response.content.decode()
+    tree.refresh_from_db()
+    assert str(tree.dbh_cm) == "30.0"
+
+
+def test_every_write_checks_the_role_in_the_trees_municipality(
+    municipalities, guadalajara, zapopan
+):
+    tree = make_tree(None)
+    photo = TreePhoto.objects.count()
+    outsiders = [UserFactory(), person_with(Role.MUNICIPAL_STAFF, zapopan)]
+    for user in outsiders:
+        client = client_for(user)
+        assert client.get(f"/arbol/arboles/{tree.pk}/editar").status_code == 403
+        assert client.post(f"/arbol/arboles/{tree.pk}/editar", edit_data(tree)).status_code == 403
+        assert client.post(f"/arbol/arboles/{tree.pk}/eliminar", {"reason": "x"}).status_code == 403
+        assert client.post(f"/arbol/arboles/{tree.pk}/fotos", {}).status_code == 403
+        assert client.get(f"/arbol/sitios/{tree.site_id}").status_code == 403
+        assert client.post(f"/arbol/sitios/{tree.site_id}/editar", {}).status_code == 403
+    assert Client().get(f"/arbol/arboles/{tree.pk}/editar").status_code == 302  # to log in
+    # An arborist edits but does not remove trees (trees.delete_tree is the staff's).
+    arborist = client_for(person_with(Role.ARBORIST, guadalajara))
+    assert arborist.get(f"/arbol/arboles/{tree.pk}/editar").status_code == 200
+    assert arborist.post(f"/arbol/arboles/{tree.pk}/eliminar", {"reason": "x"}).status_code == 403
+    assert Tree.objects.filter(pk=tree.pk).exists() and TreePhoto.objects.count() == photo
+    # Moving a tree into a municipality where one has no role is refused on the form.
+    staff = client_for(person_with(Role.MUNICIPAL_STAFF, guadalajara))
+    response = staff.post(
+        f"/arbol/arboles/{tree.pk}/editar",
+        edit_data(tree, lon=f"{ZAP[0]:.7f}", lat=f"{ZAP[1]:.7f}"),
+        headers=ES,
+    )
+    assert response.status_code == 400
+    assert "No puedes mover un árbol a Zapopan" in response.content.decode()
+
+
+def test_photos_added_and_removed_with_the_upload_checks(
+    municipalities, staff, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    tree = make_tree(None)
+    client = client_for(staff)
+    url = f"/arbol/arboles/{tree.pk}/fotos"
+    refused = client.post(url, {"photo": _upload(b"not a photo at all")}, headers=ES)
+    assert refused.status_code == 400
+    assert "El archivo no es una foto" in refused.content.decode()
+    assert client.post(url, {"photo": _upload(image_bytes())}, headers=ES).status_code == 302
+    photo = TreePhoto.objects.get(tree=tree)
+    stored = tmp_path / photo.image.name
+    assert stored.exists()
+    html = client.get(f"/arbol/arboles/{tree.pk}", headers=ES).content.decode()
+    assert f'src="{photo.thumbnail.url}"' in html.split('id="history-title"')[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = client.post(f"/arbol/arboles/{tree.pk}/fotos/{photo.pk}/quitar", headers=ES)
+    assert removed.status_code == 302
+    assert not TreePhoto.objects.filter(tree=tree).exists() and not stored.exists()
+    html = client.get(f"/arbol/arboles/{tree.pk}", headers=ES).content.decode()
+    assert "Foto (quitada)" in html
+    # Removing it again: a message, not an error page.
+    again = client.post(
+        f"/arbol/arboles/{tree.pk}/fotos/{photo.pk}/quitar", headers=ES, follow=True
+    )
+    assert "no tiene esa foto" in again.content.decode()
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("arbol.jpg", data, content_type="image/jpeg")
+
+
+def test_removing_a_tree_needs_a_reason_and_leaves_an_empty_site(municipalities, staff):
+    tree = make_tree(None)
+    site_id = tree.site_id
+    client = client_for(staff)
+    url = f"/arbol/arboles/{tree.pk}/eliminar"
+    assert client.get(url, headers=ES).status_code == 200
+    empty = client.post(url, {"reason": "  "}, headers=ES)
+    assert empty.status_code == 400 and "Este campo es obligatorio" in empty.content.decode()
+    response = client.post(url, {"reason": "Derribado por la tormenta"}, headers=ES)
+    assert response.status_code == 302 and response.url == f"/arbol/sitios/{site_id}"
+    assert not Tree.objects.filter(pk=tree.pk).exists()
+    assert PlantingSite.objects.filter(pk=site_id).exists()
+    html = client.get(f"/arbol/arboles/{tree.pk}", headers=ES).content.decode()
+    assert "Motivo:</span> Derribado por la tormenta" in html
+    site_html = client.get(f"/arbol/sitios/{site_id}", headers=ES).content.decode()
+    assert "Derribado por la tormenta" in site_html and "Plantar un árbol aquí" in site_html
+
+
+def test_an_empty_history_is_a_sentence(municipalities):
+    tree = make_tree(None)
+    ChangeRecord.objects.filter(tree_id_ref=tree.pk).delete()  # as bulk imports leave it
+    html = Client().get(f"/arbol/arboles/{tree.pk}", headers=ES).content.decode()
+    assert "Todavía no se ha registrado ningún cambio de este árbol." in html
+    assert "<table" not in html.split('id="history-title"')[1]
