@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from decimal import Decimal
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -94,8 +95,12 @@ def gunicorn(env: dict, workers: int, threads: int):
         process.wait(timeout=30)
 
 
-def load(port: int, clients: int, total: int, make_request) -> dict:
-    """`total` requests spread over `clients` keep-alive connections; returns timings."""
+def load(port: int, clients: int, total: int, make_request, *, cookies: bool = True) -> dict:
+    """`total` requests spread over `clients` keep-alive connections; returns timings.
+
+    Each client keeps the cookies it is given, as a browser does (a guest's first keyed order
+    starts its session; later ones reuse it); without ``cookies`` every request comes from a
+    new guest."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -106,16 +111,22 @@ def load(port: int, clients: int, total: int, make_request) -> dict:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         barrier.wait()
         mine, codes = [], {}
+        jar: SimpleCookie = SimpleCookie()
         while True:
             with lock:
                 n = next(counter, None)
             if n is None:
                 break
             method, path, body, headers = make_request(index, n)
+            if jar:
+                headers = {**headers, "Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())}
             started = time.perf_counter()
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
+            if cookies:
+                for header in response.msg.get_all("Set-Cookie") or ():
+                    jar.load(header)
             mine.append(time.perf_counter() - started)
             codes[response.status] = codes.get(response.status, 0) + 1
         conn.close()
@@ -183,6 +194,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--no-cookies",
+        action="store_true",
+        help="clients drop cookies: every checkout comes from a new guest (a new session)",
+    )
     parser.add_argument(
         "--tcp", action="store_true", help="reach PostgreSQL over loopback TCP, not its socket"
     )
@@ -267,7 +283,9 @@ def main() -> int:
         with gunicorn(env, args.workers, args.threads) as port:
             load(port, args.clients, 200, trivial_request)  # warm up workers and connections
             baseline = load(port, args.clients, args.orders, trivial_request)
-            orders = load(port, args.clients, args.orders, order_request)
+            orders = load(
+                port, args.clients, args.orders, order_request, cookies=not args.no_cookies
+            )
 
         raw = raw_sql_baseline(url, args.clients, args.orders, ids)
 
@@ -282,6 +300,9 @@ def main() -> int:
         print(f"bench-orders · PostGIS · {os.cpu_count()} cores · gunicorn {args.workers} "
               f"workers x {args.threads} threads · {args.clients} clients · database over "
               f"{'loopback TCP' if args.tcp else 'Unix socket'}")  # fmt: skip
+        print("  clients " + ("drop cookies (a new guest each time)" if args.no_cookies
+              else "keep cookies, as browsers do") + " · load average "
+              + " ".join(f"{v:.2f}" for v in os.getloadavg()))  # fmt: skip
         print(f"  checkouts: {args.orders} in {orders['elapsed']:.2f} s -> "
               f"{args.orders / orders['elapsed']:.0f} checkouts/s, "
               f"{created / orders['elapsed']:.0f} orders/s placed; "

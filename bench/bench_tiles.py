@@ -337,7 +337,9 @@ def login(port: int, email: str, password: str) -> tuple[str, str]:
 
 def report(results, create, args) -> None:
     print()
-    print(f"Tiles over {args.trees:,} synthetic trees, {CLIENTS} concurrent clients")
+    print(f"Tiles over {args.trees:,} synthetic trees, {CLIENTS} concurrent clients, "
+          f"{os.cpu_count()} CPUs, load average "
+          + " ".join(f"{v:.2f}" for v in os.getloadavg()))  # fmt: skip
     for z in ZOOMS:
         print(f"-- z{z}")
         for name in ("ours", "ours, first request of each tile", "ours, rendered", "raw", "tipg"):

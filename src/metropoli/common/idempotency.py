@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import IntegrityError
+from django.db import connection
 from django.http import HttpRequest
 
 from .errors import CommonErrorCode, DomainError
@@ -67,13 +67,9 @@ def caller_scope(request: HttpRequest, *, token: str = "") -> str:
     token = (token or "").strip()
     if 16 <= len(token) <= 512:
         return f"token:{_digest(token)}"
-    session = request.session
-    if session.session_key is None:
-        session.save()
-        session.modified = True  # so that the response hands the guest its session cookie
-    key = session.session_key
-    assert key is not None  # save() gave the session its key
-    return f"session:{_digest(key)}"
+    # A guest without a session gets its key now; the row is written once, with the cookie,
+    # as the response goes out (common/sessions.py).
+    return f"session:{_digest(request.session.reserve_key())}"
 
 
 def from_request(
@@ -111,6 +107,20 @@ def _result_of(record: IdempotencyRecord) -> int:
     return record.result_id
 
 
+class _AlreadyClaimed(Exception):
+    """The key was claimed before (or meanwhile, by the same caller): roll back and replay."""
+
+
+# IdempotencyRecord's table and its unique (action, scope, key).
+CLAIM_SQL = """
+    INSERT INTO common_idempotencyrecord
+        (action, scope, key, request_hash, result_id, created_at)
+    VALUES (%s, %s, %s, %s, NULL, now())
+    ON CONFLICT (action, scope, key) DO NOTHING
+    RETURNING id
+"""
+
+
 def run_once(
     *,
     action: str,
@@ -122,32 +132,31 @@ def run_once(
 ) -> tuple[T, bool]:
     """Carry out `create` once per key: (result, created).
 
-    Without a key, `create` runs (in a transaction, retried once on deadlock). With one:
-    a stored result for the same request is `replay`ed; a different request is refused (422);
-    else the key is claimed first in the same transaction as `create`, so that the same key
-    sent twice at once waits for the first and then replays it.
+    Without a key, `create` runs (in a transaction, retried once on deadlock). With one, the
+    key is claimed first, in the same transaction as `create` (one `INSERT … ON CONFLICT DO
+    NOTHING`): the same key sent twice at once waits for the first request's transaction. A key
+    claimed before is not carried out again: its stored result is `replay`ed, or, for a
+    different request, refused (422).
     """
     if idempotency is None:
         return run_atomic(create), True
     digest = request_hash(request)
-    record = _stored(action, idempotency, digest)
-    if record is not None:
-        return replay(_result_of(record)), False
+    scope, key = idempotency.scope, idempotency.key
 
     def claim_and_create() -> T:
-        claimed = IdempotencyRecord.objects.create(
-            action=action, scope=idempotency.scope, key=idempotency.key, request_hash=digest
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(CLAIM_SQL, [action, scope, key, digest])
+            claimed = cursor.fetchone()
+        if claimed is None:
+            raise _AlreadyClaimed
         result = create()
-        claimed.result_id = result_id(result)
-        claimed.save(update_fields=["result_id"])
+        IdempotencyRecord.objects.filter(pk=claimed[0]).update(result_id=result_id(result))
         return result
 
     try:
         return run_atomic(claim_and_create), True
-    except IntegrityError:
-        # The same caller sent the same key twice at once; the other request won.
+    except _AlreadyClaimed:
         record = _stored(action, idempotency, digest)
-        if record is None:
-            raise
+        if record is None:  # the row was pruned in between: nothing to replay
+            raise RuntimeError(f"idempotency key {action} {scope} vanished") from None
         return replay(_result_of(record)), False

@@ -217,6 +217,20 @@ def find_control_characters(request: HttpRequest) -> str | None:
     return _body_control_characters(request)
 
 
+# Inside UTF-8 JSON text a refused character is either a raw DEL (the other raw controls make
+# it invalid JSON) or an escape: \b, \f, \u0000-\u001f, \u007f or a surrogate \ud800-\udfff.
+# A body without any of these (nearly all of them) is not decoded a second time here.
+JSON_REFUSED_ESCAPE = re.compile(
+    rb"\x7f|\\(?:[bf]|u00[01][0-9a-fA-F]|u007[fF]|u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+
+
+def _may_escape_refused(body: bytes) -> bool:
+    """Whether decoding this JSON body could yield a refused character. UTF-16 and UTF-32
+    (which json.loads also reads) always carry NUL bytes, and are always decoded."""
+    return b"\x00" in body or JSON_REFUSED_ESCAPE.search(body) is not None
+
+
 def _body_control_characters(request: HttpRequest) -> str | None:
     content_type = request.content_type or ""
     small = _declared_length(request) <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
@@ -250,7 +264,7 @@ def _body_control_characters(request: HttpRequest) -> str | None:
         if decoded is not None and CONTROL_CHARACTERS.search(decoded):
             return "body"
     # Ninja reads any non-form body as JSON, whatever its declared type.
-    if body.lstrip()[:1] in (b"{", b"["):
+    if body.lstrip()[:1] in (b"{", b"[") and _may_escape_refused(body):
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):

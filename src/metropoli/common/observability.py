@@ -44,7 +44,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.headers.get("X-Request-ID", "")
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = given if ACCEPTED_ID.fullmatch(given) else uuid.uuid4().hex
         token = _request_id.set(request_id)
         request.request_id = request_id  # type: ignore[attr-defined]  # ours, on Django's request

@@ -160,6 +160,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Database sessions; a guest's first keyed write reserves its key without a query
+# (common/sessions.py).
+SESSION_ENGINE = "metropoli.common.sessions"
+
 # A database cache is shared by every worker process, so rate limits hold across them.
 CACHES = {
     "default": {
