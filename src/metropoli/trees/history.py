@@ -4,6 +4,7 @@
 photo's file name) so that the history outlives renames and translations; this module turns
 them into "Municipio: Guadalajara", "Condición: Regular" or a photo's thumbnail, in the active
 language, and groups the rows of one change (same moment, same person, same action).
+Decision: docs/decisions/0064-history-and-exports-in-words.md.
 """
 
 from __future__ import annotations

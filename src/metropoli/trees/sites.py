@@ -5,6 +5,7 @@ The site is where (location, address, kind of site); the tree is what stands the
 with a tree is edited with its tree (`services.update_tree`); these functions are for sites
 whose history is not yet a tree's, so their rows carry no tree (``tree_id_ref`` empty) until
 a tree is planted, which writes a "tree planted" row on the site linking the two histories.
+Decision: docs/decisions/0063-planting-sites-and-staff-editing.md.
 """
 
 from collections.abc import Mapping

@@ -138,3 +138,11 @@ def test_exports_carry_labels_beside_the_codes(municipalities):
     feature = json.loads(b"".join(response.streaming_content))["features"][0]
     assert feature["properties"]["condition_label"] == "Fair"
     assert feature["properties"]["validation_state_label"] == "Waiting for validation"
+
+
+def test_the_map_offers_planting_sites_to_who_looks_after_trees(municipalities, guadalajara):
+    link = 'href="/arbol/sitios"'
+    assert link not in Client().get("/arbol/", headers=ES).content.decode()
+    assert link not in client_for(UserFactory()).get("/arbol/").content.decode()
+    arborist = client_for(person_with(Role.ARBORIST, guadalajara))
+    assert link in arborist.get("/arbol/", headers=ES).content.decode()
