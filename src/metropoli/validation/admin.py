@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import ConsensusPolicy, Decision, Escalation, Vote, WorkItem, WorkItemChange
+from .models import (
+    ConsensusPolicy,
+    Decision,
+    Escalation,
+    RiskAssessment,
+    Vote,
+    WorkItem,
+    WorkItemChange,
+)
 
 
 @admin.register(ConsensusPolicy)
@@ -36,10 +44,21 @@ class WorkItemChangeInline(admin.TabularInline):
     readonly_fields = ("old_status", "new_status", "note", "changed_by", "changed_at")
 
 
+class RiskAssessmentInline(admin.TabularInline):
+    model = RiskAssessment
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in RiskAssessment._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(WorkItem)
 class WorkItemAdmin(admin.ModelAdmin):
-    list_display = ("tree", "municipality", "status", "disease", "pest", "risk", "dead")
-    list_filter = ("status", "municipality")
+    list_display = ("tree", "municipality", "status", "risk_rating", "assignee", "due_date")
+    list_filter = ("status", "risk_rating", "municipality")
     raw_id_fields = ("tree",)
-    readonly_fields = ("status",)
-    inlines = [WorkItemChangeInline]
+    # The work order changes through its page, where the assignee and the rating are checked.
+    readonly_fields = ("status", "assignee", "risk_rating", "risk_priority")
+    inlines = [WorkItemChangeInline, RiskAssessmentInline]

@@ -68,3 +68,44 @@ class ValidationErrorCode(ErrorCode):
         Kind.CONFLICT,
         gettext_noop("You have already voted on this record."),
     )
+    # Work orders (decision 0071) and risk assessments (decision 0072).
+    PLAN_DENIED = (
+        "plan_denied",
+        Kind.FORBIDDEN,
+        gettext_noop("Only the staff of %(municipality)s assign its work orders."),
+    )
+    ASSESS_DENIED = (
+        "assess_denied",
+        Kind.FORBIDDEN,
+        gettext_noop("Only the arborists of %(municipality)s assess the risk of its trees."),
+    )
+    NOT_AN_ARBORIST = (
+        "not_an_arborist",
+        Kind.INVALID,
+        gettext_noop("%(person)s is not an arborist of %(municipality)s."),
+    )
+    DUE_DATE_PAST = (
+        "due_date_past",
+        Kind.INVALID,
+        gettext_noop("The due date cannot be before today."),
+    )
+    INVALID_COST = (
+        "invalid_cost",
+        Kind.INVALID,
+        gettext_noop("The cost must be zero or more pesos, with at most two decimals."),
+    )
+    INVALID_RISK = (
+        "invalid_risk",
+        Kind.INVALID,
+        gettext_noop("Choose a value from the list for “%(field)s”."),
+    )
+    NOTE_TOO_LONG = (
+        "note_too_long",
+        Kind.INVALID,
+        gettext_noop("The note can have at most 1,000 characters."),
+    )
+    WORK_CLOSED = (
+        "work_closed",
+        Kind.CONFLICT,
+        gettext_noop("This tree was removed: its work order is closed."),
+    )

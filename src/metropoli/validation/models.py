@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Species, Tree
 
+from . import risk
+
 
 class ConsensusPolicy(models.Model):
     """How one municipality's records are decided. Without a row, the defaults apply."""
@@ -230,6 +232,22 @@ NEXT_STATUSES = {
 }
 
 
+# Costs are pesos: a Decimal amount beside its currency code (decision 0071).
+COST_CURRENCY = "MXN"
+
+
+def _choices(scale: type[risk.Scale]) -> list[tuple[str, str]]:
+    # The pure module marks its labels with gettext_noop; they are translated here, lazily.
+    return [(step.value, _(step.label)) for step in scale]
+
+
+FAILURE_LIKELIHOODS = _choices(risk.Failure)
+IMPACT_LIKELIHOODS = _choices(risk.Impact)
+FAILURE_AND_IMPACT_LIKELIHOODS = _choices(risk.FailureAndImpact)
+CONSEQUENCES = _choices(risk.Consequences)
+RISK_RATINGS = _choices(risk.Rating)
+
+
 class WorkItem(models.Model):
     """A flagged tree in its municipality's work queue."""
 
@@ -248,9 +266,26 @@ class WorkItem(models.Model):
     )
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The work order (decision 0071): who does it, by when, at what cost.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned arborist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_work_items",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
+    cost_currency = models.CharField(_("currency"), max_length=3, default=COST_CURRENCY)
+    # The latest risk assessment's rating and its rank: the queue's first sort key (decision 0072).
+    risk_rating = models.CharField(
+        _("risk rating"), max_length=10, choices=RISK_RATINGS, blank=True, default=""
+    )
+    risk_priority = models.PositiveSmallIntegerField(_("risk priority"), default=0)
 
     class Meta:
-        ordering = ["reported_at", "pk"]
+        ordering = ["-risk_priority", "due_date", "reported_at", "pk"]
         verbose_name = _("work item")
         verbose_name_plural = _("work queue")
         indexes = [models.Index(fields=["municipality", "status"], name="validation_work_queue")]
@@ -286,3 +321,44 @@ class WorkItemChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.item_id} · {self.old_status} → {self.new_status}"
+
+
+class RiskAssessment(models.Model):
+    """One ISA tree risk assessment of a work item's tree: the judgements and the matrices'
+    results (validation/risk.py). Every assessment is kept; the latest sets the item's rating."""
+
+    item = models.ForeignKey(
+        WorkItem, verbose_name=_("work item"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    likelihood_of_failure = models.CharField(
+        _("likelihood of failure"), max_length=16, choices=FAILURE_LIKELIHOODS
+    )
+    likelihood_of_impact = models.CharField(
+        _("likelihood of impacting the target"), max_length=16, choices=IMPACT_LIKELIHOODS
+    )
+    failure_and_impact = models.CharField(
+        _("likelihood of failure and impact"),
+        max_length=16,
+        choices=FAILURE_AND_IMPACT_LIKELIHOODS,
+    )
+    consequences = models.CharField(_("consequences"), max_length=16, choices=CONSEQUENCES)
+    rating = models.CharField(_("risk rating"), max_length=10, choices=RISK_RATINGS)
+    notes = models.TextField(_("notes"), blank=True, max_length=1000)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-pk"]
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+
+    def __str__(self) -> str:
+        return f"#{self.item_id} · {self.get_rating_display()}"

@@ -24,7 +24,8 @@ class Scale(StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        # Keyed by scale too: Impact.LOW == Rating.LOW == "low" as strings.
+        return LABELS[type(self), self.value]
 
 
 class Failure(Scale):
@@ -95,27 +96,27 @@ RISK_RATING: dict[FailureAndImpact, tuple[Rating, ...]] = {
     FailureAndImpact.VERY_LIKELY: (_LO, _MO, _HI, _EX),
 }
 
-LABELS: dict[Scale, str] = {
-    Failure.IMPROBABLE: gettext_noop("Improbable"),
-    Failure.POSSIBLE: gettext_noop("Possible"),
-    Failure.PROBABLE: gettext_noop("Probable"),
-    Failure.IMMINENT: gettext_noop("Imminent"),
-    Impact.VERY_LOW: gettext_noop("Very low"),
-    Impact.LOW: gettext_noop("Low"),
-    Impact.MEDIUM: gettext_noop("Medium"),
-    Impact.HIGH: gettext_noop("High"),
-    FailureAndImpact.UNLIKELY: gettext_noop("Unlikely"),
-    FailureAndImpact.SOMEWHAT_LIKELY: gettext_noop("Somewhat likely"),
-    FailureAndImpact.LIKELY: gettext_noop("Likely"),
-    FailureAndImpact.VERY_LIKELY: gettext_noop("Very likely"),
-    Consequences.NEGLIGIBLE: gettext_noop("Negligible"),
-    Consequences.MINOR: gettext_noop("Minor"),
-    Consequences.SIGNIFICANT: gettext_noop("Significant"),
-    Consequences.SEVERE: gettext_noop("Severe"),
-    Rating.LOW: gettext_noop("Low risk"),
-    Rating.MODERATE: gettext_noop("Moderate risk"),
-    Rating.HIGH: gettext_noop("High risk"),
-    Rating.EXTREME: gettext_noop("Extreme risk"),
+LABELS: dict[tuple[type[Scale], str], str] = {
+    (Failure, Failure.IMPROBABLE.value): gettext_noop("Improbable"),
+    (Failure, Failure.POSSIBLE.value): gettext_noop("Possible"),
+    (Failure, Failure.PROBABLE.value): gettext_noop("Probable"),
+    (Failure, Failure.IMMINENT.value): gettext_noop("Imminent"),
+    (Impact, Impact.VERY_LOW.value): gettext_noop("Very low"),
+    (Impact, Impact.LOW.value): gettext_noop("Low"),
+    (Impact, Impact.MEDIUM.value): gettext_noop("Medium"),
+    (Impact, Impact.HIGH.value): gettext_noop("High"),
+    (FailureAndImpact, FailureAndImpact.UNLIKELY.value): gettext_noop("Unlikely"),
+    (FailureAndImpact, FailureAndImpact.SOMEWHAT_LIKELY.value): gettext_noop("Somewhat likely"),
+    (FailureAndImpact, FailureAndImpact.LIKELY.value): gettext_noop("Likely"),
+    (FailureAndImpact, FailureAndImpact.VERY_LIKELY.value): gettext_noop("Very likely"),
+    (Consequences, Consequences.NEGLIGIBLE.value): gettext_noop("Negligible"),
+    (Consequences, Consequences.MINOR.value): gettext_noop("Minor"),
+    (Consequences, Consequences.SIGNIFICANT.value): gettext_noop("Significant"),
+    (Consequences, Consequences.SEVERE.value): gettext_noop("Severe"),
+    (Rating, Rating.LOW.value): gettext_noop("Low risk"),
+    (Rating, Rating.MODERATE.value): gettext_noop("Moderate risk"),
+    (Rating, Rating.HIGH.value): gettext_noop("High risk"),
+    (Rating, Rating.EXTREME.value): gettext_noop("Extreme risk"),
 }
 
 

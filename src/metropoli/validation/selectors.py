@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
+from metropoli.trees import duplicates
 from metropoli.trees.models import Source, Tree, ValidationState
 
 from .models import (
@@ -148,6 +149,7 @@ class Card:
     thumbnail_url: str | None
     escalated: bool
     remaining: int
+    duplicate_note: str = ""  # a capture within 2 m of another tree (trees/duplicates.py)
 
 
 class RecorderLevel(Protocol):
@@ -190,6 +192,7 @@ def card_for(tree: Tree, user) -> Card:
         thumbnail_url=photo.thumbnail.url if photo and photo.thumbnail else None,
         escalated=bool(getattr(tree, "escalated", False)),
         remaining=review_queue(user).count(),
+        duplicate_note=duplicates.note_for_validators(tree),
     )
 
 
@@ -281,9 +284,19 @@ def unread_count(user) -> int:
 
 
 def work_items(
-    *, municipality, flags: tuple[str, ...] = (), statuses: tuple[str, ...] = ()
+    *,
+    municipality,
+    flags: tuple[str, ...] = (),
+    statuses: tuple[str, ...] = (),
+    ratings: tuple[str, ...] = (),
+    assignee=None,
 ) -> QuerySet[WorkItem]:
+    """The municipality's queue, riskiest first, then soonest due (decision 0072)."""
     qs = WorkItem.objects.filter(municipality=municipality)
+    if ratings:
+        qs = qs.filter(risk_rating__in=ratings)
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
     if flags:
         condition = Q()
         for flag in flags:
@@ -291,7 +304,9 @@ def work_items(
         qs = qs.filter(condition)
     if statuses:
         qs = qs.filter(status__in=statuses)
-    return qs.select_related("tree", "tree__species", "tree__site").order_by("reported_at", "pk")
+    return qs.select_related("tree", "tree__species", "tree__site", "assignee").order_by(
+        "-risk_priority", F("due_date").asc(nulls_last=True), "reported_at", "pk"
+    )
 
 
 def queue_municipalities(user):

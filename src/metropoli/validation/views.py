@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from metropoli.common import exports
 from metropoli.common.domain_errors import is_forbidden, message_of
 from metropoli.common.errors import DomainError
 from metropoli.territory.models import Role
@@ -21,8 +20,11 @@ from metropoli.trees.models import Tree
 from metropoli.trees.selectors import species_catalogue
 
 from . import selectors, services
-from .models import NEXT_STATUSES, Flag, WorkItem, WorkStatus
+from .models import NEXT_STATUSES, RISK_RATINGS, Flag, WorkItem, WorkStatus
 from .tiles import parse_queue_filters
+from .work_order_views import write_csv
+
+RISK_RATING_CODES = {code for code, _label in RISK_RATINGS}
 
 
 @login_required
@@ -106,9 +108,16 @@ def _queue_items(request: HttpRequest, municipality):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         filters = {"flags": (), "statuses": ()}
+    # Work orders (decision 0072): by risk rating, and "assigned to me".
+    filters["ratings"] = tuple(r for r in request.GET.getlist("rating") if r in RISK_RATING_CODES)
+    filters["mine"] = request.GET.get("mine") == "1"
     return (
         selectors.work_items(
-            municipality=municipality, flags=filters["flags"], statuses=filters["statuses"]
+            municipality=municipality,
+            flags=filters["flags"],
+            statuses=filters["statuses"],
+            ratings=filters["ratings"],
+            assignee=request.user if filters["mine"] else None,
         ),
         filters,
     )
@@ -142,6 +151,9 @@ def work_queue(request: HttpRequest) -> HttpResponse:
             "statuses": WorkStatus.choices,
             "chosen_flags": filters["flags"],
             "chosen_statuses": filters["statuses"],
+            "ratings": RISK_RATINGS,
+            "chosen_ratings": filters["ratings"],
+            "mine": filters["mine"],
             "query": query.urlencode(),
         },
     )
@@ -172,48 +184,14 @@ def work_status(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def work_queue_csv(request: HttpRequest) -> HttpResponse:
     municipality, _allowed = _queue_municipality(request)
+    if not request.user.has_perm("validation.export_work_orders", municipality):
+        raise PermissionDenied(_("Only municipal arborists and staff see the work queue."))
     items, _filters = _queue_items(request, municipality)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="cola-arbolado-{municipality.inegi_code}.csv"'
     )
-    writer = exports.csv_writer(response)
-    writer.writerow(
-        [
-            "tree_id",
-            "species",
-            "dbh_cm",
-            "lon",
-            "lat",
-            "address",
-            "disease",
-            "pest",
-            "risk",
-            "dead",
-            "status",
-            "reported_at",
-            "updated_at",
-        ]
-    )
-    for item in items:
-        tree = item.tree
-        writer.writerow(
-            [
-                tree.pk,
-                tree.species.scientific_name if tree.species_id else "",
-                tree.dbh_cm if tree.dbh_cm is not None else "",
-                f"{tree.site.location.x:.6f}",
-                f"{tree.site.location.y:.6f}",
-                tree.site.address,
-                int(item.disease),
-                int(item.pest),
-                int(item.risk),
-                int(item.dead),
-                item.status,
-                item.reported_at.isoformat(),
-                item.updated_at.isoformat(),
-            ]
-        )
+    write_csv(response, items)
     return response
 
 

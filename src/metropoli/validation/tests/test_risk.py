@@ -108,3 +108,11 @@ def test_an_assessment_is_the_two_matrices_chained(failure, impact, consequence)
 def test_an_unknown_code_is_refused(code):
     with pytest.raises(ValueError):
         assess(code, "high", "severe")
+
+
+def test_each_step_has_its_own_label_even_when_codes_repeat_across_scales():
+    # "low" is a likelihood of impact and a rating: each keeps its own words.
+    assert Impact.LOW.label == "Low" and Rating.LOW.label == "Low risk"
+    assert Impact.HIGH.label == "High" and Rating.HIGH.label == "High risk"
+    for scale in (Failure, Impact, FailureAndImpact, Consequences, Rating):
+        assert len({step.label for step in scale}) == len(scale)
