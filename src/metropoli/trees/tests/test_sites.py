@@ -146,3 +146,23 @@ def test_the_map_offers_planting_sites_to_who_looks_after_trees(municipalities, 
     assert link not in client_for(UserFactory()).get("/arbol/").content.decode()
     arborist = client_for(person_with(Role.ARBORIST, guadalajara))
     assert link in arborist.get("/arbol/", headers=ES).content.decode()
+
+
+def test_who_may_remove_photos_and_look_after_sites(municipalities, guadalajara, zapopan):
+    people = {
+        "citizen": UserFactory(),
+        "staff_elsewhere": person_with(Role.MUNICIPAL_STAFF, zapopan),
+        "staff": person_with(Role.MUNICIPAL_STAFF, guadalajara),
+        "arborist": person_with(Role.ARBORIST, guadalajara),
+        "admin": person_with(Role.PLATFORM_ADMIN),
+    }
+    tree = make_tree(UserFactory())
+
+    def allowed(perm, obj):
+        return {name for name, user in people.items() if user.has_perm(perm, obj)}
+
+    assert allowed("trees.delete_photo", tree) == {"staff", "arborist", "admin"}
+    assert allowed("trees.change_site", tree.site) == {"staff", "arborist", "admin"}
+    assert allowed("trees.change_site", guadalajara) == {"staff", "arborist", "admin"}
+    # The person who recorded a tree may take back its photo during the edit window.
+    assert tree.recorded_by.has_perm("trees.delete_photo", tree)
