@@ -15,7 +15,7 @@ from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import Idempotency, caller_scope, clean_key
 from metropoli.common.ratelimit import hit, limit_photo_uploads
 
-from . import exports, selectors, services
+from . import duplicates, exports, selectors, services
 from .models import Tree
 
 router = Router(tags=["trees"])
@@ -56,6 +56,13 @@ class TreePhotoOut(Schema):
     height: int
 
 
+class DuplicateOut(Schema):
+    near_id: int = Field(description="The tree within 2 m that this one may repeat.")
+    near_name: str
+    distance_m: float
+    answer: str = Field(description='"" while unanswered; "distinct": another tree.')
+
+
 class TreeProperties(Schema):
     species: str | None = Field(None, description='Species code; null when unknown ("no sé").')
     species_name: str
@@ -80,6 +87,9 @@ class TreeProperties(Schema):
     source: str
     photos: list[TreePhotoOut] = []
     url: str
+    duplicate: DuplicateOut | None = Field(
+        None, description="On one tree's answer: the tree within 2 m it may repeat."
+    )
 
 
 class TreeFeature(Schema):
@@ -111,6 +121,14 @@ class TreeIn(Schema):
     site_type: str = "sidewalk"
     address: str = Field("", max_length=255)
     colonia: str = Field("", max_length=120)
+    nearby_confirmed: bool = Field(
+        False,
+        description="The person already saw the tree within 2 m and said it is another one.",
+    )
+
+
+class DuplicateAnswerIn(Schema):
+    same: bool = Field(description="true: the same tree (the capture is removed).")
 
 
 class TreePatch(Schema):
@@ -251,7 +269,8 @@ def create_tree(
         raise ApiError(
             429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
         )
-    result = services.register_tree(
+    result = duplicates.register_capture(
+        nearby_confirmed=payload.nearby_confirmed,
         lon=payload.lon,
         lat=payload.lat,
         location_accuracy_m=payload.accuracy_m,
@@ -268,7 +287,7 @@ def create_tree(
         colonia=payload.colonia,
         idempotency=Idempotency(caller_scope(request), key) if key else None,
     )
-    return (201 if result.created else 200), feature(_get_tree(result.tree.pk))
+    return (201 if result.created else 200), _with_duplicate(_get_tree(result.tree.pk))
 
 
 @router.get(
@@ -375,9 +394,62 @@ def species(request, q: str = Query("", max_length=80), limit: int = Query(20, g
     ]
 
 
+class PendingDuplicateOut(Schema):
+    tree_id: int
+    tree_name: str
+    near_id: int
+    near_name: str
+    distance_m: float
+
+
+@router.get(
+    "/duplicates",
+    auth=session,
+    response={200: list[PendingDuplicateOut], 401: ErrorOut},
+    summary="My captures that may repeat a tree within 2 m, still to be answered",
+)
+def pending_duplicates(request):
+    return [
+        PendingDuplicateOut(**{k: v for k, v in row.items() if k != "answer"})
+        for row in duplicates.pending_for(request.user)
+    ]
+
+
 @router.get("/{int:tree_id}", response={200: TreeFeature, 404: ErrorOut}, summary="One tree")
 def get_tree(request, tree_id: int):
-    return feature(_get_tree(tree_id))
+    return _with_duplicate(_get_tree(tree_id))
+
+
+def _with_duplicate(tree: Tree) -> TreeFeature:
+    shaped = feature(tree)
+    suspicion = duplicates.suspicion_of(tree)
+    if suspicion is not None:
+        described = duplicates.describe(suspicion)
+        shaped.properties.duplicate = DuplicateOut(
+            near_id=described["near_id"],
+            near_name=described["near_name"],
+            distance_m=described["distance_m"],
+            answer=described["answer"],
+        )
+    return shaped
+
+
+@router.post(
+    "/{int:tree_id}/duplicate",
+    auth=session,
+    response={200: TreeFeature, 204: None} | ERRORS,
+    summary="Answer whether a capture repeats the tree within 2 m",
+    description="`same: false` keeps it as another tree (200); `same: true` removes the "
+    "capture (204).",
+)
+def answer_duplicate(request, tree_id: int, payload: DuplicateAnswerIn):
+    tree = _get_tree(tree_id)
+    perm = "trees.delete_tree" if payload.same else "trees.change_tree"
+    _require(request, perm, tree, _("You cannot change this tree."))
+    duplicates.answer(tree=tree, same=payload.same, user=request.user)
+    if payload.same:
+        return 204, None
+    return _with_duplicate(_get_tree(tree_id))
 
 
 @router.patch(

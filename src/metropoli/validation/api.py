@@ -34,6 +34,7 @@ class CardOut(Schema):
     thumbnail_url: str | None
     escalated: bool
     remaining: int
+    duplicate_note: str = ""
 
 
 class NextOut(Schema):

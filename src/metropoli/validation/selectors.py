@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
+from metropoli.trees import duplicates
 from metropoli.trees.models import Source, Tree, ValidationState
 
 from .models import (
@@ -148,6 +149,7 @@ class Card:
     thumbnail_url: str | None
     escalated: bool
     remaining: int
+    duplicate_note: str = ""  # a capture within 2 m of another tree (trees/duplicates.py)
 
 
 class RecorderLevel(Protocol):
@@ -190,6 +192,7 @@ def card_for(tree: Tree, user) -> Card:
         thumbnail_url=photo.thumbnail.url if photo and photo.thumbnail else None,
         escalated=bool(getattr(tree, "escalated", False)),
         remaining=review_queue(user).count(),
+        duplicate_note=duplicates.note_for_validators(tree),
     )
 
 

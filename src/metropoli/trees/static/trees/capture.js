@@ -42,6 +42,8 @@ const adopted = outbox.adopt("metropoli-trees", "captures", (old) => {
 
 outbox.addEventListener("change", () => renderQueue());
 outbox.addEventListener("sent", ({ detail }) => {
+  // The server's own 2 m check (trees/duplicates.js asks the person about what it found).
+  if (detail.entry.meta.kind !== "photo") document.dispatchEvent(new CustomEvent("tree-sent", { detail: detail.body }));
   if (detail.next) return; // the photo follows
   sayLink(T.sent, T.see_it, detail.entry.meta.treeUrl || detail.body?.properties?.url);
 });
@@ -304,6 +306,7 @@ async function save() {
       return;
     }
   }
+  data.nearby_confirmed = duplicateConfirmed; // the server's 2 m check then stores the answer
   duplicateConfirmed = false;
   $("c-duplicate").hidden = true;
   const species = SPECIES.find((s) => s.code === data.species);

@@ -74,6 +74,8 @@ if (root) {
     $("card-level").textContent = data.recorder_level_label;
     $("card-remaining").textContent = data.remaining;
     $("card-escalated").hidden = !data.escalated;
+    $("card-duplicate").textContent = data.duplicate_note || "";
+    $("card-duplicate").hidden = !data.duplicate_note;
     const photo = $("card-photo");
     photo.hidden = !data.photo_url;
     $("card-no-photo").hidden = Boolean(data.photo_url);
