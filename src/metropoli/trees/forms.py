@@ -159,6 +159,7 @@ class TreeEditForm(SiteFieldsForm, TreeFieldsForm):
         changes = {name: value for name, value in wanted.items() if not _same(value, before[name])}
         if "lon" in changes or "lat" in changes:
             changes["lon"], changes["lat"] = wanted["lon"], wanted["lat"]
+            changes["location_accuracy_m"] = None  # placed by hand: the GPS's error is gone
         return changes
 
 
@@ -174,6 +175,7 @@ class SiteForm(SiteFieldsForm):
         changes = {n: v for n, v in wanted.items() if not _same(v, self.initial.get(n))}
         if "lon" in changes or "lat" in changes:
             changes["lon"], changes["lat"] = wanted["lon"], wanted["lat"]
+            changes["location_accuracy_m"] = None  # placed by hand: the GPS's error is gone
         return changes
 
 

@@ -48,7 +48,7 @@ def staff(guadalajara):
 def test_staff_edit_every_field_and_move_the_tree_and_the_history_says_it_in_words(
     municipalities, staff
 ):
-    tree = make_tree(UserFactory())
+    tree = make_tree(UserFactory(), location_accuracy_m=8)
     fresno()
     client = client_for(staff)
     url = f"/arbol/arboles/{tree.pk}/editar"
@@ -88,6 +88,7 @@ def test_staff_edit_every_field_and_move_the_tree_and_the_history_says_it_in_wor
         "Av. Juárez 100",
     )
     assert round(tree.site.location.x, 6) == round(moved[0], 6)
+    assert tree.site.location_accuracy_m is None  # placed by hand, no longer the GPS's
     changed = set(
         ChangeRecord.objects.filter(tree_id_ref=tree.pk, action="update").values_list(
             "field", flat=True
@@ -103,6 +104,7 @@ def test_staff_edit_every_field_and_move_the_tree_and_the_history_says_it_in_wor
         "notes",
         "external_id",
         "location",
+        "location_accuracy_m",
         "site_type",
         "address",
         "colonia",
