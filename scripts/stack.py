@@ -271,6 +271,13 @@ LOCATIONS = """\
         return 404;
     }}
 
+    # Tree inventories uploaded on the import page: up to METROPOLI_TREES_IMPORT_MAX_BYTES
+    # (200 MB) and the form around them (decision 0065).
+    location /arbol/importar/ {{
+        client_max_body_size 201m;
+        proxy_pass http://metropoli_app;
+    }}
+
     location / {{
         proxy_pass http://metropoli_app;
     }}

@@ -334,3 +334,40 @@ def test_a_latin1_file_imports_when_its_encoding_is_given(catalogue, tmp_path):
     with translation.override("en"), pytest.raises(CommandError) as refused:
         run("import", path, "--municipality", "14039", "--encoding", "klingon")
     assert "Unknown encoding “klingon”." in str(refused.value)
+
+
+def test_a_csv_is_streamed_row_by_row_not_read_whole(tmp_path):
+    from metropoli.trees.inventory_files import records
+
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("lon,lat,species,dbh_cm\n")
+        for number in range(60_000):
+            handle.write(f"{GDL[0]},{GDL[1]},JAMI,{number % 90 + 1}\n")
+    size = path.stat().st_size
+    rows = records(path)
+    line, row, read = next(rows)
+    assert (line, row["dbh_cm"]) == (2, "1")
+    assert read < size / 4  # only the first blocks have been read
+    *_, (last_line, _row, read) = rows
+    assert last_line == 60_001 and read == size
+
+
+def test_imported_trees_are_drawn_on_the_map(catalogue, tmp_path, guadalajara):
+    from metropoli.trees.models import TreeMapPoint
+
+    inventory.import_trees(path=write(tmp_path, "gdl.csv", OUR_CSV), municipality=guadalajara)
+    assert TreeMapPoint.objects.count() == Tree.objects.count() == 3
+
+
+def test_a_dry_run_counts_every_error_and_keeps_the_first(catalogue, tmp_path, guadalajara):
+    text = "lon,lat,dbh_cm\n" + "".join(f"{GDL[0]},{GDL[1]},-{n}\n" for n in range(1, 6))
+    report = inventory.import_trees(
+        path=write(tmp_path, "bad.csv", text),
+        municipality=guadalajara,
+        dry_run=True,
+        max_errors=2,
+    )
+    assert (report.rows, report.error_count, len(report.errors)) == (5, 5, 2)
+    assert [e.line for e in report.errors] == [2, 3]
+    nothing_written()

@@ -93,3 +93,24 @@ def test_staff_import_only_into_their_municipalities(staff, guadalajara, zapopan
     citizen = Client()
     citizen.force_login(person_with(Role.CITIZEN, guadalajara))
     assert citizen.get("/arbol/importar/").status_code == 403
+
+
+def test_progress_is_visible_while_the_import_transaction_is_open(staff, guadalajara):
+    from django.db import connection, transaction
+
+    from metropoli.trees.imports import _ProgressWriter
+
+    upload(staff, "gdl.csv", GOOD.encode(), municipality=guadalajara.pk)
+    job = InventoryImport.objects.get()
+    InventoryImport.objects.filter(pk=job.pk).update(state=ImportState.IMPORTING)
+    progress = _ProgressWriter(job.pk)
+    with transaction.atomic():
+        connection.cursor().execute("SELECT 1")  # the import's own transaction is open
+        progress(40, 100)
+        outside = progress.connection.cursor()
+        outside.execute("SELECT done, total FROM trees_inventoryimport WHERE id = %s", [job.pk])
+        assert outside.fetchone() == (40, 100)
+        status = Client()  # another request, as the polling page, sees it too
+        status.force_login(job.uploaded_by)
+        assert status.get(f"/arbol/importar/{job.pk}/estado").json()["percent"] == 40
+    progress.close()
