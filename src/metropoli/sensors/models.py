@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import BrinIndex
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,6 +89,9 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["sensor", "-received_at"], name="sensors_post_latest"),
             models.Index(fields=["sensor", "body_sha256"], name="sensors_post_digest"),
+            # A day of every station (the archive's daily folder): posts arrive in time order,
+            # so a block range index is small and cheap to keep up.
+            BrinIndex(fields=["received_at"], name="sensors_post_received_brin"),
         ]
 
 
