@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metropoli.common.domain_errors import add_to_form, message_of
@@ -41,12 +42,29 @@ def _require(user, perm: str, obj) -> None:
         raise PermissionDenied
 
 
-def _edit_page(request, tree, form, photo_form, status=200):
+def form_version(*records) -> str:
+    """What the person saw: a form sent after someone else saved is refused, not merged."""
+    return "-".join(str(record.updated_at.timestamp()) for record in records)
+
+
+STALE = gettext_lazy(
+    "Someone else changed this record while you were editing it. The form now shows the "
+    "current values: make your change again."
+)
+
+
+def _stale(request, *records) -> bool:
+    return request.POST.get("version") != form_version(*records)
+
+
+def _edit_page(request, tree, form, photo_form, status=200, stale=False):
     return render(
         request,
         "trees/edit.html",
         {
             "tree": tree,
+            "version": form_version(tree, tree.site),
+            "stale": STALE if stale else None,
             "form": form,
             "photo_form": photo_form,
             "photos": tree.photos.all(),
@@ -65,6 +83,10 @@ def edit_tree(request, tree_id: int):
     _require(request.user, "trees.change_tree", tree)
     if request.method == "POST":
         form = TreeEditForm.for_tree(tree, request.POST)
+        if _stale(request, tree, tree.site):
+            return _edit_page(
+                request, tree, TreeEditForm.for_tree(tree), PhotoForm(), status=409, stale=True
+            )
         if form.is_valid():
             try:
                 editing.change_tree(tree=tree, changed_by=request.user, changes=form.changes())
@@ -192,6 +214,10 @@ def edit_site(request, site_id: int):
     if tree is not None:  # a site with a tree is edited with its tree: one form, one history
         return redirect("trees:edit", tree_id=tree.pk)
     form = SiteForm(request.POST or None, initial=SiteForm.site_initial(site))
+    if request.method == "POST" and _stale(request, site):
+        fresh = SiteForm(initial=SiteForm.site_initial(site))
+        context = {"form": fresh, "site": site, "version": form_version(site), "stale": STALE}
+        return render(request, "trees/site_form.html", context, status=409)
     if request.method == "POST" and form.is_valid():
         try:
             sites.update_site(site=site, changed_by=request.user, changes=form.changes())
@@ -201,7 +227,8 @@ def edit_site(request, site_id: int):
             messages.success(request, _("The changes were saved."))
             return redirect("trees:site", site_id=site.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "trees/site_form.html", {"form": form, "site": site}, status=status)
+    context = {"form": form, "site": site, "version": form_version(site)}
+    return render(request, "trees/site_form.html", context, status=status)
 
 
 @login_required

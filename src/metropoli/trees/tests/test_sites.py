@@ -14,6 +14,7 @@ from metropoli.common.errors import DomainError
 from metropoli.territory.models import Role
 from metropoli.trees import history, services, sites
 from metropoli.trees.models import ChangeRecord, PlantingSite, Tree, TreeCell
+from metropoli.trees.staff_views import form_version
 
 from .factories import GDL, ZAP, jacaranda, make_tree
 
@@ -55,7 +56,9 @@ def test_an_empty_site_is_created_edited_and_planted(municipalities, guadalajara
     assert f'href="/arbol/sitios/{site.pk}"' in listing
 
     edited = client.post(
-        f"/arbol/sitios/{site.pk}/editar", site_data(address="Av. Vallarta 310"), headers=ES
+        f"/arbol/sitios/{site.pk}/editar",
+        site_data(address="Av. Vallarta 310", version=form_version(site)),
+        headers=ES,
     )
     assert edited.status_code == 302
     site.refresh_from_db()

@@ -6,7 +6,9 @@ from django.test import Client
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.territory.models import Role
+from metropoli.trees import services
 from metropoli.trees.models import ChangeRecord, PlantingSite, Tree, TreePhoto
+from metropoli.trees.staff_views import form_version
 
 from .factories import GDL, ZAP, fresno, image_bytes, make_tree
 
@@ -22,7 +24,9 @@ def client_for(user) -> Client:
 
 def edit_data(tree, **changes) -> dict:
     site = tree.site
+    seen = Tree.objects.select_related("site").get(pk=tree.pk)
     data = {
+        "version": form_version(seen, seen.site),
         "species": tree.species.code if tree.species else "",
         "dbh_cm": str(tree.dbh_cm or ""),
         "height_m": "",
@@ -230,3 +234,23 @@ def test_an_empty_history_is_a_sentence(municipalities):
     html = Client().get(f"/arbol/arboles/{tree.pk}", headers=ES).content.decode()
     assert "Todavía no se ha registrado ningún cambio de este árbol." in html
     assert "<table" not in html.split('id="history-title"')[1]
+
+
+def test_a_form_sent_after_someone_else_saved_is_refused_not_merged(municipalities, staff):
+    tree = make_tree(None)
+    client = client_for(staff)
+    url = f"/arbol/arboles/{tree.pk}/editar"
+    seen = edit_data(tree, notes="Vista por Ana")
+    services.update_tree(tree=tree, changed_by=None, changes={"condition": "poor"})
+    response = client.post(url, seen, headers=ES)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Alguien más cambió este registro mientras lo editabas" in html
+    assert '<option value="poor" selected>' in html
+    tree.refresh_from_db()
+    assert (tree.condition, tree.notes) == ("poor", "")
+    site = PlantingSite.objects.create(
+        location=tree.site.location, municipality=tree.site.municipality
+    )
+    stale = client.post(f"/arbol/sitios/{site.pk}/editar", {"version": "1-2"}, headers=ES)
+    assert stale.status_code == 409
