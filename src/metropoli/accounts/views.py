@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
@@ -48,12 +49,22 @@ def activate(request, uidb64: str, token: str):
     if not valid:
         message = _("This activation link is not valid any more. Log in, or sign up again.")
         return render(request, "web/error.html", {"message": message}, status=400)
-    if request.method == "POST":
+    # Accounts opened for someone by staff (a stall's vendor, market staff) have no password
+    # yet: the person chooses one here, with the activation.
+    form = None if user.has_usable_password() else SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        if form is not None:
+            form.save()
         services.activate(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("accounts:profile")
-    return render(request, "accounts/activate.html", {"person": user})
+    return render(
+        request,
+        "accounts/activate.html",
+        {"person": user, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 class LoginView(auth_views.LoginView):

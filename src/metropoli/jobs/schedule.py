@@ -60,6 +60,12 @@ JOBS: tuple[Job, ...] = (
         minute=0,
     ),
     Job(
+        name="markets-stall-deadlines",
+        task_path="metropoli.markets.tasks.cancel_unanswered_parts",
+        description="Cancel the parts of market orders that their stall did not accept in time",
+        minute=5,
+    ),
+    Job(
         name="tasks-prune",
         task_path="metropoli.jobs.tasks.prune_finished_tasks",
         description="Delete finished background task results older than the retention",

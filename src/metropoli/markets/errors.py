@@ -71,8 +71,8 @@ class MarketErrorCode(ErrorCode):
         "out_of_stock",
         Kind.CONFLICT,
         gettext_noop(
-            "Only %(left)s %(unit)s of %(product)s are left; you asked for %(wanted)s %(unit)s. "
-            "Lower the quantity and try again."
+            "Only %(left)s of %(product)s are left; you asked for %(wanted)s. Lower the quantity "
+            "and try again."
         ),
     )
     UNKNOWN_ORDER = "unknown_order", Kind.NOT_FOUND, gettext_noop("There is no such order.")
@@ -91,14 +91,14 @@ class MarketErrorCode(ErrorCode):
         "not_multiple_of_step",
         Kind.INVALID,
         gettext_noop(
-            "%(product)s: %(value)s is not a multiple of %(step)s %(unit)s; this product is sold "
-            "in steps of %(step)s %(unit)s."
+            "%(product)s: %(value)s is not a multiple of %(step)s; this product is sold in steps "
+            "of %(step)s."
         ),
     )
     ABOVE_MAX_PER_LINE = (
         "above_max_per_line",
         Kind.INVALID,
-        gettext_noop("%(product)s: %(value)s %(unit)s is more than one order allows."),
+        gettext_noop("%(product)s: %(amount)s is more than one order allows."),
     )
     OUTSIDE_DELIVERY_AREA = (
         "outside_delivery_area",

@@ -1,5 +1,6 @@
 """Forms of the Mi Mercado pages (the API validates with its own schemas)."""
 
+import json
 from decimal import Decimal
 
 from django import forms
@@ -21,7 +22,7 @@ from .models import (
     pickup_day_label,
 )
 from .pickup import Offer, SlotError, parse_choice
-from .quantities import format_decimal
+from .quantities import format_decimal, unit_name
 from .services.catalogue import PriceStock
 from .services.selection_matrix import MatrixChanges
 
@@ -100,7 +101,7 @@ class InventoryForm(forms.Form):
         for product in products:
             self.fields[f"price_{product.pk}"] = forms.DecimalField(
                 label=_("Price of %(product)s (MXN per %(unit)s)")
-                % {"product": product.name, "unit": product.get_unit_display()},
+                % {"product": product.name, "unit": unit_name(product.unit, 1)},
                 min_value=0,
                 max_digits=10,
                 decimal_places=2,
@@ -109,7 +110,7 @@ class InventoryForm(forms.Form):
             )
             self.fields[f"stock_{product.pk}"] = forms.DecimalField(
                 label=_("Stock of %(product)s (%(unit)s)")
-                % {"product": product.name, "unit": product.get_unit_display()},
+                % {"product": product.name, "unit": unit_name(product.unit, 2)},
                 min_value=0,
                 max_digits=10,
                 decimal_places=3,
@@ -148,7 +149,11 @@ class InventoryForm(forms.Form):
 
 
 def parse_route(text: str) -> list[tuple[float, float]]:
-    """«lon,lat; lon,lat; ...» as typed or pasted from a map."""
+    """The route drawn on the map: a GeoJSON LineString (what the page's map writes), or the
+    older «lon,lat; lon,lat; ...» text."""
+    text = (text or "").strip()
+    if text.startswith("{"):
+        return _geojson_route(text)
     points = []
     for chunk in text.replace("\n", ";").split(";"):
         if not chunk.strip():
@@ -156,12 +161,26 @@ def parse_route(text: str) -> list[tuple[float, float]]:
         try:
             lon, lat = (float(value) for value in chunk.split(","))
         except ValueError:
-            raise forms.ValidationError(
-                _("Write each point as longitude,latitude and separate them with «;».")
-            ) from None
+            raise forms.ValidationError(_("Tap the stops of your route on the map.")) from None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise forms.ValidationError(_("%(point)s is not a valid point.") % {"point": chunk})
         points.append((lon, lat))
+    return points
+
+
+def _geojson_route(text: str) -> list[tuple[float, float]]:
+    try:
+        geometry = json.loads(text)
+        if geometry.get("type") != "LineString":
+            raise ValueError
+        points = [(float(lon), float(lat)) for lon, lat in geometry["coordinates"]]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise forms.ValidationError(_("Tap the stops of your route on the map.")) from None
+    for number, (lon, lat) in enumerate(points, start=1):
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise forms.ValidationError(
+                _("Stop %(number)s is not a valid point.") % {"number": number}
+            )
     return points
 
 
@@ -174,12 +193,8 @@ class CourierForm(forms.Form):
     organisation = forms.CharField(
         label=_("Cooperative or transport line"), required=False, max_length=120
     )
-    route = forms.CharField(
-        label=_("Route (public transport)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Points as longitude,latitude separated by «;», in the order of the route."),
-    )
+    # Written by the route map (courier-route.js) as a GeoJSON LineString.
+    route = forms.CharField(required=False, max_length=20000, widget=forms.HiddenInput)
     route_buffer_m = forms.IntegerField(
         label=_("Deliver to addresses within (metres) of the route"),
         required=False,

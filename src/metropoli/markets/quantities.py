@@ -1,4 +1,7 @@
-"""Sale quantities, line totals and delivery fees for Mi Mercado (pure Python, no Django).
+"""Sale quantities, line totals and delivery fees for Mi Mercado.
+
+Everything here is plain Python except `unit_name` and `format_quantity`, which write a quantity
+for people in the active language with Django's plural forms ("2 manojos", "1 pieza", "0.5 kg").
 
 Money and quantities are ``Decimal`` end to end: a float cannot hold 0.1 kg or $12.35 exactly,
 and a customer must be charged exactly what the stall's price says. Distances are floats because
@@ -15,6 +18,9 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation, loc
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, NamedTuple
+
+from django.utils.functional import lazy
+from django.utils.translation import npgettext, pgettext
 
 from metropoli.common import geo
 from metropoli.common.errors import DomainError, ErrorCode
@@ -80,6 +86,36 @@ _LABELS: dict[Unit, tuple[str, str]] = {
     Unit.PIECE: ("pieza", "piezas"),
     Unit.BUNCH: ("manojo", "manojos"),
 }
+
+
+def _plural_count(amount: Decimal) -> int:
+    """The number that picks the plural form: 1 only for exactly one (0.5 kg, 1.5 piezas)."""
+    return 1 if amount == 1 else 2
+
+
+def unit_name(unit: str, amount: Decimal | int = 2) -> str:
+    """The unit for ``amount`` in the active language: kg, L, pieza/piezas, manojo/manojos."""
+    count = _plural_count(Decimal(amount))
+    if unit == Unit.KILOGRAM:
+        return pgettext("unit symbol", "kg")
+    if unit == Unit.LITRE:
+        return pgettext("unit symbol", "L")
+    if unit == Unit.PIECE:
+        return npgettext("sale unit", "piece", "pieces", count)
+    if unit == Unit.BUNCH:
+        return npgettext("sale unit", "bunch", "bunches", count)
+    return str(unit)
+
+
+def format_quantity(amount: Decimal | int | str, unit: str) -> str:
+    """«2 manojos», «1 pieza», «0.5 kg»: the number without trailing zeros and its unit."""
+    value = Decimal(amount)
+    return f"{format_decimal(value)} {unit_name(unit, value)}"
+
+
+# For error parameters rendered later, in the language of the answer.
+format_quantity_lazy = lazy(format_quantity, str)
+unit_name_lazy = lazy(unit_name, str)
 
 
 def format_decimal(value: Decimal) -> str:

@@ -8,7 +8,7 @@ territory. Couriers act only on orders assigned to their own approved registrati
 
 import rules
 
-from metropoli.territory.models import Role
+from metropoli.territory.models import Municipality, Role
 from metropoli.territory.rules import is_municipal_staff, is_platform_administrator
 from metropoli.territory.selectors import municipalities_where
 
@@ -87,7 +87,21 @@ def is_staff_somewhere(user) -> bool:
     )
 
 
+@rules.predicate
+def is_staff_of_municipality(user, municipality=None) -> bool:
+    """Municipal staff of this municipality (or a platform administrator)."""
+    if not isinstance(municipality, Municipality) or not user.is_authenticated:
+        return False
+    return is_platform_administrator(user) or is_municipal_staff(user, municipality)
+
+
 rules.add_perm("markets.view_market", rules.always_allow)
+# Opening a market in a municipality: its municipal staff (the object is the municipality).
+rules.add_perm("markets.add_market", is_staff_of_municipality)
+# Setting a market up: opening days, pickup slots, stalls, their people and products, staff.
+rules.add_perm("markets.setup_market", is_market_staff)
+# Accepting or refusing a stall's part of an order when the stall does not answer (recorded).
+rules.add_perm("markets.act_for_stall", is_market_staff)
 # Prices, stock, product photos and the stall's own orders.
 rules.add_perm("markets.change_stall", is_stall_member | is_market_staff)
 rules.add_perm("markets.handle_order_part", is_stall_member | is_market_staff)
@@ -102,6 +116,6 @@ rules.add_perm("markets.approve_courier", is_market_staff)
 rules.add_perm("markets.take_delivery", is_approved_courier)
 rules.add_perm("markets.deliver_order", is_assigned_courier)
 rules.add_perm("markets.view_market_orders", is_market_staff)
-# The market's own page: its photo (its configuration lives in the admin).
+# The market's own page: its photo.
 rules.add_perm("markets.change_market", is_market_staff)
 rules.add_perm("markets.manage_selection", is_staff_somewhere)

@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 
+from metropoli.territory.models import Role
+from metropoli.territory.selectors import municipalities_where
+
 from .models import (
     Courier,
     CourierKind,
@@ -46,10 +49,64 @@ def fold(text: str) -> str:
 
 
 def active_markets() -> QuerySet[Market]:
+    """Markets open online, whether or not a stall sells yet (the API and the OGC layer)."""
     return (
         Market.objects.filter(active=True)
         .select_related("municipality")
         .annotate(stall_count=Count("stalls", filter=Q(stalls__active=True)))
+    )
+
+
+def selling_markets() -> QuerySet[Market]:
+    """Markets that sell online: open, with at least one stall selling a product with a price
+    (the list «venden en línea» and the search)."""
+    selling = Q(
+        stalls__active=True,
+        stalls__products__active=True,
+        stalls__products__prices__valid_from__lte=timezone.now(),
+    )
+    return (
+        Market.objects.filter(active=True)
+        .select_related("municipality")
+        .annotate(stall_count=Count("stalls", filter=selling, distinct=True))
+        .filter(stall_count__gte=1)
+    )
+
+
+def _unaccented(*fields: str) -> Func:
+    parts: list = []
+    for field in fields:
+        parts += [F(field), Value(" ")]
+    return Func(Lower(Concat(*parts[:-1])), function="unaccent")
+
+
+def search_everywhere(query: str, *, limit: int = 60) -> tuple[list[Market], list[Product]]:
+    """Markets (by name, address, municipality) and products on sale at selling markets (by
+    product, stall or market name) matching every word of `query`, accents ignored
+    (docs/decisions/0073-market-search-unaccent.md)."""
+    words = fold(query).split()
+    if not words:
+        return [], []
+    markets = selling_markets().annotate(
+        haystack=_unaccented("name", "address", "municipality__name")
+    )
+    products = (
+        Product.objects.filter(
+            active=True,
+            stall__active=True,
+            stall__market__in=[market.pk for market in selling_markets()],
+        )
+        .select_related("stall__market")
+        .annotate(current_price=_price_now())
+        .filter(current_price__isnull=False)
+        .annotate(haystack=_unaccented("name", "stall__name", "stall__market__name"))
+    )
+    for word in words:
+        markets = markets.filter(haystack__contains=word)
+        products = products.filter(haystack__contains=word)
+    return (
+        list(markets.order_by("name")[:limit]),
+        list(products.order_by("name", "stall__market__name", "pk")[:limit]),
     )
 
 
@@ -385,3 +442,42 @@ def couriers_offered(order: Order) -> list[Courier]:
 
 def pending_couriers(market: Market) -> QuerySet[Courier]:
     return market.couriers.filter(status=CourierStatus.PENDING).select_related("user")
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def markets_managed_by(user) -> QuerySet[Market]:
+    """Markets the person sets up: as their staff, or as municipal staff of their municipality."""
+    if not user.is_authenticated:
+        return Market.objects.none()
+    municipalities = municipalities_where(user, Role.MUNICIPAL_STAFF)
+    return (
+        Market.objects.filter(Q(staff__user=user) | Q(municipality__in=municipalities))
+        .distinct()
+        .select_related("municipality")
+        .order_by("name")
+    )
+
+
+def setup_stalls(market: Market) -> QuerySet[Stall]:
+    return market.stalls.annotate(
+        product_count=Count("products", distinct=True),
+        member_count=Count("members", distinct=True),
+    ).order_by("name", "pk")
+
+
+def waiting_parts(market: Market) -> list[OrderPart]:
+    """Parts of live orders still waiting for their stall's answer, oldest first, with the
+    time each stall has left."""
+    parts = list(
+        OrderPart.objects.filter(
+            stall__market=market, status=PartStatus.PENDING, order__status=Status.PLACED
+        )
+        .select_related("order", "stall")
+        .prefetch_related("lines")
+        .order_by("order__created_at", "pk")
+    )
+    for part in parts:
+        part.deadline = part.order.created_at + timedelta(minutes=market.answer_minutes)
+    return parts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_views, shop_views, views
 
 app_name = "markets"
 urlpatterns = [
@@ -21,14 +21,45 @@ urlpatterns = [
         views.courier_action,
         name="courier_action",
     ),
+    path("buscar/", shop_views.search, name="search"),
+    path("gestion/", setup_views.manage_home, name="manage"),
+    path("nuevo/", setup_views.market_create, name="market_create"),
     path("avisos/", views.notifications, name="notifications"),
     path("pedido/<uuid:key>/", views.order_detail, name="order"),
     path("pedido/<uuid:key>/cancelar/", views.order_cancel, name="order_cancel"),
     path("<slug:slug>/", views.market_detail, name="market"),
-    path("<slug:slug>/agregar/", views.cart_add, name="cart_add"),
-    path("<slug:slug>/carrito/", views.cart_view, name="cart"),
-    path("<slug:slug>/carrito/cambiar/", views.cart_update, name="cart_update"),
+    path("<slug:slug>/agregar/", shop_views.cart_add, name="cart_add"),
+    path("<slug:slug>/carrito/", shop_views.cart_view, name="cart"),
+    path("<slug:slug>/carrito/cambiar/", shop_views.cart_update, name="cart_update"),
     path("<slug:slug>/pagar/", views.checkout, name="checkout"),
     path("<slug:slug>/administracion/", views.market_admin, name="market_admin"),
     path("<slug:slug>/administracion/foto/", views.market_photo, name="market_photo"),
+    path("<slug:slug>/configurar/", setup_views.market_setup, name="setup"),
+    path("<slug:slug>/configurar/puestos/", setup_views.stall_add, name="setup_stall_add"),
+    path("<slug:slug>/configurar/personal/", setup_views.staff_add, name="setup_staff_add"),
+    path(
+        "<slug:slug>/configurar/puesto/<int:stall_id>/",
+        setup_views.stall_setup,
+        name="setup_stall",
+    ),
+    path(
+        "<slug:slug>/configurar/puesto/<int:stall_id>/personas/",
+        setup_views.stall_person_add,
+        name="setup_stall_person",
+    ),
+    path(
+        "<slug:slug>/configurar/puesto/<int:stall_id>/personas/quitar/",
+        setup_views.stall_person_remove,
+        name="setup_stall_person_remove",
+    ),
+    path(
+        "<slug:slug>/configurar/puesto/<int:stall_id>/productos/",
+        setup_views.product_add,
+        name="setup_product_add",
+    ),
+    path(
+        "<slug:slug>/administracion/parte/<int:part_id>/<str:action>/",
+        setup_views.act_for_stall,
+        name="act_for_stall",
+    ),
 ]

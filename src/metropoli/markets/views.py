@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,68 +22,17 @@ from metropoli.common.idempotency import Idempotency, caller_scope
 from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
 
 from . import forms, pilot_matrix, selectors
+from .cart import cart_of, cart_rows, save_cart
 from .limits import handover_attempts
 from .models import Courier, Market, Notification, OrderPart, Product, Stall
-from .quantities import (
-    QuantityError,
-    SaleRule,
-    format_decimal,
-    line_total,
-    parse_quantity,
-    validate_quantity,
-)
 from .services import catalogue, couriers, fulfilment, selection_matrix
-from .services.checkout import CartLine, Contact, Destination, place_order, quantity_error
-
-CART_KEY = "markets_carts"
-
-
-# --- cart (session): one cart per market, spanning its stalls --------------------------------
-
-
-def _cart(request: HttpRequest, market: Market) -> dict[str, dict[str, str]]:
-    return request.session.get(CART_KEY, {}).get(market.slug, {})
-
-
-def _save_cart(request: HttpRequest, market: Market, cart: dict) -> None:
-    carts = request.session.get(CART_KEY, {})
-    if cart:
-        carts[market.slug] = cart
-    else:
-        carts.pop(market.slug, None)
-    request.session[CART_KEY] = carts
-
-
-def _cart_rows(market: Market, cart: dict) -> tuple[list[dict], Decimal]:
-    products = {p.pk: p for p in selectors.products_with_price(int(k) for k in cart)}
-    rows, total = [], Decimal("0.00")
-    for key, item in cart.items():
-        product = products.get(int(key))
-        if product is None or product.current_price is None or not product.active:
-            continue
-        quantity = Decimal(item["q"])
-        seen = Decimal(item["price"])
-        amount = line_total(quantity, product.current_price)
-        total += amount
-        rows.append(
-            {
-                "product": product,
-                "quantity": format_decimal(quantity),
-                "seen": seen,
-                "price": product.current_price,
-                "changed": seen != product.current_price,
-                "amount": amount,
-            }
-        )
-    rows.sort(key=lambda row: (row["product"].stall.name, row["product"].name))
-    return rows, total
-
+from .services.checkout import CartLine, Contact, Destination, place_order
 
 # --- shopper pages --------------------------------------------------------------------------
 
 
 def home(request):
-    markets = list(selectors.active_markets())
+    markets = list(selectors.selling_markets())
     return render(
         request,
         "markets/home.html",
@@ -95,7 +44,7 @@ def home(request):
     )
 
 
-def _market_or_404(slug: str) -> Market:
+def market_or_404(slug: str) -> Market:
     market = selectors.market_by_slug(slug)
     if market is None:
         raise Http404(_("There is no such market."))
@@ -103,13 +52,13 @@ def _market_or_404(slug: str) -> Market:
 
 
 def market_detail(request, slug: str):
-    market = _market_or_404(slug)
+    market = market_or_404(slug)
     stall = None
     if request.GET.get("puesto", "").isdigit():
         stall = get_object_or_404(Stall, pk=int(request.GET["puesto"]), market=market)
     query = request.GET.get("q", "")[:100]
     products = selectors.catalogue(market, stall=stall, query=query)
-    cart = _cart(request, market)
+    cart = cart_of(request, market)
     return render(
         request,
         "markets/market.html",
@@ -125,72 +74,11 @@ def market_detail(request, slug: str):
     )
 
 
-@require_POST
-@limit_anonymous_posts("markets-cart", limit="MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR", window=3600)
-def cart_add(request, slug: str):
-    market = _market_or_404(slug)
-    cart = dict(_cart(request, market))
-    product_id = request.POST.get("product", "")
-    products = selectors.products_with_price([int(product_id)] if product_id.isdigit() else [])
-    product = products[0] if products else None
-    if product is None or product.stall.market_id != market.pk or product.current_price is None:
-        messages.error(
-            request,
-            _("That product is not sold at %(market)s; a cart holds the products of one market.")
-            % {"market": market.name},
-        )
-        return redirect("markets:market", slug=slug)
-    try:
-        quantity = parse_quantity(request.POST.get("quantity", ""))
-        validate_quantity(quantity, SaleRule(product.unit, product.step, product.max_per_line))
-    except QuantityError as exc:
-        messages.error(request, message_of(quantity_error(exc, product.name)))
-        return redirect("markets:market", slug=slug)
-    cart[str(product.pk)] = {"q": str(quantity), "price": str(product.current_price)}
-    _save_cart(request, market, cart)
-    messages.success(
-        request,
-        _("%(product)s added to the cart.") % {"product": product.name},
-    )
-    return redirect("markets:market", slug=slug)
-
-
-def cart_view(request, slug: str):
-    market = _market_or_404(slug)
-    rows, total = _cart_rows(market, _cart(request, market))
-    return render(
-        request,
-        "markets/cart.html",
-        {
-            "market": market,
-            "rows": rows,
-            "total": total,
-            "changed": any(row["changed"] for row in rows),
-        },
-    )
-
-
-@require_POST
-@limit_anonymous_posts("markets-cart", limit="MARKETS_ANONYMOUS_CART_CHANGES_PER_HOUR", window=3600)
-def cart_update(request, slug: str):
-    """Remove a line, or accept today's prices for every line whose price changed."""
-    market = _market_or_404(slug)
-    cart = dict(_cart(request, market))
-    if "remove" in request.POST:
-        cart.pop(request.POST["remove"], None)
-    if "accept_prices" in request.POST:
-        rows, _total = _cart_rows(market, cart)
-        for row in rows:
-            cart[str(row["product"].pk)]["price"] = str(row["price"])
-    _save_cart(request, market, cart)
-    return redirect("markets:cart", slug=slug)
-
-
 @limit_anonymous_posts("markets-checkout", limit="MARKETS_ANONYMOUS_ORDERS_PER_HOUR", window=3600)
 def checkout(request, slug: str):
-    market = _market_or_404(slug)
-    cart = _cart(request, market)
-    rows, total = _cart_rows(market, cart)
+    market = market_or_404(slug)
+    cart = cart_of(request, market)
+    rows, total = cart_rows(market, cart)
     if not rows:
         messages.info(request, _("The cart is empty."))
         return redirect("markets:market", slug=slug)
@@ -221,7 +109,7 @@ def checkout(request, slug: str):
         except DomainError as exc:
             error = exc
         else:
-            _save_cart(request, market, {})
+            save_cart(request, market, {})
             return redirect("markets:order", key=placed.order.access_key)
     return render(
         request,
@@ -501,6 +389,8 @@ def _market_admin_page(request, market: Market, *, photo_error: DomainError | No
             "pickup_load": selectors.pickup_load(market),
             "weekdays": selectors.weekday_names(market.open_weekdays),
             "can_change": request.user.has_perm("markets.change_market", market),
+            "waiting": selectors.waiting_parts(market),
+            "can_act": request.user.has_perm("markets.act_for_stall", market),
             "photo_error": message_of(photo_error) if photo_error else "",
             "photo_limit": settings.MARKETS_PHOTO_MAX_BYTES,
         },

@@ -34,7 +34,7 @@ def pickup_day_label(day: date, *, relative: bool = False) -> str:
 
 
 class Market(models.Model):
-    """A municipal market; adding one is configuration in the admin, not code."""
+    """A municipal market; municipal staff create it and market staff set it up in the browser."""
 
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
@@ -82,6 +82,15 @@ class Market(models.Model):
         blank=True,
         validators=[MinValueValidator(1)],
         help_text=_("Most pickup orders per slot and day; empty: no limit."),
+    )
+    answer_minutes = models.PositiveSmallIntegerField(
+        _("minutes a stall has to answer an order"),
+        default=120,
+        validators=[MinValueValidator(15), MaxValueValidator(1440)],
+        help_text=_(
+            "A stall's part of an order not accepted within this time is cancelled and the "
+            "shopper is told (docs/decisions/0074-stall-answer-deadline.md)."
+        ),
     )
     active = models.BooleanField(_("open online"), default=True)
 

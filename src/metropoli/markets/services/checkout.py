@@ -38,6 +38,7 @@ from ..quantities import (
     SaleRule,
     delivery_fee,
     format_decimal,
+    format_quantity_lazy,
     haversine_km,
     line_total,
     parse_quantity,
@@ -114,14 +115,15 @@ def quantity_error(exc: QuantityError, product_name: str = "") -> DomainError:
     code = _QUANTITY_CODES.get(exc.code)
     if code is None:
         return exc
+    value = exc.params.get("value")
+    unit = exc.params.get("unit", "")
     return DomainError(
         code,
         product=product_name,
-        value=format_decimal(exc.params["value"])
-        if isinstance(exc.params.get("value"), Decimal)
-        else exc.params.get("value"),
-        step=format_decimal(exc.params["step"]) if "step" in exc.params else "",
-        unit=exc.params.get("unit", ""),
+        value=format_decimal(value) if isinstance(value, Decimal) else value,
+        # Lazy: the quantity with its unit in the answer's language («1 pieza», «2 manojos»).
+        amount=format_quantity_lazy(value, unit) if isinstance(value, Decimal) else value,
+        step=format_quantity_lazy(exc.params["step"], unit) if "step" in exc.params else "",
     )
 
 

@@ -12,7 +12,7 @@ from django_tasks import task
 
 from .. import selectors
 from ..models import Method, Notification, Order
-from ..quantities import format_decimal
+from ..quantities import format_quantity
 
 
 def notify(
@@ -104,7 +104,7 @@ def notify_new_order(order_id: int) -> None:
         lines = defaultdict(list)
         for line in order.lines.select_related("part__stall"):
             lines[line.part.stall_id].append(
-                f"- {line.product_name}: {format_decimal(line.quantity)} {line.unit}"
+                f"- {line.product_name}: {format_quantity(line.quantity, line.unit)}"
             )
         if pickup:
             for stall_lines in lines.values():

@@ -14,8 +14,8 @@ from django.db.models import F
 from metropoli.common.errors import DomainError
 
 from ..errors import MarketErrorCode
-from ..models import Product, SaleUnit
-from ..quantities import format_decimal
+from ..models import Product
+from ..quantities import format_decimal, format_quantity_lazy
 
 
 def take_stock(checked: list[tuple[Product, Decimal]]) -> None:
@@ -68,10 +68,10 @@ def _out_of_stock(product: Product, quantity: Decimal, left: Decimal | None) -> 
     return DomainError(
         MarketErrorCode.OUT_OF_STOCK,
         details=[{"product_id": product.pk, "available": format_decimal(left)}],
-        left=format_decimal(left),
-        unit=dict(SaleUnit.choices).get(product.unit, product.unit),  # lazy: the answer's language
+        # Lazy: written in the language of the answer, with the unit's plural («20 manojos»).
+        left=format_quantity_lazy(left, product.unit),
         product=product.name,
-        wanted=format_decimal(quantity),
+        wanted=format_quantity_lazy(quantity, product.unit),
     )
 
 

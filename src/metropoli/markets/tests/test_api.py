@@ -397,8 +397,8 @@ def test_guest_cancels_are_rate_limited(client, market, tomato, settings):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("es-MX", "Solo quedan 20 manojo de Cilantro; pidió 21 manojo."),
-        ("en", "Only 20 bunch of Cilantro are left; you asked for 21 bunch."),
+        ("es-MX", "Solo quedan 20 manojos de Cilantro; pidió 21 manojos."),
+        ("en", "Only 20 bunches of Cilantro are left; you asked for 21 bunches."),
     ],
 )
 def test_out_of_stock_names_the_unit_in_the_request_language(

@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_market_list_carries_the_points_of_the_map(client, market, stall):
+def test_market_list_carries_the_points_of_the_map(client, market, stall, tomato):
     page = client.get("/mercado/").content.decode()
     # The list (no JavaScript needed) links the market; the map's data names the same page.
     assert '<a href="/mercado/libertad/">Mercado Libertad</a>' in page

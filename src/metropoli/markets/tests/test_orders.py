@@ -133,9 +133,9 @@ def test_a_refusal_is_worded_in_the_language_it_is_answered_in(market, cilantro)
         error = refused(market, [CartLine(cilantro.pk, "21")])
     assert error.code == "out_of_stock"
     with translation.override("es-mx"):
-        assert error.render(gettext).startswith("Solo quedan 20 manojo de Cilantro;")
+        assert error.render(gettext).startswith("Solo quedan 20 manojos de Cilantro;")
     with translation.override("en"):
-        assert error.render(gettext).startswith("Only 20 bunch of Cilantro are left")
+        assert error.render(gettext).startswith("Only 20 bunches of Cilantro are left")
 
 
 def test_more_than_stock_is_refused_with_what_is_left(market, tomato, steak):

@@ -139,7 +139,7 @@ def test_stall_dashboard_uploads_and_shows_errors_next_to_the_product(
     assert not Product.objects.get(pk=tomato.pk).photo
 
 
-def test_market_staff_upload_the_market_photo(client, market, guadalajara):
+def test_market_staff_upload_the_market_photo(client, market, tomato, guadalajara):
     url = "/mercado/libertad/administracion/foto/"
     photo = SimpleUploadedFile("m.jpg", jpeg_with_gps(), content_type="image/jpeg")
     client.force_login(person_with(Role.CITIZEN, guadalajara))

@@ -227,7 +227,7 @@ def test_quantities_are_shown_without_exponents(client, market, stall, cilantro,
     client.force_login(vendor)
     page = client.get(f"/mercado/puesto/{stall.pk}/").content.decode()
     # Decimal("10.000").normalize() would print "1E+1".
-    assert "<strong>10 manojo</strong>" in page and "1E+1" not in page
+    assert "<strong>10 manojos</strong>" in page and "1E+1" not in page
     assert f'name="stock_{cilantro.pk}" value="10"' in page
 
 
