@@ -185,6 +185,10 @@ def test_photos_added_and_removed_with_the_upload_checks(
     refused = client.post(url, {"photo": _upload(b"not a photo at all")}, headers=ES)
     assert refused.status_code == 400
     assert "El archivo no es una foto" in refused.content.decode()
+    settings.TREES_PHOTO_MAX_BYTES = 200
+    too_big = client.post(url, {"photo": _upload(image_bytes(size=(400, 300)))}, headers=ES)
+    assert too_big.status_code == 400 and "La foto es demasiado grande" in too_big.content.decode()
+    settings.TREES_PHOTO_MAX_BYTES = 10_000_000
     assert client.post(url, {"photo": _upload(image_bytes())}, headers=ES).status_code == 302
     photo = TreePhoto.objects.get(tree=tree)
     stored = tmp_path / photo.image.name
