@@ -6,7 +6,7 @@ import sys
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connections
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from metropoli.common.middleware import (
     status_error,
 )
 from metropoli.territory.selectors import active_municipalities
+
+from .precache import precache
 
 
 @require_GET
@@ -88,9 +90,15 @@ def manifest(request):
 
 @require_GET
 def service_worker(request):
-    # Served from the site root so that its scope covers every page.
-    path = finders.find("web/sw.js")
-    response = FileResponse(open(path, "rb"), content_type="text/javascript")  # noqa: SIM115
+    # Served from the site root so that its scope covers every page, with the list of what to
+    # keep on install written in (web/precache.py): a new list is a new worker, which the
+    # browser installs on its next visit.
+    urls, version = precache()
+    with open(finders.find("web/sw.js"), encoding="utf-8") as handle:
+        script = handle.read()
+    script = script.replace("const PRECACHE = [];", f"const PRECACHE = {json.dumps(urls)};", 1)
+    script = script.replace('"metropoli-shell-dev"', json.dumps(f"metropoli-shell-{version}"), 1)
+    response = HttpResponse(script, content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response

@@ -1,109 +1,97 @@
-"""The service worker's precache lists (web/sw.js and the modules' scripts it imports): what is
-listed exists, and what a listed file loads is listed too, so a page that opened once opens
-again without signal, its map included (MapLibre's worker is a file of its own)."""
+"""The service worker's precache list (web/precache.py, written into /sw.js): derived from the
+templates, it names every file a page loads, MapLibre's worker and the modules included, so a
+page that opened once opens again without signal; with hashed static files (the manifest
+storage of production) the templates' files are kept under their hashed URLs."""
 
+import json
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-WEB = Path(finders.find("web/sw.js")).parent
-STRING = re.compile(r'"(/[^"]*)"')
-# Relative module specifiers: import … from "./x.js", export … from "../y.js", import("./z.js").
-IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)["'`](\.{1,2}/[^"'`]+)["'`]""")
+from metropoli.web import precache as precache_module
+from metropoli.web.precache import precache, static_files
 
 
-def listed(path: str, name: str = r"\w+") -> list[str]:
-    """The URLs in the script's `const NAME = [...]` lists."""
-    text = Path(path).read_text(encoding="utf-8")
-    blocks = re.findall(rf"const {name} = \[(.*?)\];", text, re.S)
-    assert blocks, f"no list {name} in {path}"
-    return [url for block in blocks for url in STRING.findall(block)]
-
-
-def precached() -> set[str]:
-    """The shell's lists and those of the modules' scripts it imports."""
-    shell = str(WEB / "sw.js")
-    urls = set(listed(shell, "SHELL"))
-    for script in listed(shell, "MODULE_SCRIPTS"):
-        urls |= set(listed(str(static_file(script))))
-    return urls
-
-
-def static_file(url: str) -> Path:
-    path = finders.find(url.removeprefix("/static/"))
-    assert path, f"{url} is listed but is no static file"
-    return Path(path)
-
-
-def loads(url: str) -> set[str]:
-    """The static files a listed script or module loads: its relative imports, and any file of
-    its own folder it names (MapLibre builds its worker's URL from the file name), service workers
-    aside."""
-    path = static_file(url)
-    if path.suffix not in {".js", ".mjs"}:
-        return set()
-    text = path.read_text(encoding="utf-8")
-    folder = url.rsplit("/", 1)[0]
-    found = {
-        "/".join(_resolve(folder.split("/"), spec.split("/"))) for spec in IMPORT.findall(text)
-    }
-    for sibling in path.parent.iterdir():
-        worker = sibling.name.endswith("sw.js")  # registered by a page, never loaded by it
-        if (
-            sibling != path
-            and sibling.suffix in {".js", ".mjs"}
-            and not worker
-            and sibling.name in text
-        ):
-            found.add(f"{folder}/{sibling.name}")
-    return found
-
-
-def _resolve(base: list[str], parts: list[str]) -> list[str]:
-    out = list(base)
-    for part in parts:
-        if part == "..":
-            out.pop()
-        elif part != ".":
-            out.append(part)
-    return out
+def served(client) -> tuple[list[str], str]:
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response["Service-Worker-Allowed"] == "/"
+    script = response.content.decode()
+    urls = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", script).group(1))
+    version = re.search(r'const VERSION = "metropoli-shell-(\w+)";', script).group(1)
+    return urls, version
 
 
 @pytest.mark.django_db
 def test_every_listed_page_and_file_exists(client):
-    for url in sorted(precached()):
+    urls, version = served(client)
+    assert (urls, version) == precache()
+    for url in urls:
         if url.startswith("/static/"):
-            static_file(url)
+            assert finders.find(url.removeprefix("/static/")), url
         else:
             assert client.get(url).status_code == 200, url
 
 
-def test_what_a_listed_script_loads_is_listed_too():
-    urls = precached()
-    missing = {
-        (url, needed)
-        for url in urls
-        if url.startswith("/static/")
-        for needed in loads(url)
-        if needed not in urls
-    }
-    assert missing == set()
-    assert "/static/vendor/maplibre-gl/maplibre-gl-worker.mjs" in urls
+def test_what_the_pages_load_is_listed():
+    named, loaded = static_files()
+    urls = set(precache()[0])
+    # The base template's shell, every module a page names, and what they load.
+    for name in ("web/site.css", "web/pwa.js", "web/scroll.js", "trees/capture.js"):
+        assert name in named
+    assert {"maps/ready.js", "web/outbox.js", "vendor/maplibre-gl/maplibre-gl.mjs"} <= loaded
+    for name in ("maplibre-gl-worker.mjs", "maplibre-gl-shared.mjs"):
+        assert f"/static/vendor/maplibre-gl/{name}" in urls
+    # Service workers are registered, never loaded by a page: not kept as page files.
+    assert not any(url.endswith("sw.js") for url in urls)
 
 
-def test_every_file_of_the_base_template_is_listed():
-    base = (WEB.parent.parent / "templates" / "web" / "base.html").read_text(encoding="utf-8")
-    assets = {
-        f"/static/{name}" for name in re.findall(r"\{% static '([^']+\.(?:js|css))' %\}", base)
-    }
-    assert assets and assets <= precached()
+def test_a_new_template_file_is_kept_without_editing_a_list(tmp_path, monkeypatch, settings):
+    settings.DEBUG = True  # worked out on every request
+    before, version = precache()
+    app = tmp_path / "demo"
+    (app / "templates" / "demo").mkdir(parents=True)
+    (app / "templates" / "demo" / "page.html").write_text(
+        '{% load static %}<script type="module" src="{% static \'web/outbox.js\' %}"></script>'
+        '<link rel="stylesheet" href="{% static \'vendor/maplibre-gl/maplibre-gl.css\' %}">',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(precache_module, "PACKAGE", tmp_path)
+    after, new_version = precache()
+    assert {"/static/web/outbox.js", "/static/vendor/maplibre-gl/maplibre-gl.css"} <= set(after)
+    assert "/static/trees/capture.js" not in after and new_version != version
+    assert "/static/idb-keyval/idb-keyval.js" not in after  # outbox imports the vendored one:
+    assert "/static/vendor/idb-keyval/idb-keyval.js" in after
 
 
 @pytest.mark.django_db
-def test_the_worker_is_served_for_the_whole_site():
-    response = Client().get("/sw.js")
-    assert response["Service-Worker-Allowed"] == "/"
-    assert b"importScripts" in b"".join(response.streaming_content)
+def test_hashed_static_files_are_kept_under_their_hashed_urls(tmp_path, settings):
+    # The manifest collectstatic writes in production (ManifestStaticFilesStorage), for every
+    # file but one collected before it existed.
+    named, loaded = static_files()
+    late = "web/scroll.js"
+    paths = {
+        name: re.sub(r"(\.\w+)$", r".0123abcd\1", name) for name in named | loaded if name != late
+    }
+    manifest = {"paths": paths, "version": "1.1", "hash": "0123abcd"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest), encoding="utf-8")
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    precache_module._cached.cache_clear()  # worked out once per process: as if a new one
+    try:
+        urls, _version = served(Client())
+    finally:
+        precache_module._cached.cache_clear()
+    # What a template names, by its hashed name ...
+    assert "/static/trees/capture.0123abcd.js" in urls
+    assert "/static/web/site.0123abcd.css" in urls
+    assert "/static/trees/capture.js" not in urls
+    # ... what a module imports or builds the URL of, by the name it is asked for ...
+    assert "/static/web/outbox.js" in urls
+    assert "/static/vendor/maplibre-gl/maplibre-gl-worker.mjs" in urls
+    # ... and a file the manifest lacks by its plain name, rather than no worker at all.
+    assert "/static/web/scroll.js" in urls

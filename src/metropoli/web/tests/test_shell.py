@@ -68,7 +68,7 @@ def test_manifest_and_service_worker(client):
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     sw = client.get("/sw.js")
     assert sw.status_code == 200 and sw["Service-Worker-Allowed"] == "/"
-    assert b'addEventListener("fetch"' in b"".join(sw.streaming_content)
+    assert b'addEventListener("fetch"' in sw.content
 
 
 def test_load_demo_is_idempotent():

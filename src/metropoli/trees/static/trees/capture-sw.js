@@ -1,13 +1,10 @@
-// Imported by the shell's service worker (/sw.js): keeps the tree capture page and its files on
-// the device so that it opens without signal; the shell answers for them, network first (the map
-// and the outbox are in the shell's own list). The captures themselves wait in the outbox
-// (web/outbox.js, IndexedDB), not here.
-const TREES_CACHE = "metropoli-trees-v3";
-const TREES_OFFLINE = [
-  "/arbol/capturar",
-  "/static/trees/capture.js",
-  "/static/trees/trees.css",
-];
+// Imported by the shell's service worker (/sw.js): keeps the tree capture page on the device so
+// that it opens without signal; the shell answers for it, network first. Its scripts, styles and
+// the map are in the shell's own list (web/precache.py derives it from the templates), and the
+// tiles seen are kept by the shell too. The captures themselves wait in the outbox (web/outbox.js,
+// IndexedDB), not here.
+const TREES_CACHE = "metropoli-trees-v4";
+const TREES_OFFLINE = ["/arbol/capturar"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

@@ -149,8 +149,31 @@ for (const id of ["c-lon", "c-lat"]) {
   });
 }
 
+// The area last looked at is remembered on the device: without signal the map opens there,
+// where the service worker kept the tiles seen (web/sw.js), and the pin can be moved at once.
+const VIEW_KEY = "metropoli.capture.view";
+
+function rememberedView() {
+  try {
+    const view = JSON.parse(localStorage.getItem(VIEW_KEY) || "null");
+    return view && Number.isFinite(view.lon) && Number.isFinite(view.lat) && Number.isFinite(view.zoom) ? view : null;
+  } catch (error) {
+    return null;
+  }
+}
+
 whenMapReady($("capture-map"), ({ map, maplibregl }) => {
   captureMap = map;
+  const view = rememberedView();
+  if (view) map.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom });
+  map.on("moveend", () => {
+    const { lng, lat } = map.getCenter();
+    try {
+      localStorage.setItem(VIEW_KEY, JSON.stringify({ lon: lng, lat, zoom: map.getZoom() }));
+    } catch (error) {
+      // Private mode or a full device: the map simply opens at the municipality.
+    }
+  });
   // Trees already recorded, so a duplicate is visible before it is saved.
   map.addLayer({
     id: "capture-trees", type: "circle", source: "trees", "source-layer": "trees",
