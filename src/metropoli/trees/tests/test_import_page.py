@@ -114,3 +114,10 @@ def test_progress_is_visible_while_the_import_transaction_is_open(staff, guadala
         status.force_login(job.uploaded_by)
         assert status.get(f"/arbol/importar/{job.pk}/estado").json()["percent"] == 40
     progress.close()
+
+
+def test_the_map_page_leads_staff_to_the_import_page(staff, guadalajara):
+    assert 'href="/arbol/importar/"' in staff.get("/arbol/").content.decode()
+    citizen = Client()
+    citizen.force_login(person_with(Role.CITIZEN, guadalajara))
+    assert 'href="/arbol/importar/"' not in citizen.get("/arbol/").content.decode()
