@@ -81,6 +81,9 @@ def test_staff_edit_move_photo_and_removal_with_a_reason(
     assert page.get_by_role("heading", level=1).inner_text() == f"Editar el árbol {tree.pk}"
     assert serious_accessibility_findings(page) == []
     assert fits_the_phone(page)
+    page.set_viewport_size({"width": 360, "height": 780})  # the narrowest phone we support
+    assert fits_the_phone(page)
+    page.set_viewport_size(PHONE["viewport"])
 
     # 2. A field changes and the pin is dragged to the trunk a few metres away.
     page.get_by_label("Condición").select_option(label="Regular")
