@@ -16,7 +16,7 @@ from metropoli.common.idempotency import from_request
 from metropoli.common.openapi import CSV, XLSX, file_answer
 from metropoli.common.ratelimit import Attempts, client_address, hit, limit_photo_uploads
 
-from . import exports, selectors, services
+from . import exports, notices, selectors, services
 from .models import Contribution, Proceeding, Source
 
 router = Router(tags=["participation"])
@@ -201,6 +201,11 @@ class ContributionIn(Schema):
     geometry: dict = Field(description="GeoJSON Point, LineString or Polygon in lon/lat.")
     photo: str | None = Field(None, description="data:image/...;base64,... (JPEG, PNG, WebP)")
     website: str = Field("", description="Leave empty (spam guard).")
+    notify_me: bool | None = Field(
+        None,
+        description="Signed-in author: tell me (e-mail and in the app) when my contributions "
+        "are answered or commented on (sets the person's preference; omitted: unchanged).",
+    )
 
 
 class CreatedOut(Schema):
@@ -247,6 +252,8 @@ def create_contribution(
         source=Source.TABLE if table else Source.WEB,
         website=payload.website,
     )
+    if payload.notify_me is not None and request.user.is_authenticated and not table:
+        notices.set_preference(user=request.user, notify_replies=payload.notify_me)
     item = selectors.contribution(proceeding, contribution.pk, include_hidden=True)
     body = CreatedOut(id=contribution.pk, created=created, feature=selectors.feature(item))
     return (201 if created else 200), body

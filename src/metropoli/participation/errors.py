@@ -141,3 +141,51 @@ class ParticipationErrorCode(ErrorCode):
         Kind.INVALID,
         gettext_noop("The file is not a photo."),
     )
+    INVALID_ACTION = "invalid_action", Kind.INVALID, gettext_noop("Unknown action.")
+    TITLE_REQUIRED = (
+        "title_required",
+        Kind.INVALID,
+        gettext_noop("Give the consultation a title and a description."),
+    )
+    INVALID_PHASE_KIND = "invalid_phase_kind", Kind.INVALID, gettext_noop("Unknown kind of phase.")
+    INVALID_PHASE_DATES = (
+        "invalid_phase_dates",
+        Kind.INVALID,
+        gettext_noop("A phase needs a start and an end date, and it must end after it starts."),
+    )
+    PHASE_OVERLAP = (
+        "phase_overlap",
+        Kind.CONFLICT,
+        gettext_noop("This phase overlaps the phase %(other)s. Phases follow one another."),
+    )
+    PHASE_ORDER = (
+        "phase_order",
+        Kind.CONFLICT,
+        gettext_noop(
+            "Phases go in this order: information, contributions, evaluation, results. "
+            "This phase would come before the phase %(other)s."
+        ),
+    )
+    IN_USE = (
+        "in_use",
+        Kind.CONFLICT,
+        gettext_noop("Contributions already use it, so it cannot be removed."),
+    )
+    INVALID_ICON = (
+        "invalid_icon",
+        Kind.INVALID,
+        gettext_noop(
+            "The icon must be an SVG or PNG file of at most %(kb)s KB, at most %(px)s pixels "
+            "wide and high, and an SVG may not contain scripts or links to other files."
+        ),
+    )
+    UNKNOWN_PERSON = (
+        "unknown_person",
+        Kind.INVALID,
+        gettext_noop("Nobody with this e-mail address has an account on the platform."),
+    )
+    CATEGORY_NAME_TAKEN = (
+        "category_name_taken",
+        Kind.CONFLICT,
+        gettext_noop("This consultation already has a category with this name."),
+    )

@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Paths under /participa/ that are pages of their own, so no proceeding may use them as slug.
-RESERVED_SLUGS = {"mesa", "privacidad", "mis-aportaciones", "api"}
+RESERVED_SLUGS = {"mesa", "privacidad", "mis-aportaciones", "api", "gestion", "avisos"}
 
 
 class PhaseKind(models.TextChoices):
@@ -100,6 +101,13 @@ class Proceeding(models.Model):
         related_name="proceedings",
     )
     area_note = models.CharField(_("note on the area"), max_length=255, blank=True)
+    # Named moderators of a metropolitan proceeding (a municipal one: its municipality's staff).
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderators"),
+        blank=True,
+        related_name="moderated_proceedings",
+    )
     table_pin_hash = models.CharField(_("facilitator PIN (hashed)"), max_length=128, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -170,6 +178,8 @@ class Category(models.Model):
     )
     name = models.CharField(_("name"), max_length=80)
     icon = models.CharField(_("icon"), max_length=20, choices=ICON_CHOICES, default="idea")
+    # An SVG or PNG uploaded by the consultation's staff (checked by icons.py); wins over `icon`.
+    icon_file = models.FileField(_("own icon"), upload_to="participation/icons/", blank=True)
     colour = models.CharField(_("colour"), max_length=7, default="#2e7d32")
     description = models.CharField(_("description"), max_length=255, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -184,6 +194,12 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def icon_url(self) -> str:
+        if self.icon_file:
+            return self.icon_file.url
+        return static(f"participation/icons/{self.icon}.svg")
 
 
 class Contribution(models.Model):
@@ -442,3 +458,43 @@ class ExternalLayer(models.Model):
                 f"&typeNames={self.layer_name}&outputFormat=application/json&srsName=EPSG:4326"
             )
         return self.url
+
+
+class NotificationPreference(models.Model):
+    """Whether a participant wants to hear (e-mail and in the app) when their contributions are
+    answered or commented on. Off until they tick it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_preference"
+    )
+    notify_replies = models.BooleanField(
+        _("tell me when my contributions are answered or commented on"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+
+class Notice(models.Model):
+    """An in-app notice to the author of a contribution; e-mailed once by the task worker."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", _("Answer")
+        COMMENT = "comment", _("Comment")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_notices"
+    )
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")

@@ -7,7 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from metropoli.common.errors import DomainError
-from metropoli.territory.selectors import municipality_at
+from metropoli.territory.models import Role
+from metropoli.territory.selectors import is_platform_admin, municipalities_where, municipality_at
 
 from .analysis.hexbins import hexbin
 from .analysis.words import word_frequencies
@@ -17,6 +18,19 @@ from .models import Category, Comment, Contribution, Phase, Proceeding, Visibili
 
 def proceedings() -> QuerySet[Proceeding]:
     return Proceeding.objects.select_related("municipality").prefetch_related("phases")
+
+
+def proceedings_to_set_up(user) -> QuerySet[Proceeding]:
+    """Those the person sets up: their municipalities' and the metropolitan ones they moderate
+    (all, for a platform administrator)."""
+    if is_platform_admin(user):
+        return proceedings()
+    staff_of = municipalities_where(user, Role.MUNICIPAL_STAFF)
+    return (
+        proceedings()
+        .filter(Q(municipality__in=staff_of) | Q(municipality__isnull=True, moderators=user))
+        .distinct()
+    )
 
 
 def proceeding(slug: str) -> Proceeding:

@@ -18,6 +18,7 @@ from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, run_once
 
+from . import notices
 from .errors import ParticipationErrorCode
 from .models import (
     RESERVED_SLUGS,
@@ -403,13 +404,15 @@ def add_comment(
         parent = Comment.objects.filter(pk=parent_id, contribution=contribution).first()
         if parent is None:
             raise DomainError(ParticipationErrorCode.INVALID_PARENT)
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         contribution=contribution,
         parent=parent,
         text=text,
         author=actor if actor.is_authenticated else None,
         device_hash=device_hash(device_token),
     )
+    notices.commented(comment)
+    return comment
 
 
 @transaction.atomic
@@ -519,6 +522,7 @@ def give_feedback(*, contribution: Contribution, moderator, status: str, answer:
     final = {FeedbackStatus.TAKEN_INTO_ACCOUNT, FeedbackStatus.NOT_TAKEN_INTO_ACCOUNT}
     if status in final and not answer:
         raise DomainError(ParticipationErrorCode.ANSWER_REQUIRED)
+    changed = (status, answer) != (contribution.feedback_status, contribution.feedback_answer)
     contribution.feedback_status = status
     contribution.feedback_answer = answer
     contribution.feedback_at = timezone.now()
@@ -530,3 +534,5 @@ def give_feedback(*, contribution: Contribution, moderator, status: str, answer:
         kind=ModerationAction.Kind.FEEDBACK,
         reason=f"{status}: {answer}",
     )
+    if changed:
+        notices.answered(contribution)

@@ -16,7 +16,7 @@ from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.maps.layers import registered_layers
 
-from . import charts, selectors, services
+from . import charts, notices, selectors, services
 from .errors import ParticipationErrorCode
 from .models import ContributionType, FeedbackStatus, Visibility
 
@@ -28,7 +28,15 @@ def home(request):
     items = []
     for proceeding in selectors.proceedings():
         items.append({"proceeding": proceeding, "phase": proceeding.active_phase()})
-    return render(request, "participation/home.html", {"items": items})
+    return render(
+        request,
+        "participation/home.html",
+        {
+            "items": items,
+            "unread_notices": notices.unread_count(request.user),
+            "can_set_up": request.user.has_perm("participation.set_up_proceedings"),
+        },
+    )
 
 
 @require_GET
@@ -48,6 +56,8 @@ def proceeding_page(request, slug):
             "categories": proceeding.categories.all(),
             "contributions": selectors.contributions(proceeding),
             "can_contribute": can_contribute,
+            "notify_replies": notices.wants_notices(request.user),
+            "can_set_up": request.user.has_perm("participation.change_proceeding", proceeding),
             "needs_login": phase is not None
             and phase.accepts_contributions
             and not request.user.is_authenticated
@@ -247,6 +257,13 @@ def privacy_full(request):
 def mine(request):
     token = request.COOKIES.get(DEVICE_COOKIE, "")
     device = services.device_hash(token)
+    if request.method == "POST" and request.POST.get("action") == "preference":
+        if request.user.is_authenticated:
+            notices.set_preference(
+                user=request.user, notify_replies=request.POST.get("notify_replies") == "on"
+            )
+            messages.success(request, _("Your choice was saved."))
+        return redirect("participation:mine")
     if request.method == "POST":
         pk = request.POST.get("contribution", "")
         item = (
@@ -260,10 +277,18 @@ def mine(request):
             services.delete_contribution(contribution=item, actor=request.user, device_token=token)
             messages.success(request, _("Your contribution was deleted."))
         return redirect("participation:mine")
+    own_notices = []
+    if request.user.is_authenticated:
+        own_notices = list(request.user.participation_notices.select_related("contribution")[:50])
+        notices.mark_read(request.user)
     return render(
         request,
         "participation/mine.html",
-        {"items": selectors.my_contributions(request.user, device)},
+        {
+            "items": selectors.my_contributions(request.user, device),
+            "notices": own_notices,
+            "notify_replies": notices.wants_notices(request.user),
+        },
     )
 
 
@@ -279,6 +304,7 @@ def table(request, slug):
             "proceeding": proceeding,
             "phase": proceeding.active_phase(),
             "categories": proceeding.categories.all(),
+            "category_colours": {str(c.pk): c.colour for c in proceeding.categories.all()},
             "external_layers": proceeding.external_layers.all(),
             "has_pin": bool(proceeding.table_pin_hash),
             "area_geojson": proceeding.area.geojson,

@@ -1,5 +1,5 @@
 // The proceeding page: contributions on the map and in the list; drawing and sending a new one.
-import { addAreaLayer, addContributionLayers, csrfToken, deviceToken, fileAsDataUrl, Sketch, toggleLayer } from "./drawing.js";
+import { addAreaLayer, addContributionLayers, csrfToken, deviceToken, fileAsDataUrl, plural, Sketch, toggleLayer } from "./drawing.js";
 import { whenMapReady } from "../maps/ready.js";
 
 const root = document.querySelector("[data-proceeding]");
@@ -10,7 +10,6 @@ const area = JSON.parse(document.getElementById("proceeding-area").textContent);
 const mapEl = document.getElementById("participation-map");
 // Messages come translated from the page (gettext), so the script has no language of its own.
 const T = JSON.parse(document.getElementById("contribute-strings").textContent);
-const plural = (text, n) => text.replace("{n}", String(n));
 
 let sketch = null;
 let map = null;
@@ -78,6 +77,8 @@ if (form) {
     try { photo = await fileAsDataUrl(form.elements.photo.files[0]); } catch { photo = null; }
     const body = { category: Number(category.value), type: form.elements.type.value, text, geometry, photo,
                    website: form.elements.website.value };
+    // Only a signed-in person has the box; their choice becomes their preference.
+    if (form.elements.notify_me) body.notify_me = form.elements.notify_me.checked;
     let response;
     try {
       response = await fetch(`${api}/contributions`, {

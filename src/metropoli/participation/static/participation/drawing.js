@@ -13,6 +13,14 @@ export function deviceToken() {
   return token;
 }
 
+// A message with a count, in the page's language: `forms` holds the page's ngettext forms
+// ({"one": ..., "other": ...}, translated by the template); "{n}" is replaced by the count.
+export function plural(forms, n) {
+  const rule = new Intl.PluralRules(document.documentElement.lang || "es").select(n);
+  const text = typeof forms === "string" ? forms : (rule === "one" ? forms.one : forms.other);
+  return text.replace("{n}", String(n));
+}
+
 export function csrfToken() {
   const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";

@@ -1,6 +1,7 @@
 // Service worker of the touch table only (scope /participa/mesa/): keeps the table page, its
-// scripts, styles and map tiles so that a workshop without internet can reload the table.
-// Contributions are not handled here: the page queues them in IndexedDB and sends them itself.
+// scripts, styles, the map tiles of the consultation's area and its last contributions, so that
+// a workshop without internet can reload the table. New contributions are not handled here: the
+// page queues them in IndexedDB and sends them itself.
 const CACHE = "participa-mesa-v1";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -8,9 +9,10 @@ self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "cache" && Array.isArray(event.data.urls)) {
+    const port = event.ports && event.ports[0];
     event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(
       event.data.urls.map((url) => cache.add(url).catch(() => null)),
-    )));
+    )).then(() => { if (port) port.postMessage({ type: "cached" }); }));
   }
 });
 

@@ -2,16 +2,17 @@
 // PIN, idle reset, and the outbox of web/outbox.js so that contributions made offline are sent
 // once when the connection comes back (each carries its Idempotency-Key from the moment it is
 // made).
-import { addAreaLayer, addContributionLayers, Sketch, toggleLayer } from "./drawing.js";
+import { addAreaLayer, addContributionLayers, plural, Sketch, toggleLayer } from "./drawing.js";
 import { whenMapReady } from "../maps/ready.js";
 import { Outbox } from "../web/outbox.js";
+import { createStore, get, set } from "../vendor/idb-keyval/idb-keyval.js";
 
 const root = document.getElementById("table");
 const api = root.dataset.api;
 const slug = root.dataset.slug;
 const strings = JSON.parse(document.getElementById("table-strings").textContent);
 const area = JSON.parse(document.getElementById("proceeding-area").textContent);
-const fmt = (text, n) => text.replace("{n}", String(n));
+const fmt = (text, n) => plural(text, n);
 const SETTINGS_KEY = `participa-table-settings:${slug}`;
 const settings = { panels: 2, idle: 180, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") };
 // The table's token (a workshop's higher sending limit) is handed out only by the facilitator
@@ -36,7 +37,7 @@ const adopted = outbox.adopt("participa-table", "outbox", (old) => ({
 })).catch(() => null);
 const pending = () => outbox.list();
 
-outbox.addEventListener("change", () => showStatus());
+outbox.addEventListener("change", () => { showStatus(); draw(); });
 // A refused contribution leaves the outbox (nothing would make the server take it later); why
 // stays in the status line until the next one goes out.
 let refusal = "";
@@ -68,12 +69,37 @@ let map = null;
 let armed = null;
 const panels = [];
 
+// The last contributions the table received, kept in IndexedDB: without signal (even after a
+// reload) the map shows them, plus those waiting in the outbox, until fresh ones arrive.
+const kept = createStore("participa-table-data", "kept");
+const KEPT_KEY = `contributions:${slug}`;
+const categoryColours = JSON.parse(document.getElementById("category-colours").textContent);
+let shown = { type: "FeatureCollection", features: [] };
+
+async function waitingFeatures() {
+  return (await pending()).filter((entry) => entry.json && entry.json.geometry).map((entry) => ({
+    type: "Feature", geometry: entry.json.geometry,
+    properties: { waiting: true, text: entry.json.text, colour: categoryColours[entry.json.category] || "#555555" },
+  }));
+}
+
+async function draw() {
+  if (!map) return;
+  const features = [...shown.features, ...(await waitingFeatures())];
+  map.getSource("contributions").setData({ type: "FeatureCollection", features });
+  root.dataset.shownContributions = String(shown.features.length);
+}
+
 async function refresh() {
-  if (!map || !navigator.onLine) return;
+  if (!map) return;
   try {
     const response = await fetch(`${api}/contributions`, { headers: { Accept: "application/json" } });
-    if (response.ok) map.getSource("contributions").setData(await response.json());
+    if (response.ok) {
+      shown = await response.json();
+      await set(KEPT_KEY, shown, kept).catch(() => null);
+    }
   } catch { /* offline: keep what the map shows */ }
+  await draw();
 }
 
 // --- draft panels -----------------------------------------------------------------------------
@@ -230,6 +256,8 @@ whenMapReady(document.getElementById("table-map"), async (detail) => {
   map = detail.map;
   addAreaLayer(map, area);
   addContributionLayers(map, { type: "FeatureCollection", features: [] });
+  shown = (await get(KEPT_KEY, kept).catch(() => null)) || shown;
+  await draw();
   map.on("click", (e) => { if (armed && armed.sketch.mode) { armed.sketch.add(e.lngLat); describe(armed); } });
   buildPanels();
   wireSettings();
@@ -246,11 +274,50 @@ setInterval(() => {
 }, 5000);
 window.addEventListener("online", () => sync());
 
+// The map tiles of the consultation's area (ours, not the outside basemap) at the zoom levels
+// around the table's view: maplibre fetches tiles in a web worker, so they are not among the
+// page's resources, and the first visit is not yet under the service worker.
+function areaTiles(template) {
+  const coords = area.coordinates.flat(2);
+  const [west, east] = [Math.min(...coords.map((c) => c[0])), Math.max(...coords.map((c) => c[0]))];
+  const [south, north] = [Math.min(...coords.map((c) => c[1])), Math.max(...coords.map((c) => c[1]))];
+  const tileX = (lon, z) => Math.floor(((lon + 180) / 360) * 2 ** z);
+  const tileY = (lat, z) => {
+    const r = (lat * Math.PI) / 180;
+    return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z);
+  };
+  const urls = [];
+  const zoom = Math.floor(map ? map.getZoom() : 12);
+  for (let z = Math.max(0, zoom - 3); z <= Math.min(16, zoom + 1); z += 1) {
+    for (let x = tileX(west, z); x <= tileX(east, z); x += 1) {
+      for (let y = tileY(north, z); y <= tileY(south, z); y += 1) {
+        if (urls.length < 400) urls.push(template.replace("/0/0/0.pbf", `/${z}/${x}/${y}.pbf`));
+      }
+    }
+  }
+  return urls;
+}
+
+async function keepForOffline() {
+  const registration = await navigator.serviceWorker.register(root.dataset.sw, { scope: "/participa/mesa/" });
+  await navigator.serviceWorker.ready;
+  const worker = registration.active;
+  if (!worker) return;
+  const urls = [window.location.href, ...performance.getEntriesByType("resource").map((e) => e.name),
+                `${api}/contributions`, ...areaTiles(root.dataset.tilesBase)]
+    .filter((u) => !u.startsWith("http") || u.startsWith(window.location.origin))
+    .map((u) => new URL(u, window.location.href).href);
+  // The worker answers once every file is in its cache: the table is then ready without signal.
+  const channel = new MessageChannel();
+  const done = new Promise((resolve) => { channel.port1.onmessage = resolve; });
+  worker.postMessage({ type: "cache", urls: [...new Set(urls)] }, [channel.port2]);
+  await done;
+  root.dataset.offlineReady = "true";
+}
+
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register(root.dataset.sw, { scope: "/participa/mesa/" }).then(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    const urls = [window.location.href, ...performance.getEntriesByType("resource").map((e) => e.name)]
-      .filter((u) => u.startsWith(window.location.origin) && !u.includes("/api/"));
-    registration.active?.postMessage({ type: "cache", urls });
-  }).catch(() => { /* the table still works online without it */ });
+  // After the map is ready, so that the tiles are chosen for the table's own view.
+  whenMapReady(document.getElementById("table-map"), () => {
+    keepForOffline().catch(() => { /* the table still works online without it */ });
+  });
 }

@@ -1,0 +1,207 @@
+"""Pages where municipal staff (and the named moderators of a metropolitan consultation) set a
+consultation up: the list of theirs, a new one with its area drawn on the map, and one page for
+its details, area, phases, categories and moderators."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from metropoli.common.domain_errors import message_of, status_of
+from metropoli.common.errors import DomainError
+from metropoli.territory.models import Municipality, Role
+from metropoli.territory.selectors import is_platform_admin, municipalities_where
+
+from . import selectors, setup
+from .forms import CategoryForm, ModeratorForm, PhaseForm, ProceedingForm
+from .models import ICON_CHOICES
+
+
+def _may_set_up(request) -> None:
+    if not request.user.has_perm("participation.set_up_proceedings"):
+        raise PermissionDenied(_("Only municipal staff and named moderators set consultations up."))
+
+
+def _owners(user) -> list[Municipality | None]:
+    owners: list[Municipality | None] = list(municipalities_where(user, Role.MUNICIPAL_STAFF))
+    if is_platform_admin(user):
+        owners.append(None)
+    return owners
+
+
+@login_required
+@require_GET
+def setup_list(request):
+    _may_set_up(request)
+    return render(
+        request,
+        "participation/setup_list.html",
+        {
+            "items": selectors.proceedings_to_set_up(request.user),
+            "can_create": bool(_owners(request.user)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup_new(request):
+    _may_set_up(request)
+    owners = _owners(request.user)
+    if not owners:
+        raise PermissionDenied(_("Only municipal staff open new consultations."))
+    form = ProceedingForm(request.POST or None, municipalities=owners)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            by_pk = {str(m.pk): m for m in owners if m is not None}
+            owner = by_pk.get(data["owner"]) if data["owner"] else None
+            try:
+                proceeding = setup.open_proceeding(
+                    actor=request.user,
+                    municipality=owner,
+                    title=data["title"],
+                    description=data["description"],
+                    area=data["area"],
+                    slug=data["slug"],
+                    area_note=data["area_note"],
+                )
+            except DomainError as error:
+                form.add_error(None, message_of(error))
+                status = status_of(error)
+            else:
+                messages.success(
+                    request, _("The consultation was created. Now add its phases and categories.")
+                )
+                return redirect("participation:setup", slug=proceeding.slug)
+    return render(
+        request,
+        "participation/setup_new.html",
+        {"form": form, "area_geojson": ""},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup_edit(request, slug):
+    proceeding = selectors.proceeding(slug)
+    if not request.user.has_perm("participation.change_proceeding", proceeding):
+        raise PermissionDenied(_("Only the staff and moderators of this consultation can do this."))
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = {
+        "details": ProceedingForm(
+            request.POST if action == "details" else None,
+            editing=True,
+            initial={
+                "title": proceeding.title,
+                "description": proceeding.description,
+                "area": proceeding.area.geojson,
+                "area_note": proceeding.area_note,
+            },
+        ),
+        "phase": PhaseForm(request.POST if action == "phase" else None),
+        "category": CategoryForm(
+            request.POST if action == "category" else None,
+            request.FILES if action == "category" else None,
+        ),
+        "moderator": ModeratorForm(request.POST if action == "moderator" else None),
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            done = _act(request, proceeding, action, forms)
+        except DomainError as error:
+            target = forms.get(action)
+            if target is not None and error.on_field in target.fields:
+                target.add_error(error.on_field, message_of(error))
+            elif target is not None:
+                target.add_error(None, message_of(error))
+            else:
+                messages.error(request, message_of(error))
+            status = status_of(error)
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("participation:setup", slug=proceeding.slug)
+            status = 400
+    return render(
+        request,
+        "participation/setup_edit.html",
+        {
+            "proceeding": proceeding,
+            "forms": forms,
+            "phases": proceeding.phases.all(),
+            "categories": proceeding.categories.all(),
+            "icons": ICON_CHOICES,
+            "moderators": proceeding.moderators.all(),
+            "can_name_moderators": proceeding.municipality_id is None
+            and request.user.has_perm("participation.name_moderators", proceeding),
+            "area_geojson": proceeding.area.geojson,
+        },
+        status=status,
+    )
+
+
+def _act(request, proceeding, action: str, forms) -> str:
+    """Carry out one POSTed action; returns the success message, or '' when a form is invalid."""
+    user = request.user
+    form = forms.get(action)
+    if form is not None and not form.is_valid():
+        return ""
+    data = form.cleaned_data if form is not None else {}
+    pk = request.POST.get("pk", "")
+    pk_value = int(pk) if pk.isdigit() else 0
+    if action == "details":
+        setup.update_proceeding(
+            actor=user,
+            proceeding=proceeding,
+            title=data["title"],
+            description=data["description"],
+            area=data["area"],
+            area_note=data["area_note"],
+        )
+        return _("The consultation was saved.")
+    if action == "phase":
+        setup.add_phase(
+            actor=user,
+            proceeding=proceeding,
+            kind=data["kind"],
+            start=data["start"],
+            end=data["end"],
+            allows_anonymous=data["allows_anonymous"],
+        )
+        return _("The phase was added.")
+    if action == "remove_phase":
+        phase = proceeding.phases.filter(pk=pk_value).first()
+        if phase is not None:
+            setup.remove_phase(actor=user, phase=phase)
+        return _("The phase was removed.")
+    if action == "category":
+        upload = data.get("icon_upload")
+        setup.add_category(
+            actor=user,
+            proceeding=proceeding,
+            name=data["name"],
+            icon=data["icon"],
+            colour=data["colour"],
+            description=data["description"],
+            icon_upload=upload.read() if upload else None,
+        )
+        return _("The category was added.")
+    if action == "remove_category":
+        category = proceeding.categories.filter(pk=pk_value).first()
+        if category is not None:
+            setup.remove_category(actor=user, category=category)
+        return _("The category was removed.")
+    if action == "moderator":
+        setup.name_moderator(actor=user, proceeding=proceeding, email=data["email"])
+        return _("The moderator was named.")
+    if action == "remove_moderator":
+        setup.remove_moderator(actor=user, proceeding=proceeding, user_id=pk_value)
+        return _("The moderator was removed.")
+    raise DomainError(setup.ParticipationErrorCode.INVALID_ACTION)

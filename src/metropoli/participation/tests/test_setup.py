@@ -1,0 +1,221 @@
+"""Setting consultations up without the admin: who may, the area, phases, categories and icons,
+and the pages answering bad input with a 4xx and the reason in Spanish."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.common.errors import DomainError
+from metropoli.participation import setup
+from metropoli.participation.icons import IconRefused, clean_icon
+from metropoli.participation.models import Proceeding
+from metropoli.territory.models import Role
+
+from .conftest import make_proceeding
+
+pytestmark = pytest.mark.django_db
+
+SQUARE = (
+    '{"type": "Polygon", "coordinates": [[[-103.36, 20.66], [-103.34, 20.66], '
+    "[-103.34, 20.68], [-103.36, 20.68], [-103.36, 20.66]]]}"
+)
+BOWTIE = (
+    '{"type": "Polygon", "coordinates": [[[-103.36, 20.66], [-103.34, 20.68], '
+    "[-103.34, 20.66], [-103.36, 20.68], [-103.36, 20.66]]]}"
+)
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M1 1h22v22z"/></svg>'
+
+
+@pytest.fixture
+def staff(guadalajara):
+    return person_with(Role.MUNICIPAL_STAFF, guadalajara)
+
+
+def opened(actor, municipality, **fields):
+    return setup.open_proceeding(
+        actor=actor,
+        municipality=municipality,
+        title=fields.get("title", "Parque"),
+        description="Una consulta",
+        area=fields.get("area", SQUARE),
+        slug=fields.get("slug", ""),
+    )
+
+
+def test_staff_open_consultations_of_their_own_municipality_only(staff, guadalajara, zapopan):
+    proceeding = opened(staff, guadalajara)
+    assert proceeding.area.geom_type == "MultiPolygon" and proceeding.slug == "parque"
+    for municipality in (zapopan, None):
+        with pytest.raises(DomainError) as refused:
+            opened(staff, municipality, slug="otra")
+        assert refused.value.code == "permission_denied"
+
+
+@pytest.mark.parametrize(
+    "area", ["", "no es geojson", BOWTIE, '{"type": "Point", "coordinates": [0, 0]}']
+)
+def test_a_bad_area_is_refused(staff, guadalajara, area):
+    with pytest.raises(DomainError) as refused:
+        opened(staff, guadalajara, area=area)
+    assert refused.value.code == "invalid_area"
+    assert not Proceeding.objects.exists()
+
+
+def test_phases_in_order_without_overlap(staff, guadalajara):
+    proceeding = opened(staff, guadalajara)
+    now = timezone.now()
+    day = timedelta(days=1)
+    setup.add_phase(
+        actor=staff, proceeding=proceeding, kind="contributions", start=now, end=now + 10 * day
+    )
+    refusals = {
+        "phase_overlap": ("evaluation", now + 9 * day, now + 20 * day),
+        "phase_order": ("information", now + 11 * day, now + 12 * day),
+        "invalid_phase_dates": ("results", now + 30 * day, now + 29 * day),
+        "invalid_phase_kind": ("party", now + 40 * day, now + 41 * day),
+    }
+    for code, (kind, start, end) in refusals.items():
+        with pytest.raises(DomainError) as refused:
+            setup.add_phase(actor=staff, proceeding=proceeding, kind=kind, start=start, end=end)
+        assert refused.value.code == code
+    setup.add_phase(
+        actor=staff, proceeding=proceeding, kind="information", start=now - 5 * day, end=now
+    )
+    setup.add_phase(
+        actor=staff, proceeding=proceeding, kind="results", start=now + 10 * day, end=now + 20 * day
+    )
+    assert list(proceeding.phases.values_list("kind", flat=True)) == [
+        "information",
+        "contributions",
+        "results",
+    ]
+
+
+def test_phase_and_category_in_use_stay(proceeding, shade, staff):
+    from metropoli.participation import services
+
+    from .conftest import INSIDE
+
+    services.submit_contribution(
+        proceeding=proceeding, actor=staff, category_id=shade.pk, text="Sombra", geometry=INSIDE
+    )
+    with pytest.raises(DomainError) as refused:
+        setup.remove_category(actor=staff, category=shade)
+    assert refused.value.code == "in_use"
+    with pytest.raises(DomainError):
+        setup.remove_phase(actor=staff, phase=proceeding.phases.get())
+
+
+def test_categories_with_vendored_or_uploaded_icons(proceeding, staff):
+    fountain = setup.add_category(
+        actor=staff, proceeding=proceeding, name="Fuentes", icon_upload=SVG
+    )
+    assert fountain.icon_file.name.endswith(".svg") and fountain.icon_url.endswith(".svg")
+    bench = setup.add_category(actor=staff, proceeding=proceeding, name="Bancas", icon="bench")
+    assert bench.icon_url == "/static/participation/icons/bench.svg"
+    with pytest.raises(DomainError) as refused:
+        setup.add_category(actor=staff, proceeding=proceeding, name="bancas")
+    assert refused.value.code == "category_name_taken"
+
+
+def png(size) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", size, (0, 128, 0, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+        b'<image x:href="https://example.com/a.png"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(https://e.x/a)"/></svg>',
+        b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+        b"<html><body>no</body></html>",
+        b"GIF89a",
+        png((2000, 10)),
+    ],
+)
+def test_unsafe_or_wrong_icons_are_refused(raw):
+    with pytest.raises(IconRefused):
+        clean_icon(raw)
+
+
+def test_a_png_icon_is_re_encoded():
+    assert clean_icon(png((48, 48))).extension == "png"
+
+
+def test_named_moderators_set_up_and_moderate_a_metropolitan_consultation(guadalajara):
+    admin = UserFactory(is_superuser=True)
+    staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    metro = make_proceeding(None, slug="metro")
+    assert not staff.has_perm("participation.moderate_proceeding", metro)
+    with pytest.raises(DomainError):
+        setup.name_moderator(actor=staff, proceeding=metro, email=staff.email)
+    setup.name_moderator(actor=admin, proceeding=metro, email=staff.email.upper())
+    for perm in ("moderate_proceeding", "change_proceeding", "export_contributions"):
+        assert staff.has_perm(f"participation.{perm}", metro)
+    assert not staff.has_perm("participation.name_moderators", metro)
+    assert staff.has_perm("participation.set_up_proceedings")
+    assert not AnonymousUser().has_perm("participation.set_up_proceedings")
+    # Named on a municipal consultation gives nothing: that is its municipality's staff's.
+    municipal = make_proceeding(guadalajara, slug="municipal")
+    other = UserFactory()
+    municipal.moderators.add(other)
+    assert not other.has_perm("participation.moderate_proceeding", municipal)
+    setup.remove_moderator(actor=admin, proceeding=metro, user_id=staff.pk)
+    assert not staff.has_perm("participation.moderate_proceeding", metro)
+    with pytest.raises(DomainError) as refused:
+        setup.name_moderator(actor=admin, proceeding=metro, email="nadie@example.mx")
+    assert refused.value.code == "unknown_person"
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es-mx")
+    client.force_login(user)
+    return client
+
+
+def test_setup_pages_are_for_staff_and_refuse_bad_input_in_spanish(staff, zapopan, proceeding):
+    assert client_for(UserFactory()).get("/participa/gestion/").status_code == 403
+    assert (
+        client_for(person_with(Role.MUNICIPAL_STAFF, zapopan))
+        .get("/participa/prueba/configurar/")
+        .status_code
+        == 403
+    )
+    client = client_for(staff)
+    assert "Consulta de prueba" in client.get("/participa/gestion/").content.decode()
+    bad = client.post(
+        "/participa/gestion/nueva/", {"owner": "", "title": "X", "description": "Y", "area": SQUARE}
+    )
+    assert bad.status_code == 403  # metropolitan: not for municipal staff
+    no_area = client.post("/participa/gestion/nueva/", {"title": "X", "description": "Y"})
+    assert no_area.status_code == 400
+    assert "Dibuje el área en el mapa" in no_area.content.decode()
+    overlap = client.post(
+        "/participa/prueba/configurar/",
+        {"action": "phase", "phase-kind": "evaluation", "phase-start": "2020-01-01T00:00",
+         "phase-end": "2099-01-01T00:00"},
+    )  # fmt: skip
+    assert overlap.status_code == 409
+    assert "se traslapa" in overlap.content.decode()
+    icon = SimpleUploadedFile("x.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='x()'/>")
+    refused = client.post(
+        "/participa/prueba/configurar/",
+        {"action": "category", "category-name": "Agua", "category-colour": "#1565c0",
+         "category-icon": "water", "category-icon_upload": icon},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "no puede contener scripts" in refused.content.decode()
+    unknown = client.post("/participa/prueba/configurar/", {"action": "launch"})
+    assert unknown.status_code == 400
