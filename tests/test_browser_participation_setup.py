@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.participation.models import Contribution, Proceeding
+from metropoli.participation.tests.conftest import make_proceeding
 from metropoli.territory.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -180,3 +181,19 @@ def test_staff_set_up_a_consultation_and_a_participant_hears_the_answer(
     assert "Lo incluimos en el proyecto ejecutivo." in notice.text_content()
     assert phone.get_by_label("Avísenme por correo y aquí").is_checked()
     assert_accessible(phone)
+
+
+def test_setup_pages_fit_a_phone(live_server, page_factory, guadalajara):
+    make_proceeding(guadalajara)
+    staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    page = logged_in(page_factory, live_server, staff, PHONE)
+    for path in (
+        "/participa/gestion/",
+        "/participa/gestion/nueva/",
+        "/participa/prueba/configurar/",
+    ):
+        page.goto(live_server.url + path)
+        if path != "/participa/gestion/":  # the pages with the map
+            page.wait_for_selector("#area-field[data-ready=true]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert_accessible(page)

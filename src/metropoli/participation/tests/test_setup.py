@@ -219,3 +219,15 @@ def test_setup_pages_are_for_staff_and_refuse_bad_input_in_spanish(staff, zapopa
     assert "no puede contener scripts" in refused.content.decode()
     unknown = client.post("/participa/prueba/configurar/", {"action": "launch"})
     assert unknown.status_code == 400
+
+
+def test_counted_messages_have_singular_and_plural_forms(proceeding):
+    """No more "1 puntos colocados" or "1 aportaciones esperando": pages give both forms."""
+    table = Client(HTTP_ACCEPT_LANGUAGE="es-mx").get("/participa/mesa/prueba/").content.decode()
+    for singular, plural in [
+        ("{n} punto colocado.", "{n} puntos colocados."),
+        ("{n} aportación esperando envío", "{n} aportaciones esperando envío"),
+    ]:
+        assert singular in table and plural in table
+    page = Client(HTTP_ACCEPT_LANGUAGE="es-mx").get("/participa/prueba/").content.decode()
+    assert "{n} punto dibujado." in page and "{n} puntos dibujados." in page
