@@ -50,7 +50,14 @@ def make_market(municipality, slug, name, lon, lat):
 
 def test_map_of_markets_and_a_dated_pickup_order(live_server, page_factory, guadalajara):
     libertad = make_market(guadalajara, "libertad", "Mercado Libertad", -103.339, 20.674)
-    make_market(guadalajara, "corona", "Mercado Corona", -103.346, 20.678)
+    corona = make_market(guadalajara, "corona", "Mercado Corona", -103.346, 20.678)
+    # Only markets with a stall selling a priced product are listed as selling (issue 18).
+    flowers = Stall.objects.create(market=corona, name="Flores Chayo", giro="Flores")
+    roses = Product.objects.create(
+        stall=flowers, name="Rosas", category="flowers", unit="bunch", step=Decimal("1"),
+        stock=Decimal("5"),
+    )  # fmt: skip
+    ProductPrice.objects.create(product=roses, price=Decimal("60.00"), valid_from=timezone.now())
     stall = Stall.objects.create(market=libertad, name="Doña Lupe", giro="Frutas y verduras")
     tomato = Product.objects.create(
         stall=stall, name="Jitomate saladet", category="produce", unit="kg",

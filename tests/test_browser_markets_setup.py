@@ -23,6 +23,27 @@ from metropoli.territory.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"locale": "es-MX", "viewport": {"width": 390, "height": 844}}
+# Loaded from our own origin: the Content-Security-Policy allows no injected inline script.
+AXE = "/static/vendor/axe-core/axe.min.js"
+
+
+@pytest.fixture(autouse=True)
+def no_outside_basemap(settings):
+    # No network in tests: without an outside basemap the map reports "load" at once.
+    settings.METROPOLI = {**settings.METROPOLI, "BASEMAP_TILES": ""}
+
+
+def serious_accessibility_findings(page) -> list:
+    """axe-core's serious and critical WCAG 2.2 A/AA findings on the page as it is."""
+    page.add_script_tag(url=AXE)
+    return page.evaluate(
+        """async () => {
+          const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+          const r = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+          return r.violations.filter((v) => ["serious", "critical"].includes(v.impact))
+            .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+        }"""
+    )
 
 
 def logged_in(page_factory, live_server, user, **options):
@@ -92,6 +113,7 @@ def test_market_set_up_in_the_browser_then_ordered_from(
     staff.get_by_label("Longitud del mercado").fill("-103.3385")
     staff.get_by_label("Latitud del mercado").fill("20.6765")
     no_sideways_scroll(staff)
+    assert serious_accessibility_findings(staff) == []
     staff.get_by_role("button", name="Crear el mercado").click()
     staff.wait_for_url(re.compile(r"/mercado/mercado-san-juan-de-dios/configurar/$"))
     market = Market.objects.get(slug="mercado-san-juan-de-dios")
@@ -111,6 +133,7 @@ def test_market_set_up_in_the_browser_then_ordered_from(
     market.refresh_from_db()
     assert market.pickup_slots == ["09:00-11:00"] and 6 not in market.open_weekdays
     assert market.pickup_slot_capacity == 5
+    assert serious_accessibility_findings(staff) == []
 
     # Two stalls: one vendor gets a one-time link, the other an e-mailed invitation.
     link = add_stall_with_vendor(
@@ -125,6 +148,8 @@ def test_market_set_up_in_the_browser_then_ordered_from(
     add_product(staff, tmp_path, "Bistec", "kg", "0.5", "180.00", "8", "darkred")
     assert all(p.photo_thumbnail for p in Product.objects.all())
     assert Product.objects.count() == 3
+    no_sideways_scroll(staff)
+    assert serious_accessibility_findings(staff) == []
 
     # The vendor with a link opens it, chooses a password and is in.
     vendor = page_factory(**PHONE)
@@ -170,6 +195,7 @@ def test_market_set_up_in_the_browser_then_ordered_from(
     shopper.get_by_role("button", name="Actualizar cantidades").click()
     assert shopper.get_by_text("Se actualizaron las cantidades.").is_visible()
     no_sideways_scroll(shopper)
+    assert serious_accessibility_findings(shopper) == []
     shopper.get_by_role("link", name="Continuar al pago").click()
     shopper.get_by_label("Nombre").fill("Ana López")
     shopper.get_by_label("Teléfono").fill("33 1234 5678")
@@ -186,6 +212,7 @@ def test_market_set_up_in_the_browser_then_ordered_from(
         "button", name=re.compile("^Aceptar por el puesto")
     ).click()
     assert staff.get_by_text("Se respondió por Frutas Lupita").is_visible()
+    assert serious_accessibility_findings(staff) == []
     assert OrderEvent.objects.filter(
         order=order, actor=official, note__contains="aceptó por Frutas Lupita"
     ).exists()
@@ -233,6 +260,7 @@ def test_a_courier_draws_the_route_on_the_map(live_server, page_factory, guadala
     route = json.loads(page.locator("#id_route").input_value())
     assert route["type"] == "LineString" and len(route["coordinates"]) == 3
     no_sideways_scroll(page)
+    assert serious_accessibility_findings(page) == []
     page.locator("#courier-form").get_by_role("button", name=re.compile("^Registrar")).click()
     page.wait_for_url(re.compile(r"/mercado/repartidor/$"))
     courier = Courier.objects.get(user=rider, market=market)
