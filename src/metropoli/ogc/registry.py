@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from metropoli.markets import selectors as market_selectors
 from metropoli.sensors import selectors as sensor_selectors
+from metropoli.sensors.labels import category_label
 from metropoli.sensors.models import Placement
 from metropoli.trees import selectors as tree_selectors
 from metropoli.trees.models import PlantingSite, SiteType
@@ -311,7 +311,7 @@ class Sensors(Collection):
             "online": sensor_selectors.is_online(row, now),
             "last_post_at": row.last_post_at,
             "index_category": category.code if category else None,
-            "index_label": _(category.label) if category else None,
+            "index_label": category_label(category) if category else None,
             "index_hour": row.index_hour if category else None,
             "index_pollutants": row.index_pollutants if category else "",
         }

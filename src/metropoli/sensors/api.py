@@ -87,7 +87,7 @@ def _body(request: HttpRequest) -> bytes:
         # Refused before reading: a huge body never reaches memory.
         raise PayloadError(
             ErrorCode.PAYLOAD_TOO_LARGE,
-            gettext_noop("El cuerpo de la petición supera el máximo de %(limit)s bytes."),
+            gettext_noop("The request body exceeds the maximum of %(limit)s bytes."),
             limit=MAX_BODY_BYTES,
         )
     return request.read(MAX_BODY_BYTES + 1)

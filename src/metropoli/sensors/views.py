@@ -25,6 +25,7 @@ from .aqi import CATEGORY_INFO, Category
 from .charts import line_chart
 from .errors import SensorErrorCode
 from .forms import RegisterSensorForm
+from .labels import category_label, risk_label
 from .models import Sensor
 
 # Refusals shown next to the sensor id field rather than above the form.
@@ -53,10 +54,10 @@ def category_context(category: Category | None) -> dict | None:
     info = CATEGORY_INFO[category]
     return {
         "code": category.code,
-        "label": _(info.label),
+        "label": category_label(category),
         "colour": info.colour.hex,
         "colour_name": _(info.colour.name),
-        "risk": _(info.risk.label),
+        "risk": risk_label(info.risk),
         "messages": [(_(group.label), _(text)) for group, text in info.messages.items()],
     }
 

@@ -42,22 +42,22 @@ def to_concentration(value: HourlyValue) -> Decimal:
     """Convert one hourly value to Decimal, refusing what cannot be a concentration."""
     if isinstance(value, bool):
         # bool is an int subclass; True as "1 µg/m³" is certainly a bug upstream.
-        raise TypeError(gettext_noop("Una concentración no puede ser un valor lógico."))
+        raise TypeError(gettext_noop("A concentration cannot be a boolean."))
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(gettext_noop("La concentración debe ser un número finito."))
+            raise ValueError(gettext_noop("The concentration must be a finite number."))
         result = Decimal(repr(value))
     elif isinstance(value, Decimal | int | str):
         try:
             result = Decimal(value)
         except ArithmeticError as error:
-            raise ValueError(gettext_noop("La concentración no es un número.")) from error
+            raise ValueError(gettext_noop("The concentration is not a number.")) from error
     else:
-        raise TypeError(gettext_noop("Tipo de concentración no admitido."))
+        raise TypeError(gettext_noop("Unsupported concentration type."))
     if not result.is_finite():
-        raise ValueError(gettext_noop("La concentración debe ser un número finito."))
+        raise ValueError(gettext_noop("The concentration must be a finite number."))
     if result < 0:
-        raise ValueError(gettext_noop("La concentración no puede ser negativa."))
+        raise ValueError(gettext_noop("The concentration cannot be negative."))
     return result
 
 
@@ -72,10 +72,10 @@ def normalise_window(
 ) -> list[Decimal | None]:
     """Convert a most-recent-first window, padding missing trailing hours with ``None``."""
     if isinstance(hourly_values, str | bytes):
-        raise TypeError(gettext_noop("Se esperaba una secuencia de valores horarios."))
+        raise TypeError(gettext_noop("A sequence of hourly values was expected."))
     if len(hourly_values) > size:
         # Silently ignoring older hours would hide a caller's off-by-one error.
-        raise ValueError(gettext_noop("Hay más valores horarios de los que admite la ventana."))
+        raise ValueError(gettext_noop("There are more hourly values than the window allows."))
     window = [None if value is None else to_concentration(value) for value in hourly_values]
     return window + [None] * (size - len(window))
 
@@ -88,7 +88,7 @@ def weight_factor(window: Sequence[Decimal | None]) -> Decimal:
     """W = 1 - (Cmax - Cmin) / Cmax over the valid hours, rounded to 2 decimals, at least 0.5."""
     valid = [value for value in window if value is not None]
     if not valid:
-        raise ValueError(gettext_noop("No hay horas válidas en la ventana."))
+        raise ValueError(gettext_noop("There are no valid hours in the window."))
     c_max, c_min = max(valid), min(valid)
     if c_max == 0:
         # All zeros: no variation, so full weight; avoids dividing by zero.

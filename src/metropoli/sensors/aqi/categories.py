@@ -68,11 +68,11 @@ class RiskLevel(IntEnum):
 
 
 _RISK_LABELS = {
-    RiskLevel.LOW: gettext_noop("Bajo"),
-    RiskLevel.MODERATE: gettext_noop("Moderado"),
-    RiskLevel.HIGH: gettext_noop("Alto"),
-    RiskLevel.VERY_HIGH: gettext_noop("Muy alto"),
-    RiskLevel.EXTREMELY_HIGH: gettext_noop("Extremadamente alto"),
+    RiskLevel.LOW: gettext_noop("Low"),
+    RiskLevel.MODERATE: gettext_noop("Moderate"),
+    RiskLevel.HIGH: gettext_noop("High"),
+    RiskLevel.VERY_HIGH: gettext_noop("Very high"),
+    RiskLevel.EXTREMELY_HIGH: gettext_noop("Extremely high"),
 }
 
 
@@ -94,12 +94,10 @@ class PopulationGroup(StrEnum):
 
 
 _GROUP_LABELS = {
-    PopulationGroup.GENERAL: gettext_noop("Toda la población"),
-    PopulationGroup.CHILDREN_AND_PREGNANT: gettext_noop(
-        "Niñas y niños menores de 12 años y personas embarazadas"
-    ),
+    PopulationGroup.GENERAL: gettext_noop("Everyone"),
+    PopulationGroup.CHILDREN_AND_PREGNANT: gettext_noop("Children under 12 and pregnant people"),
     PopulationGroup.CARDIORESPIRATORY_AND_OLDER_ADULTS: gettext_noop(
-        "Personas con enfermedades cardiovasculares o respiratorias y adultos mayores de 60 años"
+        "People with cardiovascular or respiratory disease and adults over 60"
     ),
 }
 
@@ -121,7 +119,7 @@ class Colour:
 
 
 # A station without a valid value is shown in white [B]; the hex is the obvious one.
-NO_DATA_COLOUR = Colour(name=gettext_noop("blanco"), hex="#FFFFFF")
+NO_DATA_COLOUR = Colour(name=gettext_noop("white"), hex="#FFFFFF")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,63 +146,55 @@ def _messages(*, sensitive: str, general: str) -> MappingProxyType[PopulationGro
 CATEGORY_INFO: MappingProxyType[Category, CategoryInfo] = MappingProxyType(
     {
         Category.GOOD: CategoryInfo(
-            label=gettext_noop("Buena"),
-            colour=Colour(name=gettext_noop("verde"), hex="#9ACA3C"),
+            label=gettext_noop("Good"),
+            colour=Colour(name=gettext_noop("green"), hex="#9ACA3C"),
             risk=RiskLevel.LOW,
             messages=_messages(
-                sensitive=gettext_noop("Se considera que el riesgo es mínimo o nulo"),
-                general=gettext_noop("Disfruta las actividades al aire libre"),
+                sensitive=gettext_noop("The risk is considered minimal or none"),
+                general=gettext_noop("Enjoy outdoor activities"),
             ),
         ),
         Category.ACCEPTABLE: CategoryInfo(
-            label=gettext_noop("Aceptable"),
-            colour=Colour(name=gettext_noop("amarillo"), hex="#F7EC0F"),
+            label=gettext_noop("Acceptable"),
+            colour=Colour(name=gettext_noop("yellow"), hex="#F7EC0F"),
             risk=RiskLevel.MODERATE,
             messages=_messages(
-                sensitive=gettext_noop(
-                    "Considera reducir las actividades físicas vigorosas al aire libre"
-                ),
-                general=gettext_noop("Disfruta las actividades al aire libre"),
+                sensitive=gettext_noop("Consider reducing vigorous outdoor physical activity"),
+                general=gettext_noop("Enjoy outdoor activities"),
             ),
         ),
         Category.BAD: CategoryInfo(
-            label=gettext_noop("Mala"),
-            colour=Colour(name=gettext_noop("naranja"), hex="#F8991D"),
+            label=gettext_noop("Bad"),
+            colour=Colour(name=gettext_noop("orange"), hex="#F8991D"),
             risk=RiskLevel.HIGH,
             messages=_messages(
-                sensitive=gettext_noop(
-                    "Evita las actividades físicas (tanto moderadas como vigorosas) al aire libre"
-                ),
-                general=gettext_noop("Reduce las actividades físicas vigorosas al aire libre"),
+                sensitive=gettext_noop("Avoid outdoor physical activity (moderate and vigorous)"),
+                general=gettext_noop("Reduce vigorous outdoor physical activity"),
             ),
         ),
         Category.VERY_BAD: CategoryInfo(
-            label=gettext_noop("Muy Mala"),
-            colour=Colour(name=gettext_noop("rojo"), hex="#ED2124"),
+            label=gettext_noop("Very bad"),
+            colour=Colour(name=gettext_noop("red"), hex="#ED2124"),
             risk=RiskLevel.VERY_HIGH,
             messages=_messages(
                 sensitive=gettext_noop(
-                    "No realices actividades al aire libre. Acudir al médico si se presentan "
-                    "síntomas respiratorios o cardíacos"
+                    "Do not do outdoor activities. See a doctor if respiratory or cardiac "
+                    "symptoms appear"
                 ),
-                general=gettext_noop(
-                    "Evita las actividades físicas moderadas y vigorosas al aire libre."
-                ),
+                general=gettext_noop("Avoid moderate and vigorous outdoor physical activity."),
             ),
         ),
         Category.EXTREMELY_BAD: CategoryInfo(
-            label=gettext_noop("Extremadamente Mala"),
-            colour=Colour(name=gettext_noop("morado"), hex="#7D287D"),
+            label=gettext_noop("Extremely bad"),
+            colour=Colour(name=gettext_noop("purple"), hex="#7D287D"),
             risk=RiskLevel.EXTREMELY_HIGH,
             messages=_messages(
                 # SINAICA gives the same text for everyone at this level [A].
                 sensitive=gettext_noop(
-                    "Permanece en espacios interiores. Acudir al médico si se presentan "
-                    "síntomas respiratorios o cardiacos"
+                    "Stay indoors. See a doctor if respiratory or cardiac symptoms appear"
                 ),
                 general=gettext_noop(
-                    "Permanece en espacios interiores. Acudir al médico si se presentan "
-                    "síntomas respiratorios o cardiacos"
+                    "Stay indoors. See a doctor if respiratory or cardiac symptoms appear"
                 ),
             ),
         ),

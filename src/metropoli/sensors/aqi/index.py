@@ -84,11 +84,11 @@ class IncompleteReason(StrEnum):
 
 _INCOMPLETE_MESSAGES = {
     IncompleteReason.RECENT_HOURS_MISSING: gettext_noop(
-        "Sin índice: faltan datos en las horas más recientes (se requieren al menos 2 de las "
-        "3 últimas horas)."
+        "No index: data is missing in the most recent hours (at least 2 of the last 3 hours "
+        "are required)."
     ),
     IncompleteReason.TOO_FEW_HOURS: gettext_noop(
-        "Sin índice: el promedio de 24 horas requiere al menos 18 horas válidas."
+        "No index: the 24-hour average needs at least 18 valid hours."
     ),
 }
 

@@ -184,7 +184,7 @@ TABLES: tuple[BandTable, ...] = (
 def require_aware(at: datetime) -> None:
     # A naive datetime could mean UTC or local time; guessing would shift table boundaries.
     if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError(gettext_noop("La fecha y hora debe incluir zona horaria."))
+        raise ValueError(gettext_noop("The date and time must include a time zone."))
 
 
 def table_for(
@@ -195,7 +195,9 @@ def table_for(
     for table in tables:
         if table.pollutant == pollutant and table.covers(at):
             return table
-    raise TableError(gettext_noop("No hay tabla de límites vigente para ese contaminante y fecha."))
+    raise TableError(
+        gettext_noop("There is no table of limits in force for that pollutant and date.")
+    )
 
 
 def check_tables(tables: Sequence[BandTable]) -> None:

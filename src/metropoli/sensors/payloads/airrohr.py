@@ -73,8 +73,8 @@ def _reading(item: Any, position: int, kinds: Mapping[str, Kind]) -> Reading:
         raise PayloadError(
             ErrorCode.INVALID_VALUE_TYPE,
             gettext_noop(
-                "El «value_type» de %(where)s no es válido (solo letras, dígitos y «_», "
-                "hasta %(limit)s caracteres)."
+                "The “value_type” of %(where)s is not valid (only letters, digits and “_”, up "
+                "to %(limit)s characters)."
             ),
             where=where,
             limit=MAX_VALUE_TYPE_LENGTH,
@@ -112,7 +112,7 @@ def _readings(values: Any, kinds: Mapping[str, Kind]) -> tuple[Reading, ...]:
     if len(values) > MAX_VALUES:
         raise PayloadError(
             ErrorCode.TOO_MANY_VALUES,
-            gettext_noop("«sensordatavalues» tiene %(count)s valores; el máximo es %(limit)s."),
+            gettext_noop("“sensordatavalues” has %(count)s values; the maximum is %(limit)s."),
             count=len(values),
             limit=MAX_VALUES,
         )
@@ -123,7 +123,7 @@ def _readings(values: Any, kinds: Mapping[str, Kind]) -> tuple[Reading, ...]:
             # Two values for one value_type: we could not tell which is right.
             raise PayloadError(
                 ErrorCode.DUPLICATE_VALUE_TYPE,
-                gettext_noop("El «value_type» «%(value_type)s» aparece más de una vez."),
+                gettext_noop("The “value_type” “%(value_type)s” appears more than once."),
                 value_type=reading.value_type,
             )
         seen.add(reading.value_type)
@@ -138,7 +138,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
             if not isinstance(value, str):
                 raise PayloadError(
                     ErrorCode.INVALID_HEADER,
-                    gettext_noop("La cabecera «%(header)s» no es válida."),
+                    gettext_noop("The header “%(header)s” is not valid."),
                     header=name,
                 )
             return value.strip()
@@ -154,7 +154,7 @@ def _optional_text(body: Mapping[str, Any], field: str) -> str | None:
     if not _SHORT_TEXT.fullmatch(value):
         raise PayloadError(
             ErrorCode.INVALID_FIELD,
-            gettext_noop("El campo «%(field)s» no es válido."),
+            gettext_noop("The field “%(field)s” is not valid."),
             field=field,
         )
     return value
@@ -164,7 +164,7 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
     """Parse one airRohr custom-API (or openSenseMap ``luftdaten=1``) post."""
     data = load_json(body)
     if not isinstance(data, dict):
-        raise wrong_type(gettext_noop("cuerpo"), AN_OBJECT)
+        raise wrong_type(gettext_noop("request body"), AN_OBJECT)
 
     platform: str | None = None
     header_chip_id: str | None = None
@@ -175,7 +175,7 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
             raise PayloadError(
                 ErrorCode.INVALID_HEADER,
                 gettext_noop(
-                    "La cabecera «X-Sensor» debe tener la forma «esp8266-<id>» o «esp32-<id>»."
+                    "The “X-Sensor” header must look like “esp8266-<id>” or “esp32-<id>”."
                 ),
             )
         platform, header_chip_id = match.group(1).lower(), match.group(2)
@@ -184,7 +184,7 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
     if body_chip_id is not None and not _CHIP_ID.fullmatch(body_chip_id):
         raise PayloadError(
             ErrorCode.INVALID_FIELD,
-            gettext_noop("El campo «%(field)s» no es válido."),
+            gettext_noop("The field “%(field)s” is not valid."),
             field="esp8266id",
         )
     # ESP32 chip ids are hex, so they are compared without case.
@@ -196,8 +196,8 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
         raise PayloadError(
             ErrorCode.SENSOR_MISMATCH,
             gettext_noop(
-                "El identificador del cuerpo («esp8266id» = %(body_id)s) no coincide con la "
-                "cabecera «X-Sensor» (%(header)s)."
+                "The id in the body (“esp8266id” = %(body_id)s) does not match the “X-Sensor” "
+                "header (%(header)s)."
             ),
             body_id=body_chip_id,
             header=x_sensor,
@@ -206,7 +206,7 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
     if chip_id is None:
         raise PayloadError(
             ErrorCode.MISSING_FIELD,
-            gettext_noop("Falta el identificador del sensor («esp8266id» o cabecera «X-Sensor»)."),
+            gettext_noop("The sensor id is missing (“esp8266id” or the “X-Sensor” header)."),
             field="esp8266id",
         )
 
@@ -214,7 +214,7 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
     if mac_id is not None and not _SHORT_TEXT.fullmatch(mac_id):
         raise PayloadError(
             ErrorCode.INVALID_HEADER,
-            gettext_noop("La cabecera «%(header)s» no es válida."),
+            gettext_noop("The header “%(header)s” is not valid."),
             header="X-MAC-ID",
         )
     kinds = VALUE_TYPES
@@ -226,7 +226,7 @@ def parse_airrohr(headers: Mapping[str, str], body: bytes) -> AirRohrPost:
         if pin_kinds is None:
             raise PayloadError(
                 ErrorCode.INVALID_HEADER,
-                gettext_noop("La cabecera «%(header)s» no es válida."),
+                gettext_noop("The header “%(header)s” is not valid."),
                 header="X-PIN",
             )
         kinds = pin_kinds

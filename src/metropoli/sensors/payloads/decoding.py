@@ -36,7 +36,7 @@ def load_json(body: bytes) -> Any:
     if len(body) > MAX_BODY_BYTES:
         raise PayloadError(
             ErrorCode.PAYLOAD_TOO_LARGE,
-            gettext_noop("El cuerpo de la petición supera el máximo de %(limit)s bytes."),
+            gettext_noop("The request body exceeds the maximum of %(limit)s bytes."),
             limit=MAX_BODY_BYTES,
         )
     try:
@@ -44,13 +44,13 @@ def load_json(body: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise PayloadError(
             ErrorCode.INVALID_ENCODING,
-            gettext_noop("El cuerpo de la petición no está codificado en UTF-8."),
+            gettext_noop("The request body is not encoded in UTF-8."),
         ) from error
 
     def refuse_constant(name: str) -> Any:
         raise PayloadError(
             ErrorCode.NON_NUMERIC_VALUE,
-            gettext_noop("El JSON contiene «%(constant)s», que no es un número válido."),
+            gettext_noop("The JSON contains “%(constant)s”, which is not a valid number."),
             constant=name,
         )
 
@@ -64,7 +64,7 @@ def load_json(body: bytes) -> Any:
         # RecursionError covers deeply nested arrays, which fit easily in 16 KiB.
         raise PayloadError(
             ErrorCode.INVALID_JSON,
-            gettext_noop("El cuerpo de la petición no es JSON válido."),
+            gettext_noop("The request body is not valid JSON."),
         ) from error
 
 
@@ -79,7 +79,7 @@ def raw_value(value: Any, field: str) -> str:
     if len(raw) > MAX_RAW_VALUE_LENGTH:
         raise PayloadError(
             ErrorCode.VALUE_OUT_OF_RANGE,
-            gettext_noop("El valor de «%(field)s» es demasiado largo."),
+            gettext_noop("The value of “%(field)s” is too long."),
             field=field,
         )
     return raw
@@ -110,7 +110,7 @@ def numeric(raw: str, value: Any, field: str) -> Decimal:
     if not is_json_number(value) and not _NUMBER.fullmatch(raw):
         raise PayloadError(
             ErrorCode.NON_NUMERIC_VALUE,
-            gettext_noop("El valor «%(value)s» de «%(field)s» no es un número."),
+            gettext_noop("The value “%(value)s” of “%(field)s” is not a number."),
             field=field,
             value=raw,
         )
@@ -118,7 +118,7 @@ def numeric(raw: str, value: Any, field: str) -> Decimal:
     if number is None:
         raise PayloadError(
             ErrorCode.VALUE_OUT_OF_RANGE,
-            gettext_noop("El valor «%(value)s» de «%(field)s» está fuera de rango."),
+            gettext_noop("The value “%(value)s” of “%(field)s” is out of range."),
             field=field,
             value=raw,
         )

@@ -55,7 +55,7 @@ def require(obj: Mapping[str, Any], field: str) -> Any:
     if field not in obj:
         raise PayloadError(
             ErrorCode.MISSING_FIELD,
-            gettext_noop("Falta el campo obligatorio «%(field)s»."),
+            gettext_noop("The required field “%(field)s” is missing."),
             field=field,
         )
     return obj[field]
@@ -64,14 +64,14 @@ def require(obj: Mapping[str, Any], field: str) -> Any:
 def wrong_type(field: str, expected: str) -> PayloadError:
     return PayloadError(
         ErrorCode.WRONG_TYPE,
-        gettext_noop("El campo «%(field)s» debe ser %(expected)s."),
+        gettext_noop("The field “%(field)s” must be %(expected)s."),
         field=field,
         expected=expected,
     )
 
 
-# Spanish descriptions used inside wrong_type messages.
-AN_OBJECT = gettext_noop("un objeto JSON")
-A_LIST = gettext_noop("una lista")
-A_STRING = gettext_noop("una cadena de texto")
-A_STRING_OR_NUMBER = gettext_noop("una cadena de texto o un número")
+# Descriptions used inside wrong_type messages.
+AN_OBJECT = gettext_noop("a JSON object")
+A_LIST = gettext_noop("a list")
+A_STRING = gettext_noop("a string")
+A_STRING_OR_NUMBER = gettext_noop("a string or a number")

@@ -40,7 +40,7 @@ def _timestamp(value: Any, where: str) -> datetime:
     if moment is None or moment.tzinfo is None or moment.utcoffset() is None:
         raise PayloadError(
             ErrorCode.INVALID_TIMESTAMP,
-            gettext_noop("«createdAt» de %(where)s debe ser una fecha RFC 3339 con zona horaria."),
+            gettext_noop("“createdAt” of %(where)s must be an RFC 3339 date with a time zone."),
             where=where,
         )
     return moment
@@ -64,7 +64,7 @@ def _location(value: Any, where: str) -> tuple[Decimal, Decimal, Decimal | None]
     if not parts_ok or not (-180 <= lng <= 180 and -90 <= lat <= 90):
         raise PayloadError(
             ErrorCode.INVALID_LOCATION,
-            gettext_noop("«location» de %(where)s no es una posición válida."),
+            gettext_noop("“location” of %(where)s is not a valid position."),
             where=where,
         )
     return Decimal(lng), Decimal(lat), None if height is None else Decimal(height)
@@ -82,11 +82,11 @@ def parse_opensensemap(
     """
     data = load_json(body)
     if not isinstance(data, list):
-        raise wrong_type(gettext_noop("cuerpo"), A_LIST)
+        raise wrong_type(gettext_noop("request body"), A_LIST)
     if len(data) > MAX_VALUES:
         raise PayloadError(
             ErrorCode.TOO_MANY_VALUES,
-            gettext_noop("La carga tiene %(count)s mediciones; el máximo es %(limit)s."),
+            gettext_noop("The upload has %(count)s measurements; the maximum is %(limit)s."),
             count=len(data),
             limit=MAX_VALUES,
         )
@@ -103,8 +103,7 @@ def parse_opensensemap(
             raise PayloadError(
                 ErrorCode.INVALID_VALUE_TYPE,
                 gettext_noop(
-                    "«sensor» de %(where)s no es un identificador de openSenseMap (24 dígitos "
-                    "hexadecimales)."
+                    "“sensor” of %(where)s is not an openSenseMap id (24 hexadecimal digits)."
                 ),
                 where=where,
             )

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from metropoli.sensors.aqi import (
     NO_DATA_COLOUR,
@@ -25,6 +26,7 @@ from metropoli.sensors.aqi import (
     table_for,
 )
 from metropoli.sensors.aqi.tables import MEXICO_CENTRAL, check_tables
+from metropoli.sensors.labels import category_label, risk_label
 
 PM10, PM2_5 = Pollutant.PM10, Pollutant.PM2_5
 AT_2019 = datetime(2020, 6, 1, 12, tzinfo=MEXICO_CENTRAL)
@@ -134,7 +136,7 @@ def test_e4_fewer_than_two_of_the_three_recent_hours_gives_no_index(values):
     assert outcome.reason is IncompleteReason.RECENT_HOURS_MISSING
     assert outcome.required_hours == 2
     assert outcome.colour == NO_DATA_COLOUR
-    assert "3 últimas horas" in outcome.message
+    assert "last 3 hours" in outcome.message
 
 
 def test_two_of_three_recent_hours_is_enough_even_with_nothing_older():
@@ -291,9 +293,17 @@ def _fields(table):
 # Category metadata.
 
 
+def spanish(msgid: str) -> str:
+    """A label as Spanish readers see it (the pure package keeps English msgids)."""
+    with translation.override("es-mx"):
+        return translation.gettext(msgid)
+
+
 def test_risk_levels_per_category():
     assert [c.risk for c in Category] == list(RiskLevel)
-    assert [c.risk.label for c in Category] == [
+    with translation.override("es-mx"):
+        risks = [risk_label(c.risk) for c in Category]
+    assert risks == [
         "Bajo",
         "Moderado",
         "Alto",
@@ -303,14 +313,22 @@ def test_risk_levels_per_category():
 
 
 def test_category_names_and_colour_names():
-    assert [c.label for c in Category] == [
+    with translation.override("es-mx"):
+        labels = [category_label(c) for c in Category]
+    assert labels == [
         "Buena",
         "Aceptable",
         "Mala",
         "Muy Mala",
         "Extremadamente Mala",
     ]
-    assert [c.colour.name for c in Category] == ["verde", "amarillo", "naranja", "rojo", "morado"]
+    assert [spanish(c.colour.name) for c in Category] == [
+        "verde",
+        "amarillo",
+        "naranja",
+        "rojo",
+        "morado",
+    ]
 
 
 def test_every_category_has_a_message_for_every_population_group():
@@ -321,7 +339,7 @@ def test_every_category_has_a_message_for_every_population_group():
 
 def test_result_exposes_colour_risk_and_messages():
     outcome = result(PM2_5, [100] * 12, AT_2019)
-    assert outcome.colour.name == "rojo"
+    assert spanish(outcome.colour.name) == "rojo"
     assert outcome.risk is RiskLevel.VERY_HIGH
     assert outcome.messages[PopulationGroup.GENERAL] == outcome.category.messages["general"]
 

@@ -113,7 +113,7 @@ def test_non_numeric_values_for_numeric_quantities(value):
     )
     assert error.params == {"field": "SDS_P1", "value": value}
     assert "SDS_P1" in error.message
-    assert "no es un número" in error.message
+    assert "is not a number" in error.message
 
 
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity"])
