@@ -65,6 +65,8 @@ def measure(url: str, env: dict[str, str], rounds: int) -> None:
             conn.execute(f"VACUUM ANALYZE {table}")
         total = conn.execute("SELECT count(*) FROM trees_tree").fetchone()[0]
         rollup_rows = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ROLLUPS}
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        print(f"database size with {total:,} trees: {size.fetchone()[0]}", flush=True)
         count_times = []
         for _ in range(rounds):
             t0 = time.perf_counter()

@@ -158,6 +158,8 @@ def measure(url: str, args, *, built: bool) -> int:
         c.execute("DELETE FROM metropoli_cache")
         c.execute("VACUUM ANALYZE")
         args.trees = c.execute("SELECT count(*) FROM trees_tree").fetchone()[0]
+        size = c.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()
+        print(f"database size with {args.trees:,} trees: {size[0]}", flush=True)
 
     layer = TreesLayer()
     plans = {z: tiles_for(z, args.tiles_per_zoom, rng) for z in ZOOMS}
