@@ -6,6 +6,7 @@ The import runs in one transaction; its progress is written through a connection
 outside that transaction, so the page that polls sees it move.
 """
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from . import inventory
 from .inventory_files import GEOJSON_SUFFIXES, ImportFileError
 from .models import ImportState, InventoryImport
 
+logger = logging.getLogger("metropoli.trees")
 SUFFIXES = (".csv", ".txt", *GEOJSON_SUFFIXES)
 KEPT_ERRORS = 1000  # a report lists the first ones; all are counted
 PROGRESS_EVERY = 0.01  # of the file, between two progress writes
@@ -132,6 +134,15 @@ def _run(job_id: int, *, dry_run: bool) -> None:
         )
     except ImportFileError as error:
         job.state, job.problem = ImportState.FAILED, str(error)
+    except Exception:
+        # The transaction was rolled back: say so on the page, and let the task fail visibly.
+        logger.exception("inventory import %s stopped", job.pk)
+        InventoryImport.objects.filter(pk=job.pk).update(
+            state=ImportState.FAILED,
+            problem=_("The import stopped because of an error on the server; nothing was written."),
+            finished_at=timezone.now(),
+        )
+        raise
     else:
         job.rows, job.error_count = report.rows, report.error_count
         job.errors = [[e.line, e.column, e.reason] for e in report.errors]

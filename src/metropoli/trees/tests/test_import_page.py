@@ -121,3 +121,22 @@ def test_the_map_page_leads_staff_to_the_import_page(staff, guadalajara):
     citizen = Client()
     citizen.force_login(person_with(Role.CITIZEN, guadalajara))
     assert 'href="/arbol/importar/"' not in citizen.get("/arbol/").content.decode()
+
+
+def test_an_unexpected_failure_marks_the_import_failed_in_words(staff, guadalajara, monkeypatch):
+    from metropoli.trees import imports
+
+    upload(staff, "gdl.csv", GOOD.encode(), municipality=guadalajara.pk)
+    job = InventoryImport.objects.get()
+    InventoryImport.objects.filter(pk=job.pk).update(state=ImportState.IMPORTING)
+
+    def broken(**options):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports.inventory, "import_trees", broken)
+    with pytest.raises(RuntimeError):
+        imports._run(job.pk, dry_run=False)
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED
+    assert job.problem.startswith("La importación se detuvo por un error en el servidor")
+    assert "se detuvo" in staff.get(f"/arbol/importar/{job.pk}").content.decode()
