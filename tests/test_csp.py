@@ -96,15 +96,20 @@ def test_every_page_of_a_crawl_carries_the_policy_and_obeys_it(demo, settings):
             assert problems == [], path
 
 
-def test_only_admin_pages_allow_the_map_widgets_cdn(client, demo):
+def test_the_admin_map_widget_loads_openlayers_from_our_origin(client, demo, settings):
+    tiles = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.METROPOLI = {**settings.METROPOLI, "BASEMAP_TILES": tiles}
     client.force_login(User.objects.get(email="admin@demo.metropoli.mx"))
     admin_page = client.get("/admin/markets/market/add/")
     assert admin_page.status_code == 200
-    assert 'src="/static/web/admin/map-widget.js"' in admin_page.content.decode()
+    html = admin_page.content.decode()
+    assert 'src="/static/web/admin/map-widget.js"' in html
+    assert 'src="/static/vendor/ol/ol.js"' in html and "cdn.jsdelivr.net" not in html
     admin_policy = directives(admin_page["Content-Security-Policy"])
-    assert "https://cdn.jsdelivr.net" in admin_policy["script-src"]
-    assert "https://tile.openstreetmap.org" in admin_policy["img-src"]
-    assert "cdn.jsdelivr.net" not in client.get("/mercado/")["Content-Security-Policy"]
+    assert admin_policy["script-src"] == ["'self'"] and admin_policy["style-src"] == ["'self'"]
+    # The product's basemap is the widget's background, and the only other origin allowed.
+    assert f'data-basemap-tiles="{tiles}"' in html
+    assert admin_policy["img-src"] == ["'self'", "data:", "blob:", "https://tiles.example.org"]
 
 
 def test_a_consultation_page_may_fetch_its_external_layers(client, demo):

@@ -28,14 +28,6 @@ BASE_POLICY: dict[str, tuple[str, ...]] = {
     "form-action": ("'self'",),
     "frame-ancestors": ("'none'",),
 }
-# The admin's map widgets (django.contrib.gis) load OpenLayers from its CDN and show
-# OpenStreetMap's tiles; only admin pages allow them.
-ADMIN_PREFIX = "/admin/"
-ADMIN_EXTRA = {
-    "script-src": ("https://cdn.jsdelivr.net",),
-    "style-src": ("https://cdn.jsdelivr.net",),
-    "img-src": ("https://tile.openstreetmap.org",),
-}
 
 
 def origin(url: str) -> str:
@@ -76,9 +68,6 @@ def policy(request) -> str:
     if basemap:
         sources["img-src"].append(basemap)
         sources["connect-src"].append(basemap)
-    if request.path.startswith(ADMIN_PREFIX):
-        for directive, values in ADMIN_EXTRA.items():
-            sources[directive].extend(values)
     for directive, values in getattr(request, "_csp_extra", {}).items():
         sources[directive].extend(values)
     nonce = getattr(request, "csp_nonce", None)

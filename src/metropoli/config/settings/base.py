@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "metropoli.cooperation",
     "metropoli.jobs",
     "metropoli.ogc",
-    "django.contrib.admin",
+    # Django's admin, for platform administrators only (web/admin_site.py, decision 0079).
+    "metropoli.web.admin_apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,7 +61,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
     "django_tasks",
-    "django_tasks_db",
+    "metropoli.web.admin_apps.TaskResultsConfig",  # django_tasks_db, named in Spanish
 ]
 
 MIDDLEWARE = [

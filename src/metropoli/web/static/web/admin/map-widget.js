@@ -1,12 +1,22 @@
-// Starts Django's admin map widget (django.contrib.gis OLMapWidget.js, OpenStreetMap tiles)
-// from the data attributes of templates/gis/openlayers-osm.html: the stock template does this
-// in an inline script, which the Content-Security-Policy forbids. A classic script, run where
-// it stands, after the widget's media (OpenLayers, MapWidget) loaded in the page head.
+// Starts Django's admin map widget (django.contrib.gis OLMapWidget.js, with OpenLayers vendored
+// under static/vendor/ol by `make vendor`) from the data attributes of
+// templates/gis/openlayers-osm.html: the stock template does this in an inline script, which
+// the Content-Security-Policy forbids. A classic script, run where it stands, after the widget's
+// media (OpenLayers, MapWidget) loaded in the page head. The background is the product's basemap
+// (METROPOLI_BASEMAP_TILES), or none: never OpenStreetMap's servers behind the product's back.
 "use strict";
 {
   const data = document.currentScript.closest(".dj_map_wrapper").dataset;
+  const background = data.basemapTiles
+    ? new ol.layer.Tile({
+        source: new ol.source.XYZ({
+          url: data.basemapTiles,
+          attributions: data.basemapAttribution || undefined,
+        }),
+      })
+    : new ol.layer.Vector({ source: new ol.source.Vector() });
   const options = {
-    base_layer: new ol.layer.Tile({ source: new ol.source.OSM() }),
+    base_layer: background,
     geom_name: data.geomName,
     id: data.widgetId,
     map_id: `${data.widgetId}_map`,
