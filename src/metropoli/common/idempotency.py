@@ -24,6 +24,7 @@ from django.http import HttpRequest
 
 from .errors import CommonErrorCode, DomainError
 from .models import IdempotencyRecord
+from .sessions import reserve_key
 from .transactions import run_atomic
 
 T = TypeVar("T")
@@ -69,7 +70,7 @@ def caller_scope(request: HttpRequest, *, token: str = "") -> str:
         return f"token:{_digest(token)}"
     # A guest without a session gets its key now; the row is written once, with the cookie,
     # as the response goes out (common/sessions.py).
-    return f"session:{_digest(request.session.reserve_key())}"
+    return f"session:{_digest(reserve_key(request.session))}"
 
 
 def from_request(
