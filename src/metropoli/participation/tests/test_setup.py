@@ -231,3 +231,39 @@ def test_counted_messages_have_singular_and_plural_forms(proceeding):
         assert singular in table and plural in table
     page = Client(HTTP_ACCEPT_LANGUAGE="es-mx").get("/participa/prueba/").content.decode()
     assert "{n} punto dibujado." in page and "{n} puntos dibujados." in page
+
+
+def test_a_new_area_must_still_cover_the_contributions(proceeding, shade, staff):
+    from metropoli.participation import services
+
+    from .conftest import INSIDE
+
+    services.submit_contribution(
+        proceeding=proceeding, actor=staff, category_id=shade.pk, text="Aquí", geometry=INSIDE
+    )
+    elsewhere = (
+        '{"type": "Polygon", "coordinates": [[[-103.30, 20.60], [-103.29, 20.60], '
+        "[-103.29, 20.61], [-103.30, 20.60]]]}"
+    )
+    with pytest.raises(DomainError) as refused:
+        setup.update_proceeding(
+            actor=staff, proceeding=proceeding, title="T", description="D", area=elsewhere
+        )
+    assert refused.value.code == "invalid_area"
+    setup.update_proceeding(
+        actor=staff, proceeding=proceeding, title="Nuevo título", description="D", area=SQUARE
+    )
+    proceeding.refresh_from_db()
+    assert proceeding.title == "Nuevo título"
+
+
+def test_platform_administrators_open_metropolitan_consultations_in_the_browser():
+    admin = UserFactory(is_superuser=True)
+    response = client_for(admin).post(
+        "/participa/gestion/nueva/",
+        {"owner": "", "title": "Movilidad metropolitana", "description": "D", "area": SQUARE},
+    )
+    assert response.status_code == 302
+    created = Proceeding.objects.get(slug="movilidad-metropolitana")
+    assert created.municipality is None
+    assert response["Location"] == "/participa/movilidad-metropolitana/configurar/"
