@@ -12,6 +12,10 @@ from django.contrib.gis.geos import LineString
 from django.db import transaction
 from django.utils import timezone
 
+from metropoli.accounts.demo import DEMO_PEOPLE
+from metropoli.accounts.models import User
+from metropoli.territory.models import Role
+
 from . import services
 from .models import Contribution, FeedbackStatus, Proceeding, ProceedingTemplate
 
@@ -320,9 +324,17 @@ def _geometry(index, dx, dy, kind):
     }
 
 
+def _name_demo_moderators(proceeding: Proceeding) -> None:
+    """The demo's municipal staff moderate the metropolitan demo consultation (decision 0076)."""
+    staff = [email for email, _name, role, _code in DEMO_PEOPLE if role == Role.MUNICIPAL_STAFF]
+    proceeding.moderators.add(*User.objects.filter(email__in=staff))
+
+
 @transaction.atomic
 def load(stdout=None) -> None:
-    if Proceeding.objects.filter(slug=SLUG).exists():
+    existing = Proceeding.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        _name_demo_moderators(existing)
         return
     template, _ = ProceedingTemplate.objects.get_or_create(name=TEMPLATE["name"], defaults=TEMPLATE)
     now = timezone.now()
@@ -364,6 +376,7 @@ def load(stdout=None) -> None:
     answered = Contribution.objects.filter(proceeding=proceeding).order_by("pk").first()
     answered.feedback_status = FeedbackStatus.UNDER_REVIEW
     answered.save(update_fields=["feedback_status"])
+    _name_demo_moderators(proceeding)
     if stdout:
         stdout.write(
             f"Participa: demo consultation “{proceeding.title}” with {len(SAMPLES)} contributions."
