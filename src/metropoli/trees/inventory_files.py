@@ -92,9 +92,147 @@ def _decoding_error(path: Path, encoding: str) -> ImportFileError:
     return ImportFileError(_("The file ends in the middle of a character."))
 
 
+class _Unstreamable(Exception):
+    """The GeoJSON is not laid out as the stream expects (or is broken): read it whole."""
+
+
+class _Text:
+    """A text file read ahead in blocks, forgetting what has been decoded."""
+
+    def __init__(self, handle):
+        self.handle, self.text, self.eof = handle, "", False
+        self.decoder = json.JSONDecoder()
+
+    def fill(self, i: int, ahead: int = SAMPLE) -> None:
+        while not self.eof and len(self.text) - i < ahead:
+            block = self.handle.read(1 << 20)
+            if not block:
+                self.eof = True
+            self.text += block
+
+    def skip(self, i: int) -> int:
+        while True:
+            self.fill(i, 1)
+            while i < len(self.text) and self.text[i] in " \t\r\n":
+                i += 1
+            if i < len(self.text) or self.eof:
+                return i
+
+    def char(self, i: int) -> str:
+        self.fill(i, 1)
+        return self.text[i] if i < len(self.text) else ""
+
+    def value(self, i: int) -> tuple[object, int]:
+        """One JSON value from i, reading more while it is cut at the end of the block."""
+        self.fill(i)
+        while True:
+            try:
+                return self.decoder.raw_decode(self.text, i)
+            except json.JSONDecodeError as error:
+                if self.eof:
+                    raise _Unstreamable from error
+                self.fill(i, len(self.text) - i + (1 << 20))
+            except RecursionError as error:
+                raise _Unstreamable from error
+
+    def forget(self, i: int) -> int:
+        """Drop what was decoded before i once it is large (not at every feature: copying)."""
+        if i < (1 << 20):
+            return i
+        self.text = self.text[i:]
+        return 0
+
+
+def _geojson_stream(path: Path, encoding: str) -> Iterator[tuple[dict, int]]:
+    """The features of a FeatureCollection one by one, never the whole document in memory:
+    the top-level members are decoded one at a time and "features" element by element."""
+    binary = open(path, "rb")  # noqa: SIM115 - closed with the text wrapper below
+    with io.TextIOWrapper(binary, encoding=encoding) as handle:
+        text = _Text(handle)
+        kind, found, i = None, False, text.skip(0)
+        if text.char(i) != "{":
+            raise _Unstreamable
+        i = text.skip(i + 1)
+        while text.char(i) != "}":
+            key, i = text.value(i)
+            i = text.skip(i)
+            if not isinstance(key, str) or text.char(i) != ":":
+                raise _Unstreamable
+            i = text.skip(i + 1)
+            if key == "features" and not found:
+                found = True
+                if text.char(i) != "[":
+                    raise _Unstreamable
+                i = text.skip(i + 1)
+                while text.char(i) != "]":
+                    feature, i = text.value(i)
+                    yield feature if isinstance(feature, dict) else {}, binary.tell()
+                    i = text.skip(text.forget(i))
+                    if text.char(i) == ",":
+                        i = text.skip(i + 1)
+                    elif text.char(i) != "]":
+                        raise _Unstreamable
+                i += 1
+            else:
+                value, i = text.value(i)
+                if key == "type":
+                    kind = value
+            i = text.skip(i)
+            if text.char(i) == ",":
+                i = text.skip(i + 1)
+            elif text.char(i) != "}":
+                raise _Unstreamable
+        if kind != "FeatureCollection" or text.skip(i + 1) < len(text.text):
+            raise _Unstreamable
+
+
+def _feature_row(feature: dict) -> dict:
+    props = feature.get("properties") or {}
+    geometry = feature.get("geometry") or {}
+    row = (
+        {column(str(k)): ("" if v is None else str(v)) for k, v in props.items()}
+        if isinstance(props, dict)
+        else {}
+    )
+    coords = (
+        geometry.get("coordinates")
+        if isinstance(geometry, dict) and geometry.get("type") == "Point"
+        else None
+    )
+    if isinstance(coords, list) and len(coords) >= 2:  # a height, if any, is left out
+        row["lon"], row["lat"] = str(coords[0]), str(coords[1])
+    else:
+        row["lon"] = row["lat"] = ""
+        row["_geometry_error"] = "1"
+    return row
+
+
 def _geojson_records(path: Path, encoding: str) -> Iterator[Record]:
-    # A GeoJSON document is read whole (in the worker, never in a web request); large
-    # inventories come as CSV, which streams (docs/decisions/0065-inventory-import-page.md).
+    """A GeoJSON file streams feature by feature when it is a FeatureCollection; anything
+    else (or a broken file) is read whole, for its exact error
+    (docs/decisions/0065-inventory-import-page.md)."""
+    number = 0
+    try:
+        for feature, read in _geojson_stream(path, encoding):
+            number += 1
+            yield number, _feature_row(feature), read
+        return
+    except UnicodeDecodeError as error:
+        raise _decoding_error(path, encoding) from error
+    except _Unstreamable:
+        pass
+    if number == 0:
+        yield from _geojson_whole(path, encoding)
+        return
+    # Its start streamed but the rest is broken: reading it whole names the error.
+    for _record in _geojson_whole(path, encoding):
+        pass
+    raise ImportFileError(_("The GeoJSON file must hold a FeatureCollection."))
+
+
+def _geojson_whole(path: Path, encoding: str) -> Iterator[Record]:
+    """The document read whole: for the files the stream does not take, and for the exact
+    line and column of an error."""
     try:
         text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError as error:
@@ -120,24 +258,7 @@ def _geojson_records(path: Path, encoding: str) -> Iterator[Record]:
     count = len(features)
     for number, feature in enumerate(features, start=1):
         feature = feature if isinstance(feature, dict) else {}
-        props = feature.get("properties") or {}
-        geometry = feature.get("geometry") or {}
-        row = (
-            {column(str(k)): ("" if v is None else str(v)) for k, v in props.items()}
-            if isinstance(props, dict)
-            else {}
-        )
-        coords = (
-            geometry.get("coordinates")
-            if isinstance(geometry, dict) and geometry.get("type") == "Point"
-            else None
-        )
-        if isinstance(coords, list) and len(coords) >= 2:  # a height, if any, is left out
-            row["lon"], row["lat"] = str(coords[0]), str(coords[1])
-        else:
-            row["lon"] = row["lat"] = ""
-            row["_geometry_error"] = "1"
-        yield number, row, size * number // count
+        yield number, _feature_row(feature), size * number // count
 
 
 def _csv_records(path: Path, encoding: str) -> Iterator[Record]:

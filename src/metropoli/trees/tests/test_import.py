@@ -371,3 +371,43 @@ def test_a_dry_run_counts_every_error_and_keeps_the_first(catalogue, tmp_path, g
     assert (report.rows, report.error_count, len(report.errors)) == (5, 5, 2)
     assert [e.line for e in report.errors] == [2, 3]
     nothing_written()
+
+
+def feature_collection(count: int, *, type_last: bool = False) -> str:
+    features = ",\n".join(
+        json.dumps(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [GDL[0], GDL[1]]},
+                "properties": {"species": "JAMI", "dbh_cm": n % 90 + 1},
+            }
+        )
+        for n in range(count)
+    )
+    if type_last:  # members in another order, as some tools write them
+        head = '{"name": "árboles", "crs": {"type": "name"}, "features": ['
+        return head + features + '],\n "type": "FeatureCollection"}'
+    return f'{{"type": "FeatureCollection", "features": [\n{features}\n]}}'
+
+
+def test_a_geojson_file_is_streamed_feature_by_feature(tmp_path):
+    from metropoli.trees.inventory_files import records
+
+    path = write(tmp_path, "big.geojson", feature_collection(30_000))
+    size = path.stat().st_size
+    rows = records(path)
+    number, row, read = next(rows)
+    assert (number, row["dbh_cm"], row["lon"]) == (1, "1", str(GDL[0]))
+    assert read < size / 2  # the first blocks only
+    *_, (last, _row, read) = rows
+    assert last == 30_000 and read == size
+
+
+def test_geojson_members_in_any_order_and_a_broken_end(catalogue, tmp_path, guadalajara):
+    path = write(tmp_path, "qgis.geojson", feature_collection(3, type_last=True))
+    report = inventory.import_trees(path=path, municipality=guadalajara)
+    assert (report.rows, report.imported) == (3, 3)
+    broken = write(tmp_path, "cut.geojson", feature_collection(3)[:-40])
+    with pytest.raises(inventory.ImportFileError, match="Línea 4, columna"):
+        inventory.import_trees(path=broken, municipality=guadalajara)
+    assert Tree.objects.count() == 3  # nothing of the cut file was kept
