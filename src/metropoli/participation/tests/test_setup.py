@@ -267,3 +267,20 @@ def test_platform_administrators_open_metropolitan_consultations_in_the_browser(
     created = Proceeding.objects.get(slug="movilidad-metropolitana")
     assert created.municipality is None
     assert response["Location"] == "/participa/movilidad-metropolitana/configurar/"
+
+
+def test_a_named_moderator_opens_the_metropolitan_setup_and_moderation_pages(guadalajara):
+    metro = make_proceeding(None, slug="metro")
+    named = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    not_named = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    metro.moderators.add(named)
+    for path in ("/participa/metro/configurar/", "/participa/metro/moderacion/"):
+        assert client_for(not_named).get(path).status_code == 403
+        assert client_for(named).get(path).status_code == 200
+    listed = client_for(named).get("/participa/gestion/").content.decode()
+    assert "/participa/metro/configurar/" in listed
+    # Only platform administrators name moderators: the form is not offered to them.
+    assert (
+        'id="moderator-form"'
+        not in client_for(named).get("/participa/metro/configurar/").content.decode()
+    )
