@@ -70,6 +70,7 @@ def field_label(name: str) -> str:
         "reason": _("Reason"),
         "location": _("Location"),
         "tree": _("Tree planted"),
+        "duplicate": _("Possible duplicate of"),  # trees/duplicates.py: the recorder's answer
     }
     if name in extra:
         return extra[name]
@@ -157,6 +158,9 @@ class _Lookups:
             return Value(_("Photo") if photo else _("Photo (removed)"), photo=photo)
         if name == "tree":
             return Value(_("Tree %(id)s") % {"id": raw})
+        if name == "duplicate":  # "#12" (the tree nearby), then "distinct" or "same"
+            answers = {"distinct": _("Another tree"), "same": _("The same tree")}
+            return Value(answers.get(raw) or _("Tree %(id)s") % {"id": raw.lstrip("#")})
         if name == "site":
             return Value(
                 _("Site %(id)s") % {"id": raw}, site_id=int(raw) if raw.isdigit() else None

@@ -99,3 +99,12 @@ def test_confirmed_before_saving_is_stored_as_answered_and_validators_are_told(c
     assert card.duplicate_note.startswith("Posible duplicado: a 0.0 m del árbol n.º")
     note = validation.card_for(Tree.objects.get(pk=second["id"]), citizen.user).duplicate_note
     assert f"n.º {first['id']}" in note and "otro árbol" in note
+
+
+def test_the_answer_is_in_the_trees_history_in_words(citizen):
+    first = post(citizen, BODY, "key-first-0001").json()
+    second = post(citizen, BODY, "key-second-001").json()
+    answer(citizen, second["id"], same=False)
+    html = citizen.get(f"/arbol/arboles/{second['id']}").content.decode()
+    assert "Posible duplicado de" in html and f"Árbol {first['id']}" in html
+    assert "Otro árbol" in html
