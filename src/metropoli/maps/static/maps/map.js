@@ -1,7 +1,14 @@
 // Shared map component: MapLibre GL (vendored ES module) reading our own vector tiles.
 // Modules add their layers once the map is ready (`whenMapReady` in ready.js, which also
 // covers a page module that runs after the map loaded) or through `createMap()`.
-import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
+// MapLibre (a 1.1 MB module and a 0.5 MB worker) is fetched only on pages with a map, and only
+// once a map comes near the screen or the page has finished loading, whichever is first: the
+// page's own content comes first on a slow phone (issue 21).
+let library = null;
+export function loadMapLibre() {
+  library ||= import("../vendor/maplibre-gl/maplibre-gl.mjs");
+  return library;
+}
 
 const PALETTE = { fill: "#2e7d32", line: "#1b5e20", point: "#e65100" };
 
@@ -40,7 +47,8 @@ const DEFAULT_LAYERS = {
   ],
 };
 
-export function createMap(el) {
+export async function createMap(el) {
+  const maplibregl = await loadMapLibre();
   const [lon, lat] = (el.dataset.center || "-103.35,20.67").split(",").map(Number);
   const map = new maplibregl.Map({
     container: el,
@@ -74,14 +82,29 @@ export function createMap(el) {
   return map;
 }
 
-for (const el of document.querySelectorAll("[data-map]")) {
-  try {
-    createMap(el);
-  } catch (error) {
+function start(el) {
+  if (el.dataset.mapStarted) return;
+  el.dataset.mapStarted = "1";
+  createMap(el).catch((error) => {
     // No WebGL (old phone, locked-down browser): the list beside the map carries the content.
     el.classList.add("map-unavailable");
     console.warn("Map unavailable:", error);
-  }
+  });
 }
 
-export { maplibregl };
+const maps = [...document.querySelectorAll("[data-map]")];
+if (maps.length && "IntersectionObserver" in window) {
+  const near = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) { near.unobserve(entry.target); start(entry.target); }
+    }
+  }, { rootMargin: "300px" });
+  maps.forEach((el) => near.observe(el));
+  // Maps further down the page are ready by the time the person scrolls to them.
+  const later = () => maps.forEach(start);
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(later, { timeout: 2000 }) : setTimeout(later, 0));
+  if (document.readyState === "complete") idle();
+  else window.addEventListener("load", idle, { once: true });
+} else {
+  maps.forEach(start);
+}
