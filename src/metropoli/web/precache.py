@@ -38,9 +38,16 @@ def template_names() -> set[str]:
     return {name for name in names if finders.find(name)}
 
 
+def _path(name: str) -> Path:
+    found = finders.find(name)
+    if not isinstance(found, str):
+        raise FileNotFoundError(name)
+    return Path(found)
+
+
 def reached(name: str) -> set[str]:
     """The static files that the file `name` makes the browser load, by their names."""
-    path = Path(finders.find(name))
+    path = _path(name)
     folder = PurePosixPath(name).parent
     text = path.read_text(encoding="utf-8", errors="replace")
     found: set[str] = set()
@@ -96,7 +103,7 @@ def _compute() -> tuple[list[str], str]:
     digest = hashlib.sha256()
     for name in sorted(named | loaded):
         digest.update(name.encode())
-        digest.update(Path(finders.find(name)).read_bytes())
+        digest.update(_path(name).read_bytes())
     urls_sorted = [*PAGES, *sorted(urls)]
     digest.update(json.dumps(urls_sorted).encode())
     return urls_sorted, digest.hexdigest()[:12]
