@@ -179,10 +179,9 @@ def test_market_set_up_in_the_browser_then_ordered_from(
         "Limón: se sumaron 0.5 kg; ahora hay 1 kg en el carrito."
     ).is_visible()
     shopper.goto(f"{live_server.url}/mercado/{market.slug}/")
-    shopper.get_by_label(re.compile("^Cantidad \\(manojos")).fill("2")
-    shopper.locator("form.add", has=shopper.locator("input[value='2']")).get_by_role(
-        "button", name="Agregar"
-    ).click()
+    herbs = shopper.locator("li.product", has_text="Cilantro")
+    herbs.get_by_label(re.compile("^Cantidad \\(manojos")).fill("2")
+    herbs.get_by_role("button", name="Agregar").click()
     steak = shopper.locator("li.product", has_text="Bistec")
     steak.get_by_label(re.compile("^Cantidad \\(kg")).fill("0.5")
     steak.get_by_role("button", name="Agregar").click()

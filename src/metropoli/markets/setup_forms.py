@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -15,7 +16,7 @@ from metropoli.territory.selectors import municipalities_where
 
 from .models import Category, Market, SaleUnit
 from .pickup import MAX_DAYS_AHEAD, SlotError, canonical_slots
-from .quantities import QuantityError, SaleRule
+from .quantities import QuantityError, SaleRule, delivery_fee
 
 # First path segments of Mi Mercado's own pages: a market may not take them as its short name.
 RESERVED_SLUGS = {
@@ -76,8 +77,39 @@ class MarketCreateForm(forms.Form):
         return data
 
 
+_BAND = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:km)?\s*[:=]\s*\$?\s*(\d+(?:[.,]\d+)?)\s*$", re.I)
+
+
+def parse_fee_bands(text: str) -> list[dict[str, str]]:
+    """«2 km: $25, 5 km: $45» -> [{"max_km": "2", "fee": "25"}, ...], checked like a checkout."""
+    bands = []
+    for chunk in (text or "").replace(";", ",").split(","):
+        if not chunk.strip():
+            continue
+        match = _BAND.match(chunk)
+        if match is None:
+            raise ValidationError(
+                _("«%(band)s» is not a fee: write it as «2 km: $25».") % {"band": chunk.strip()}
+            )
+        max_km, fee = (value.replace(",", ".") for value in match.groups())
+        bands.append({"max_km": max_km, "fee": fee})
+    if bands:
+        try:
+            delivery_fee(0, [(Decimal(b["max_km"]), Decimal(b["fee"])) for b in bands])
+        except QuantityError:
+            raise ValidationError(
+                _("Write the distances from the nearest to the farthest, each one larger.")
+            ) from None
+    return bands
+
+
+def fee_bands_text(bands) -> str:
+    return ", ".join(f"{band['max_km']} km: ${band['fee']}" for band in bands or [])
+
+
 class MarketSettingsForm(forms.ModelForm):
-    """Opening days, pickup slots and capacity, the answer deadline; open online or not."""
+    """Opening days, pickup slots and capacity, delivery fees, the answer deadline; open online
+    or not."""
 
     open_weekdays = forms.TypedMultipleChoiceField(
         label=_("Opening days (pickup)"),
@@ -93,11 +125,22 @@ class MarketSettingsForm(forms.ModelForm):
         help_text=_("Start and end as HH:MM-HH:MM, separated by commas: 09:00-11:00, 11:00-13:00."),
     )
 
+    delivery_fee_bands = forms.CharField(
+        label=_("Home delivery fees"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Up to which distance each fee applies, separated by commas: 2 km: $25, 5 km: $45. "
+            "Empty: no home delivery, pickup only."
+        ),
+    )
+
     class Meta:
         model = Market
         fields = [
             "address", "opening_hours", "description", "open_weekdays", "pickup_slots",
-            "pickup_slot_capacity", "pickup_days_ahead", "answer_minutes", "active",
+            "pickup_slot_capacity", "pickup_days_ahead", "delivery_fee_bands", "answer_minutes",
+            "active",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -106,6 +149,10 @@ class MarketSettingsForm(forms.ModelForm):
         self.fields["pickup_days_ahead"].max_value = MAX_DAYS_AHEAD
         if not self.is_bound:
             self.initial["pickup_slots"] = ", ".join(self.instance.pickup_slots or [])
+            self.initial["delivery_fee_bands"] = fee_bands_text(self.instance.delivery_fee_bands)
+
+    def clean_delivery_fee_bands(self):
+        return parse_fee_bands(self.cleaned_data["delivery_fee_bands"])
 
     def clean_pickup_slots(self):
         texts = [t.strip() for t in self.cleaned_data["pickup_slots"].split(",") if t.strip()]

@@ -84,8 +84,7 @@ def _setup_page(request, market, *, settings_form=None, stall_form=None, staff_f
             "stall_form": stall_form or setup_forms.StallForm(prefix="stall"),
             "staff_form": staff_form or setup_forms.PersonForm(prefix="staff"),
             "stalls": selectors.setup_stalls(market),
-            "staff": selectors.market_staff_people(market).order_by("display_name"),
-            "pending_staff": market.staff.filter(user__is_active=False).select_related("user"),
+            "staff": market.staff.select_related("user").order_by("user__display_name"),
             "activation_link": link,
         },
         status=status,
@@ -158,6 +157,21 @@ def staff_add(request, slug: str):
     _added_message(request, added, market.name)
     if added.link:
         return _setup_page(request, market, link=added.link)
+    return redirect("markets:setup", slug=slug)
+
+
+@login_required
+@require_POST
+def staff_remove(request, slug: str):
+    market = _market_to_set_up(request, slug)
+    person = request.POST.get("person", "")
+    if not person.isdigit():
+        raise Http404
+    if int(person) == request.user.pk:
+        messages.error(request, _("Another staff member has to remove you."))
+    else:
+        setup.remove_market_staff(market=market, person_id=int(person))
+        messages.success(request, _("Removed from the market staff."))
     return redirect("markets:setup", slug=slug)
 
 

@@ -38,6 +38,11 @@ urlpatterns = [
     path("<slug:slug>/configurar/puestos/", setup_views.stall_add, name="setup_stall_add"),
     path("<slug:slug>/configurar/personal/", setup_views.staff_add, name="setup_staff_add"),
     path(
+        "<slug:slug>/configurar/personal/quitar/",
+        setup_views.staff_remove,
+        name="setup_staff_remove",
+    ),
+    path(
         "<slug:slug>/configurar/puesto/<int:stall_id>/",
         setup_views.stall_setup,
         name="setup_stall",

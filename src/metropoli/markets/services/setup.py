@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
 
-from metropoli.accounts.services import activation_link, send_signup_email
+from metropoli.accounts.services import activation_link
 
 from ..models import Market, MarketStaff, Product, ProductPrice, Stall, StallMember
 from .catalogue import _checked_photo, _replace_photo
@@ -79,7 +83,31 @@ class PersonAdded:
     link: str = ""
 
 
-def _person(email: str, display_name: str, *, send_invitation: bool) -> PersonAdded:
+@task()
+def email_invitation(user_id: int, place: str) -> None:
+    """The invitation to run a stall or a market, with the one-time activation link."""
+    person = get_user_model().objects.filter(pk=user_id, activation_pending=True).first()
+    if person is None:
+        return
+    site = settings.METROPOLI["PLATFORM_NAME"]
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("You are invited to %(place)s on %(site)s") % {"place": place, "site": site}
+        body = [
+            _("Hello %(name)s,") % {"name": person.display_name},
+            _(
+                "The market staff opened an account for you on %(site)s to run %(place)s. Open "
+                "this link, choose your password and you are in:"
+            )
+            % {"site": site, "place": place},
+            activation_link(person),
+            _("If you do not expect this, ignore this message: the account stays inactive."),
+        ]
+        send_mail(subject, "\n\n".join(body) + "\n", None, [person.email])
+
+
+def _person(
+    email: str, display_name: str, *, send_invitation: bool, place: str = ""
+) -> PersonAdded:
     """The account of `email`, or a new one waiting for activation (no password yet)."""
     user_model = get_user_model()
     existing = user_model.objects.filter(email__iexact=email).first()
@@ -91,7 +119,7 @@ def _person(email: str, display_name: str, *, send_invitation: bool) -> PersonAd
     person.activation_pending = True
     person.save()
     if send_invitation:
-        transaction.on_commit(lambda: send_signup_email.enqueue(person.pk, "activation"))
+        transaction.on_commit(lambda: email_invitation.enqueue(person.pk, place))
         return PersonAdded(person, created=True)
     return PersonAdded(person, created=True, link=activation_link(person))
 
@@ -100,7 +128,7 @@ def _person(email: str, display_name: str, *, send_invitation: bool) -> PersonAd
 def add_stall_member(
     *, stall: Stall, email: str, display_name: str, send_invitation: bool
 ) -> PersonAdded:
-    added = _person(email, display_name, send_invitation=send_invitation)
+    added = _person(email, display_name, send_invitation=send_invitation, place=stall.name)
     StallMember.objects.get_or_create(stall=stall, user=added.person)
     return added
 
@@ -109,7 +137,7 @@ def add_stall_member(
 def add_market_staff(
     *, market: Market, email: str, display_name: str, send_invitation: bool
 ) -> PersonAdded:
-    added = _person(email, display_name, send_invitation=send_invitation)
+    added = _person(email, display_name, send_invitation=send_invitation, place=market.name)
     MarketStaff.objects.get_or_create(market=market, user=added.person)
     return added
 

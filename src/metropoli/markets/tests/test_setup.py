@@ -97,12 +97,21 @@ def test_settings_slots_and_days(client, market, guadalajara):
         "pickup_slot_capacity": "4",
         "pickup_days_ahead": "5",
         "answer_minutes": "60",
+        "delivery_fee_bands": "2 km: $25, 5.5 km: 45.50",
         "active": "on",
     }
     assert client.post("/mercado/libertad/configurar/", data).status_code == 302
     market.refresh_from_db()
     assert market.pickup_slots == ["09:00-11:00", "11:00-13:00"]
     assert market.open_weekdays == [0, 1, 2] and market.answer_minutes == 60
+    assert market.delivery_fee_bands == [
+        {"max_km": "2", "fee": "25"},
+        {"max_km": "5.5", "fee": "45.50"},
+    ]
+    bands = client.post(
+        "/mercado/libertad/configurar/", {**data, "delivery_fee_bands": "5: 45, 2: 25"}
+    )
+    assert "de la más cercana a la más lejana" in bands.content.decode()
     bad = client.post(
         "/mercado/libertad/configurar/", {**data, "pickup_slots": "13-11", "open_weekdays": []}
     )
@@ -151,6 +160,24 @@ def test_an_invitation_is_e_mailed(
         )
     (message,) = smtp_server.messages
     assert message["To"] == "guero@example.mx" and "/cuentas/activar/" in message.get_content()
+    assert message["Subject"].startswith("Le invitan a Doña Lupe en ")
+
+
+def test_staff_are_added_and_removed_but_not_by_themselves(client, market, guadalajara):
+    staff = UserFactory(display_name="Rosa")
+    MarketStaff.objects.create(market=market, user=staff)
+    client.force_login(staff)
+    client.post(
+        "/mercado/libertad/configurar/personal/",
+        {"staff-email": "beto@example.mx", "staff-display_name": "Beto", "staff-how": "link"},
+    )
+    beto = User.objects.get(email="beto@example.mx")
+    assert MarketStaff.objects.filter(market=market, user=beto).exists()
+    url = "/mercado/libertad/configurar/personal/quitar/"
+    client.post(url, {"person": staff.pk})
+    assert MarketStaff.objects.filter(market=market, user=staff).exists()
+    client.post(url, {"person": beto.pk})
+    assert not MarketStaff.objects.filter(market=market, user=beto).exists()
 
 
 def test_a_product_with_photo_unit_step_and_price(client, market, stall, guadalajara):
