@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .icons import MAX_BYTES as ICON_MAX_BYTES
-from .models import ICON_CHOICES, PhaseKind
+from .models import ICON_CHOICES, PhaseKind, ProceedingTemplate
 
 
 class ProceedingForm(forms.Form):
@@ -36,7 +36,16 @@ class ProceedingForm(forms.Form):
                 + ([("", _("Metropolitan area"))] if None in municipalities else []),
                 required=False,
             )
-            self.order_fields(["owner", "title", "slug", "description", "area", "area_note"])
+            self.fields["template"] = forms.ModelChoiceField(
+                label=_("Template (optional)"),
+                queryset=ProceedingTemplate.objects.all(),
+                required=False,
+                empty_label=_("None: I add phases and categories myself"),
+                help_text=_("Creates its phases, starting today, and its categories."),
+            )
+            self.order_fields(
+                ["owner", "template", "title", "slug", "description", "area", "area_note"]
+            )
 
 
 class PhaseForm(forms.Form):

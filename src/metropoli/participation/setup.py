@@ -23,7 +23,7 @@ from .errors import ParticipationErrorCode
 from .icons import MAX_BYTES as ICON_MAX_BYTES
 from .icons import MAX_SIDE as ICON_MAX_SIDE
 from .icons import IconRefused, clean_icon
-from .models import ICON_CHOICES, Category, Phase, PhaseKind, Proceeding
+from .models import ICON_CHOICES, Category, Phase, PhaseKind, Proceeding, ProceedingTemplate
 
 # The stages in the order a consultation goes through them.
 STAGES = [PhaseKind.INFORMATION, PhaseKind.CONTRIBUTIONS, PhaseKind.EVALUATION, PhaseKind.RESULTS]
@@ -83,8 +83,10 @@ def open_proceeding(
     area: str,
     slug: str = "",
     area_note: str = "",
+    template: ProceedingTemplate | None = None,
 ) -> Proceeding:
-    """A new consultation of `municipality` (None: metropolitan, administrators only)."""
+    """A new consultation of `municipality` (None: metropolitan, administrators only); with a
+    template, its phases (starting now) and categories too."""
     _require(actor, "participation.add_proceeding", municipality)
     title, description = _text(title, description)
     with transaction.atomic():
@@ -95,6 +97,7 @@ def open_proceeding(
             municipality=municipality,
             slug=(slug or "").strip().lower(),
             area_note=(area_note or "").strip()[:255],
+            template=template,
         )
 
 

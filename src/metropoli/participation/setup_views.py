@@ -69,6 +69,7 @@ def setup_new(request):
                     area=data["area"],
                     slug=data["slug"],
                     area_note=data["area_note"],
+                    template=data["template"],
                 )
             except DomainError as error:
                 form.add_error(None, message_of(error))

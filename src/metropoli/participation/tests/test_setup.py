@@ -284,3 +284,22 @@ def test_a_named_moderator_opens_the_metropolitan_setup_and_moderation_pages(gua
         'id="moderator-form"'
         not in client_for(named).get("/participa/metro/configurar/").content.decode()
     )
+
+
+def test_a_template_brings_its_phases_and_categories(staff, guadalajara):
+    from metropoli.participation.models import ProceedingTemplate
+
+    template = ProceedingTemplate.objects.create(
+        name="Parques",
+        phases=[{"kind": "information", "days": 7}, {"kind": "contributions", "days": 30}],
+        categories=[{"name": "Juegos", "icon": "idea", "colour": "#6a1b9a"}],
+    )
+    response = client_for(staff).post(
+        "/participa/gestion/nueva/",
+        {"owner": str(guadalajara.pk), "template": str(template.pk), "title": "Parque Morelos",
+         "description": "D", "area": SQUARE},
+    )  # fmt: skip
+    assert response.status_code == 302
+    created = Proceeding.objects.get(slug="parque-morelos")
+    assert list(created.phases.values_list("kind", flat=True)) == ["information", "contributions"]
+    assert list(created.categories.values_list("name", flat=True)) == ["Juegos"]
