@@ -411,3 +411,11 @@ def test_geojson_members_in_any_order_and_a_broken_end(catalogue, tmp_path, guad
     with pytest.raises(inventory.ImportFileError, match="Línea 4, columna"):
         inventory.import_trees(path=broken, municipality=guadalajara)
     assert Tree.objects.count() == 3  # nothing of the cut file was kept
+
+
+def test_the_command_checks_without_writing_on_dry_run(catalogue, tmp_path, guadalajara):
+    out, _err = run(
+        "import", write(tmp_path, "gdl.csv", OUR_CSV), "--municipality", "14039", "--dry-run"
+    )
+    assert "Se revisaron 3 filas: 0 errores; no se guardó nada." in out
+    nothing_written()
