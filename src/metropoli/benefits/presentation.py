@@ -69,10 +69,19 @@ def tree_payload(tree_id: int, benefit: TreeBenefit, system: str, *, stored: boo
     }
 
 
+def bucket_label(bucket: Bucket) -> str:
+    """The bucket's name; the overall bucket ("all") is every tree the filters matched."""
+    if bucket.label:
+        return bucket.label
+    if bucket.key == "all":
+        return _("All the trees that match the filters")
+    return _("Unknown species")
+
+
 def bucket_payload(bucket: Bucket, system: str) -> dict:
     return {
         "key": bucket.key,
-        "label": bucket.label or _("Unknown species"),
+        "label": bucket_label(bucket),
         "total": bucket.total,
         "computed": bucket.computed,
         "not_computed": {

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from metropoli.common.domain_errors import add_to_form, message_of
 from metropoli.common.errors import DomainError
 from metropoli.territory.models import Municipality
-from metropoli.trees.models import Condition, Species
+from metropoli.trees.models import Condition, Species, ValidationState
 from metropoli.trees.selectors import parse_filters
 
-from . import data, results, selectors, services
+from . import data, results, selectors, services, species_filter
 from .charts import bar_chart
 from .forms import OverrideForm, SettingsForm
 from .models import BenefitStatus, SpeciesOverride
@@ -25,6 +26,8 @@ from .presentation import bucket_payload, tree_payload
 from .units import IMPERIAL, METRIC, unit_system
 
 CHART_ROWS = 12
+# Filters of the tree map that the summary's form has no field for: carried along unchanged.
+CARRIED_FILTERS = ("bbox", "recorded_by", "since", "until")
 
 
 def _toggle_query(request, system: str) -> str:
@@ -40,7 +43,11 @@ def summary(request):
         "toggle_query": _toggle_query(request, system),
         "municipalities": Municipality.objects.filter(active=True),
         "conditions": Condition.choices,
+        "validation_states": ValidationState.choices,
+        "species_options": species_filter.species_with_trees(),
         "params": request.GET,
+        "species_text": request.GET.get("species", ""),
+        "carried": [(k, request.GET[k]) for k in CARRIED_FILTERS if request.GET.get(k)],
         "installed": data.data_installed(),
         "install_message": data.install_message(),
     }
@@ -51,10 +58,20 @@ def summary(request):
             if request.user.has_perm("benefits.change_settings", m)
         ]
     try:
-        filters = parse_filters(request.GET)
+        # Species come as names or codes; the tree filters (and the map link) take codes.
+        params = request.GET.copy()
+        params["species"] = species_filter.resolve(request.GET.get("species", ""))
+        filters = parse_filters(params)
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         return render(request, "benefits/summary.html", context, status=400)
+    context["map_url"] = reverse("trees:home") + f"?{filters.query_string()}"
+    if filters.species_ids:
+        chosen = Species.objects.filter(pk__in=filters.species_ids).order_by("scientific_name")
+        context["species_chosen"] = chosen
+        # Codes (from the map's link) are shown as names; they resolve back to the same codes.
+        names = [str(s) for s in chosen] + (["unknown"] if filters.unknown_species else [])
+        context["species_text"] = ", ".join(names)
     if not context["installed"]:
         return render(request, "benefits/summary.html", context, status=503)
     result = selectors.summarise(filters)

@@ -78,6 +78,9 @@ def test_summary_counts_and_totals_for_a_filter(itree, plant, zapopan, client):
     assert body["totals"]["total"] == 3 and body["totals"]["computed"] == 2
     assert body["totals"]["not_computed"] == {"missing_dbh": 1}
     assert body["note"] == "Computed for 2 of 3 trees."
+    # The overall total is named as such, never as an unknown species; so are trees without one.
+    assert body["totals"]["key"] == "all"
+    assert body["totals"]["label"] == "All the trees that match the filters"
     expected = sum(TreeBenefit.objects.get(tree=t).money_yearly for t in (a, b))
     assert body["totals"]["money_yearly"] == pytest.approx(expected)
     assert [m["key"] for m in body["by_municipality"]] == ["14039"]
@@ -103,3 +106,15 @@ def test_missing_data_says_how_to_install(no_itree, plant, client, language, fra
         assert response.json()["code"] == "itree_data_missing"
         assert fragment in response.json()["message"]
         assert "METROPOLI_ITREE_DIR" in response.json()["message"]
+
+
+def test_summary_labels_in_spanish(itree, plant, client):
+    plant("JAMI", "30")
+    tree = plant("JAMI", "20")
+    tree.species = None
+    tree.save(update_fields=["species"])
+    results.recompute_all()
+    body = client.get("/api/trees/ecobenefits", HTTP_ACCEPT_LANGUAGE="es-MX").json()
+    assert body["totals"]["label"] == "Todos los árboles que cumplen los filtros"
+    labels = {s["key"]: s["label"] for s in body["by_species"]}
+    assert labels == {"JAMI": "Jacaranda (Jacaranda mimosifolia)", "unknown": "Especie desconocida"}

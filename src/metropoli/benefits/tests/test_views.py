@@ -111,3 +111,48 @@ def test_admin_saves_settings_through_the_service(itree, guadalajara, client):
         False,
         admin,
     )
+
+
+def test_summary_species_filter_takes_names_and_codes(itree, plant, client):
+    plant("JAMI", "30")
+    plant("JAMI", "40")
+    plant("FRUH", "45")
+    results.recompute_all()
+    for typed in ("JAMI", "jacaranda", "Jacaranda (Jacaranda mimosifolia)", "MIMOSIF"):
+        html = client.get(
+            "/arbol/beneficios/", {"species": typed}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert "Computed for 2 of 2 trees." in html, typed
+        # The field shows the species by name, and the map link carries its code.
+        assert 'value="Jacaranda (Jacaranda mimosifolia)"' in html
+        assert "/arbol/?species=JAMI" in html
+    html = client.get(
+        "/arbol/beneficios/", {"species": "fresno, jacaranda"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Computed for 3 of 3 trees." in html
+    # The suggestions are the species the inventory has trees of, by common and scientific name.
+    assert '<option value="Fresno (Fraxinus uhdei)" label="FRUH">' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "No species is called “palo loco”."),
+        ("es-MX", "Ninguna especie se llama “palo loco”."),
+    ],
+)
+def test_summary_unknown_species_name_is_a_400(itree, plant, client, language, message):
+    response = client.get(
+        "/arbol/beneficios/", {"species": "jacaranda, palo loco"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_chart_labels_have_room_for_the_longest_name():
+    from metropoli.benefits.charts import EM_PER_CHARACTER, LAYOUT, layout_for
+
+    long_name = "Guamúchil (Pithecellobium dulce)"
+    layout = layout_for([long_name, "Fresno"])
+    assert layout.label_width - 8 >= len(long_name) * LAYOUT.font_size * EM_PER_CHARACTER
+    assert layout_for(["Zapopan"]).label_width < layout.label_width
