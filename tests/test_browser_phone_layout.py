@@ -25,6 +25,7 @@ PUBLIC = [
     "/mercado/",
     "/mercado/libertad/",
     "/mercado/libertad/carrito/",
+    "/mercado/buscar/?q=jitomate",
     "/mercado/seleccion",
     "/participa/",
     "/cooperacion/",
@@ -38,6 +39,9 @@ STAFF = [
     "/arbol/treender/cola/",
     "/arbol/treender/tablero/",
     "/mercado/libertad/administracion/",
+    "/mercado/gestion/",
+    "/mercado/nuevo/",
+    "/mercado/libertad/configurar/",
     "/participa/sombra-periferico/analisis/",
     "/participa/sombra-periferico/moderacion/",
 ]
