@@ -14,6 +14,14 @@ from . import selectors
 from .models import Condition, Phenology, SiteType, ValidationState
 
 LIST_PAGE_SIZE = 25
+# The colour of a tree's dot on the map, by condition (trees/map.js reads them from the legend).
+CONDITION_COLOURS = {
+    Condition.GOOD: "#1b7f3b",
+    Condition.FAIR: "#c49000",
+    Condition.POOR: "#d35400",
+    Condition.DEAD: "#5d4037",
+    Condition.UNKNOWN: "#546e7a",
+}
 
 
 @require_GET
@@ -38,6 +46,7 @@ def map_page(request):
             "municipalities": active_municipalities(),
             "species_choices": selectors.species_catalogue().filter(is_local=True),
             "conditions": Condition.choices,
+            "condition_legend": [(c.value, c.label, CONDITION_COLOURS[c]) for c in Condition],
             "validation_states": ValidationState.choices,
             "export_csv": reverse("api:export_trees") + f"?format=csv&{query}",
             "export_geojson": reverse("api:export_trees") + f"?format=geojson&{query}",
@@ -76,7 +85,12 @@ def tree_page(request, tree_id: int):
         raise Http404
     if tree is None:  # removed: its history, for the staff who look after its municipality
         return render(request, "trees/removed_tree.html", {"tree_id": tree_id, "history": history})
-    return render(request, "trees/tree.html", {"tree": tree, "history": history})
+    location = tree.site.location
+    return render(
+        request,
+        "trees/tree.html",
+        {"tree": tree, "history": history, "tree_map_center": f"{location.x:.6f},{location.y:.6f}"},
+    )
 
 
 @require_GET

@@ -14,7 +14,9 @@ const api = list.dataset.api;
 const PAGE = 50;
 
 const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_, k) => values[k]);
-const COLOURS = { good: "#1b7f3b", fair: "#c49000", poor: "#d35400", dead: "#5d4037", unknown: "#546e7a" };
+// The colours come from the legend beside the map (trees/views.py CONDITION_COLOURS).
+const COLOURS = Object.fromEntries([...document.querySelectorAll("#map-legend [data-condition]")]
+  .map((swatch) => [swatch.dataset.condition, swatch.dataset.colour]));
 
 function node(tag, attrs = {}, ...children) {
   const n = document.createElement(tag);
