@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 
-from .models import Category, Market, SaleUnit
+from .models import Category, Market, Product, SaleUnit
 from .pickup import MAX_DAYS_AHEAD, SlotError, canonical_slots
 from .quantities import QuantityError, SaleRule, delivery_fee
 
@@ -241,3 +241,29 @@ def _sale_rule_message(code: str) -> str:
     if code == "invalid_max_per_line":
         return str(_("The most per order must be at least the step."))
     return str(_("Pieces and bunches are sold in whole units: the step must be a whole number."))
+
+
+class ProductEditForm(forms.ModelForm):
+    """A product's name, category, unit, step and limit, and whether it is on sale (prices,
+    stock and photos change on the stall's daily screen)."""
+
+    class Meta:
+        model = Product
+        fields = ["name", "category", "unit", "step", "max_per_line", "active"]
+        widgets = {
+            "step": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "max_per_line": forms.TextInput(attrs={"inputmode": "decimal"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        unit, step, most = data.get("unit"), data.get("step"), data.get("max_per_line")
+        if step is not None and step <= 0:
+            self.add_error("step", _("The step must be more than zero."))
+        elif unit and step is not None and most is not None:
+            try:
+                SaleRule(unit, step, most)
+            except QuantityError as exc:
+                field = "max_per_line" if exc.code == "invalid_max_per_line" else "step"
+                self.add_error(field, _sale_rule_message(exc.code))
+        return data

@@ -16,7 +16,7 @@ from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_photo_uploads
 
 from . import selectors, setup_forms
-from .models import Market, OrderPart, Stall
+from .models import Market, OrderPart, Product, Stall
 from .rules import is_staff_somewhere
 from .services import deadlines, setup
 
@@ -265,6 +265,23 @@ def product_add(request, slug: str, stall_id: int):
         return _stall_page(request, stall, product_form=form, status=status_of(exc))
     messages.success(request, _("%(product)s is on sale.") % {"product": product.name})
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
+
+
+@login_required
+def product_edit(request, slug: str, stall_id: int, product_id: int):
+    stall = _stall_to_set_up(request, slug, stall_id)
+    product = get_object_or_404(Product, pk=product_id, stall=stall)
+    form = setup_forms.ProductEditForm(request.POST or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        setup.update_product(product=product, fields=form.cleaned_data)
+        messages.success(request, _("%(product)s saved.") % {"product": product.name})
+        return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
+    return render(
+        request,
+        "markets/setup_product.html",
+        {"market": stall.market, "stall": stall, "product": product, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -63,6 +63,11 @@ urlpatterns = [
         name="setup_product_add",
     ),
     path(
+        "<slug:slug>/configurar/puesto/<int:stall_id>/producto/<int:product_id>/",
+        setup_views.product_edit,
+        name="setup_product",
+    ),
+    path(
         "<slug:slug>/administracion/parte/<int:part_id>/<str:action>/",
         setup_views.act_for_stall,
         name="act_for_stall",

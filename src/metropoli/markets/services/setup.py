@@ -163,6 +163,15 @@ class NewProduct:
     price: Decimal
 
 
+@transaction.atomic
+def update_product(*, product: Product, fields: dict) -> Product:
+    locked = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(fields))
+    return locked
+
+
 def add_product(*, stall: Stall, data: NewProduct, photo=None, actor=None) -> Product:
     """A product with today's price and, when given, its photo (checked and stripped of its
     metadata before anything is written); all of it or nothing."""

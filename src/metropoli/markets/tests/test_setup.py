@@ -245,3 +245,17 @@ def test_staff_answer_for_a_silent_stall_and_it_is_recorded(client, market, toma
     assert part.status == PartStatus.ACCEPTED
     event = OrderEvent.objects.get(order=order, actor=staff, note__contains="por Carnicería")
     assert event.note.startswith("El personal del mercado aceptó")
+
+
+def test_a_product_is_changed_or_taken_off_sale(client, market, stall, cilantro, guadalajara):
+    client.force_login(person_with(Role.MUNICIPAL_STAFF, guadalajara))
+    url = f"/mercado/libertad/configurar/puesto/{stall.pk}/producto/{cilantro.pk}/"
+    assert "Guardar el producto" in client.get(url).content.decode()
+    data = {"name": "Cilantro fresco", "category": "produce", "unit": "bunch", "step": "1.5",
+            "max_per_line": "10"}  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "unidades enteras" in refused.content.decode()
+    assert client.post(url, {**data, "step": "2"}, follow=True).status_code == 200
+    cilantro.refresh_from_db()
+    assert (cilantro.name, cilantro.step, cilantro.active) == ("Cilantro fresco", 2, False)
+    assert "Cilantro fresco" not in client.get("/mercado/libertad/").content.decode()
