@@ -110,8 +110,14 @@ def test_market_set_up_in_the_browser_then_ordered_from(
     staff.get_by_label("Municipio", exact=True).select_option(label="Guadalajara")
     staff.get_by_label("Nombre del mercado").fill("Mercado San Juan de Dios")
     staff.get_by_label("Dirección", exact=True).fill("Calzada Independencia 250")
-    staff.get_by_label("Longitud del mercado").fill("-103.3385")
-    staff.get_by_label("Latitud del mercado").fill("20.6765")
+    # A tap on the map fills in where the market is.
+    staff.wait_for_selector("#point-map.map-ready")
+    canvas = staff.locator("#point-map canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    staff.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert -104 < float(staff.get_by_label("Longitud del mercado").input_value()) < -103
+    assert 20 < float(staff.get_by_label("Latitud del mercado").input_value()) < 21
     no_sideways_scroll(staff)
     assert serious_accessibility_findings(staff) == []
     staff.get_by_role("button", name="Crear el mercado").click()
