@@ -30,9 +30,8 @@ from metropoli.territory.selectors import is_platform_admin
 class MapWidget(OSMWidget):
     """Django's admin map without any third-party asset (template: gis/openlayers-osm.html)."""
 
-    default_lon = -103.35  # the Guadalajara metropolitan area; a boundary import recentres
-    default_lat = 20.67
-    default_zoom = 11
+    # The map opens on the metropolitan area (METROPOLI_MAP_CENTER), a little closer than the
+    # product's maps (METROPOLI_MAP_ZOOM) so that a municipal seat or a market can be placed.
 
     class Media:
         extend = False
@@ -41,6 +40,10 @@ class MapWidget(OSMWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        lon, lat = settings.METROPOLI["MAP_CENTER"]
+        context.update(
+            default_lon=lon, default_lat=lat, default_zoom=settings.METROPOLI["MAP_ZOOM"] + 2
+        )
         context["basemap_tiles"] = settings.METROPOLI.get("BASEMAP_TILES") or ""
         context["basemap_attribution"] = settings.METROPOLI.get("BASEMAP_ATTRIBUTION") or ""
         return context

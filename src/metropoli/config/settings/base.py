@@ -215,8 +215,11 @@ METROPOLI = {
     "BASEMAP_ATTRIBUTION": os.environ.get(
         "METROPOLI_BASEMAP_ATTRIBUTION", "© OpenStreetMap contributors"
     ),
-    "MAP_CENTER": (-103.35, 20.67),
-    "MAP_ZOOM": 9,
+    # Where the maps open (longitude, latitude) and how close: the metropolitan area's centre.
+    "MAP_CENTER": tuple(
+        float(value) for value in os.environ.get("METROPOLI_MAP_CENTER", "-103.35,20.67").split(",")
+    ),
+    "MAP_ZOOM": int(os.environ.get("METROPOLI_MAP_ZOOM", "9")),
 }
 
 _LOG_LEVEL = os.environ.get("METROPOLI_LOG_LEVEL", "INFO")

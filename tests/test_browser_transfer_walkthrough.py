@@ -1,0 +1,270 @@
+"""The transfer manual (docs/transfer-manual.md), followed in a real browser: Metrópoli adopted
+for another metropolitan area, the Monterrey one. A platform administrator creates three
+municipalities and names their staff and the cooperation office in the browser; the boundary file
+is imported with the command; municipal staff open a market with two stalls and three products
+and a consultation with an area drawn on the map; the cooperation office registers a project.
+
+The test prints how long the walkthrough took; the manual quotes it. Nothing is asserted about
+time.
+"""
+
+import json
+import re
+import time
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from metropoli.accounts.models import User
+from metropoli.cooperation.models import Project
+from metropoli.markets.models import Market, Product
+from metropoli.participation.models import Proceeding
+from metropoli.territory.models import Municipality, Role, RoleAssignment
+
+# serialized_rollback: the database holds what the migrations create (the cooperation office's
+# group) even after an earlier transactional test emptied it, as a new installation does.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WAIT_MS = 90_000
+PASSWORD = "Adopcion-2026-segura"
+# Monterrey's metropolitan area (Nuevo León, INEGI state 19): code, name, seat (lon, lat).
+MUNICIPALITIES = [
+    ("19039", "Monterrey", (-100.3161, 25.6866)),
+    ("19019", "San Pedro Garza García", (-100.4020, 25.6573)),
+    ("19026", "Guadalupe", (-100.2595, 25.6775)),
+]
+
+
+@pytest.fixture(autouse=True)
+def monterrey_settings(settings):
+    # The manual's section 2: the maps open on the new metropolitan area
+    # (METROPOLI_MAP_CENTER). No network in tests: no outside basemap.
+    settings.METROPOLI = {
+        **settings.METROPOLI,
+        "BASEMAP_TILES": "",
+        "MAP_CENTER": (-100.3161, 25.6866),
+        "PLATFORM_NAME": "Metrópoli Monterrey",
+    }
+
+
+def square(lon, lat, half=0.04):
+    return [
+        [lon - half, lat - half],
+        [lon + half, lat - half],
+        [lon + half, lat + half],
+        [lon - half, lat + half],
+        [lon - half, lat - half],
+    ]
+
+
+def boundary_file(tmp_path):
+    path = tmp_path / "19mun.geojson"
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"CVEGEO": code, "NOMGEO": name},
+            "geometry": {"type": "Polygon", "coordinates": [square(*seat)]},
+        }
+        for code, name, seat in MUNICIPALITIES
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def sign_in(browser, live_server, email, viewport):
+    context = browser.new_context(locale="es-MX", viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(live_server.url + "/cuentas/entrar")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/cuentas/entrar" not in url)
+    return page
+
+
+def admin_add_municipality(page, code, name, with_seat):
+    page.locator("#id_inegi_code").fill(code)
+    page.locator("#id_name").fill(name)  # the short name (slug) follows as it is typed
+    if with_seat:
+        # The admin's map (OpenLayers from our own origin): a click places the seat.
+        page.wait_for_selector(".dj_map .ol-viewport")
+        box = page.locator("#id_seat_map").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert page.locator("#id_seat").input_value().startswith("{")
+
+
+def admin_add_person(page, live_server, email, name):
+    page.goto(live_server.url + "/admin/accounts/user/add/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_display_name").fill(name)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.locator("input[name=_continue]").click()
+    page.wait_for_url(re.compile(r"/admin/accounts/user/\d+/change/"))
+
+
+def tap_map(page, selector, dx, dy):
+    canvas = page.locator(f"{selector} canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
+
+
+def add_stall(page, name, giro):
+    form = page.locator("#stall-form")
+    form.get_by_label("Nombre del puesto (locatario)").fill(name)
+    form.get_by_label("Giro").fill(giro)
+    form.get_by_role("button", name="Agregar el puesto").click()
+    page.wait_for_url(re.compile(r"/configurar/puesto/\d+/$"))
+
+
+def add_product(page, name, unit, step, price, stock):
+    form = page.locator("#product-form")
+    form.get_by_label("Producto", exact=True).fill(name)
+    form.get_by_label("Se vende por").select_option(unit)
+    form.get_by_label("Paso (cantidad mínima e incremento)").fill(step)
+    form.get_by_label("Precio de hoy (MXN por unidad)").fill(price)
+    form.get_by_label("Existencia de hoy").fill(stock)
+    form.get_by_role("button", name="Agregar el producto").click()
+    assert page.get_by_text(f"{name} ya está a la venta.").is_visible()
+
+
+def test_adopting_metropoli_for_another_metropolitan_area(live_server, browser, tmp_path):
+    started = time.monotonic()
+    steps = []
+
+    def step(name):
+        steps.append((name, time.monotonic()))
+
+    # 0. The platform's first administrator (manual, section 2: `metropoli createsuperuser`).
+    User.objects.create_superuser("admin@monterrey.example", PASSWORD)
+    admin = sign_in(browser, live_server, "admin@monterrey.example", DESKTOP)
+
+    # 1. The municipalities, in the admin.
+    for n, (code, name, _seat) in enumerate(MUNICIPALITIES):
+        admin.goto(live_server.url + "/admin/territory/municipality/add/")
+        admin_add_municipality(admin, code, name, with_seat=n == 0)
+        admin.locator("input[name=_save]").click()
+        admin.wait_for_url(re.compile(r"/admin/territory/municipality/$"))
+    assert Municipality.objects.filter(inegi_code__startswith="19").count() == 3
+    assert Municipality.objects.get(inegi_code="19039").seat is not None
+    step("municipios")
+
+    # 2. The official boundaries: the one step done with a command.
+    call_command("territory", "import-boundaries", str(boundary_file(tmp_path)))
+    assert not Municipality.objects.filter(inegi_code__startswith="19", boundary=None).exists()
+    step("límites")
+
+    # 3. People: Monterrey's staff and the cooperation office.
+    admin_add_person(admin, live_server, "personal@monterrey.example", "Personal Monterrey")
+    admin_add_person(admin, live_server, "cooperacion@monterrey.example", "Cooperación")
+    admin.locator("#id_groups_from").select_option(label="Cooperation office")
+    admin.locator("#id_groups_add").click()
+    admin.locator("input[name=_save]").click()
+    admin.wait_for_url(re.compile(r"/admin/accounts/user/$"))
+    admin.goto(live_server.url + "/admin/territory/roleassignment/add/")
+    admin.locator("#id_user + .select2").click()
+    admin.locator(".select2-search__field").fill("personal@monterrey")
+    admin.locator(".select2-results__option", has_text="Personal Monterrey").click()
+    admin.locator("#id_role").select_option(Role.MUNICIPAL_STAFF)
+    admin.locator("#id_municipality").select_option(label="Monterrey")
+    admin.locator("input[name=_save]").click()
+    admin.wait_for_url(re.compile(r"/admin/territory/roleassignment/$"))
+    assert RoleAssignment.objects.filter(
+        user__email="personal@monterrey.example", municipality__inegi_code="19039"
+    ).exists()
+    admin.context.close()
+    step("personal")
+
+    # 4. A market with two stalls and three products, by the municipality's staff, on a phone.
+    staff = sign_in(browser, live_server, "personal@monterrey.example", PHONE)
+    staff.goto(live_server.url + "/mercado/gestion/")
+    staff.get_by_role("link", name="Crear un mercado").click()
+    staff.get_by_label("Municipio", exact=True).select_option(label="Monterrey")
+    staff.get_by_label("Nombre del mercado").fill("Mercado Juárez")
+    staff.get_by_label("Dirección", exact=True).fill("Av. Benito Juárez 1000, Centro")
+    staff.get_by_label("Longitud del mercado").fill("-100.3105")
+    staff.get_by_label("Latitud del mercado").fill("25.6795")
+    staff.get_by_role("button", name="Crear el mercado").click()
+    staff.wait_for_url(re.compile(r"/mercado/mercado-juarez/configurar/$"))
+    add_stall(staff, "Frutas Doña Chela", "Frutas y verduras")
+    add_product(staff, "Naranja", "kg", "0.5", "28.00", "40")
+    add_product(staff, "Cilantro", "bunch", "1", "10.00", "25")
+    staff.get_by_role("link", name="Volver a configurar Mercado Juárez").click()
+    add_stall(staff, "Cabrito El Regio", "Carnes")
+    add_product(staff, "Arrachera", "kg", "0.5", "320.00", "12")
+    market = Market.objects.get(slug="mercado-juarez")
+    assert market.stalls.count() == 2
+    assert Product.objects.filter(stall__market=market).count() == 3
+    step("mercado")
+
+    # 5. A consultation with its area drawn on the map, by the same staff, on a desktop.
+    staff.set_viewport_size(DESKTOP)
+    staff.goto(live_server.url + "/participa/gestion/")
+    staff.get_by_role("link", name="Nueva consulta").click()
+    staff.wait_for_selector("#area-field[data-ready=true]")
+    staff.get_by_label("Título").fill("Parque lineal del río Santa Catarina")
+    staff.get_by_label("Descripción").fill("¿Qué necesita el parque lineal del río?")
+    staff.get_by_role("button", name="Dibujar el área").click()
+    for dx, dy in [(-120, -90), (120, -90), (120, 90), (-120, 90)]:
+        tap_map(staff, "#area-map", dx, dy)
+    staff.wait_for_selector("#area-status:has-text('Área con 4 esquinas lista')")
+    staff.get_by_label("Nombre corto para la dirección").fill("rio-santa-catarina")
+    staff.get_by_role("button", name="Crear consulta").click()
+    staff.wait_for_selector("h1:has-text('Configurar: Parque lineal')")
+    form = staff.locator("#phase-form")
+    form.get_by_label("Fase", exact=True).select_option("contributions")
+    now = timezone.localtime()
+    form.get_by_label("Empieza").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_label("Termina").fill(
+        (now + timezone.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    )
+    form.get_by_role("button", name="Agregar fase").click()
+    staff.wait_for_selector("#phase-list li:has-text('Aportaciones')")
+    proceeding = Proceeding.objects.get(slug="rio-santa-catarina")
+    assert proceeding.municipality.inegi_code == "19039" and proceeding.area is not None
+    staff.context.close()
+    step("consulta")
+
+    # 6. A cooperation project, by the cooperation office: publisher first, then the project.
+    office = sign_in(browser, live_server, "cooperacion@monterrey.example", DESKTOP)
+    office.goto(live_server.url + "/cooperacion/publicacion/")
+    office.get_by_label("Identificador de la organización informante").fill("MX-RFC-IMM080101AB1")
+    office.get_by_label("Tipo de organización informante").select_option("11")
+    office.get_by_label("Nombre de la organización informante").fill(
+        "Instituto Metropolitano de Monterrey"
+    )
+    office.get_by_role("button", name="Guardar").click()
+    assert office.get_by_text("Se guardó el publicador IATI.").is_visible()
+    office.goto(live_server.url + "/cooperacion/nuevo/")
+    office.get_by_label("Clave", exact=True).fill("RIO-VERDE")
+    office.get_by_label("Título", exact=True).fill("Río Santa Catarina verde")
+    office.get_by_label("Resumen", exact=True).fill("Reforestación del cauce con vecinos.")
+    office.get_by_label("Etapa").select_option("proposal")
+    themes = office.get_by_role("group", name="Áreas temáticas")
+    themes.get_by_label("Acción climática").fill("60")
+    themes.get_by_label("Participación ciudadana").fill("40")
+    office.get_by_label("Monterrey").check()
+    office.get_by_label("Guadalupe").check()
+    office.get_by_label("Inicio planeado").fill("2027-01-15")
+    office.get_by_role("button", name="Guardar").click()
+    office.wait_for_selector("h1:has-text('Río Santa Catarina verde')")
+    project = Project.objects.get(code="RIO-VERDE")
+    assert {m.inegi_code for m in project.municipalities.all()} == {"19039", "19026"}
+    assert office.get_by_role("heading", name="Revisión IATI antes de publicar").is_visible()
+    office.context.close()
+    step("cooperación")
+
+    total = time.monotonic() - started
+    previous = started
+    for name, at in steps:
+        print(f"{name}: {at - previous:.0f} s")
+        previous = at
+    print(f"Recorrido completo: {total:.0f} s ({total / 60:.1f} min)")
