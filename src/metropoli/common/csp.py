@@ -8,6 +8,7 @@ MapLibre's workers may be blob: URLs. A view that shows content from another ser
 origins with `allow()`.
 """
 
+import functools
 import secrets
 from urllib.parse import urlsplit
 
@@ -63,19 +64,33 @@ class Nonce:
 
 
 def policy(request) -> str:
-    sources = {directive: list(values) for directive, values in BASE_POLICY.items()}
-    basemap = origin(str(settings.METROPOLI.get("BASEMAP_TILES") or ""))
-    if basemap:
-        sources["img-src"].append(basemap)
-        sources["connect-src"].append(basemap)
-    for directive, values in getattr(request, "_csp_extra", {}).items():
-        sources[directive].extend(values)
+    basemap = str(settings.METROPOLI.get("BASEMAP_TILES") or "")
+    extra = getattr(request, "_csp_extra", None) or {}
     nonce = getattr(request, "csp_nonce", None)
-    if nonce is not None and nonce.value:
-        sources["script-src"].append(f"'nonce-{nonce.value}'")
+    nonce_value = nonce.value if nonce is not None else ""
+    if not extra and not nonce_value:
+        return _common_policy(basemap)  # most answers: the same text every time
+    return _policy(basemap, extra, nonce_value)
+
+
+def _policy(basemap: str, extra: dict[str, list[str]], nonce: str) -> str:
+    sources = {directive: list(values) for directive, values in BASE_POLICY.items()}
+    basemap_origin = origin(basemap)
+    if basemap_origin:
+        sources["img-src"].append(basemap_origin)
+        sources["connect-src"].append(basemap_origin)
+    for directive, values in extra.items():
+        sources[directive].extend(values)
+    if nonce:
+        sources["script-src"].append(f"'nonce-{nonce}'")
     return "; ".join(
         f"{directive} {' '.join(dict.fromkeys(values))}" for directive, values in sources.items()
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _common_policy(basemap: str) -> str:
+    return _policy(basemap, {}, "")
 
 
 class ContentSecurityPolicyMiddleware:
