@@ -70,7 +70,8 @@ $(STATIC_VENDOR)/.stamp: package.json package-lock.json
 	# OpenLayers for the admin's map widget (django.contrib.gis), which Django loads from a CDN
 	# (web/admin_site.py points it here; decision 0079).
 	mkdir -p $(STATIC_VENDOR)/ol
-	cp node_modules/ol/dist/ol.js node_modules/ol/ol.css node_modules/ol/LICENSE.md $(STATIC_VENDOR)/ol/
+	cp node_modules/ol/dist/ol.js node_modules/ol/dist/ol.js.map node_modules/ol/ol.css \
+	   node_modules/ol/LICENSE.md $(STATIC_VENDOR)/ol/
 	touch $@
 
 %.mo: %.po
