@@ -18,16 +18,12 @@ from django.utils import timezone
 
 from metropoli.accounts.models import User
 from metropoli.cooperation.models import Project
+from metropoli.cooperation.rules import cooperation_office_group
 from metropoli.markets.models import Market, Product
 from metropoli.participation.models import Proceeding
 from metropoli.territory.models import Municipality, Role, RoleAssignment
 
-# serialized_rollback: the database holds what the migrations create (the cooperation office's
-# group) even after an earlier transactional test emptied it, as a new installation does.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -143,7 +139,11 @@ def test_adopting_metropoli_for_another_metropolitan_area(live_server, browser, 
     def step(name):
         steps.append((name, time.monotonic()))
 
-    # 0. The platform's first administrator (manual, section 2: `metropoli createsuperuser`).
+    # 0. What `metropoli migrate` leaves (the cooperation office's group, migration
+    # cooperation 0003; an earlier transactional test's flush may have emptied the database:
+    # cooperation/tests/test_publisher_and_history.py checks the migration itself), and the
+    # platform's first administrator (`metropoli createsuperuser`).
+    cooperation_office_group()
     User.objects.create_superuser("admin@monterrey.example", PASSWORD)
     admin = sign_in(browser, live_server, "admin@monterrey.example", DESKTOP)
 

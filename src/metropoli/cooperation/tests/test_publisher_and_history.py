@@ -117,3 +117,12 @@ def test_the_history_is_told_in_words(client, pimus, office):
     assert "Agregó a GIZ como implementador." in page
     assert "partners (implementer)" not in page and "GIZ (implementer)" not in page
     assert "Cambió áreas temáticas de “Movilidad 70 %, Género 30 %” a “Movilidad 100 %”." in page
+
+
+def test_the_office_group_exists_after_migrate():
+    # A new installation's administrator adds people to it in the admin (transfer manual).
+    from django.contrib.auth.models import Group
+
+    from metropoli.cooperation.rules import COOPERATION_OFFICE_GROUP
+
+    assert Group.objects.filter(name=COOPERATION_OFFICE_GROUP).exists()
