@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -29,6 +30,9 @@ api = MetropoliAPI(
         "and a `message` in the language of the request (Accept-Language: es-MX or en)."
     ),
     urls_namespace="api",
+    # No deep links: Swagger UI would nest them inside each operation's button (an accessibility
+    # violation, web/templates/ninja/swagger.html); the page is otherwise Swagger's own.
+    docs=Swagger(settings={"deepLinking": False}),
 )
 api.add_router("/territory/", territory_router)
 api.add_router("/cooperation/", cooperation_router)

@@ -83,9 +83,9 @@ def gantt(rows: Sequence[GanttRow], *, title: str, chart_id: str, legend: dict) 
     for i, r in enumerate(rows):
         y = 24 + i * row
         short = r.label if len(r.label) <= 34 else r.label[:33] + "…"
+        # No link inside the picture (role="img" must hold nothing interactive): the table
+        # beside every Gantt chart links each row.
         label = escape(short)
-        if r.href:
-            label = f'<a href="{escape(r.href)}">{label}</a>'
         colour = "#e65100" if r.critical else "#1b5e20"
         pw = max(x(r.planned_end) - x(r.planned_start), 3)
         parts.append(
