@@ -105,3 +105,36 @@ def test_the_office_picks_themes_in_spanish_with_percentages_adding_up_to_100(
     assert page.get_by_role("heading", name="Revisión IATI antes de publicar").is_visible()
     assert page.get_by_text("Creó el proyecto con la clave MERCADOS-VIVOS.").is_visible()
     assert _axe_violations(page) == []
+
+
+def test_the_office_sets_the_iati_publisher_in_spanish(live_server, page_factory, municipalities):
+    from django.test import Client
+
+    from metropoli.accounts.tests.factories import UserFactory
+    from metropoli.cooperation.publisher import current
+    from metropoli.cooperation.rules import cooperation_office_group
+
+    office = UserFactory(email="oficina@example.mx", display_name="Oficina")
+    office.groups.add(cooperation_office_group())
+    client = Client()
+    client.force_login(office)
+    page = page_factory(locale="es-MX", viewport={"width": 390, "height": 844})
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(live_server.url + "/cooperacion/")
+    page.get_by_role("link", name="Publicador IATI").click()
+    assert page.get_by_text("Aún falta el publicador").is_visible()
+    page.get_by_label("Identificador de la organización informante").fill("IMEPLAN")
+    page.get_by_label("Moneda predeterminada (ISO 4217)").fill("PESOS")
+    page.get_by_role("button", name="Guardar").click()
+    assert page.get_by_text("“IMEPLAN” no es un identificador IATI de organización").is_visible()
+    assert page.get_by_text("no es un código de moneda ISO 4217").is_visible()
+    assert _axe_violations(page) == []
+    page.get_by_label("Identificador de la organización informante").fill("MX-RFC-IMP140101AB1")
+    page.get_by_label("Tipo de organización informante").select_option(label="Gobierno local")
+    page.get_by_label("Moneda predeterminada (ISO 4217)").fill("mxn")
+    page.get_by_role("button", name="Guardar").click()
+    assert page.get_by_text("Se guardó el publicador IATI.").is_visible()
+    assert (current().ref, current().currency) == ("MX-RFC-IMP140101AB1", "MXN")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
