@@ -14,21 +14,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from metropoli.accounts.demo import DEMO_PASSWORD
 from metropoli.accounts.models import User
 
-from . import services
+from . import publisher, services
 from .checks import ProjectInput
 from .demo_records import AWARDS, NETWORKS, ORGS, example_opportunities, historical_opportunities
 from .models import (
     Award,
     NetworkMembership,
     Opportunity,
+    OrganisationType,
     Project,
 )
+from .publisher_models import PublisherSettings
 from .rules import cooperation_office_group
 
 AMG = ["14039", "14120", "14098", "14101", "14097", "14070", "14051", "14044", "14124"]
@@ -468,6 +471,10 @@ PROJECTS = [
 ]
 
 
+# Mexico's RFC registration agency, then a number that reads as a demo to anyone.
+DEMO_PUBLISHER_REF = "MX-RFC-DEMO-IMEPLAN"
+
+
 @transaction.atomic
 def load(stdout=None) -> None:
     group = cooperation_office_group()
@@ -477,6 +484,16 @@ def load(stdout=None) -> None:
             OFFICE_EMAIL, DEMO_PASSWORD, display_name="Oficina de Cooperación"
         )
     officer.groups.add(group)
+    if publisher.current() is None:
+        # The demo publishes under an identifier that says it is one (no agency gave it), so
+        # that its IATI file opens; a real office saves its own on /cooperacion/publicacion/
+        # (decision 0080). Only the demo does this: a new deployment starts with none.
+        PublisherSettings.objects.create(
+            pk=1,
+            reporting_org_ref=DEMO_PUBLISHER_REF,
+            reporting_org_type=OrganisationType.LOCAL_GOVERNMENT,
+            reporting_org_name=f"{settings.METROPOLI['INSTITUTE_NAME']} (demostración)",
+        )
 
     orgs = {
         key: services.ensure_organisation(

@@ -138,3 +138,17 @@ def test_demo_portfolio_publishes_and_loads_idempotently(municipalities):
     assert "PIMUS" in result.published and "C2C-ABURRA" in result.published
     assert "VIVIENDA-LOCAL" not in result.published + list(result.excluded)  # not public
     assert validate_against_schema(result.xml, IATI_DIR) == []
+
+
+def test_the_demo_brings_a_publisher_so_its_iati_file_opens(client, municipalities, settings):
+    from metropoli.cooperation import demo, publisher
+
+    settings.COOPERATION_REPORTING_ORG = {"ref": "", "type": "11", "name": "IMEPLAN"}
+    assert publisher.current() is None  # a new deployment: no publisher until the office saves
+    demo.load()
+    saved = publisher.current()
+    assert (saved.ref, saved.from_settings) == (demo.DEMO_PUBLISHER_REF, False)
+    assert "demostración" in saved.name
+    response = client.get("/api/cooperation/iati-activities.xml")
+    assert response.status_code == 200
+    assert b'ref="MX-RFC-DEMO-IMEPLAN"' in response.content
