@@ -71,7 +71,9 @@ class Quiz(models.Model):
 
 
 class Question(models.Model):
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("question"), max_length=400)
     explanation = models.TextField(
@@ -163,10 +165,17 @@ class CertificationEvent(models.Model):
     """Who became (or stopped being) a certified expert, where, when, by whom and why."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certification_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="certification_events",
+        verbose_name=_("person"),
     )
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    action = models.CharField(max_length=8, choices=CertificationAction.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    action = models.CharField(
+        max_length=8, choices=CertificationAction.choices, verbose_name=_("action")
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -174,12 +183,15 @@ class CertificationEvent(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Empty when the person earned it."),
+        verbose_name=_("done by"),
     )
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("when"))
 
     class Meta:
         ordering = ["-at", "-pk"]
+        verbose_name = _("certification event")
+        verbose_name_plural = _("certification events")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_action_display()} · {self.municipality}"

@@ -230,7 +230,9 @@ class Contribution(models.Model):
         related_name="participation_contributions",
     )
     # SHA-256 of the random token an anonymous browser keeps; lets it find its own contributions.
-    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    device_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name=_("device (hashed)")
+    )
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.WEB
     )
@@ -294,7 +296,7 @@ class Comment(models.Model):
         blank=True,
         related_name="participation_comments",
     )
-    device_hash = models.CharField(max_length=64, blank=True)
+    device_hash = models.CharField(max_length=64, blank=True, verbose_name=_("device (hashed)"))
     status = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE
     )
@@ -370,7 +372,12 @@ class Report(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=500)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -391,16 +398,33 @@ class ModerationAction(models.Model):
         DISMISS = "dismiss", _("Reports dismissed")
 
     proceeding = models.ForeignKey(
-        Proceeding, on_delete=models.CASCADE, related_name="moderation_actions"
+        Proceeding,
+        on_delete=models.CASCADE,
+        related_name="moderation_actions",
+        verbose_name=_("consultation"),
     )
     contribution = models.ForeignKey(
-        Contribution, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Contribution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contribution"),
     )
     comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment"),
     )
     moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("moderator"),
     )
     kind = models.CharField(_("action"), max_length=10, choices=Kind.choices)
     reason = models.TextField(_("reason"), blank=True)

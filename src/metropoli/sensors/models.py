@@ -47,17 +47,25 @@ class Sensor(models.Model):
     auth_username = models.CharField(_("user for the firmware"), max_length=64, unique=True)
     # SHA-256 of a random 144-bit password (see docs/decisions/0016-sensors-credentials.md);
     # the password itself is shown once and never stored.
-    password_hash = models.CharField(max_length=64)
+    password_hash = models.CharField(max_length=64, verbose_name=_("firmware password (hashed)"))
     # openSenseMap sensor id -> [quantity, unit], for boxes that upload the JSON array.
-    opensensemap_sensors = models.JSONField(default=dict, blank=True)
+    opensensemap_sensors = models.JSONField(
+        default=dict, blank=True, verbose_name=_("openSenseMap sensor ids")
+    )
     active = models.BooleanField(_("accepting data"), default=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     last_post_at = models.DateTimeField(_("last report"), null=True, blank=True)
     software_version = models.CharField(_("firmware version"), max_length=64, blank=True)
     # Index of the last complete hour (NOM-172), refreshed once per hour by the ingest service.
-    index_hour = models.DateTimeField(null=True, blank=True)
-    index_category = models.PositiveSmallIntegerField(null=True, blank=True)
-    index_pollutants = models.CharField(max_length=32, blank=True)
+    index_hour = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("hour of the last index")
+    )
+    index_category = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("last index category")
+    )
+    index_pollutants = models.CharField(
+        max_length=32, blank=True, verbose_name=_("pollutants of the last index")
+    )
 
     class Meta:
         ordering = ["sensor_id"]

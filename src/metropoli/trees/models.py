@@ -30,7 +30,9 @@ class Species(models.Model):
     scientific_name = models.CharField(_("scientific name"), max_length=160)
     genus = models.CharField(_("genus"), max_length=80, blank=True)
     species = models.CharField(_("species epithet"), max_length=80, blank=True)
-    cultivar = models.CharField(_("cultivar"), max_length=80, blank=True)
+    cultivar = models.CharField(
+        _("cultivar"), max_length=80, blank=True
+    )
     common_name_es = models.CharField(_("common name (Spanish)"), max_length=160, blank=True)
     other_names_es = models.CharField(
         _("other local names"),
@@ -257,7 +259,7 @@ class ChangeRecord(models.Model):
     """
 
     subject = models.CharField(_("record"), max_length=8)  # "site" or "tree"
-    subject_id = models.BigIntegerField()
+    subject_id = models.BigIntegerField(verbose_name=_("changed record"))
     # Empty for a change of a planting site that has no tree (trees/sites.py).
     tree_id_ref = models.BigIntegerField(_("tree"), db_index=True, null=True, blank=True)
     action = models.CharField(_("action"), max_length=8, choices=ChangeAction.choices)

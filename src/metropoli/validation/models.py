@@ -166,9 +166,16 @@ class Decision(models.Model):
     )
     # What the record said before the decision changed it (shown in the feedback).
     previous_species = models.ForeignKey(
-        Species, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Species,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("species before"),
     )
-    previous_dbh_cm = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    previous_dbh_cm = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True, verbose_name=_("DBH before (cm)")
+    )
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -183,9 +190,9 @@ class Escalation(models.Model):
     """Experts disagreed: the record waits for an arborist."""
 
     tree = models.OneToOneField(
-        Tree, on_delete=models.CASCADE, related_name="validation_escalation"
+        Tree, on_delete=models.CASCADE, related_name="validation_escalation", verbose_name=_("tree")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("escalated at"))
 
     class Meta:
         verbose_name = _("record waiting for an arborist")

@@ -45,8 +45,12 @@ def new_handover_code() -> str:
 class Order(models.Model):
     # The public id names the order to stalls and couriers; the access key opens the shopper's
     # page (with the hand-over code), so whoever carries the order cannot read the code.
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    access_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public identifier")
+    )
+    access_key = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("shopper's access key")
+    )
     market = models.ForeignKey(
         Market, verbose_name=_("market"), on_delete=models.PROTECT, related_name="orders"
     )
