@@ -232,8 +232,16 @@ def test_nginx_answers_health_static_media_and_keeps_metrics_private(stack):
     # The request's ID is made by nginx, logged by nginx and by the app server that answered.
     request_id = health.headers["x-request-id"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
-    access = (stack.folder / "logs" / "nginx-access.log").read_text().splitlines()
-    assert json.loads(access[-1])["request_id"] == request_id
+    # nginx writes its access line after it has sent the answer: wait for it to appear.
+    access_log = stack.folder / "logs" / "nginx-access.log"
+    for _ in range(100):
+        access = [json.loads(line) for line in access_log.read_text().splitlines()]
+        if any(entry["request_id"] == request_id for entry in access):
+            break
+        time.sleep(0.05)
+    assert [(e["uri"], e["status"]) for e in access if e["request_id"] == request_id] == [
+        ("/healthz", 200)
+    ]
     app_lines = "".join(
         (stack.folder / "logs" / f"app-{n}.log").read_text() for n in (1, 2)
     ).splitlines()
