@@ -30,9 +30,7 @@ class Species(models.Model):
     scientific_name = models.CharField(_("scientific name"), max_length=160)
     genus = models.CharField(_("genus"), max_length=80, blank=True)
     species = models.CharField(_("species epithet"), max_length=80, blank=True)
-    cultivar = models.CharField(
-        _("cultivar"), max_length=80, blank=True
-    )
+    cultivar = models.CharField(_("cultivar"), max_length=80, blank=True)
     common_name_es = models.CharField(_("common name (Spanish)"), max_length=160, blank=True)
     other_names_es = models.CharField(
         _("other local names"),

@@ -275,9 +275,7 @@ TREES_EDIT_WINDOW_HOURS = 24
 TREES_CREATE_RATE = (int(os.environ.get("METROPOLI_TREES_CREATES_PER_HOUR", 600)), 3600)
 # Inventory files uploaded on the import page: the largest accepted, and where they are kept
 # (never public; the worker reads them).
-TREES_IMPORT_MAX_BYTES = int(
-    os.environ.get("METROPOLI_TREES_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
-)
+TREES_IMPORT_MAX_BYTES = int(os.environ.get("METROPOLI_TREES_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 TREES_IMPORT_ROOT = Path(
     os.environ.get("METROPOLI_TREES_IMPORT_ROOT", VAR_DIR / "private" / "tree-imports")
 )

@@ -6,51 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learning', '0002_seed_lessons'),
-        ('territory', '0001_initial'),
+        ("learning", "0002_seed_lessons"),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='certificationevent',
-            options={'ordering': ['-at', '-pk'], 'verbose_name': 'certification event', 'verbose_name_plural': 'certification events'},
+            name="certificationevent",
+            options={
+                "ordering": ["-at", "-pk"],
+                "verbose_name": "certification event",
+                "verbose_name_plural": "certification events",
+            },
         ),
         migrations.AlterField(
-            model_name='certificationevent',
-            name='action',
-            field=models.CharField(choices=[('granted', 'Granted'), ('revoked', 'Revoked')], max_length=8, verbose_name='action'),
+            model_name="certificationevent",
+            name="action",
+            field=models.CharField(
+                choices=[("granted", "Granted"), ("revoked", "Revoked")],
+                max_length=8,
+                verbose_name="action",
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationevent',
-            name='at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='when'),
+            model_name="certificationevent",
+            name="at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="when"),
         ),
         migrations.AlterField(
-            model_name='certificationevent',
-            name='by',
-            field=models.ForeignKey(blank=True, help_text='Empty when the person earned it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by'),
+            model_name="certificationevent",
+            name="by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty when the person earned it.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="done by",
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationevent',
-            name='municipality',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territory.municipality', verbose_name='municipality'),
+            model_name="certificationevent",
+            name="municipality",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="territory.municipality",
+                verbose_name="municipality",
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationevent',
-            name='reason',
-            field=models.TextField(blank=True, verbose_name='reason'),
+            model_name="certificationevent",
+            name="reason",
+            field=models.TextField(blank=True, verbose_name="reason"),
         ),
         migrations.AlterField(
-            model_name='certificationevent',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certification_events', to=settings.AUTH_USER_MODEL, verbose_name='person'),
+            model_name="certificationevent",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="certification_events",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="person",
+            ),
         ),
         migrations.AlterField(
-            model_name='question',
-            name='quiz',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='learning.quiz', verbose_name='quiz'),
+            model_name="question",
+            name="quiz",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="learning.quiz",
+                verbose_name="quiz",
+            ),
         ),
     ]

@@ -6,46 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0003_setup_moderators_notices'),
+        ("participation", "0003_setup_moderators_notices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='comment',
-            name='device_hash',
-            field=models.CharField(blank=True, max_length=64, verbose_name='device (hashed)'),
+            model_name="comment",
+            name="device_hash",
+            field=models.CharField(blank=True, max_length=64, verbose_name="device (hashed)"),
         ),
         migrations.AlterField(
-            model_name='contribution',
-            name='device_hash',
-            field=models.CharField(blank=True, db_index=True, max_length=64, verbose_name='device (hashed)'),
+            model_name="contribution",
+            name="device_hash",
+            field=models.CharField(
+                blank=True, db_index=True, max_length=64, verbose_name="device (hashed)"
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationaction',
-            name='comment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.comment', verbose_name='comment'),
+            model_name="moderationaction",
+            name="comment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="participation.comment",
+                verbose_name="comment",
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationaction',
-            name='contribution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.contribution', verbose_name='contribution'),
+            model_name="moderationaction",
+            name="contribution",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="participation.contribution",
+                verbose_name="contribution",
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationaction',
-            name='moderator',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='moderator'),
+            model_name="moderationaction",
+            name="moderator",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="moderator",
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationaction',
-            name='proceeding',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moderation_actions', to='participation.proceeding', verbose_name='consultation'),
+            model_name="moderationaction",
+            name="proceeding",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="moderation_actions",
+                to="participation.proceeding",
+                verbose_name="consultation",
+            ),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='reporter',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by'),
+            model_name="report",
+            name="reporter",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="reported by",
+            ),
         ),
     ]

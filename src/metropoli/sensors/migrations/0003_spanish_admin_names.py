@@ -4,35 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sensors', '0002_post_received_brin'),
+        ("sensors", "0002_post_received_brin"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='sensor',
-            name='index_category',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='last index category'),
+            model_name="sensor",
+            name="index_category",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="last index category"
+            ),
         ),
         migrations.AlterField(
-            model_name='sensor',
-            name='index_hour',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='hour of the last index'),
+            model_name="sensor",
+            name="index_hour",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="hour of the last index"
+            ),
         ),
         migrations.AlterField(
-            model_name='sensor',
-            name='index_pollutants',
-            field=models.CharField(blank=True, max_length=32, verbose_name='pollutants of the last index'),
+            model_name="sensor",
+            name="index_pollutants",
+            field=models.CharField(
+                blank=True, max_length=32, verbose_name="pollutants of the last index"
+            ),
         ),
         migrations.AlterField(
-            model_name='sensor',
-            name='opensensemap_sensors',
-            field=models.JSONField(blank=True, default=dict, verbose_name='openSenseMap sensor ids'),
+            model_name="sensor",
+            name="opensensemap_sensors",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="openSenseMap sensor ids"
+            ),
         ),
         migrations.AlterField(
-            model_name='sensor',
-            name='password_hash',
-            field=models.CharField(max_length=64, verbose_name='firmware password (hashed)'),
+            model_name="sensor",
+            name="password_hash",
+            field=models.CharField(max_length=64, verbose_name="firmware password (hashed)"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trees', '0007_private_import_files'),
+        ("trees", "0007_private_import_files"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='changerecord',
-            name='subject_id',
-            field=models.BigIntegerField(verbose_name='changed record'),
+            model_name="changerecord",
+            name="subject_id",
+            field=models.BigIntegerField(verbose_name="changed record"),
         ),
     ]

@@ -5,36 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trees', '0008_spanish_admin_names'),
-        ('validation', '0002_work_orders_and_risk_assessments'),
+        ("trees", "0008_spanish_admin_names"),
+        ("validation", "0002_work_orders_and_risk_assessments"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decision',
-            name='previous_dbh_cm',
-            field=models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True, verbose_name='DBH before (cm)'),
+            model_name="decision",
+            name="previous_dbh_cm",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=1,
+                max_digits=6,
+                null=True,
+                verbose_name="DBH before (cm)",
+            ),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='previous_species',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='trees.species', verbose_name='species before'),
+            model_name="decision",
+            name="previous_species",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="trees.species",
+                verbose_name="species before",
+            ),
         ),
         migrations.AlterField(
-            model_name='escalation',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='escalated at'),
+            model_name="escalation",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="escalated at"),
         ),
         migrations.AlterField(
-            model_name='escalation',
-            name='tree',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='validation_escalation', to='trees.tree', verbose_name='tree'),
+            model_name="escalation",
+            name="tree",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="validation_escalation",
+                to="trees.tree",
+                verbose_name="tree",
+            ),
         ),
         migrations.AlterField(
-            model_name='riskassessment',
-            name='likelihood_of_impact',
-            field=models.CharField(choices=[('very_low', 'Very low'), ('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=16, verbose_name='likelihood of impacting the target'),
+            model_name="riskassessment",
+            name="likelihood_of_impact",
+            field=models.CharField(
+                choices=[
+                    ("very_low", "Very low"),
+                    ("low", "Low"),
+                    ("medium", "Medium"),
+                    ("high", "High"),
+                ],
+                max_length=16,
+                verbose_name="likelihood of impacting the target",
+            ),
         ),
     ]
