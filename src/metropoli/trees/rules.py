@@ -33,7 +33,8 @@ rules.add_perm(
     is_recent_recorder | is_municipal_staff | is_arborist | is_platform_administrator,
 )
 rules.add_perm("trees.add_photo", is_recent_recorder | is_municipal_staff | is_arborist)
-rules.add_perm("trees.delete_tree", is_recent_recorder | is_municipal_staff)
+# Staff and arborists look after the inventory: both may remove a tree, with a reason.
+rules.add_perm("trees.delete_tree", is_recent_recorder | is_municipal_staff | is_arborist)
 # obj: the municipality whose inventory is imported or exported in bulk.
 rules.add_perm("trees.import_trees", is_municipal_staff)
 # obj: a municipality. Who looks after its trees: they may move a tree into it (out of it needs

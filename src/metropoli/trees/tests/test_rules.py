@@ -51,7 +51,7 @@ def test_add_photo(people, tree):
 
 
 def test_delete_tree(people, tree):
-    assert allowed(people, "trees.delete_tree", tree) == {"staff", "admin"}
+    assert allowed(people, "trees.delete_tree", tree) == {"staff", "arborist", "admin"}
 
 
 def test_import_trees(people, guadalajara):
