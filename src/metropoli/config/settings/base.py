@@ -122,6 +122,9 @@ DATABASE_URL = os.environ.get("METROPOLI_DATABASE_URL", "")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL or _local_database_url())}
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("METROPOLI_DB_CONN_MAX_AGE", "600"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostGIS, with a health check of kept connections that needs no round trip (common/postgis).
+if DATABASES["default"]["ENGINE"] == "django.contrib.gis.db.backends.postgis":
+    DATABASES["default"]["ENGINE"] = "metropoli.common.postgis"
 # Our queries are short and many (tiles, API): JIT compilation costs more than it saves
 # (80 ms on a dense zoom-14 tile whose query runs in 90 ms without it). A short connect timeout
 # lets requests answer 503 quickly while the database is down.
