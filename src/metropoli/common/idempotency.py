@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -122,6 +123,29 @@ CLAIM_SQL = """
 """
 
 
+@dataclass
+class _Claim:
+    record_id: int
+    recorded: bool = False
+
+
+_claim: ContextVar[_Claim | None] = ContextVar("metropoli_idempotency_claim", default=None)
+
+
+def record_result(result_pk: int) -> None:
+    """Inside `run_once`'s `create`: the result's id is known (its row is written), store it now.
+
+    A write that takes contended row locks last (a checkout takes the stock right before the
+    commit) calls this before taking them, so the key's row is not updated while they are held.
+    Outside a keyed `run_once` it does nothing; `run_once` stores the id itself otherwise.
+    """
+    claim = _claim.get()
+    if claim is None or claim.recorded:
+        return
+    IdempotencyRecord.objects.filter(pk=claim.record_id).update(result_id=result_pk)
+    claim.recorded = True
+
+
 def run_once(
     *,
     action: str,
@@ -150,8 +174,14 @@ def run_once(
             claimed = cursor.fetchone()
         if claimed is None:
             raise _AlreadyClaimed
-        result = create()
-        IdempotencyRecord.objects.filter(pk=claimed[0]).update(result_id=result_id(result))
+        claim = _Claim(claimed[0])
+        token = _claim.set(claim)
+        try:
+            result = create()
+            if not claim.recorded:
+                record_result(result_id(result))
+        finally:
+            _claim.reset(token)
         return result
 
     try:

@@ -17,7 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from metropoli.common.errors import DomainError
-from metropoli.common.idempotency import Idempotency, run_once
+from metropoli.common.idempotency import Idempotency, record_result, run_once
 
 from .. import selectors
 from ..errors import MarketErrorCode
@@ -170,6 +170,7 @@ def place_order(
         order, written_lines, event = create_order(
             info, checked, quote, destination, cleaned, shopper
         )
+        record_result(order.pk)  # the key's row is written before the stock rows are locked
         if quote.method == Method.PICKUP:
             hold_pickup_place(market, quote.pickup_date, quote.pickup_slot)
         take_stock(checked)

@@ -77,3 +77,32 @@ def test_a_guests_first_order_writes_its_session_once_and_the_retry_replays(mark
         == 201
     )
     assert Order.objects.count() == 2
+
+
+def test_the_keys_row_is_written_before_the_stock_rows_are_locked(market, tomato):
+    body = {
+        "market": market.slug,
+        "lines": [{"product_id": tomato.pk, "quantity": "1"}],
+        "method": "pickup",
+        "pickup_slot": "09:00-11:00",
+        "name": "Ana López",
+        "phone": "33 1234 5678",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().post(
+            "/api/markets/orders",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Idempotency-Key": "guest-order-0002"},
+        )
+    assert response.status_code == 201
+    statements = [q["sql"] for q in queries.captured_queries]
+    result = next(
+        i for i, s in enumerate(statements) if "common_idempotencyrecord" in s and "UPDATE" in s
+    )
+    stock = next(i for i, s in enumerate(statements) if "FOR NO KEY UPDATE" in s)
+    # Competing checkouts wait on the stock rows' locks: nothing else is written while held.
+    assert result < stock
+    # Next comes the end of the write (a COMMIT; a savepoint's release inside the test's
+    # transaction).
+    assert statements[stock + 1].startswith(("COMMIT", "RELEASE SAVEPOINT"))
