@@ -132,7 +132,18 @@ def test_the_capture_map_works_offline_with_the_tiles_seen_before(
     )
 
     # The kept tiles stay within the budget, the least recently fetched going first: asked to
-    # keep two, the worker keeps the two fetched last.
+    # keep two, the worker keeps the two fetched last. Three more tiles of the street's
+    # neighbourhood first, so that there is something to drop whatever the map fetched.
+    page.evaluate(
+        """async ([lon, lat]) => {
+          const z = 14, n = 2 ** z, r = (lat * Math.PI) / 180;
+          const x = Math.floor(((lon + 180) / 360) * n);
+          const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+          for (const dx of [0, 1, 2]) await fetch(`/tiles/trees/${z}/${x + dx}/${y}.pbf`);
+        }""",
+        VIEW["center"],
+    )
+    page.wait_for_function(f"({KEPT_TILES})().then((paths) => paths.length > 2)")
     before = page.evaluate(KEPT_TILES)
     assert len(before) > 2
     usage = page.evaluate(ASK_THE_WORKER, {"count": 2})
