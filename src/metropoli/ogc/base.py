@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -103,7 +104,7 @@ BOOLEAN = {"type": "boolean"}
 DATETIME = {"type": "string", "format": "date-time"}
 
 
-class Collection:
+class Collection(ABC):
     """One collection: its public rows, filters, extent and the shape of its features."""
 
     id: str
@@ -121,8 +122,9 @@ class Collection:
 
     # --- rows ---
 
+    @abstractmethod
     def public(self) -> QuerySet:
-        raise NotImplementedError
+        """The rows anyone may read (same privacy rules as the JSON API)."""
 
     def filter(self, qs: QuerySet, values: dict[str, str]) -> QuerySet:
         """Apply the property filters given (name → non-empty text); OgcError for bad ones."""
@@ -156,8 +158,9 @@ class Collection:
     def geometry(self, row) -> dict | None:
         return _point(getattr(row, self.geometry_field))
 
+    @abstractmethod
     def properties(self, row) -> dict:
-        raise NotImplementedError
+        """The feature's properties, as `properties_schema` describes them."""
 
     def feature(self, row) -> dict:
         return {
