@@ -74,7 +74,7 @@ def test_full_order_from_shopper_to_delivery(live_server, page_factory, guadalaj
     shopper.get_by_label("Entrega a domicilio").check()
     shopper.get_by_label("Dirección de entrega").fill("Calle Juan Manuel 100, Centro")
     # A tap on the map (centred on the market) fills in the pin's coordinates...
-    shopper.wait_for_selector("#delivery-map.map-ready")
+    shopper.wait_for_selector("#delivery-map.map-ready[data-pick-ready]")
     canvas = shopper.locator("#delivery-map canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()

@@ -111,7 +111,7 @@ def test_market_set_up_in_the_browser_then_ordered_from(
     staff.get_by_label("Nombre del mercado").fill("Mercado San Juan de Dios")
     staff.get_by_label("Dirección", exact=True).fill("Calzada Independencia 250")
     # A tap on the map fills in where the market is.
-    staff.wait_for_selector("#point-map.map-ready")
+    staff.wait_for_selector("#point-map.map-ready[data-pick-ready]")
     canvas = staff.locator("#point-map canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
@@ -250,7 +250,7 @@ def test_a_courier_draws_the_route_on_the_map(live_server, page_factory, guadala
     page.get_by_label("Entrego como").select_option("public_transport")
     page.get_by_label("Teléfono").fill("3312345678")
     page.get_by_label(re.compile("^Cooperativa")).fill("Ruta 622")
-    page.wait_for_selector("#route-map.map-ready")
+    page.wait_for_selector("#route-map.map-ready[data-route-ready]")
     canvas = page.locator("#route-map canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()

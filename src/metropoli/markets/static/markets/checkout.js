@@ -32,6 +32,7 @@ whenMapReady("delivery-map", (detail) => {
     placeMarker(e.lngLat);
   });
   if (lon.value && lat.value) placeMarker([Number(lon.value), Number(lat.value)]);
+  document.getElementById("delivery-map").dataset.pickReady = "true";
 });
 // Typed coordinates move the pin too, once both are numbers in range.
 function typedPoint() {

@@ -56,13 +56,16 @@ document.getElementById("route-add-centre").addEventListener("click", () => {
 whenMapReady("route-map", (detail) => {
   api = detail;
   const { map } = detail;
+  // Taps count from the moment the map is there, not only once its style has loaded: on a slow
+  // network the style comes later and the first stops would be lost.
+  map.on("click", (e) => add(e.lngLat));
+  document.getElementById("route-map").dataset.routeReady = "true";
   const start = () => {
     map.addSource("route", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({ id: "route-line", type: "line", source: "route", filter: ["==", "$type", "LineString"],
       paint: { "line-color": "#e65100", "line-width": 4 } });
     map.addLayer({ id: "route-stops", type: "circle", source: "route", filter: ["==", "$type", "Point"],
       paint: { "circle-radius": 6, "circle-color": "#1b5e20", "circle-stroke-color": "#fff", "circle-stroke-width": 2 } });
-    map.on("click", (e) => add(e.lngLat));
     if (stops.length) map.jumpTo({ center: stops[0], zoom: 13 });
     render();
   };

@@ -19,4 +19,5 @@ whenMapReady("point-map", ({ map, maplibregl }) => {
     place([Number(lon.value), Number(lat.value)]);
     map.jumpTo({ center: [Number(lon.value), Number(lat.value)], zoom: 14 });
   }
+  document.getElementById("point-map").dataset.pickReady = "true";
 });
