@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"maps"},  # the tile server and its layer registry: other apps register layers in it
     {"territory"},
     {"accounts"},  # people, placed in municipalities
+    {"notifications"},  # one notification model and e-mail task; the modules call it (0091)
     {"trees", "sensors", "markets", "participation", "cooperation"},  # the modules
     {"benefits", "validation"},  # built on trees
     {"learning"},  # certifies people on validation's track records

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "metropoli.common",
     "metropoli.territory",
     "metropoli.accounts",
+    "metropoli.notifications",
     "metropoli.maps",
     "metropoli.web",
     "metropoli.trees",
