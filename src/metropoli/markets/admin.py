@@ -11,7 +11,6 @@ from .models import (
     Courier,
     Market,
     MarketStaff,
-    Notification,
     Order,
     OrderEvent,
     OrderLine,
@@ -200,12 +199,6 @@ class CourierAdmin(GISModelAdmin):
     list_display = ["user", "market", "kind", "status"]
     list_filter = ["market", "kind", "status"]
     autocomplete_fields = ["user"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "user", "email", "created_at", "emailed_at"]
-    readonly_fields = ["user", "email", "order", "subject", "body", "emailed_at", "read_at"]
 
 
 class ScoreInline(admin.TabularInline):

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,13 +19,15 @@ from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
 from metropoli.common.idempotency import Idempotency, caller_scope
 from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
+from metropoli.notifications import services as notification_services
 
 from . import forms, pilot_matrix, selectors
 from .cart import cart_of, cart_rows, save_cart
 from .limits import handover_attempts
-from .models import Courier, Market, Notification, OrderPart, Product, Stall
+from .models import Courier, Market, OrderPart, Product, Stall
 from .services import catalogue, couriers, fulfilment, selection_matrix
 from .services.checkout import CartLine, Contact, Destination, place_order
+from .services.notifications import SOURCE
 
 # --- shopper pages --------------------------------------------------------------------------
 
@@ -438,11 +439,9 @@ def market_admin(request, slug: str):
 
 @login_required
 def notifications(request):
-    items = list(Notification.objects.filter(user=request.user).select_related("order")[:50])
+    items = list(notification_services.of(request.user, SOURCE)[:50])
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        notification_services.mark_read(request.user, SOURCE)
         return redirect("markets:notifications")
     return render(request, "markets/notifications.html", {"items": items})
 

@@ -1,6 +1,7 @@
 """Participa: consultations (proceedings) with phases, and what people place on the map."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.templatetags.static import static
@@ -250,6 +251,14 @@ class Contribution(models.Model):
     feedback_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # Its notifications (notifications app), deleted with it.
+    notifications = GenericRelation(
+        "notifications.Notification",
+        verbose_name=_("notifications"),
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="contribution",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -498,27 +507,3 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
-
-
-class Notice(models.Model):
-    """An in-app notice to the author of a contribution; e-mailed once by the task worker."""
-
-    class Kind(models.TextChoices):
-        ANSWER = "answer", _("Answer")
-        COMMENT = "comment", _("Comment")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_notices"
-    )
-    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"))
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")

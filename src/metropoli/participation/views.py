@@ -279,7 +279,7 @@ def mine(request):
         return redirect("participation:mine")
     own_notices = []
     if request.user.is_authenticated:
-        own_notices = list(request.user.participation_notices.select_related("contribution")[:50])
+        own_notices = list(notices.of(request.user)[:50])
         notices.mark_read(request.user)
     return render(
         request,

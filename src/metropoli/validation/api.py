@@ -131,10 +131,10 @@ def notifications(request: HttpRequest):
     return [
         {
             "id": note.pk,
-            "tree_id": note.decision.tree_id,
-            "outcome": note.decision.outcome,
-            "lines": selectors.feedback_summary(note.decision),
-            "lesson_url": selectors.lesson_url(note.lesson_slug),
+            "tree_id": note.about.tree_id,
+            "outcome": note.about.outcome,
+            "lines": selectors.feedback_summary(note.about),
+            "lesson_url": selectors.lesson_url(selectors.lesson_of(note)),
             "created_at": note.created_at.isoformat(),
             "read": note.read_at is not None,
         }

@@ -5,6 +5,7 @@ history they are the audit trail of a record's validation.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +177,14 @@ class Decision(models.Model):
     previous_dbh_cm = models.DecimalField(
         max_digits=6, decimal_places=1, null=True, blank=True, verbose_name=_("DBH before (cm)")
     )
+    # The recorder's notification of it (notifications app), deleted with it.
+    notifications = GenericRelation(
+        "notifications.Notification",
+        verbose_name=_("notifications"),
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="decision",
+    )
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
@@ -200,27 +209,6 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.tree_id}"
-
-
-class Notification(models.Model):
-    """What a recorder is told about their record: what changed, why, and what to read."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="validation_notifications"
-    )
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="notifications")
-    lesson_slug = models.SlugField(max_length=80, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-
-    def __str__(self) -> str:
-        return f"{self.recipient} · #{self.decision_id}"
 
 
 class WorkStatus(models.TextChoices):

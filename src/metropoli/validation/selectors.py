@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import (
     Count,
     DurationField,
@@ -23,6 +24,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.notifications import services as notifications
+from metropoli.notifications.models import Notification
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 from metropoli.trees import duplicates
@@ -32,7 +35,6 @@ from .models import (
     OUTCOME_OF_VOTE,
     Decision,
     Escalation,
-    Notification,
     Outcome,
     Vote,
     VoteKind,
@@ -264,20 +266,25 @@ def feedback_summary(decision: Decision) -> list[str]:
     return lines
 
 
+NOTIFICATION_SOURCE = "validation"
+
+
 def notifications_for(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related(
-        "decision",
-        "decision__tree",
-        "decision__tree__species",
-        "decision__corrected_species",
-        "decision__previous_species",
+    """The recorder's notifications, each with its decision as `about` (tree and species read)."""
+    decisions = Decision.objects.select_related(
+        "tree", "tree__species", "corrected_species", "previous_species"
+    )
+    return notifications.of(user, NOTIFICATION_SOURCE).prefetch_related(
+        GenericPrefetch("about", [decisions])
     )
 
 
+def lesson_of(note: Notification) -> str:
+    return note.params.get("lesson", "")
+
+
 def unread_count(user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notifications.unread_count(user, NOTIFICATION_SOURCE)
 
 
 # --- the work queue --------------------------------------------------------------------------

@@ -11,12 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
@@ -24,7 +20,7 @@ from metropoli.common.ratelimit import hit
 from metropoli.trees import services as tree_services
 from metropoli.trees.models import Tree, ValidationState
 
-from . import selectors
+from . import notices, selectors
 from .errors import ValidationErrorCode
 from .models import (
     NEXT_STATUSES,
@@ -34,7 +30,6 @@ from .models import (
     DecisionRule,
     Escalation,
     Flag,
-    Notification,
     Outcome,
     Vote,
     VoteKind,
@@ -241,7 +236,7 @@ def _decide(*, tree: Tree, outcome: str, rule: str, actor, reason: str, species,
     if state is not None:
         tree_services.set_validation_state(tree=tree, state=state, changed_by=actor)
     Escalation.objects.filter(tree=tree).delete()
-    _notify_recorder(tree=tree, decision=decision)
+    notices.notify_recorder(tree=tree, decision=decision, lesson=lesson_for(decision))
     return decision
 
 
@@ -264,59 +259,9 @@ def lesson_for(decision: Decision) -> str:
     return ""
 
 
-def _notify_recorder(*, tree: Tree, decision: Decision) -> None:
-    recorder = tree.recorded_by
-    if recorder is None or not recorder.is_active:
-        return
-    note = Notification.objects.create(
-        recipient=recorder, decision=decision, lesson_slug=lesson_for(decision)
-    )
-    if recorder.email_notifications and recorder.email:
-        transaction.on_commit(lambda: send_notification_email.enqueue(note.pk))
-
-
-@task()
-def send_notification_email(notification_id: int) -> None:
-    # The row stays locked while the message goes out: a requeued or doubled run of this task
-    # waits, then finds it sent (docs/decisions/0037-supervised-worker-and-schedule.md).
-    with transaction.atomic():
-        note = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related(
-                "recipient",
-                "decision__tree__species",
-                "decision__corrected_species",
-                "decision__previous_species",
-            )
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if note is None:
-            return
-        recipient = note.recipient
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            context = {
-                "note": note,
-                "decision": note.decision,
-                "summary": selectors.feedback_summary(note.decision),
-                "lesson_url": selectors.lesson_url(note.lesson_slug, full=True),
-                "feedback_url": selectors.absolute("validation:my_records"),
-                "platform_name": settings.METROPOLI["PLATFORM_NAME"],
-            }
-            subject = _("Your tree #%(tree)s: %(outcome)s") % {
-                "tree": note.decision.tree_id,
-                "outcome": note.decision.get_outcome_display(),
-            }
-            body = render_to_string("validation/feedback_email.txt", context)
-        send_mail(subject, body, None, [recipient.email])
-        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
-
-
 @transaction.atomic
 def mark_notifications_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return notices.mark_read(user)
 
 
 # --- the municipal work queue ----------------------------------------------------------------

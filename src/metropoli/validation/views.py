@@ -83,8 +83,9 @@ def my_records(request: HttpRequest) -> HttpResponse:
     entries = [
         {
             "note": note,
-            "lines": selectors.feedback_summary(note.decision),
-            "lesson_url": selectors.lesson_url(note.lesson_slug),
+            "decision": note.about,
+            "lines": selectors.feedback_summary(note.about),
+            "lesson_url": selectors.lesson_url(selectors.lesson_of(note)),
             "unread": note.read_at is None,
         }
         for note in notes

@@ -18,7 +18,6 @@ from .market import (
     all_weekdays,
     pickup_day_label,
 )
-from .notifications import Notification
 from .orders import (
     FINAL_STATUSES,
     Method,
@@ -45,7 +44,6 @@ __all__ = [
     "Market",
     "MarketStaff",
     "Method",
-    "Notification",
     "Order",
     "OrderEvent",
     "OrderLine",

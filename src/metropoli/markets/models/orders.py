@@ -4,6 +4,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,14 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Its notifications (notifications app), deleted with it.
+    notifications = GenericRelation(
+        "notifications.Notification",
+        verbose_name=_("notifications"),
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="order",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

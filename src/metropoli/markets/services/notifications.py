@@ -1,18 +1,23 @@
-"""In-app notifications of Mi Mercado and their e-mails, sent after the transaction commits."""
+"""Mi Mercado's notifications (the notifications app's one model and e-mail task): to the
+shopper or guest, the stalls and the couriers of an order, e-mailed after the transaction
+commits (docs/decisions/0091-one-notification-model.md)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from metropoli.notifications import services as notifications
+from metropoli.notifications.models import Notification
+
 from .. import selectors
-from ..models import Method, Notification, Order
+from ..models import Method, Order
 from ..quantities import format_quantity
+
+SOURCE = "markets"
 
 
 def notify(
@@ -22,34 +27,21 @@ def notify(
     order: Order | None = None,
     subject: str,
     body: str,
-    email_after_commit: bool = True,
+    link: str = "",
 ) -> Notification:
-    """Store an in-app notification; e-mail it after the transaction commits."""
-    address = email or (
-        user.email if user is not None and getattr(user, "email_notifications", True) else ""
+    """An in-app notification (about `order`, or about a courier's registration without one);
+    e-mailed after commit to `email`, else to the person's address if they asked for e-mails.
+    Only the shopper's get a `link`: the order's page opens with the shopper's secret key."""
+    return notifications.notify(
+        user,
+        source=SOURCE,
+        kind="order" if order is not None else "courier",
+        subject=subject,
+        body=body,
+        link=link,
+        about=order,
+        email=email or None,
     )
-    note = Notification.objects.create(
-        user=user, email=address, order=order, subject=subject[:200], body=body
-    )
-    if address and email_after_commit:
-        transaction.on_commit(lambda: send_notification_email.enqueue(note.pk))
-    return note
-
-
-@task()
-def send_notification_email(notification_id: int) -> None:
-    # The row stays locked while the message goes out: a requeued or doubled run of this task
-    # waits, then finds it sent (docs/decisions/0037-supervised-worker-and-schedule.md).
-    with transaction.atomic():
-        note = (
-            Notification.objects.select_for_update()
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if note is None:
-            return
-        send_mail(note.subject, note.body, None, [note.email])
-        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
 def notify_shopper(order: Order, subject: str, body: str) -> None:
@@ -62,6 +54,7 @@ def notify_shopper(order: Order, subject: str, body: str) -> None:
         order=order,
         subject=subject,
         body=f"{body}\n\n{link}",
+        link=link,
     )
 
 
@@ -91,9 +84,8 @@ def notify_couriers(order: Order) -> None:
 
 @task()
 def notify_new_order(order_id: int) -> None:
-    """Runs after the checkout committed, so its e-mails are queued directly."""
+    """Runs after the checkout committed; its e-mails are queued when its own writes commit."""
     order = Order.objects.select_related("market").get(pk=order_id)
-    notes = []
     pickup = (
         _("Pickup at %(market)s: %(when)s.")
         % {"market": order.market.name, "when": order.pickup_label}
@@ -110,30 +102,22 @@ def notify_new_order(order_id: int) -> None:
             for stall_lines in lines.values():
                 stall_lines.append(f"\n{pickup}")
         for part in order.parts.select_related("stall"):
-            notes += [
+            for person in selectors.members_of(part.stall):
                 notify(
                     user=person,
                     order=order,
                     subject=_("New order %(number)s") % {"number": order.number},
                     body="\n".join(lines[part.stall_id]),
-                    email_after_commit=False,
                 )
-                for person in selectors.members_of(part.stall)
-            ]
         if order.shopper_id is not None or order.contact_email:
-            notes.append(
-                notify(
-                    user=order.shopper,
-                    email=order.contact_email,
-                    order=order,
-                    subject=_("We received order %(number)s") % {"number": order.number},
-                    body=_("Total %(total)s MXN. We will tell you when the stalls accept it.")
-                    % {"total": order.total}
-                    + (f"\n{pickup}" if pickup else "")
-                    + f"\n\n{selectors.order_path(order)}",
-                    email_after_commit=False,
-                )
+            notify(
+                user=order.shopper,
+                email=order.contact_email,
+                order=order,
+                subject=_("We received order %(number)s") % {"number": order.number},
+                body=_("Total %(total)s MXN. We will tell you when the stalls accept it.")
+                % {"total": order.total}
+                + (f"\n{pickup}" if pickup else "")
+                + f"\n\n{selectors.order_path(order)}",
+                link=selectors.order_path(order),
             )
-    for note in notes:
-        if note.email:
-            send_notification_email.enqueue(note.pk)

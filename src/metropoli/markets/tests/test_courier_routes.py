@@ -6,7 +6,8 @@ import pytest
 from django.contrib.gis.geos import LineString
 
 from metropoli.accounts.tests.factories import UserFactory
-from metropoli.markets.models import Courier, CourierStatus, Notification, Order, Status
+from metropoli.markets.models import Courier, CourierStatus, Order, Status
+from metropoli.notifications.models import Notification
 
 from .test_api import order_body, post
 
@@ -85,7 +86,9 @@ def test_a_stored_route_that_cannot_be_measured_does_not_stop_ready(client, mark
     assert ready.status_code == 200, ready.content
     assert Order.objects.get(public_id=placed["id"]).status == Status.READY
     offered_to = set(
-        Notification.objects.filter(order__public_id=placed["id"]).values_list("user", flat=True)
+        Notification.objects.filter(order__public_id=placed["id"]).values_list(
+            "recipient", flat=True
+        )
     )
     assert rider.pk in offered_to and broken.user_id not in offered_to
     client.force_login(broken.user)

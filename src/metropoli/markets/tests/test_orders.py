@@ -297,5 +297,5 @@ def test_new_order_and_acceptance_are_emailed_and_listed(
     ) or subjects == sorted(
         [f"New order {number}", f"We received order {number}", f"Order {number} was accepted"]
     )
-    assert vendor.market_notifications.count() == 1
+    assert vendor.notifications.filter(source="markets").count() == 1
     assert {m["To"] for m in smtp_server.messages} == {vendor.email, "ana@example.mx"}

@@ -191,7 +191,8 @@ def test_untouched_stock_field_does_not_undo_orders_placed_meanwhile(client, sta
 def test_courier_registers_with_a_route_and_staff_approve(
     client, market, guadalajara, smtp_server, django_capture_on_commit_callbacks
 ):
-    from metropoli.markets.models import Courier, MarketStaff, Notification
+    from metropoli.markets.models import Courier, MarketStaff
+    from metropoli.notifications.models import Notification
 
     rider = person_with(Role.CITIZEN, guadalajara, email_notifications=True)
     admin = person_with(Role.CITIZEN, guadalajara)
@@ -225,7 +226,7 @@ def test_courier_registers_with_a_route_and_staff_approve(
     assert response.status_code == 302
     courier = Courier.objects.get()
     assert courier.status == "pending" and courier.route.num_points == 2
-    assert Notification.objects.filter(user=admin).count() == 1
+    assert Notification.objects.filter(recipient=admin).count() == 1
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -238,7 +239,7 @@ def test_courier_registers_with_a_route_and_staff_approve(
     page = client.get("/mercado/avisos/").content.decode()
     assert "Mercado Libertad" in page
     client.post("/mercado/avisos/")
-    assert not Notification.objects.filter(user=rider, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(recipient=rider, read_at__isnull=True).exists()
 
 
 def test_admin_refuses_bad_fee_bands_and_steps(client, market, stall):

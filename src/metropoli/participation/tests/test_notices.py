@@ -4,8 +4,9 @@ in the app and by e-mail through the task worker (real SMTP server), in their la
 import pytest
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.notifications.models import Notification
+from metropoli.notifications.tasks import send_email
 from metropoli.participation import notices, services
-from metropoli.participation.models import Notice
 from metropoli.participation.tests.conftest import INSIDE
 from metropoli.territory.models import Role
 
@@ -38,7 +39,7 @@ def test_no_notice_without_opting_in(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         answer(contribution, guadalajara)
-    assert Notice.objects.count() == 0
+    assert Notification.objects.count() == 0
     assert smtp_server.messages == []
 
 
@@ -48,8 +49,8 @@ def test_answer_reaches_an_opted_in_author_by_mail_and_in_the_app(
     notices.set_preference(user=author, notify_replies=True)
     with django_capture_on_commit_callbacks(execute=True):
         answer(contribution, guadalajara)
-    notice = Notice.objects.get()
-    assert notice.user == author and notice.kind == "answer"
+    notice = Notification.objects.get()
+    assert notice.recipient == author and notice.kind == "answer"
     assert notice.emailed_at is not None
     assert [m["To"] for m in smtp_server.messages] == ["autora@example.mx"]
     assert smtp_server.messages[0]["Subject"].strip() == (
@@ -62,7 +63,7 @@ def test_answer_reaches_an_opted_in_author_by_mail_and_in_the_app(
     # Saving the same answer again is no news.
     with django_capture_on_commit_callbacks(execute=True):
         answer(contribution, guadalajara)
-    assert Notice.objects.count() == 1
+    assert Notification.objects.count() == 1
 
 
 def test_comments_by_others_notify_but_ones_own_do_not(
@@ -74,7 +75,7 @@ def test_comments_by_others_notify_but_ones_own_do_not(
         services.add_comment(
             contribution=contribution, actor=anonymous, text="De acuerdo", device_token="d" * 32
         )
-    assert list(Notice.objects.values_list("kind", flat=True)) == ["comment"]
+    assert list(Notification.objects.values_list("kind", flat=True)) == ["comment"]
     assert len(smtp_server.messages) == 1
     assert "De acuerdo" in smtp_server.messages[0].get_content()
 
@@ -82,9 +83,9 @@ def test_comments_by_others_notify_but_ones_own_do_not(
 def test_a_doubled_task_run_sends_once(contribution, author, guadalajara, smtp_server):
     notices.set_preference(user=author, notify_replies=True)
     answer(contribution, guadalajara)  # no commit callbacks: the e-mail waits
-    notice = Notice.objects.get()
-    notices.send_notice_email.call(notice.pk)
-    notices.send_notice_email.call(notice.pk)
+    notice = Notification.objects.get()
+    send_email.call(notice.pk)
+    send_email.call(notice.pk)
     assert len(smtp_server.messages) == 1
 
 
@@ -95,4 +96,4 @@ def test_turning_the_preference_off_stops_notices(
     notices.set_preference(user=author, notify_replies=False)
     with django_capture_on_commit_callbacks(execute=True):
         answer(contribution, guadalajara)
-    assert Notice.objects.count() == 0
+    assert Notification.objects.count() == 0

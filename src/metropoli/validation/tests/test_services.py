@@ -5,6 +5,7 @@ from django.test import override_settings
 
 from metropoli.accounts.tests.factories import person_with
 from metropoli.common.errors import DomainError
+from metropoli.notifications.models import Notification
 from metropoli.territory.models import Role
 from metropoli.trees.models import ChangeRecord, Tree, ValidationState
 from metropoli.validation import selectors, services
@@ -14,7 +15,6 @@ from metropoli.validation.models import (
     Decision,
     DecisionRule,
     Escalation,
-    Notification,
     Outcome,
     Vote,
     WorkItem,
@@ -274,8 +274,8 @@ def test_decision_notifies_the_recorder_with_a_lesson(tree, arborist, recorder, 
         corrected_species_code="DERE",
     )
     note = Notification.objects.get(recipient=recorder)
-    assert note.lesson_slug == "arboles-comunes-guadalajara"
-    lines = selectors.feedback_summary(note.decision)
+    assert selectors.lesson_of(note) == "arboles-comunes-guadalajara"
+    lines = selectors.feedback_summary(note.about)
     assert "Jacaranda (Jacaranda mimosifolia) → Tabachín (Delonix regia)" in lines[1]
     assert selectors.unread_count(recorder) == 1
     services.mark_notifications_read(user=recorder)
