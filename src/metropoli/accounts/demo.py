@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from metropoli.territory.models import Municipality, Role, RoleAssignment
+from metropoli.territory.models import Municipality, Role
+from metropoli.territory.services import assign_role
 
 from .models import User
 
@@ -33,6 +34,6 @@ def load(stdout=None) -> None:
                 is_superuser=role == Role.PLATFORM_ADMIN,
             )
             people += 1
-        RoleAssignment.objects.get_or_create(user=user, role=role, municipality=municipality)
+        assign_role(user=user, role=role, municipality=municipality)
     if stdout is not None:
         stdout.write(f"accounts: {people} demo people created")

@@ -12,7 +12,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from metropoli.territory.models import Role, RoleAssignment
+from metropoli.territory.models import Role
+from metropoli.territory.services import assign_role
 
 from .models import User
 
@@ -52,9 +53,7 @@ def sign_up(*, form) -> User | None:
     user.activation_pending = True
     user.save()
     if user.home_municipality_id:
-        RoleAssignment.objects.get_or_create(
-            user=user, role=Role.CITIZEN, municipality_id=user.home_municipality_id
-        )
+        assign_role(user=user, role=Role.CITIZEN, municipality=user.home_municipality)
     transaction.on_commit(lambda: send_signup_email.enqueue(user.pk, "activation"))
     return user
 
@@ -121,9 +120,7 @@ def activate(*, user: User) -> User:
 def update_profile(*, user: User, form) -> User:
     user = form.save()
     if user.home_municipality_id:
-        RoleAssignment.objects.get_or_create(
-            user=user, role=Role.CITIZEN, municipality_id=user.home_municipality_id
-        )
+        assign_role(user=user, role=Role.CITIZEN, municipality=user.home_municipality)
     return user
 
 

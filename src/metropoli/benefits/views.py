@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form, message_of
 from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Condition, Species, ValidationState
 from metropoli.trees.selectors import parse_filters
@@ -129,8 +131,12 @@ def _municipality_for_staff(request, code: str) -> Municipality:
     municipality = Municipality.objects.filter(inegi_code=code).first()
     if municipality is None:
         raise Http404(_("Unknown municipality."))
-    if not request.user.has_perm("benefits.change_settings", municipality):
-        raise PermissionDenied(_("Only the municipality's staff can change these settings."))
+    require(
+        request,
+        "benefits.change_settings",
+        municipality,
+        message=gettext_noop("Only the municipality's staff can change these settings."),
+    )
     return municipality
 
 

@@ -126,7 +126,20 @@ class DomainError(Exception):
 
 
 class CommonErrorCode(ErrorCode):
-    """Refusals shared by every module: limits, outages, photos, idempotency keys."""
+    """Refusals shared by every module: permissions, limits, outages, photos, idempotency keys."""
+
+    PERMISSION_DENIED = (
+        "permission_denied",
+        Kind.FORBIDDEN,
+        gettext_noop("You are not allowed to do this."),
+    )
+    CSRF_FAILED = (
+        "csrf_failed",
+        Kind.FORBIDDEN,
+        gettext_noop(
+            "The security check of this form (CSRF) failed. Reload the page and try again."
+        ),
+    )
 
     RATE_LIMITED = (
         "rate_limited",

@@ -1,6 +1,11 @@
 """Rate limits kept in the shared cache (so they hold across worker processes), and the client's
 address they count by.
 
+The one style (docs/decisions/0088-one-api-edge-permissions-in-services.md): `enforce` counts an
+event and raises `RateLimited` (a DomainError: 429 with Retry-After at every edge, API or page);
+`limit_guests` and the `limit_anonymous_posts` decorator apply it to people not signed in;
+`Attempts` to guesses at a secret. No app counts in the cache by itself.
+
 The address is REMOTE_ADDR unless that peer is one of METROPOLI_TRUSTED_PROXIES; only then is
 X-Forwarded-For read, from the right, up to the first address that is not a trusted proxy
 (docs/decisions/0041-client-address-and-attempt-limits.md). A client cannot choose its own
@@ -16,7 +21,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from .domain_errors import domain_error_response
 from .errors import ApiError, CommonErrorCode, DomainError
@@ -98,12 +103,6 @@ def _count(cache_key: str, window: int) -> int:
         return 1
 
 
-def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one event; return False when the limit for this window is exceeded."""
-    cache_key, _rest = _cache_key(scope, key, window)
-    return _count(cache_key, window) <= limit
-
-
 def enforce(scope: str, key: str, *, limit: int, window: int, message: str = "") -> None:
     """Count one event; raise RateLimited past `limit` per `window` seconds (0 is no limit)."""
     if not limit:
@@ -168,23 +167,16 @@ class Attempts:
 # --- the edge --------------------------------------------------------------------------------
 
 
-def too_many(request: HttpRequest, limited: RateLimited) -> HttpResponse:
-    """The 429 answer: JSON for the API and scripts, the error page with the message otherwise.
-    (Pages and forms, such as the admin's login form, may also just raise RateLimited:
-    common.domain_errors.DomainErrorsMiddleware answers the same.)"""
-    return domain_error_response(request, limited)
-
-
-def anonymous_over_limit(request: HttpRequest, scope: str, *, limit: int, window: int) -> bool:
-    """Count a write by someone not signed in; True once they are past `limit` per `window`
-    seconds from their address. Signed-in people are not counted here; 0 is no limit."""
-    if request.user.is_authenticated or not limit:
-        return False
-    return not hit(scope, client_address(request), limit=limit, window=window)
+def limit_guests(request: HttpRequest, scope: str, *, limit: int, window: int) -> None:
+    """Count a write by someone not signed in, by address; RateLimited past `limit` per
+    `window` seconds. Signed-in people are not counted here; 0 is no limit."""
+    if request.user.is_authenticated:
+        return
+    enforce(scope, client_address(request), limit=limit, window=window)
 
 
 def limit_anonymous_posts(scope: str, *, limit: int | str, window: int):
-    """Decorator for views: anonymous POSTs beyond `limit` per `window` seconds get 429.
+    """Decorator for views: `limit_guests` on every POST (429 past the limit).
 
     `limit` is a number or the name of a setting (read at each request; 0 is no limit).
     """
@@ -192,11 +184,12 @@ def limit_anonymous_posts(scope: str, *, limit: int | str, window: int):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            allowed = getattr(settings, limit) if isinstance(limit, str) else limit
-            if request.method == "POST" and anonymous_over_limit(
-                request, scope, limit=allowed, window=window
-            ):
-                return too_many(request, RateLimited(retry_after=window))
+            if request.method == "POST":
+                allowed = getattr(settings, limit) if isinstance(limit, str) else limit
+                try:
+                    limit_guests(request, scope, limit=allowed, window=window)
+                except RateLimited as limited:
+                    return domain_error_response(request, limited)
             return view(request, *args, **kwargs)
 
         return wrapped

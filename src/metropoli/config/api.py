@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Swagger
-from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from metropoli.benefits.api import router as benefits_router
@@ -106,10 +106,7 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     status, code, message = api_errors.http_error(exc)
-    response = _error(request, status, code, message)
-    if isinstance(exc, Throttled) and exc.wait:
-        response["Retry-After"] = str(int(exc.wait))
-    return response
+    return _error(request, status, code, message)
 
 
 # A database outage inside an endpoint: the same 503 as everywhere (common/middleware.py).

@@ -8,8 +8,9 @@ gettext (docs/decisions/0008-api-errors-and-openapi.md).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja.errors import AuthorizationError, HttpError, Throttled
+from ninja.errors import AuthorizationError, HttpError
 
+from metropoli.common.errors import CommonErrorCode
 from metropoli.common.middleware import BODY_MESSAGE, status_error
 
 
@@ -19,15 +20,11 @@ def http_error(exc: HttpError) -> tuple[int, str, str]:
     if exc.status_code == 400 and text.startswith("Cannot parse request body"):
         return 400, "invalid_body", str(BODY_MESSAGE)
     if exc.status_code == 403 and text.startswith("CSRF check"):
-        return (
-            403,
-            "csrf_failed",
-            _("The security check of this form (CSRF) failed. Reload the page and try again."),
-        )
+        # ninja's own check (common/api.py's SessionAuth answers the same itself).
+        csrf = CommonErrorCode.CSRF_FAILED
+        return 403, str(csrf), _(csrf.message)
     if isinstance(exc, AuthorizationError):
         return 403, "permission_denied", _("You are not allowed to do this.")
-    if isinstance(exc, Throttled):
-        return 429, "rate_limited", _("Too many requests. Please wait a moment and try again.")
     code, message = status_error(exc.status_code)
     return exc.status_code, code, str(message)
 

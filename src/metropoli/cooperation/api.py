@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from metropoli.common.api import require
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.errors import ApiError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.openapi import CSV, XLSX, file_answer
 
 from . import publication, selectors, spreadsheets
@@ -225,8 +227,11 @@ def get_project(request, code: str):
 def list_opportunities(request, upcoming: bool = False):
     if not request.user.is_authenticated:
         raise ApiError(401, "not_authenticated", _("Log in to do this."))
-    if not request.user.has_perm("cooperation.view_pipeline"):
-        raise ApiError(403, "permission_denied", _("Only the cooperation office can do this."))
+    require(
+        request,
+        "cooperation.view_pipeline",
+        message=gettext_noop("Only the cooperation office can do this."),
+    )
     opportunities = selectors.upcoming_opportunities(
         since=timezone.localdate() if upcoming else None
     )

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metropoli.common.api import require
+from metropoli.common.i18n import gettext_noop
+
 from .checks import Errors, currency_codes
 from .models import OrganisationType
 from .publisher_models import PublisherLanguage, PublisherSettings
-from .rules import require_publisher_right
 
 # IATI organisation identifiers: a registration agency prefix (XX-YYY), a hyphen, the number.
 _IDENTIFIER = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,}-[^\s/&|?]+$")
@@ -84,7 +86,11 @@ def check(*, ref: str, org_type: str, name: str, language: str, currency: str) -
 
 @transaction.atomic
 def save(*, ref: str, org_type: str, name: str, language: str, currency: str, by):
-    require_publisher_right(by)
+    require(
+        by,
+        "cooperation.change_publisher",
+        message=gettext_noop("Only the cooperation office can change the IATI publisher."),
+    )
     ref, name, currency = ref.strip().upper(), name.strip(), currency.strip().upper()
     check(
         ref=ref, org_type=org_type, name=name, language=language, currency=currency

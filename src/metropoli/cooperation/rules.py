@@ -7,8 +7,6 @@ roles are held per municipality. Platform administrators pass every check.
 
 import rules
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 
 from metropoli.territory.models import Role
 from metropoli.territory.rules import is_platform_administrator
@@ -59,8 +57,3 @@ rules.add_perm("cooperation.edit_pipeline", can_edit)
 
 
 rules.add_perm("cooperation.change_publisher", can_edit)
-
-
-def require_publisher_right(user) -> None:
-    if user is None or not user.has_perm("cooperation.change_publisher"):
-        raise PermissionDenied(_("Only the cooperation office can change the IATI publisher."))

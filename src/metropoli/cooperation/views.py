@@ -9,7 +9,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form, status_of
 from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.storage import StorageUnavailable
 from metropoli.territory.models import Municipality
 
@@ -51,16 +52,11 @@ def _can_edit(request) -> bool:
     return request.user.has_perm("cooperation.edit_project")
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("Only the cooperation office can do this."))
-
-
 def _staff_only(request, perm: str):
     """Anonymous people are sent to log in; logged-in people without the right get 403."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    _require(request, perm)
+    require(request, perm, message=gettext_noop("Only the cooperation office can do this."))
     return None
 
 

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Role, RoleAssignment
+from metropoli.territory.services import assign_role, unassign_role
 
 from . import selectors
 from .errors import LearningErrorCode
@@ -152,11 +154,12 @@ def request_certification(*, user, quiet: bool = False) -> RoleAssignment | None
 
 
 def _grant(*, user, municipality, by, reason: str) -> RoleAssignment:
-    try:
-        with transaction.atomic():
-            role = RoleAssignment.objects.create(
-                user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality, granted_by=by
-            )
+    with transaction.atomic():
+        # The role is written by territory's services, like every role (decision 0089).
+        role, created = assign_role(
+            user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality, granted_by=by
+        )
+        if created:
             CertificationEvent.objects.create(
                 user=user,
                 municipality=municipality,
@@ -164,31 +167,30 @@ def _grant(*, user, municipality, by, reason: str) -> RoleAssignment:
                 by=by,
                 reason=reason,
             )
-    except IntegrityError:
-        return RoleAssignment.objects.get(
-            user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality
-        )
-    user.__dict__.pop("_metropoli_roles", None)
     return role
 
 
-def _check_granter(by, municipality) -> None:
-    if not by.has_perm("learning.grant_certification", municipality):
-        raise DomainError(LearningErrorCode.PERMISSION_DENIED, municipality=municipality.name)
-
-
 def grant_certification(*, user, municipality, by, reason: str = "") -> RoleAssignment:
-    _check_granter(by, municipality)
+    require(
+        by,
+        "learning.grant_certification",
+        municipality,
+        code=LearningErrorCode.PERMISSION_DENIED,
+        municipality=municipality.name,
+    )
     return _grant(user=user, municipality=municipality, by=by, reason=reason)
 
 
 @transaction.atomic
 def revoke_certification(*, user, municipality, by, reason: str = "") -> None:
-    _check_granter(by, municipality)
-    deleted, _rows = RoleAssignment.objects.filter(
-        user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality
-    ).delete()
-    if not deleted:
+    require(
+        by,
+        "learning.grant_certification",
+        municipality,
+        code=LearningErrorCode.PERMISSION_DENIED,
+        municipality=municipality.name,
+    )
+    if not unassign_role(user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality):
         raise DomainError(LearningErrorCode.NOT_CERTIFIED)
     CertificationEvent.objects.create(
         user=user,

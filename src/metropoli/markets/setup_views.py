@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_photo_uploads
@@ -41,8 +42,7 @@ def market_create(request):
     form = setup_forms.MarketCreateForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not request.user.has_perm("markets.add_market", data["municipality"]):
-            raise PermissionDenied
+        require(request, "markets.add_market", data["municipality"])
         market = setup.create_market(
             data=setup.NewMarket(
                 municipality=data["municipality"],
@@ -68,8 +68,7 @@ def market_create(request):
 
 def _market_to_set_up(request, slug: str) -> Market:
     market = get_object_or_404(Market.objects.select_related("municipality"), slug=slug)
-    if not request.user.has_perm("markets.setup_market", market):
-        raise PermissionDenied
+    require(request, "markets.setup_market", market)
     return market
 
 
@@ -296,8 +295,7 @@ def act_for_stall(request, slug: str, part_id: int, action: str):
     )
     if action not in ("accept", "reject"):
         raise Http404
-    if not request.user.has_perm("markets.act_for_stall", part):
-        raise PermissionDenied
+    require(request, "markets.act_for_stall", part)
     try:
         deadlines.answer_for_stall(
             part=part,

@@ -8,13 +8,14 @@ from django.core import signing
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
-from ninja.utils import check_csrf
 
+from metropoli.common.api import require, session_user
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.errors import ApiError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import from_request
 from metropoli.common.openapi import CSV, XLSX, file_answer
-from metropoli.common.ratelimit import Attempts, client_address, hit, limit_photo_uploads
+from metropoli.common.ratelimit import Attempts, limit_guests, limit_photo_uploads
 
 from . import exports, notices, selectors, services
 from .models import Contribution, Proceeding, Source
@@ -47,15 +48,10 @@ def _is_table(request, proceeding: Proceeding) -> bool:
 
 def _write_guard(request, proceeding: Proceeding, scope: str) -> None:
     """CSRF for signed-in people (the session cookie authenticates them); rate limit otherwise."""
-    if request.user.is_authenticated:
-        if check_csrf(request) is not None:
-            raise ApiError(403, "csrf_failed", _("The page expired. Reload it and try again."))
+    if session_user(request) is not None:
         return
     limit = TABLE_LIMIT if _is_table(request, proceeding) else ANONYMOUS_LIMIT
-    if not hit(f"participation-{scope}", client_address(request), limit=limit, window=WINDOW):
-        raise ApiError(
-            429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
-        )
+    limit_guests(request, f"participation-{scope}", limit=limit, window=WINDOW)
 
 
 # --- proceedings ---------------------------------------------------------------------------
@@ -511,10 +507,12 @@ EXPORTS = {
 )
 def export(request, slug: str, fmt: Literal["csv", "xlsx", "geojson"]):
     proceeding = selectors.proceeding(slug)
-    if not request.user.has_perm("participation.export_contributions", proceeding):
-        raise ApiError(
-            403, "permission_denied", _("Only the planners of this consultation can export.")
-        )
+    require(
+        request,
+        "participation.export_contributions",
+        proceeding,
+        message=gettext_noop("Only the planners of this consultation can export."),
+    )
     render, content_type = EXPORTS[fmt]
     response = HttpResponse(render(selectors.contributions(proceeding)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{proceeding.slug}.{fmt}"'

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, run_once
@@ -455,12 +456,7 @@ def report(
 # --- moderation ----------------------------------------------------------------------------
 
 
-def _require_moderator(actor, proceeding: Proceeding) -> None:
-    if not actor.has_perm("participation.moderate_proceeding", proceeding):
-        raise DomainError(
-            ParticipationErrorCode.PERMISSION_DENIED,
-            gettext_noop("Only the moderators of this consultation can do this."),
-        )
+MODERATORS_ONLY = gettext_noop("Only the moderators of this consultation can do this.")
 
 
 @transaction.atomic
@@ -473,7 +469,13 @@ def set_visibility(
     comment: Comment | None = None,
 ) -> None:
     """Hide (with a reason, which the author can read) or show again a contribution or comment."""
-    _require_moderator(moderator, contribution.proceeding)
+    require(
+        moderator,
+        "participation.moderate_proceeding",
+        contribution.proceeding,
+        code=ParticipationErrorCode.PERMISSION_DENIED,
+        message=MODERATORS_ONLY,
+    )
     reason = (reason or "").strip()
     if not visible and not reason:
         raise DomainError(
@@ -497,7 +499,13 @@ def set_visibility(
 
 @transaction.atomic
 def dismiss_reports(*, contribution: Contribution, moderator, reason: str = "") -> int:
-    _require_moderator(moderator, contribution.proceeding)
+    require(
+        moderator,
+        "participation.moderate_proceeding",
+        contribution.proceeding,
+        code=ParticipationErrorCode.PERMISSION_DENIED,
+        message=MODERATORS_ONLY,
+    )
     count = Report.objects.filter(contribution=contribution, resolved_at__isnull=True).update(
         resolved_at=timezone.now()
     )
@@ -515,7 +523,13 @@ def dismiss_reports(*, contribution: Contribution, moderator, reason: str = "") 
 def give_feedback(*, contribution: Contribution, moderator, status: str, answer: str = "") -> None:
     """Move a contribution along received → under review → taken into account / not, with a
     public answer required for the two final states."""
-    _require_moderator(moderator, contribution.proceeding)
+    require(
+        moderator,
+        "participation.moderate_proceeding",
+        contribution.proceeding,
+        code=ParticipationErrorCode.PERMISSION_DENIED,
+        message=MODERATORS_ONLY,
+    )
     if status not in FeedbackStatus.values:
         raise DomainError(ParticipationErrorCode.INVALID_STATUS)
     answer = (answer or "").strip()

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.timezone import is_naive, make_aware
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 
@@ -31,12 +32,8 @@ MAX_AREA_VERTICES = 2000
 ICON_NAMES = {name for name, _label in ICON_CHOICES}
 
 
-def _require(actor, perm: str, obj) -> None:
-    if not actor.has_perm(perm, obj):
-        raise DomainError(
-            ParticipationErrorCode.PERMISSION_DENIED,
-            gettext_noop("Only the staff and moderators of this consultation can do this."),
-        )
+DENIED = ParticipationErrorCode.PERMISSION_DENIED
+STAFF_ONLY = gettext_noop("Only the staff and moderators of this consultation can do this.")
 
 
 def parse_area(value: str) -> GEOSGeometry:
@@ -87,7 +84,7 @@ def open_proceeding(
 ) -> Proceeding:
     """A new consultation of `municipality` (None: metropolitan, administrators only); with a
     template, its phases (starting now) and categories too."""
-    _require(actor, "participation.add_proceeding", municipality)
+    require(actor, "participation.add_proceeding", municipality, code=DENIED, message=STAFF_ONLY)
     title, description = _text(title, description)
     with transaction.atomic():
         return services.create_proceeding(
@@ -105,7 +102,7 @@ def open_proceeding(
 def update_proceeding(
     *, actor, proceeding: Proceeding, title: str, description: str, area: str, area_note: str = ""
 ) -> Proceeding:
-    _require(actor, "participation.change_proceeding", proceeding)
+    require(actor, "participation.change_proceeding", proceeding, code=DENIED, message=STAFF_ONLY)
     proceeding.title, proceeding.description = _text(title, description)
     new_area = parse_area(area)
     outside = proceeding.contributions.exclude(geometry__coveredby=new_area)
@@ -142,7 +139,7 @@ def add_phase(
     *, actor, proceeding: Proceeding, kind: str, start, end, allows_anonymous: bool = False
 ) -> Phase:
     """A phase that overlaps no other and keeps the stages in order."""
-    _require(actor, "participation.change_proceeding", proceeding)
+    require(actor, "participation.change_proceeding", proceeding, code=DENIED, message=STAFF_ONLY)
     Proceeding.objects.select_for_update().filter(pk=proceeding.pk).first()
     if kind not in PhaseKind.values:
         raise DomainError(ParticipationErrorCode.INVALID_PHASE_KIND)
@@ -169,7 +166,9 @@ def add_phase(
 
 @transaction.atomic
 def remove_phase(*, actor, phase: Phase) -> None:
-    _require(actor, "participation.change_proceeding", phase.proceeding)
+    require(
+        actor, "participation.change_proceeding", phase.proceeding, code=DENIED, message=STAFF_ONLY
+    )
     if phase.contributions.exists():
         raise DomainError(ParticipationErrorCode.IN_USE)
     phase.delete()
@@ -196,7 +195,7 @@ def add_category(
     icon_upload: bytes | None = None,
 ) -> Category:
     """A category with an icon of the vendored set, or an uploaded SVG / PNG (checked)."""
-    _require(actor, "participation.change_proceeding", proceeding)
+    require(actor, "participation.change_proceeding", proceeding, code=DENIED, message=STAFF_ONLY)
     name = (name or "").strip()[:80]
     if not name:
         raise DomainError(ParticipationErrorCode.TEXT_REQUIRED)
@@ -232,7 +231,13 @@ def add_category(
 
 @transaction.atomic
 def remove_category(*, actor, category: Category) -> None:
-    _require(actor, "participation.change_proceeding", category.proceeding)
+    require(
+        actor,
+        "participation.change_proceeding",
+        category.proceeding,
+        code=DENIED,
+        message=STAFF_ONLY,
+    )
     if category.contributions.exists():
         raise DomainError(ParticipationErrorCode.IN_USE)
     if category.icon_file:
@@ -245,7 +250,7 @@ def remove_category(*, actor, category: Category) -> None:
 
 @transaction.atomic
 def name_moderator(*, actor, proceeding: Proceeding, email: str):
-    _require(actor, "participation.name_moderators", proceeding)
+    require(actor, "participation.name_moderators", proceeding, code=DENIED, message=STAFF_ONLY)
     if proceeding.municipality_id is not None:
         raise DomainError(ParticipationErrorCode.INVALID_ACTION)
     person = get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
@@ -257,5 +262,5 @@ def name_moderator(*, actor, proceeding: Proceeding, email: str):
 
 @transaction.atomic
 def remove_moderator(*, actor, proceeding: Proceeding, user_id: int) -> None:
-    _require(actor, "participation.name_moderators", proceeding)
+    require(actor, "participation.name_moderators", proceeding, code=DENIED, message=STAFF_ONLY)
     proceeding.moderators.remove(user_id)

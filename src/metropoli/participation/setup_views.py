@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality, Role
 from metropoli.territory.selectors import is_platform_admin, municipalities_where
 
@@ -18,10 +20,7 @@ from . import selectors, setup
 from .forms import CategoryForm, ModeratorForm, PhaseForm, ProceedingForm
 from .models import ICON_CHOICES
 
-
-def _may_set_up(request) -> None:
-    if not request.user.has_perm("participation.set_up_proceedings"):
-        raise PermissionDenied(_("Only municipal staff and named moderators set consultations up."))
+SETTERS_UP_ONLY = gettext_noop("Only municipal staff and named moderators set consultations up.")
 
 
 def _owners(user) -> list[Municipality | None]:
@@ -34,7 +33,7 @@ def _owners(user) -> list[Municipality | None]:
 @login_required
 @require_GET
 def setup_list(request):
-    _may_set_up(request)
+    require(request, "participation.set_up_proceedings", message=SETTERS_UP_ONLY)
     return render(
         request,
         "participation/setup_list.html",
@@ -48,7 +47,7 @@ def setup_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup_new(request):
-    _may_set_up(request)
+    require(request, "participation.set_up_proceedings", message=SETTERS_UP_ONLY)
     owners = _owners(request.user)
     if not owners:
         raise PermissionDenied(_("Only municipal staff open new consultations."))
@@ -91,8 +90,12 @@ def setup_new(request):
 @require_http_methods(["GET", "POST"])
 def setup_edit(request, slug):
     proceeding = selectors.proceeding(slug)
-    if not request.user.has_perm("participation.change_proceeding", proceeding):
-        raise PermissionDenied(_("Only the staff and moderators of this consultation can do this."))
+    require(
+        request,
+        "participation.change_proceeding",
+        proceeding,
+        message=gettext_noop("Only the staff and moderators of this consultation can do this."),
+    )
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = {
         "details": ProceedingForm(

@@ -3,7 +3,6 @@ privacy notices, one's own contributions, and the touch table."""
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +10,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods
 
 from metropoli.common import csp
+from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.maps.layers import registered_layers
 
@@ -144,18 +145,16 @@ def contribution_page(request, slug, pk):
     )
 
 
-def _require(request, perm, obj):
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("Only the moderators of this consultation can see this page."))
+MODERATORS_ONLY = gettext_noop("Only the moderators of this consultation can see this page.")
 
 
 @require_http_methods(["GET", "POST"])
 def moderation(request, slug):
     proceeding = selectors.proceeding(slug)
-    _require(request, "participation.moderate_proceeding", proceeding)
+    require(request, "participation.moderate_proceeding", proceeding, message=MODERATORS_ONLY)
     status = 200
     if request.method == "POST" and request.POST.get("action") == "set_pin":
-        _require(request, "participation.change_proceeding", proceeding)
+        require(request, "participation.change_proceeding", proceeding, message=MODERATORS_ONLY)
         try:
             services.set_table_pin(proceeding=proceeding, pin=request.POST.get("pin", ""))
             messages.success(request, _("The facilitator PIN was changed."))

@@ -1,19 +1,19 @@
 """Sensors API: the firmware's ingestion endpoints and public reads of readings and series.
 
 The ingestion endpoints take no cookies and no CSRF token (the firmware has neither); they are
-authenticated by the HTTP Basic user and password registered for each sensor.
+authenticated by the HTTP Basic user and password registered for each sensor (`SensorAuth`,
+ninja's `HttpBasicAuth`; the platform's other edge pieces are in common/api.py).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import UTC, datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.security import HttpBasicAuth
 from pydantic import field_validator
 
 from metropoli.common.error_schema import ErrorOut
@@ -36,46 +36,59 @@ JSON_BODY = {
 }
 
 
-def _credentials(request: HttpRequest) -> tuple[str, str] | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _space, encoded = header.partition(" ")
-    if scheme.lower() != "basic" or not encoded:
-        return None
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    username, colon, password = decoded.partition(":")
-    return (username, password) if colon else None
+def _refused(status: int, code: str, message: str) -> ApiError:
+    error = ApiError(status, code, message)
+    if status == 401:
+        error.headers = {"WWW-Authenticate": REALM}  # config/api.py sends it with the answer
+    return error
 
 
-def _authenticated_sensor(request: HttpRequest, sensor_id: str | None) -> Sensor:
-    if not sensor_id:
-        raise ApiError(400, "missing_sensor", _("The X-Sensor header is missing."))
-    sensor = selectors.sensor_for_ingest(sensor_id)
-    if sensor is None or not sensor.active:
-        raise ApiError(
-            403,
-            "unknown_sensor",
-            _("The sensor %(sensor_id)s is not registered here.") % {"sensor_id": sensor_id[:64]},
-        )
-    credentials = _credentials(request)
-    if credentials is None:
-        raise ApiError(
-            401,
-            "not_authenticated",
-            _("Send the user and password registered for this sensor (HTTP Basic)."),
-        )
-    if not services.check_credentials(sensor, *credentials):
-        raise ApiError(401, "invalid_credentials", _("Wrong user or password for this sensor."))
-    return sensor
+class SensorAuth(HttpBasicAuth):
+    """The user and password registered for the sensor (HTTP Basic; ninja reads the header).
 
+    The sensor is named first (`X-Sensor` header, or the path's `sensor_id`): a missing one is
+    400, an unknown or inactive one 403; then no or unreadable credentials are 401 and wrong
+    ones 401 `invalid_credentials`, both with the `WWW-Authenticate` challenge.
+    """
 
-def _refusal(error: ApiError, response: HttpResponse):
-    """Answer a refused login directly, so the challenge header stays on the response."""
-    if error.status == 401:
-        response["WWW-Authenticate"] = REALM
-    return error.status, {"code": error.code, "message": error.message}
+    def __init__(self, *, from_path: bool = False) -> None:
+        self.from_path = from_path
+        super().__init__()
+
+    def _sensor(self, request: HttpRequest) -> Sensor:
+        if self.from_path:
+            match = request.resolver_match
+            sensor_id = match.kwargs.get("sensor_id") if match is not None else None
+        else:
+            sensor_id = request.headers.get("X-Sensor")
+        if not sensor_id:
+            raise ApiError(400, "missing_sensor", _("The X-Sensor header is missing."))
+        sensor = selectors.sensor_for_ingest(sensor_id)
+        if sensor is None or not sensor.active:
+            raise ApiError(
+                403,
+                "unknown_sensor",
+                _("The sensor %(sensor_id)s is not registered here.")
+                % {"sensor_id": sensor_id[:64]},
+            )
+        return sensor
+
+    def __call__(self, request: HttpRequest) -> Sensor:
+        request._metropoli_sensor = self._sensor(request)  # type: ignore[attr-defined]
+        sensor = super().__call__(request)
+        if sensor is None:  # no Authorization header, or not readable as HTTP Basic
+            raise _refused(
+                401,
+                "not_authenticated",
+                _("Send the user and password registered for this sensor (HTTP Basic)."),
+            )
+        return sensor
+
+    def authenticate(self, request: HttpRequest, username: str, password: str) -> Sensor:
+        sensor = request._metropoli_sensor  # type: ignore[attr-defined]
+        if not services.check_credentials(sensor, username, password):
+            raise _refused(401, "invalid_credentials", _("Wrong user or password for this sensor."))
+        return sensor
 
 
 def _body(request: HttpRequest) -> bytes:
@@ -115,6 +128,7 @@ def _ingest_response(result: services.IngestResult):
 
 @router.post(
     "/airrohr",
+    auth=SensorAuth(),
     response={
         200: IngestOut,
         201: IngestOut,
@@ -126,13 +140,10 @@ def _ingest_response(result: services.IngestResult):
     summary="Receive a post from the airRohr firmware (“Send data to own API”)",
     openapi_extra=JSON_BODY,
 )
-def receive_airrohr(request, response: HttpResponse):
+def receive_airrohr(request):
     """Exactly what the firmware sends: headers X-Sensor and X-MAC-ID, HTTP Basic auth, and a
     JSON body ``{"esp8266id", "software_version", "sensordatavalues": [...]}``."""
-    try:
-        sensor = _authenticated_sensor(request, request.headers.get("X-Sensor"))
-    except ApiError as error:
-        return _refusal(error, response)
+    sensor = request.auth
     # A refused body is a PayloadError (a DomainError): config/api.py answers it.
     result = services.ingest_airrohr(sensor=sensor, headers=request.headers, body=_body(request))
     return _ingest_response(result)
@@ -140,6 +151,7 @@ def receive_airrohr(request, response: HttpResponse):
 
 @router.post(
     "/{sensor_id}/opensensemap",
+    auth=SensorAuth(from_path=True),
     response={
         200: IngestOut,
         201: IngestOut,
@@ -151,13 +163,10 @@ def receive_airrohr(request, response: HttpResponse):
     summary="Receive an openSenseMap JSON-array upload",
     openapi_extra=JSON_BODY,
 )
-def receive_opensensemap(request, sensor_id: str, response: HttpResponse):
+def receive_opensensemap(request, sensor_id: str):
     """``[{"sensor": "<24 hex>", "value": "12.3", "createdAt": "..."}]``; the sensor ids are
     mapped to quantities in the sensor's registration; unmapped ids are kept as unknown."""
-    try:
-        sensor = _authenticated_sensor(request, sensor_id)
-    except ApiError as error:
-        return _refusal(error, response)
+    sensor = request.auth
     result = services.ingest_opensensemap(sensor=sensor, body=_body(request))
     return _ingest_response(result)
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from metropoli.common import exports
+from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form
 from metropoli.common.errors import DomainError
 
@@ -148,8 +148,7 @@ def _guide(request: HttpRequest, sensor: Sensor, password: str | None) -> dict:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest):
-    if not request.user.has_perm("sensors.register_sensor"):
-        raise PermissionDenied
+    require(request, "sensors.register_sensor")
     form = RegisterSensorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,8 +183,7 @@ def register(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest, sensor_id: str):
     sensor = _sensor_or_404(sensor_id)
-    if not request.user.has_perm("sensors.change_sensor", sensor):
-        raise PermissionDenied
+    require(request, "sensors.change_sensor", sensor)
     password = None
     if request.method == "POST":
         password = services.rotate_password(sensor=sensor)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
+from . import services
 from .models import Municipality, RoleAssignment
 
 
@@ -20,6 +21,30 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
     readonly_fields = ("granted_by", "granted_at")
 
+    # Roles are given and taken through territory's services, which check who may (decision
+    # 0089): an assignment is added or deleted here, never edited in place.
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ("user", "role", "municipality", *self.readonly_fields)
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        obj.granted_by = obj.granted_by or request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            return  # nothing can be changed (every field is read-only)
+        assignment = services.grant_role(
+            granted_by=request.user, user=obj.user, role=obj.role, municipality=obj.municipality
+        )
+        obj.pk, obj.granted_by, obj.granted_at = (
+            assignment.pk,
+            assignment.granted_by,
+            assignment.granted_at,
+        )
+
+    def delete_model(self, request, obj):
+        services.revoke_role(
+            revoked_by=request.user, user=obj.user, role=obj.role, municipality=obj.municipality
+        )
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset.select_related("user", "municipality"):
+            self.delete_model(request, assignment)

@@ -5,12 +5,13 @@ from pathlib import Path
 
 from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metropoli.common.errors import DomainError
+from metropoli.common.api import Forbidden, require
+from metropoli.common.errors import CommonErrorCode, DomainError
+from metropoli.common.i18n import gettext_noop
 
 from .amg import AMG_MUNICIPALITIES
 from .errors import TerritoryErrorCode
@@ -219,36 +220,79 @@ def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
     return []
 
 
+# --- roles -----------------------------------------------------------------------------------
+# Every RoleAssignment is written here (docs/decisions/0089-roles-written-by-territory-only.md):
+# `grant_role`/`revoke_role` when a person (staff, an administrator in /admin/) gives or takes a
+# role, checked here; `assign_role`/`unassign_role` when the platform applies a rule of its own
+# whose check its caller made (the citizen role of one's home municipality, a certification
+# earned or granted in learning, the demo).
+
+
+def _forget_cached_roles(user) -> None:
+    user.__dict__.pop("_metropoli_roles", None)  # territory.selectors.roles_of's cache
+
+
+def assign_role(
+    *, user, role: str, municipality: Municipality | None, granted_by=None
+) -> tuple[RoleAssignment, bool]:
+    """Give `user` the role (once): (assignment, created). The caller has checked who may."""
+    if role not in Role.values:
+        raise DomainError(TerritoryErrorCode.UNKNOWN_ROLE, on_field="role", role=role)
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, municipality=municipality, defaults={"granted_by": granted_by}
+        )
+    _forget_cached_roles(user)
+    return assignment, created
+
+
+def unassign_role(*, user, role: str, municipality: Municipality | None) -> bool:
+    """Take the role from `user`; False when they did not hold it. The caller has checked who
+    may."""
+    deleted, _details = RoleAssignment.objects.filter(
+        user=user, role=role, municipality=municipality
+    ).delete()
+    _forget_cached_roles(user)
+    return deleted > 0
+
+
+def _check_role_manager(by, role: str, municipality: Municipality | None, verb: str) -> None:
+    if role == Role.PLATFORM_ADMIN:
+        if not is_platform_admin(by):
+            raise Forbidden(
+                CommonErrorCode.PERMISSION_DENIED,
+                gettext_noop("Only a platform administrator can grant that role.")
+                if verb == "grant"
+                else gettext_noop("Only a platform administrator can revoke that role."),
+            )
+        return
+    require(
+        by,
+        "territory.manage_roles",
+        municipality,
+        message=gettext_noop("You cannot manage roles in %(municipality)s."),
+        municipality=str(municipality),
+    )
+
+
 @transaction.atomic
 def grant_role(*, granted_by, user, role: str, municipality: Municipality | None) -> RoleAssignment:
+    """A person (municipal staff, a platform administrator) gives `user` a role."""
     if role not in Role.values:
         raise DomainError(TerritoryErrorCode.UNKNOWN_ROLE, on_field="role", role=role)
     if role == Role.PLATFORM_ADMIN:
-        if not is_platform_admin(granted_by):
-            raise PermissionDenied(_("Only a platform administrator can grant that role."))
         municipality = None
     elif municipality is None:
         raise DomainError(TerritoryErrorCode.MUNICIPALITY_REQUIRED, on_field="municipality")
-    elif not granted_by.has_perm("territory.manage_roles", municipality):
-        raise PermissionDenied(
-            _("You cannot manage roles in %(municipality)s.") % {"municipality": municipality}
-        )
-    assignment, _created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, municipality=municipality, defaults={"granted_by": granted_by}
+    _check_role_manager(granted_by, role, municipality, "grant")
+    assignment, _created = assign_role(
+        user=user, role=role, municipality=municipality, granted_by=granted_by
     )
     return assignment
 
 
 @transaction.atomic
 def revoke_role(*, revoked_by, user, role: str, municipality: Municipality | None) -> bool:
-    if role == Role.PLATFORM_ADMIN:
-        if not is_platform_admin(revoked_by):
-            raise PermissionDenied(_("Only a platform administrator can revoke that role."))
-    elif not revoked_by.has_perm("territory.manage_roles", municipality):
-        raise PermissionDenied(
-            _("You cannot manage roles in %(municipality)s.") % {"municipality": municipality}
-        )
-    deleted, _details = RoleAssignment.objects.filter(
-        user=user, role=role, municipality=municipality
-    ).delete()
-    return deleted > 0
+    """A person (municipal staff, a platform administrator) takes a role from `user`."""
+    _check_role_manager(revoked_by, role, municipality, "revoke")
+    return unassign_role(user=user, role=role, municipality=municipality)

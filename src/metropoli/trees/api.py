@@ -3,17 +3,18 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.security import SessionAuth
 
+from metropoli.common.api import require, session
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.errors import ApiError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, caller_scope, clean_key
-from metropoli.common.ratelimit import hit, limit_photo_uploads
+from metropoli.common.ratelimit import enforce, limit_photo_uploads
 
 from . import duplicates, exports, selectors, services
 from .models import Tree
@@ -21,22 +22,6 @@ from .models import Tree
 router = Router(tags=["trees"])
 
 
-class SessionWithCsrf(SessionAuth):
-    """Session login; writes need the CSRF token (header X-CSRFToken), refused in words."""
-
-    def _get_key(self, request: HttpRequest):
-        from ninja.utils import check_csrf
-
-        if check_csrf(request) is not None:
-            raise ApiError(
-                403,
-                "csrf_failed",
-                _("The page is out of date. Reload it and try again."),
-            )
-        return request.COOKIES.get(self.param_name)
-
-
-session = SessionWithCsrf()
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
@@ -231,11 +216,6 @@ def _get_tree(tree_id: int) -> Tree:
     return tree
 
 
-def _require(request, perm: str, obj, message: str) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise ApiError(403, "permission_denied", message)
-
-
 # --- endpoints -------------------------------------------------------------------------------
 
 
@@ -263,12 +243,9 @@ def create_tree(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     key = clean_key(idempotency_key)
-    _require(request, "trees.add_tree", None, _("Log in to record trees."))
+    require(request, "trees.add_tree", None, message=gettext_noop("Log in to record trees."))
     limit, window = settings.TREES_CREATE_RATE
-    if not hit("trees-create", str(request.user.pk), limit=limit, window=window):
-        raise ApiError(
-            429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again.")
-        )
+    enforce("trees-create", str(request.user.pk), limit=limit, window=window)
     result = duplicates.register_capture(
         nearby_confirmed=payload.nearby_confirmed,
         lon=payload.lon,
@@ -445,7 +422,7 @@ def _with_duplicate(tree: Tree) -> TreeFeature:
 def answer_duplicate(request, tree_id: int, payload: DuplicateAnswerIn):
     tree = _get_tree(tree_id)
     perm = "trees.delete_tree" if payload.same else "trees.change_tree"
-    _require(request, perm, tree, _("You cannot change this tree."))
+    require(request, perm, tree, message=gettext_noop("You cannot change this tree."))
     duplicates.answer(tree=tree, same=payload.same, user=request.user)
     if payload.same:
         return 204, None
@@ -457,7 +434,9 @@ def answer_duplicate(request, tree_id: int, payload: DuplicateAnswerIn):
 )
 def change_tree(request, tree_id: int, payload: TreePatch):
     tree = _get_tree(tree_id)
-    _require(request, "trees.change_tree", tree, _("You cannot change this tree."))
+    require(
+        request, "trees.change_tree", tree, message=gettext_noop("You cannot change this tree.")
+    )
     changes = payload.dict(exclude_unset=True)
     if "species" in changes:
         changes["species_code"] = changes.pop("species")
@@ -472,7 +451,9 @@ def change_tree(request, tree_id: int, payload: TreePatch):
 )
 def remove_tree(request, tree_id: int):
     tree = _get_tree(tree_id)
-    _require(request, "trees.delete_tree", tree, _("You cannot remove this tree."))
+    require(
+        request, "trees.delete_tree", tree, message=gettext_noop("You cannot remove this tree.")
+    )
     services.delete_tree(tree=tree, deleted_by=request.user)
     return 204, None
 
@@ -494,7 +475,12 @@ def upload_photo(
 ):
     key = clean_key(idempotency_key) or ""
     tree = _get_tree(tree_id)
-    _require(request, "trees.add_photo", tree, _("You cannot add photos to this tree."))
+    require(
+        request,
+        "trees.add_photo",
+        tree,
+        message=gettext_noop("You cannot add photos to this tree."),
+    )
     limit_photo_uploads(request)
     limit = settings.TREES_PHOTO_MAX_BYTES
     data = photo.read(limit + 1)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from metropoli.common.api import require
+from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 
@@ -63,8 +65,12 @@ def import_page(request):
     form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         municipality = form.cleaned_data["municipality"]
-        if not request.user.has_perm("trees.import_trees", municipality):
-            raise PermissionDenied(_("Only municipal staff import inventories."))
+        require(
+            request,
+            "trees.import_trees",
+            municipality,
+            message=gettext_noop("Only municipal staff import inventories."),
+        )
         try:
             job = imports.start(
                 upload=form.cleaned_data["file"],

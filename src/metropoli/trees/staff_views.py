@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form, message_of
 from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_photo_uploads
@@ -35,11 +36,6 @@ def _tree_or_404(tree_id: int) -> Tree:
     if tree is None:
         raise Http404
     return tree
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def form_version(*records) -> str:
@@ -80,7 +76,7 @@ def _edit_page(request, tree, form, photo_form, status=200, stale=False):
 @require_http_methods(["GET", "POST"])
 def edit_tree(request, tree_id: int):
     tree = _tree_or_404(tree_id)
-    _require(request.user, "trees.change_tree", tree)
+    require(request, "trees.change_tree", tree)
     if request.method == "POST":
         form = TreeEditForm.for_tree(tree, request.POST)
         if _stale(request, tree, tree.site):
@@ -103,7 +99,7 @@ def edit_tree(request, tree_id: int):
 @require_POST
 def add_photo(request, tree_id: int):
     tree = _tree_or_404(tree_id)
-    _require(request.user, "trees.add_photo", tree)
+    require(request, "trees.add_photo", tree)
     photo_form = PhotoForm(request.POST, request.FILES)
     if photo_form.is_valid():
         try:
@@ -123,7 +119,7 @@ def add_photo(request, tree_id: int):
 @require_POST
 def remove_photo(request, tree_id: int, photo_id: int):
     tree = _tree_or_404(tree_id)
-    _require(request.user, "trees.delete_photo", tree)
+    require(request, "trees.delete_photo", tree)
     try:
         editing.remove_photo(tree=tree, photo_id=photo_id, removed_by=request.user)
     except DomainError as error:
@@ -137,7 +133,7 @@ def remove_photo(request, tree_id: int, photo_id: int):
 @require_http_methods(["GET", "POST"])
 def remove_tree(request, tree_id: int):
     tree = _tree_or_404(tree_id)
-    _require(request.user, "trees.delete_tree", tree)
+    require(request, "trees.delete_tree", tree)
     form = RemoveTreeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +171,7 @@ def site_list(request):
 @login_required
 def site_page(request, site_id: int):
     site = _site_or_404(site_id)
-    _require(request.user, "trees.change_site", site)
+    require(request, "trees.change_site", site)
     return render(
         request,
         "trees/site.html",
@@ -209,7 +205,7 @@ def new_site(request):
 @require_http_methods(["GET", "POST"])
 def edit_site(request, site_id: int):
     site = _site_or_404(site_id)
-    _require(request.user, "trees.change_site", site)
+    require(request, "trees.change_site", site)
     tree = sites.standing_tree(site)
     if tree is not None:  # a site with a tree is edited with its tree: one form, one history
         return redirect("trees:edit", tree_id=tree.pk)
@@ -235,8 +231,8 @@ def edit_site(request, site_id: int):
 @require_http_methods(["GET", "POST"])
 def plant_tree(request, site_id: int):
     site = _site_or_404(site_id)
-    _require(request.user, "trees.change_site", site)
-    _require(request.user, "trees.add_tree", None)
+    require(request, "trees.change_site", site)
+    require(request, "trees.add_tree", None)
     standing = sites.standing_tree(site)
     if standing is not None:
         messages.error(request, _("A tree already stands on this planting site."))

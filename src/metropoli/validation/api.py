@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from metropoli.common.api import session
 from metropoli.common.error_schema import ErrorOut
 from metropoli.trees.models import Tree
 
@@ -44,7 +44,7 @@ class NextOut(Schema):
 @router.get(
     "/next",
     response={200: NextOut, 401: ErrorOut},
-    auth=django_auth,
+    auth=session,
     url_name="validation_next",
     summary="The next record to review",
 )
@@ -79,7 +79,7 @@ class VoteOut(Schema):
 @router.post(
     "/trees/{tree_id}/votes",
     response={201: VoteOut, **ERRORS},
-    auth=django_auth,
+    auth=session,
     url_name="validation_vote",
     summary="Vote on a tree record",
 )
@@ -124,7 +124,7 @@ class NotificationOut(Schema):
 @router.get(
     "/notifications",
     response={200: list[NotificationOut], 401: ErrorOut},
-    auth=django_auth,
+    auth=session,
     summary="What happened to my records",
 )
 def notifications(request: HttpRequest):
@@ -157,7 +157,7 @@ class WorkItemOut(Schema):
 @router.post(
     "/work-items/{item_id}/status",
     response={200: WorkItemOut, **ERRORS},
-    auth=django_auth,
+    auth=session,
     summary="Move a flagged tree along the work queue",
 )
 def work_status(request: HttpRequest, item_id: int, payload: StatusIn):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
-from metropoli.common.ratelimit import hit
+from metropoli.common.ratelimit import enforce
 from metropoli.trees import services as tree_services
 from metropoli.trees.models import Tree, ValidationState
 
@@ -111,10 +111,13 @@ def cast_vote(
         corrected_dbh_cm=corrected_dbh_cm,
         flags=flags,
     )
-    if not hit(
-        "validation.vote", str(voter.pk), limit=settings.VALIDATION_VOTES_PER_MINUTE, window=60
-    ):
-        raise DomainError(ValidationErrorCode.RATE_LIMITED)
+    enforce(
+        "validation.vote",
+        str(voter.pk),
+        limit=settings.VALIDATION_VOTES_PER_MINUTE,
+        window=60,
+        message=ValidationErrorCode.RATE_LIMITED.message,
+    )
     with transaction.atomic():
         locked = (
             Tree.objects.select_for_update(of=("self",))

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metropoli.common import exports
+from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form, is_forbidden, message_of, status_of
 from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 
 from . import services, work_orders
 from .forms import PlanForm, RiskForm, StatusForm
@@ -24,8 +26,12 @@ def _item_for(request: HttpRequest, item_id: int) -> WorkItem:
         WorkItem.objects.select_related("municipality", "assignee", "tree__species", "tree__site"),
         pk=item_id,
     )
-    if not request.user.has_perm("validation.manage_queue", item.municipality):
-        raise PermissionDenied(_("Only municipal arborists and staff see the work queue."))
+    require(
+        request,
+        "validation.manage_queue",
+        item.municipality,
+        message=gettext_noop("Only municipal arborists and staff see the work queue."),
+    )
     return item
 
 
@@ -80,8 +86,12 @@ def _refused(request, item, error: DomainError, name: str, form) -> HttpResponse
 @require_POST
 def work_order_plan(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item_for(request, item_id)
-    if not request.user.has_perm("validation.plan_work", item.municipality):
-        raise PermissionDenied(_("Only municipal staff assign work orders."))
+    require(
+        request,
+        "validation.plan_work",
+        item.municipality,
+        message=gettext_noop("Only municipal staff assign work orders."),
+    )
     form = PlanForm(
         request.POST, arborists=work_orders.arborists_of(item.municipality), auto_id="plan-%s"
     )
@@ -105,8 +115,12 @@ def work_order_plan(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def work_order_risk(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item_for(request, item_id)
-    if not request.user.has_perm("validation.assess_risk", item.municipality):
-        raise PermissionDenied(_("Only the municipality's arborists assess the risk of its trees."))
+    require(
+        request,
+        "validation.assess_risk",
+        item.municipality,
+        message=gettext_noop("Only the municipality's arborists assess the risk of its trees."),
+    )
     form = RiskForm(request.POST, auto_id="risk-%s")
     if not form.is_valid():
         return _page(request, item, status=400, assess=form)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.territory.models import Role
 
@@ -71,8 +72,13 @@ def plan_work(
     """Set (or clear) the assignee, due date and cost of a work order."""
     item = _locked(item)
     municipality = item.municipality
-    if not planned_by.has_perm("validation.plan_work", municipality):
-        raise DomainError(ValidationErrorCode.PLAN_DENIED, municipality=municipality.name)
+    require(
+        planned_by,
+        "validation.plan_work",
+        municipality,
+        code=ValidationErrorCode.PLAN_DENIED,
+        municipality=municipality.name,
+    )
     if item.status == WorkStatus.REMOVED:
         raise DomainError(ValidationErrorCode.WORK_CLOSED)
     assignee = None
@@ -111,8 +117,13 @@ def assess_risk(
     """Record an ISA risk assessment; its rating becomes the work item's priority."""
     item = _locked(item)
     municipality = item.municipality
-    if not assessed_by.has_perm("validation.assess_risk", municipality):
-        raise DomainError(ValidationErrorCode.ASSESS_DENIED, municipality=municipality.name)
+    require(
+        assessed_by,
+        "validation.assess_risk",
+        municipality,
+        code=ValidationErrorCode.ASSESS_DENIED,
+        municipality=municipality.name,
+    )
     if item.status == WorkStatus.REMOVED:
         raise DomainError(ValidationErrorCode.WORK_CLOSED)
     for field, value, scale in (

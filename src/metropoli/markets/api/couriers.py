@@ -5,15 +5,15 @@ from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.security import django_auth
 
+from metropoli.common.api import require, session
 from metropoli.common.error_schema import ErrorOut
 
 from .. import selectors
 from ..limits import handover_attempts
 from ..models import Courier, Order
 from ..services import couriers
-from .edge import ERRORS, WRITE_ERRORS, market_or_404, order_or_404, require
+from .edge import ERRORS, WRITE_ERRORS, market_or_404, order_or_404
 from .orders import CodeIn
 
 router = Router()
@@ -47,7 +47,7 @@ def _courier_out(c: Courier) -> CourierOut:
 
 @router.post(
     "/couriers",
-    auth=django_auth,
+    auth=session,
     response={201: CourierOut, **WRITE_ERRORS},
     summary="Register as a courier of a market",
 )
@@ -73,7 +73,7 @@ class DecisionIn(Schema):
 
 @router.post(
     "/couriers/{courier_id}/decision",
-    auth=django_auth,
+    auth=session,
     response={200: CourierOut, **WRITE_ERRORS},
     summary="Market staff approve or reject a courier",
 )
@@ -117,7 +117,7 @@ def _my_courier(request, courier_id: int) -> Courier:
 
 @router.get(
     "/couriers/{courier_id}/deliveries",
-    auth=django_auth,
+    auth=session,
     response={200: list[DeliveryOut], **ERRORS},
     summary="Deliveries on offer to a courier and those it carries",
     url_name="markets_courier_deliveries",
@@ -130,7 +130,7 @@ def courier_deliveries(request, courier_id: int):
 
 @router.post(
     "/couriers/{courier_id}/deliveries/{public_id}/take",
-    auth=django_auth,
+    auth=session,
     response={200: DeliveryOut, **WRITE_ERRORS},
     summary="Take a delivery on offer",
 )
@@ -141,7 +141,7 @@ def take_delivery(request, courier_id: int, public_id: UUID):
 
 @router.post(
     "/orders/{public_id}/on-the-way",
-    auth=django_auth,
+    auth=session,
     response={200: DeliveryOut, **WRITE_ERRORS},
     summary="Courier collected the order at the market",
 )
@@ -153,7 +153,7 @@ def on_the_way(request, public_id: UUID):
 
 @router.post(
     "/orders/{public_id}/delivered",
-    auth=django_auth,
+    auth=session,
     response={200: DeliveryOut, 429: ErrorOut, **WRITE_ERRORS},
     summary="Courier hands over the order with the shopper's code",
 )

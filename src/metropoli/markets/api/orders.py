@@ -8,14 +8,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema
 
+from metropoli.common.api import require, session_user
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.errors import ApiError
 from metropoli.common.idempotency import from_request
+from metropoli.common.ratelimit import limit_guests
 
 from .. import selectors
 from ..models import Order
 from ..services import checkout, fulfilment
-from .edge import WRITE_ERRORS, limit_guests, market_or_404, require, session_user
+from .edge import WRITE_ERRORS, market_or_404
 
 router = Router()
 
@@ -159,7 +161,9 @@ def create_order(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     shopper = session_user(request)
-    limit_guests(request, "markets-order", settings.MARKETS_ANONYMOUS_ORDERS_PER_HOUR)
+    limit_guests(
+        request, "markets-order", limit=settings.MARKETS_ANONYMOUS_ORDERS_PER_HOUR, window=3600
+    )
     idempotency = from_request(request, idempotency_key)
     market = market_or_404(payload.market)
     placed = checkout.place_order(
@@ -208,7 +212,9 @@ def get_order(request, access_key: UUID):
     summary="Cancel an order before any stall accepts it",
 )
 def cancel_order(request, access_key: UUID):
-    limit_guests(request, "markets-cancel", settings.MARKETS_ANONYMOUS_CANCELS_PER_HOUR)
+    limit_guests(
+        request, "markets-cancel", limit=settings.MARKETS_ANONYMOUS_CANCELS_PER_HOUR, window=3600
+    )
     order = _shopper_order(access_key)
     user = session_user(request)
     if order.shopper_id is not None:

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, UploadedFile
-from ninja.security import django_auth
 
+from metropoli.common.api import require, session
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.ratelimit import limit_photo_uploads
 
@@ -16,7 +16,7 @@ from ..limits import handover_attempts
 from ..models import OrderPart, Product, Stall
 from ..services import catalogue, fulfilment
 from .catalogue import ProductOut, product_out
-from .edge import ERRORS, WRITE_ERRORS, file_url, order_or_404, require
+from .edge import ERRORS, WRITE_ERRORS, file_url, order_or_404
 from .orders import CodeIn, OrderOut, order_out
 
 router = Router()
@@ -39,7 +39,7 @@ class InventoryOut(Schema):
 
 @router.put(
     "/stalls/{stall_id}/inventory",
-    auth=django_auth,
+    auth=session,
     response={200: InventoryOut, **WRITE_ERRORS},
     summary="Set today's prices and stock of a stall",
 )
@@ -88,7 +88,7 @@ def _part_out(part: OrderPart) -> PartOut:
 
 @router.get(
     "/stalls/{stall_id}/orders",
-    auth=django_auth,
+    auth=session,
     response={200: list[PartOut], **ERRORS},
     summary="Incoming orders of a stall",
     url_name="markets_stall_orders",
@@ -123,7 +123,7 @@ def _photo_out(product: Product) -> ProductPhotoOut:
 
 @router.post(
     "/products/{product_id}/photo",
-    auth=django_auth,
+    auth=session,
     response={200: ProductPhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut, **WRITE_ERRORS},
     summary="Upload a product's photo (JPEG, PNG or HEIC; multipart field «photo»)",
     description="The type is decided by the content; the stored copy is re-encoded without "
@@ -137,7 +137,7 @@ def upload_product_photo(request, product_id: int, photo: File[UploadedFile]):
 
 @router.delete(
     "/products/{product_id}/photo",
-    auth=django_auth,
+    auth=session,
     response={200: ProductPhotoOut, **WRITE_ERRORS},
     summary="Remove a product's photo",
 )
@@ -164,7 +164,7 @@ def _part_reloaded(part: OrderPart) -> PartOut:
 
 @router.post(
     "/parts/{part_id}/accept",
-    auth=django_auth,
+    auth=session,
     response={200: PartOut, **WRITE_ERRORS},
     summary="Stall accepts its part of an order",
 )
@@ -175,7 +175,7 @@ def accept_part(request, part_id: int):
 
 @router.post(
     "/parts/{part_id}/reject",
-    auth=django_auth,
+    auth=session,
     response={200: PartOut, **WRITE_ERRORS},
     summary="Stall rejects its part; its stock goes back",
 )
@@ -188,7 +188,7 @@ def reject_part(request, part_id: int, payload: RejectIn):
 
 @router.post(
     "/parts/{part_id}/ready",
-    auth=django_auth,
+    auth=session,
     response={200: PartOut, **WRITE_ERRORS},
     summary="Stall marks its part ready",
 )
@@ -199,7 +199,7 @@ def ready_part(request, part_id: int):
 
 @router.post(
     "/orders/{public_id}/collected",
-    auth=django_auth,
+    auth=session,
     response={200: OrderOut, 429: ErrorOut, **WRITE_ERRORS},
     summary="Hand over a pickup order with the shopper's code",
 )
