@@ -131,11 +131,23 @@ class Collection(ABC):
         return qs
 
     def filter_bbox(self, qs: QuerySet, boxes: list[Box]) -> QuerySet:
+        return qs.filter(self._in_boxes(self.geometry_field, boxes))
+
+    def _in_boxes(self, field: str, boxes: list[Box]) -> Q:
         lookup = "bboverlaps" if self.points else "intersects"
         condition = Q()
         for box in boxes:
-            condition |= Q(**{f"{self.geometry_field}__{lookup}": _polygon(box)})
-        return qs.filter(condition)
+            condition |= Q(**{f"{field}__{lookup}": _polygon(box)})
+        return condition
+
+    def geometries_in(self, boxes: list[Box]) -> QuerySet:
+        """Every row of the table holding the geometry (a tree's site) inside the boxes, with
+        no other filter or join: how dense a box is, read from the spatial index alone."""
+        model = self.public().model
+        *path, field = self.geometry_field.split("__")
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        return model._default_manager.filter(self._in_boxes(field, boxes))
 
     def filter_time(self, qs: QuerySet, start: datetime | None, end: datetime | None):
         if start is not None:

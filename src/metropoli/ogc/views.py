@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.maps.layers import get_layer
 
-from . import downloads, openapi, tilejson
+from . import downloads, openapi, paging, tilejson
 from .params import (
     COMMON,
     OgcError,
@@ -45,11 +45,6 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
-# numberMatched is exact up to this many features; beyond it, counting would cost more than
-# the page itself, so it is left out (the standard makes it optional) and clients follow next.
-# Pages reached through a next or prev link (a cursor) are not counted again: clients read the
-# count from the first page, and the 500th page of a download stays as fast as the first.
-COUNT_LIMIT = 100_000
 
 
 def _answer(body, content_type: str, status: int = 200) -> HttpResponse:
@@ -218,11 +213,6 @@ def schema(request, collection_id: str):
     return _answer(openapi.feature_schema(found), openapi.SCHEMA)
 
 
-def _count(qs) -> int | None:
-    counted = qs.order_by().values("pk")[: COUNT_LIMIT + 1].count()
-    return counted if counted <= COUNT_LIMIT else None
-
-
 def _selection(found: Collection, params, *, paged: bool):
     """The collection's features the query string selects (bbox, datetime, its filters)."""
     allowed = [*(COMMON if paged else ["bbox"]), *(["datetime"] if found.temporal_field else [])]
@@ -267,26 +257,18 @@ def items(request, collection_id: str):
     qs = _selection(found, params, paged=True)
     check_format(params)
     page = parse_page(params, found.key_is_int)
-    cursor_page = page.after is not None or page.before is not None
-    matched = None if cursor_page else _count(qs)
-
-    key = found.key
-    more_before = more_after = False
-    if page.before is not None:
-        cursor = int(page.before) if found.key_is_int else page.before
-        rows = list(qs.filter(**{f"{key}__lt": cursor}).order_by(f"-{key}")[: page.limit + 1])
-        more_before = len(rows) > page.limit
-        rows = rows[: page.limit][::-1]
-        more_after = bool(rows)
-    else:
-        ordered = qs.order_by(key)
-        if page.after is not None:
-            cursor = int(page.after) if found.key_is_int else page.after
-            ordered = ordered.filter(**{f"{key}__gt": cursor})
-        rows = list(ordered[page.offset : page.offset + page.limit + 1])
-        more_after = len(rows) > page.limit
-        rows = rows[: page.limit]
-        more_before = bool(rows) and (page.after is not None or page.offset > 0)
+    given = page.after if page.after is not None else page.before
+    cursor = int(given) if given is not None and found.key_is_int else given
+    boxes = parse_bbox(params)
+    window = paging.read_page(
+        qs,
+        found.key,
+        page,
+        cursor,
+        int_key=found.key_is_int,
+        in_boxes=found.geometries_in(boxes) if boxes else None,
+    )
+    rows, more_before, more_after = window.rows, window.more_before, window.more_after
 
     base = params.copy()
     for name in ("offset", "after", "before"):
@@ -340,8 +322,8 @@ def items(request, collection_id: str):
         "timeStamp": timezone.now(),
         "numberReturned": len(rows),
     }
-    if matched is not None:
-        body["numberMatched"] = matched
+    if window.matched is not None:
+        body["numberMatched"] = window.matched
     return _answer(body, GEOJSON)
 
 
