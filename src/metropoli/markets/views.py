@@ -8,13 +8,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metropoli.common.api import Forbidden, require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
 from metropoli.common.idempotency import Idempotency, caller_scope
@@ -151,8 +151,8 @@ def order_cancel(request, key):
     order = selectors.order_by_access_key(key)
     if order is None:
         raise Http404(_("There is no such order."))
-    if order.shopper_id is not None and not request.user.has_perm("markets.cancel_order", order):
-        raise PermissionDenied
+    if order.shopper_id is not None:
+        require(request, "markets.cancel_order", order)
     try:
         fulfilment.cancel_order(
             order=order, actor=request.user if request.user.is_authenticated else None
@@ -176,8 +176,7 @@ def vendor_home(request):
 
 def _stall_for(request, stall_id: int) -> Stall:
     stall = get_object_or_404(Stall.objects.select_related("market__municipality"), pk=stall_id)
-    if not request.user.has_perm("markets.change_stall", stall):
-        raise PermissionDenied
+    require(request, "markets.change_stall", stall)
     return stall
 
 
@@ -231,8 +230,7 @@ def product_photo(request, stall_id: int, product_id: int):
     """Upload or remove a product's photo from the stall dashboard."""
     stall = _stall_for(request, stall_id)
     product = get_object_or_404(Product, pk=product_id, stall=stall)
-    if not request.user.has_perm("markets.change_stall", product):
-        raise PermissionDenied
+    require(request, "markets.change_stall", product)
     if "remove" not in request.POST:
         limit_photo_uploads(request)
     try:
@@ -263,8 +261,7 @@ def part_action(request, part_id: int, action: str):
     part = get_object_or_404(
         OrderPart.objects.select_related("stall__market__municipality", "order"), pk=part_id
     )
-    if not request.user.has_perm("markets.handle_order_part", part):
-        raise PermissionDenied
+    require(request, "markets.handle_order_part", part)
     try:
         if action == "accept":
             fulfilment.accept_part(part=part, actor=request.user)
@@ -275,8 +272,7 @@ def part_action(request, part_id: int, action: str):
         elif action == "ready":
             fulfilment.mark_part_ready(part=part, actor=request.user)
         elif action == "collected":
-            if not request.user.has_perm("markets.confirm_pickup", part.order):
-                raise PermissionDenied
+            require(request, "markets.confirm_pickup", part.order)
             with handover_attempts(request, part.order):
                 fulfilment.confirm_pickup(
                     order=part.order, actor=request.user, code=request.POST.get("code", "")
@@ -284,8 +280,8 @@ def part_action(request, part_id: int, action: str):
         else:
             raise Http404
         messages.success(request, _("Order %(number)s updated.") % {"number": part.order.number})
-    except RateLimited:
-        raise  # 429 (common.ratelimit.RateLimitMiddleware)
+    except (RateLimited, Forbidden):
+        raise  # 429, 403 (common.domain_errors.DomainErrorsMiddleware)
     except DomainError as exc:
         messages.error(request, message_of(exc))
     return redirect("markets:stall_dashboard", stall_id=part.stall_id)
@@ -341,8 +337,7 @@ def courier_home(request):
 @require_POST
 def courier_action(request, courier_id: int, public_id, action: str):
     courier = get_object_or_404(Courier.objects.select_related("market"), pk=courier_id)
-    if not request.user.has_perm("markets.take_delivery", courier):
-        raise PermissionDenied
+    require(request, "markets.take_delivery", courier)
     order = selectors.order_by_public_id(public_id)
     if order is None:
         raise Http404
@@ -350,8 +345,7 @@ def courier_action(request, courier_id: int, public_id, action: str):
         if action == "take":
             couriers.take_delivery(order=order, courier=courier)
         else:
-            if not request.user.has_perm("markets.deliver_order", order):
-                raise PermissionDenied
+            require(request, "markets.deliver_order", order)
             if action == "start":
                 couriers.start_delivery(order=order, actor=request.user)
             elif action == "deliver":
@@ -362,8 +356,8 @@ def courier_action(request, courier_id: int, public_id, action: str):
             else:
                 raise Http404
         messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
-    except RateLimited:
-        raise  # 429 (common.ratelimit.RateLimitMiddleware)
+    except (RateLimited, Forbidden):
+        raise  # 429, 403 (common.domain_errors.DomainErrorsMiddleware)
     except DomainError as exc:
         messages.error(request, message_of(exc))
     return redirect("markets:courier")
@@ -374,8 +368,7 @@ def courier_action(request, courier_id: int, public_id, action: str):
 
 def _market_for_staff(request, slug: str) -> Market:
     market = get_object_or_404(Market.objects.select_related("municipality"), slug=slug)
-    if not request.user.has_perm("markets.view_market_orders", market):
-        raise PermissionDenied
+    require(request, "markets.view_market_orders", market)
     return market
 
 
@@ -403,8 +396,7 @@ def _market_admin_page(request, market: Market, *, photo_error: DomainError | No
 @require_POST
 def market_photo(request, slug: str):
     market = _market_for_staff(request, slug)
-    if not request.user.has_perm("markets.change_market", market):
-        raise PermissionDenied
+    require(request, "markets.change_market", market)
     if "remove" not in request.POST:
         limit_photo_uploads(request)
     try:
@@ -427,8 +419,7 @@ def market_admin(request, slug: str):
         if not courier_id.isdigit():
             raise Http404
         courier = get_object_or_404(Courier, pk=int(courier_id), market=market)
-        if not request.user.has_perm("markets.approve_courier", courier):
-            raise PermissionDenied
+        require(request, "markets.approve_courier", courier)
         couriers.decide_courier(
             courier=courier, actor=request.user, approve=request.POST.get("decision") == "approve"
         )
@@ -462,7 +453,7 @@ def selection_view(request):
                 return redirect("markets:selection")
             status = 400
     elif request.method == "POST":
-        raise PermissionDenied
+        require(request, "markets.manage_selection")
     return render(
         request,
         "markets/selection.html",

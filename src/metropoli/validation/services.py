@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.ratelimit import enforce
@@ -128,15 +129,16 @@ def cast_vote(
         if locked is None:
             raise DomainError(ValidationErrorCode.NOT_FOUND)
         municipality = locked.site.municipality
-        if not voter.has_perm("validation.vote", municipality):
-            raise DomainError(
-                ValidationErrorCode.PERMISSION_DENIED,
-                gettext_noop(
-                    "Only certified experts and arborists of %(municipality)s can validate its "
-                    "records."
-                ),
-                municipality=municipality.name,
-            )
+        require(
+            voter,
+            "validation.vote",
+            municipality,
+            code=ValidationErrorCode.PERMISSION_DENIED,
+            message=gettext_noop(
+                "Only certified experts and arborists of %(municipality)s can validate its records."
+            ),
+            municipality=municipality.name,
+        )
         if locked.recorded_by_id == voter.pk:
             raise DomainError(ValidationErrorCode.OWN_RECORD)
         if Decision.objects.filter(tree=locked).exists():
@@ -303,10 +305,13 @@ def _report(*, tree: Tree, flags: list[str], reported_by) -> WorkItem:
 def set_work_status(*, item: WorkItem, status: str, changed_by, note: str = "") -> WorkItem:
     """Move a flagged tree along reported → inspected → treated / removed."""
     item = WorkItem.objects.select_for_update().select_related("municipality").get(pk=item.pk)
-    if not changed_by.has_perm("validation.manage_queue", item.municipality):
-        raise DomainError(
-            ValidationErrorCode.PERMISSION_DENIED, municipality=item.municipality.name
-        )
+    require(
+        changed_by,
+        "validation.manage_queue",
+        item.municipality,
+        code=ValidationErrorCode.PERMISSION_DENIED,
+        municipality=item.municipality.name,
+    )
     if status not in WorkStatus.values:
         raise DomainError(ValidationErrorCode.INVALID_STATUS, status=status)
     if status not in NEXT_STATUSES[WorkStatus(item.status)]:

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metropoli.common.api import require
 from metropoli.common.domain_errors import is_forbidden, message_of
 from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 from metropoli.trees.models import Tree
@@ -185,8 +187,12 @@ def work_status(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def work_queue_csv(request: HttpRequest) -> HttpResponse:
     municipality, _allowed = _queue_municipality(request)
-    if not request.user.has_perm("validation.export_work_orders", municipality):
-        raise PermissionDenied(_("Only municipal arborists and staff see the work queue."))
+    require(
+        request,
+        "validation.export_work_orders",
+        municipality,
+        message=gettext_noop("Only municipal arborists and staff see the work queue."),
+    )
     items, _filters = _queue_items(request, municipality)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
