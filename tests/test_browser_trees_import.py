@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 
 from metropoli.accounts.tests.factories import person_with
+from metropoli.common.history import ChangeRecord
 from metropoli.territory.models import Role
 from metropoli.trees.inventory import load_species
-from metropoli.trees.models import ChangeRecord, InventoryImport, Tree
+from metropoli.trees.models import InventoryImport, Tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,5 +99,7 @@ def test_a_bad_row_imports_nothing_then_a_good_file_is_imported(
         "Av. Juárez 10",
         "Av. Juárez 40",
     ]
-    assert ChangeRecord.objects.filter(field="import", new_value="inventario.csv:2").exists()
+    assert ChangeRecord.objects.filter(
+        changes__contains=[{"field": "import", "new": "inventario.csv:2"}]
+    ).exists()
     assert list(InventoryImport.objects.values_list("state", flat=True)) == ["done", "checked"]

@@ -11,8 +11,9 @@ from django.test import Client
 from PIL import Image
 
 from metropoli.accounts.tests.factories import person_with
+from metropoli.common.history import history_of
 from metropoli.territory.models import Role
-from metropoli.trees.models import ChangeRecord, PlantingSite, Tree, TreePhoto
+from metropoli.trees.models import PlantingSite, Tree, TreePhoto
 from metropoli.trees.tests.factories import GDL, make_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -150,7 +151,7 @@ def test_staff_edit_move_photo_and_removal_with_a_reason(
     removed = history_text(page)
     assert "Foto: Foto (quitada)" in removed and "Motivo: Derribado por la tormenta" in removed
     assert "Municipio: Guadalajara" in removed
-    assert ChangeRecord.objects.filter(tree_id_ref=tree.pk, field="reason").count() == 1
+    assert history_of(Tree, tree.pk).exclude(reason="").count() == 1
 
 
 def test_an_arborist_creates_an_empty_site_and_plants_a_tree_in_it(

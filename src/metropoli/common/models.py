@@ -1,6 +1,12 @@
-"""The one table of the shared edge: requests already carried out, by idempotency key."""
+"""The tables of the shared edge: requests already carried out (by idempotency key), and the
+one change history of every app."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class IdempotencyRecord(models.Model):
@@ -28,3 +34,63 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.scope} {self.key}"
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+
+
+class ChangeRecord(models.Model):
+    """One change of one record, for every app: what (content type + id), who, when, which
+    action, each changed field's old and new value, and an optional reason.
+
+    Written only through `metropoli.common.history.record_change` (or its bulk form), read
+    through `metropoli.common.history` (docs/decisions/0090-one-change-history.md). Keeps
+    plain ids, not foreign keys, so the history outlives the record it tells about. ``parent``
+    files a change in a second history too: a planting site's change under the tree that
+    stands on it. ``changes`` is a list of ``{"field", "old", "new"}`` (values as text) in the
+    order they were written.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.BigIntegerField(_("changed record"))
+    subject = GenericForeignKey("content_type", "object_id")  # None once the record is gone
+    subject.verbose_name = _("record")  # GenericForeignKey takes no verbose_name argument
+    parent_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("kind of parent record"),
+    )
+    parent_id = models.BigIntegerField(_("parent record"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=8, choices=ChangeAction.choices)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="change_record_object"),
+            models.Index(fields=["parent_type", "parent_id"], name="change_record_parent"),
+        ]
+
+    def __str__(self) -> str:
+        fields = ", ".join(change.get("field", "") for change in self.changes)
+        return f"{self.action} {self.content_type_id}:{self.object_id} {fields}"

@@ -6,10 +6,13 @@ the admin shows projects read-only with their history so nothing bypasses either
 """
 
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+
+from metropoli.common.admin import changed_fields
+from metropoli.common.models import ChangeRecord
 
 from .models import (
     Award,
-    ChangeRecord,
     NetworkMembership,
     Opportunity,
     Organisation,
@@ -24,11 +27,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_en", "iati_ref")
 
 
-class ChangeInline(admin.TabularInline):
+class ChangeInline(GenericTabularInline):
+    """The project's history (common.ChangeRecord, decision 0090), read only."""
+
     model = ChangeRecord
+    ct_field, ct_fk_field = "content_type", "object_id"
     extra = 0
     can_delete = False
-    readonly_fields = ("changed_at", "changed_by", "field", "old_value", "new_value")
+    fields = readonly_fields = ("changed_at", "changed_by", "action", changed_fields)
 
     def has_add_permission(self, request, obj=None):
         return False

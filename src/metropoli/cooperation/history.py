@@ -1,6 +1,7 @@
 """A project's history of changes told in words (“Added GIZ as implementer.”), in the reader's
-language: the change records keep codes and raw values (services._record), this module turns
-each into a sentence."""
+language: the history (`metropoli.common.history`, one for every app; written by
+services._record and save_project) keeps codes and raw values, this module turns each changed
+field into a sentence. Decision: docs/decisions/0090-one-change-history.md."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from metropoli.common.history import HistoryLine, history_of, lines
+
 from .models import (
     THEME_LABELS,
     AmountKind,
-    ChangeRecord,
     InstituteRole,
     Modality,
     ParticipationRole,
@@ -77,7 +79,7 @@ def _field_name(field: str) -> str:
         return field
 
 
-def describe(change: ChangeRecord, municipality_names: dict[str, str] | None = None) -> str:
+def describe(change: HistoryLine, municipality_names: dict[str, str] | None = None) -> str:
     names = municipality_names or {}
     field, old, new = change.field, change.old_value, change.new_value
     if field == "created":
@@ -110,5 +112,11 @@ def describe(change: ChangeRecord, municipality_names: dict[str, str] | None = N
     }
 
 
-def in_words(changes, municipality_names: dict[str, str]) -> list[tuple[ChangeRecord, str]]:
+def recent_changes(project: Project, limit: int = 30) -> list[HistoryLine]:
+    """The project's last ``limit`` changed fields, newest first."""
+    records = history_of(Project, project.pk).order_by("-changed_at", "-pk")[:limit]
+    return lines(records, newest_first=True)[:limit]
+
+
+def in_words(changes, municipality_names: dict[str, str]) -> list[tuple[HistoryLine, str]]:
     return [(change, describe(change, municipality_names)) for change in changes]

@@ -451,34 +451,6 @@ class Document(models.Model):
         return self.title
 
 
-class ChangeRecord(models.Model):
-    """One changed field of a project: who, when, old and new value (written by services)."""
-
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="changes", verbose_name=_("project")
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    field = models.CharField(_("field"), max_length=60)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-
-    class Meta:
-        verbose_name = _("change to a project")
-        verbose_name_plural = _("changes to projects")
-        ordering = ["-changed_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.old_value} → {self.new_value}"
-
-
 class OpportunityKind(models.TextChoices):
     CALL = "call", _("Call for proposals")
     AWARD = "award", _("Award")

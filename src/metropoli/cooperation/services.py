@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common.errors import DomainError
+from metropoli.common.history import ChangeAction, record_change
 from metropoli.territory.models import Municipality
 
 from .checks import (
@@ -34,7 +35,6 @@ from .checks import (
 from .errors import CooperationErrorCode
 from .models import (
     Amount,
-    ChangeRecord,
     Document,
     LegalInstrument,
     Milestone,
@@ -60,25 +60,8 @@ def _require_edit(by) -> None:
 
 
 def _record(project: Project, by, name: str, old: object, new: object) -> None:
-    old_text, new_text = _as_text(old), _as_text(new)
-    if old_text != new_text:
-        ChangeRecord.objects.create(
-            project=project,
-            changed_by=by,
-            field=name,
-            old_value=old_text,
-            new_value=new_text,
-        )
-
-
-def _as_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    """One change of a project in its history (nothing when the value stayed the same)."""
+    record_change(project, by, ChangeAction.UPDATE, {name: (old, new)})
 
 
 @transaction.atomic
@@ -169,18 +152,16 @@ def save_project(*, data: ProjectInput, by, project: Project | None = None) -> P
         )
     errors.raise_if_any()
     creating = project is None
+    # One change, one history record: its fields in the order they were changed.
+    history: dict[str, tuple[object, object]] = {}
     if creating:
         project = Project(code=data.code)
     elif project.code != data.code:
-        _record(project, by, "code", project.code, data.code)
+        history["code"] = (project.code, data.code)
         project.code = data.code
     changes = _set_project_fields(project, data)
     project.save()
-    if not creating:
-        for name, (old, new) in changes.items():
-            _record(project, by, name, old, new)
-    else:
-        _record(project, by, "created", "", project.code)
+    history.update(changes)
 
     themes = {theme: parse_decimal(pct) for theme, pct in data.themes.items()}
     old_themes = format_themes((t.theme, t.percentage) for t in project.themes.all())
@@ -188,14 +169,16 @@ def save_project(*, data: ProjectInput, by, project: Project | None = None) -> P
     ProjectTheme.objects.bulk_create(
         ProjectTheme(project=project, theme=theme, percentage=pct) for theme, pct in themes.items()
     )
-    if not creating:
-        _record(project, by, "themes", old_themes, format_themes(themes.items()))
+    history["themes"] = (old_themes, format_themes(themes.items()))
 
     municipalities = list(Municipality.objects.filter(inegi_code__in=data.municipality_codes))
     old_codes = " ".join(sorted(project.municipalities.values_list("inegi_code", flat=True)))
     project.municipalities.set(municipalities)
-    if not creating:
-        _record(project, by, "municipalities", old_codes, " ".join(sorted(data.municipality_codes)))
+    history["municipalities"] = (old_codes, " ".join(sorted(data.municipality_codes)))
+    if creating:
+        record_change(project, by, ChangeAction.CREATE, {"created": ("", project.code)})
+    else:
+        record_change(project, by, ChangeAction.UPDATE, history)
     return project
 
 

@@ -132,7 +132,7 @@ def project_detail(request, code: str):
     changes = []
     if can_edit:
         names = {m.inegi_code: m.name for m in Municipality.objects.all()}
-        changes = history.in_words(project.changes.select_related("changed_by")[:30], names)
+        changes = history.in_words(history.recent_changes(project), names)
     return render(
         request,
         "cooperation/project.html",

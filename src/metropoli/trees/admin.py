@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from .models import ChangeRecord, PlantingSite, Species, Tree, TreePhoto
+from .models import PlantingSite, Species, Tree, TreePhoto
 
 
 @admin.register(Species)
@@ -33,21 +33,6 @@ class TreeAdmin(admin.ModelAdmin):
     list_filter = ("validation_state", "condition", "source")
     search_fields = ("species__scientific_name", "species__common_name_es", "external_id")
     inlines = [PhotoInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
-    list_display = ("tree_id_ref", "subject", "action", "field", "changed_by", "changed_at")
-    list_filter = ("action", "subject")
 
     def has_change_permission(self, request, obj=None):
         return False

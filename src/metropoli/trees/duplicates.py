@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.history import ChangeAction, record_change
+
 from . import selectors, services
-from .models import ChangeAction, ChangeRecord, DuplicateSuspicion, Tree
+from .models import DuplicateSuspicion, Tree
 
 RADIUS_M = 2.0
 
@@ -65,16 +67,9 @@ def answer(*, tree: Tree, same: bool, user) -> None:
     suspicion = DuplicateSuspicion.objects.select_for_update().filter(tree_id=tree.pk).first()
     if suspicion is None:
         return
-    ChangeRecord.objects.create(
-        subject="tree",
-        subject_id=tree.pk,
-        tree_id_ref=tree.pk,
-        action=ChangeAction.UPDATE,
-        field="duplicate",
-        old_value=f"#{suspicion.near_tree_id}",
-        new_value="same" if same else DuplicateSuspicion.Answer.DISTINCT,
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
-        changed_at=timezone.now(),
+    answer = "same" if same else DuplicateSuspicion.Answer.DISTINCT.value
+    record_change(
+        tree, user, ChangeAction.UPDATE, {"duplicate": (f"#{suspicion.near_tree_id}", answer)}
     )
     if same:
         services.delete_tree(tree=tree, deleted_by=user)

@@ -1,5 +1,5 @@
 """What the staff's edit pages add to the services: the inventory number, removing a photo and
-removing a tree with a reason. Each a transaction that writes its own history rows; the rest of
+removing a tree with a reason. Each a transaction that writes its own history record; the rest of
 an edit goes through `services.update_tree` and `services.delete_tree` unchanged.
 """
 
@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from metropoli.common.errors import DomainError, ErrorCode, Kind
+from metropoli.common.history import ChangeAction, record_change
 from metropoli.common.i18n import gettext_noop
 
 from . import services
 from .errors import TreeErrorCode
-from .models import ChangeAction, ChangeRecord, Tree, TreePhoto
+from .models import Tree, TreePhoto
 
 REASON_MAX_LENGTH = 500
 EXTERNAL_ID_MAX_LENGTH = 64
@@ -41,10 +41,6 @@ class EditErrorCode(ErrorCode):
     )
 
 
-def _user(user):
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 @transaction.atomic
 def change_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
     """`services.update_tree` plus the inventory number (``external_id``), one transaction."""
@@ -62,17 +58,7 @@ def change_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
     if external_id != tree.external_id:
         old, tree.external_id = tree.external_id, external_id
         tree.save(update_fields=["external_id", "updated_at"])
-        ChangeRecord.objects.create(
-            subject="tree",
-            subject_id=tree.pk,
-            tree_id_ref=tree.pk,
-            action=ChangeAction.UPDATE,
-            field="external_id",
-            old_value=old,
-            new_value=external_id,
-            changed_by=_user(changed_by),
-            changed_at=timezone.now(),
-        )
+        record_change(tree, changed_by, ChangeAction.UPDATE, {"external_id": (old, external_id)})
     return tree
 
 
@@ -83,16 +69,7 @@ def remove_photo(*, tree: Tree, photo_id: int, removed_by) -> None:
         photo = TreePhoto.objects.filter(tree=tree, pk=photo_id).first()
         if photo is None:
             raise DomainError(EditErrorCode.UNKNOWN_PHOTO)
-        ChangeRecord.objects.create(
-            subject="tree",
-            subject_id=tree.pk,
-            tree_id_ref=tree.pk,
-            action=ChangeAction.UPDATE,
-            field="photo",
-            old_value=photo.image.name,
-            changed_by=_user(removed_by),
-            changed_at=timezone.now(),
-        )
+        record_change(tree, removed_by, ChangeAction.UPDATE, {"photo": (photo.image.name, "")})
         files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
         photo.delete()
 
@@ -114,21 +91,5 @@ def remove_tree(*, tree: Tree, removed_by, reason: str) -> int:
     site_id = Tree.objects.filter(pk=tree.pk).values_list("site_id", flat=True).first()
     if site_id is None:
         raise DomainError(TreeErrorCode.UNKNOWN_TREE, id=tree.pk)
-    services.delete_tree(tree=tree, deleted_by=removed_by)
-    deleted = (
-        ChangeRecord.objects.filter(tree_id_ref=tree.pk, action=ChangeAction.DELETE)
-        .order_by("-changed_at")
-        .values_list("changed_at", flat=True)
-        .first()
-    )
-    ChangeRecord.objects.create(
-        subject="tree",
-        subject_id=tree.pk,
-        tree_id_ref=tree.pk,
-        action=ChangeAction.DELETE,
-        field="reason",
-        new_value=reason,
-        changed_by=_user(removed_by),
-        changed_at=deleted or timezone.now(),
-    )
+    services.delete_tree(tree=tree, deleted_by=removed_by, reason=reason)
     return site_id

@@ -1,10 +1,11 @@
 """The change history in words: each field by its label, each value as people read it.
 
-`ChangeRecord` keeps codes (a municipality's INEGI code, a species code, a choice's value, a
-photo's file name) so that the history outlives renames and translations; this module turns
-them into "Municipio: Guadalajara", "Condición: Regular" or a photo's thumbnail, in the active
-language, and groups the rows of one change (same moment, same person, same action).
-Decision: docs/decisions/0064-history-and-exports-in-words.md.
+The history (`metropoli.common.history`, one for every app) keeps codes (a municipality's INEGI
+code, a species code, a choice's value, a photo's file name) so that it outlives renames and
+translations; this module turns its lines into "Municipio: Guadalajara", "Condición: Regular"
+or a photo's thumbnail, in the active language, and groups the lines of one change (same
+moment, same person, same action).
+Decisions: docs/decisions/0064-history-and-exports-in-words.md, 0090-one-change-history.md.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from datetime import datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from metropoli.common.history import ChangeAction, HistoryLine
 from metropoli.territory.models import Municipality
 
 from .models import (
-    ChangeAction,
-    ChangeRecord,
     Condition,
     Phenology,
     PlantingSite,
@@ -37,6 +37,8 @@ CHOICES = {
     "phenology": Phenology,
     "validation_state": ValidationState,
 }
+# What the history's lines call a site's and a tree's changes (the API's "subject").
+SUBJECTS = {"plantingsite": "site", "tree": "tree"}
 UNITS = {"dbh_cm": "cm", "height_m": "m", "crown_width_m": "m", "location_accuracy_m": "m"}
 # The order fields are listed in within one change: where first, then what.
 ORDER = (
@@ -121,7 +123,7 @@ class Change:
 class _Lookups:
     """Names for the codes a history holds, fetched once per page."""
 
-    def __init__(self, rows: list[ChangeRecord]):
+    def __init__(self, rows: list[HistoryLine]):
         def values(name: str) -> set[str]:
             return {v for r in rows if r.field == name for v in (r.old_value, r.new_value) if v}
 
@@ -168,7 +170,7 @@ class _Lookups:
         return Value(raw)
 
 
-def describe(rows: Iterable[ChangeRecord]) -> list[Change]:
+def describe(rows: Iterable[HistoryLine]) -> list[Change]:
     """The history grouped by change, each field and value in words, oldest first."""
     rows = list(rows)
     lookups = _Lookups(rows)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.common.domain_errors import message_of
 from metropoli.common.errors import DomainError
+from metropoli.common.history import ChangeAction, change_record, save_records
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
 
@@ -28,8 +29,6 @@ from . import mappoints, services, signals
 from .inventory_files import ImportFileError as ImportFileError  # the command catches it
 from .inventory_files import records
 from .models import (
-    ChangeAction,
-    ChangeRecord,
     Condition,
     Phenology,
     PlantingSite,
@@ -409,16 +408,13 @@ class _Writer:
                 for site, (_line, v) in zip(sites, chunk, strict=True)
             ]
         )
-        ChangeRecord.objects.bulk_create(
-            ChangeRecord(
-                subject="tree",
-                subject_id=tree.pk,
-                tree_id_ref=tree.pk,
-                action=ChangeAction.CREATE,
-                field="import",
-                new_value=f"{self.file_name}:{line}",
-                changed_by=self.user,
-                changed_at=self.now,
+        save_records(
+            change_record(
+                tree,
+                self.user,
+                ChangeAction.CREATE,
+                {"import": ("", f"{self.file_name}:{line}")},
+                at=self.now,
             )
             for tree, (line, _v) in zip(trees, chunk, strict=True)
         )

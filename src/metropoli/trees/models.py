@@ -244,42 +244,6 @@ class TreePhoto(models.Model):
         ]
 
 
-class ChangeAction(models.TextChoices):
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Changed")
-    DELETE = "delete", _("Deleted")
-
-
-class ChangeRecord(models.Model):
-    """One field of a site or tree changed: who, when, old value → new value.
-
-    Keeps plain ids (not foreign keys) so the history outlives a deleted tree.
-    """
-
-    subject = models.CharField(_("record"), max_length=8)  # "site" or "tree"
-    subject_id = models.BigIntegerField(verbose_name=_("changed record"))
-    # Empty for a change of a planting site that has no tree (trees/sites.py).
-    tree_id_ref = models.BigIntegerField(_("tree"), db_index=True, null=True, blank=True)
-    action = models.CharField(_("action"), max_length=8, choices=ChangeAction.choices)
-    field = models.CharField(_("field"), max_length=40, blank=True)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("changed at"))
-
-    class Meta:
-        ordering = ["changed_at", "pk"]
-        verbose_name = _("change")
-        verbose_name_plural = _("change history")
-
-
 class TreeCell(models.Model):
     """How many trees fall in one map cell (a tile of zoom `level`) of one municipality.
 

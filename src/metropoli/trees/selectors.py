@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -13,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common.geo import haversine_m
+from metropoli.common.history import ChangeAction, HistoryLine, history_of, lines
 from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 
-from .models import ChangeAction, ChangeRecord, Condition, Species, Tree, ValidationState
+from .history import SUBJECTS
+from .models import Condition, PlantingSite, Species, Tree, ValidationState
 
 # The filters of the API, the map, the tiles and the exports: one parser, one meaning.
 FILTER_PARAMS = (
@@ -275,18 +278,22 @@ def search_species(query: str, limit: int = 20) -> list[Species]:
     )
 
 
-def tree_history(tree_id: int) -> QuerySet[ChangeRecord]:
-    return ChangeRecord.objects.filter(tree_id_ref=tree_id).select_related("changed_by")
+def tree_history(tree_id: int) -> list[HistoryLine]:
+    """Every change of a tree and of its site while it stood there, one line per field."""
+    return lines(history_of(Tree, tree_id), subjects=SUBJECTS)
 
 
 def removed_tree_municipality(tree_id: int) -> Municipality | None:
     """Where a removed tree stood: the municipality of its planting site (the site stays when
     the tree goes), found through its history; None when the history names no site."""
-    rows = ChangeRecord.objects.filter(tree_id_ref=tree_id)
-    site_id = rows.filter(subject="site").values_list("subject_id", flat=True).first()
+    records = history_of(Tree, tree_id)
+    site_kind = ContentType.objects.get_for_model(PlantingSite)
+    site_id = records.filter(content_type=site_kind).values_list("object_id", flat=True).first()
     if site_id is None:
-        left = rows.filter(action=ChangeAction.DELETE, field="site").values_list(
-            "old_value", flat=True
+        left = (
+            line.old_value
+            for line in lines(records.filter(action=ChangeAction.DELETE))
+            if line.field == "site"
         )
         site_id = next((int(v) for v in left if v.isdigit()), None)
     if site_id is None:
@@ -294,7 +301,7 @@ def removed_tree_municipality(tree_id: int) -> Municipality | None:
     return Municipality.objects.filter(planting_sites__pk=site_id).first()
 
 
-def visible_tree_history(user, tree_id: int) -> QuerySet[ChangeRecord] | None:
+def visible_tree_history(user, tree_id: int) -> list[HistoryLine] | None:
     """The history of a tree as this person may read it, or None (answer "no such tree").
 
     A live tree's history is public, like the tree. A removed tree's history, free-text notes
@@ -303,7 +310,7 @@ def visible_tree_history(user, tree_id: int) -> QuerySet[ChangeRecord] | None:
     """
     if Tree.objects.filter(pk=tree_id).exists():
         return tree_history(tree_id)
-    if not ChangeRecord.objects.filter(tree_id_ref=tree_id).exists():
+    if not history_of(Tree, tree_id).exists():
         return None
     # No site named (an imported tree): only platform administrators pass the rule.
     if not user.has_perm("trees.look_after_trees", removed_tree_municipality(tree_id)):

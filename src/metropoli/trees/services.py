@@ -16,6 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from metropoli.common.errors import DomainError
+from metropoli.common.history import (
+    ChangeAction,
+    ChangeRecord,
+    change_record,
+    record_change,
+    save_records,
+)
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, run_once
 from metropoli.common.photos import process_photo
@@ -26,8 +33,6 @@ from metropoli.territory.selectors import municipality_at
 from . import cells, mappoints, signals
 from .errors import TreeErrorCode
 from .models import (
-    ChangeAction,
-    ChangeRecord,
     Condition,
     Phenology,
     PlantingSite,
@@ -164,32 +169,27 @@ def _record(
     *,
     subject: str,
     subject_id: int,
-    tree_id: int,
+    tree_id: int | None,
     action: str,
     before: Mapping[str, str],
     after: Mapping[str, str],
     user,
     when: datetime,
+    reason: str = "",
 ) -> list[ChangeRecord]:
-    rows = []
-    for field in after.keys() | before.keys():
-        old, new = before.get(field, ""), after.get(field, "")
-        if old == new:
-            continue
-        rows.append(
-            ChangeRecord(
-                subject=subject,
-                subject_id=subject_id,
-                tree_id_ref=tree_id,
-                action=action,
-                field=field,
-                old_value=old,
-                new_value=new,
-                changed_by=user if getattr(user, "is_authenticated", False) else None,
-                changed_at=when,
-            )
-        )
-    return rows
+    """The history record of one change of a site or tree (none when nothing changed): a
+    site's change is filed under the tree standing on it too (common/history.py)."""
+    fields = [*after, *(name for name in before if name not in after)]
+    record = change_record(
+        (PlantingSite, subject_id) if subject == "site" else (Tree, subject_id),
+        user,
+        action,
+        {field: (before.get(field, ""), after.get(field, "")) for field in fields},
+        reason=reason,
+        parent=(Tree, tree_id) if subject == "site" and tree_id else None,
+        at=when,
+    )
+    return [record] if record is not None else []
 
 
 # --- map cells -------------------------------------------------------------------------------
@@ -379,7 +379,7 @@ def _create_tree(*, lon, lat, recorded_by, source, location_accuracy_m, **values
         user=user,
         when=now,
     )
-    ChangeRecord.objects.bulk_create(history)
+    save_records(history)
     apply_cell_deltas(_cell_deltas(municipality.pk, lon, lat, 1))
     return tree
 
@@ -471,7 +471,7 @@ def update_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
         site.save()
     if tree_rows:
         tree.save()
-    ChangeRecord.objects.bulk_create(site_rows + tree_rows)
+    save_records(site_rows + tree_rows)
     if (
         site.location.x != old_location.x
         or site.location.y != old_location.y
@@ -492,7 +492,7 @@ def set_validation_state(*, tree: Tree, state: str, changed_by) -> Tree:
     before = _snapshot(tree, TREE_FIELDS)
     tree.validation_state = _check_choice(state, ValidationState, gettext_lazy("validation"))
     tree.save(update_fields=["validation_state", "updated_at"])
-    ChangeRecord.objects.bulk_create(
+    save_records(
         _record(
             subject="tree",
             subject_id=tree.pk,
@@ -508,13 +508,14 @@ def set_validation_state(*, tree: Tree, state: str, changed_by) -> Tree:
 
 
 @transaction.atomic
-def delete_tree(*, tree: Tree, deleted_by) -> None:
-    """Remove a tree; its planting site stays as an empty site; its photos go."""
+def delete_tree(*, tree: Tree, deleted_by, reason: str = "") -> None:
+    """Remove a tree; its planting site stays as an empty site; its photos go. A reason (the
+    staff's removal page) is kept with the removal in the history."""
     tree = _locked_or_gone(Tree.objects.select_for_update().select_related("site"), tree.pk)
     site = tree.site
     now = timezone.now()
     user = deleted_by if getattr(deleted_by, "is_authenticated", False) else None
-    ChangeRecord.objects.bulk_create(
+    save_records(
         _record(
             subject="tree",
             subject_id=tree.pk,
@@ -525,6 +526,7 @@ def delete_tree(*, tree: Tree, deleted_by) -> None:
             after={},
             user=user,
             when=now,
+            reason=reason,
         )
     )
     files = [name for photo in tree.photos.all() for name in (photo.image, photo.thumbnail)]
@@ -576,15 +578,11 @@ def add_photo(
                 f"{stem}-thumb.jpg", ContentFile(processed.thumbnail_jpeg), save=False
             )
             photo.save()
-            ChangeRecord.objects.create(
-                subject="tree",
-                subject_id=tree.pk,
-                tree_id_ref=tree.pk,
-                action=ChangeAction.UPDATE,
-                field="photo",
-                new_value=photo.image.name,
-                changed_by=photo.uploaded_by,
-                changed_at=timezone.now(),
+            record_change(
+                (Tree, tree.pk),
+                photo.uploaded_by,
+                ChangeAction.UPDATE,
+                {"photo": ("", photo.image.name)},
             )
     except Exception as error:
         # The files went to storage before the row failed: do not leave them behind.

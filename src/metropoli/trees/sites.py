@@ -3,8 +3,8 @@ removed tree left), its changes, and planting a tree in it.
 
 The site is where (location, address, kind of site); the tree is what stands there. A site
 with a tree is edited with its tree (`services.update_tree`); these functions are for sites
-whose history is not yet a tree's, so their rows carry no tree (``tree_id_ref`` empty) until
-a tree is planted, which writes a "tree planted" row on the site linking the two histories.
+whose history is not yet a tree's, so their records are filed under no tree (no parent) until
+a tree is planted, which writes a "tree planted" record on the site linking the two histories.
 Decision: docs/decisions/0063-planting-sites-and-staff-editing.md.
 """
 
@@ -12,22 +12,23 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from metropoli.common.errors import DomainError, ErrorCode, Kind
+from metropoli.common.history import ChangeAction, ChangeRecord, HistoryLine, lines, save_records
 from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality, Role
 from metropoli.territory.selectors import is_platform_admin, municipalities_where
 
 from . import services, signals
 from .errors import TreeErrorCode
+from .history import SUBJECTS
 from .models import (
-    ChangeAction,
-    ChangeRecord,
     Condition,
     Phenology,
     PlantingSite,
@@ -106,9 +107,7 @@ def create_site(
         location_accuracy_m=location_accuracy_m,
     )
     after = services._snapshot(site, services.SITE_FIELDS)
-    ChangeRecord.objects.bulk_create(
-        _site_rows(site, ChangeAction.CREATE, {}, after, user, timezone.now())
-    )
+    save_records(_site_rows(site, ChangeAction.CREATE, {}, after, user, timezone.now()))
     return site
 
 
@@ -163,7 +162,7 @@ def update_site(*, site: PlantingSite, changed_by, changes: Mapping[str, Any]) -
     )
     if rows:
         site.save()
-        ChangeRecord.objects.bulk_create(rows)
+        save_records(rows)
     return site
 
 
@@ -215,7 +214,7 @@ def plant_tree(
         user=user,
         when=now,
     )
-    ChangeRecord.objects.bulk_create(rows)
+    save_records(rows)
     services.apply_cell_deltas(
         services._cell_deltas(site.municipality_id, site.location.x, site.location.y, 1)
     )
@@ -226,25 +225,24 @@ def plant_tree(
 # --- reading -----------------------------------------------------------------------------------
 
 
-def site_history(site_id: int) -> QuerySet[ChangeRecord]:
-    """The site's own rows, and the removal (with its reason) of every tree that stood on it."""
-    trees_here = (
-        ChangeRecord.objects.filter(subject="site", subject_id=site_id)
-        .exclude(tree_id_ref=None)
-        .values("tree_id_ref")
+def site_history(site_id: int) -> list[HistoryLine]:
+    """The site's own changes, and the removal (with its reason) of every tree that stood on
+    it, one line per field (common/history.py)."""
+    own = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlantingSite), object_id=site_id
     )
-    return (
-        ChangeRecord.objects.filter(
-            Q(subject="site", subject_id=site_id)
-            | Q(
-                tree_id_ref__in=trees_here,
-                action=ChangeAction.DELETE,
-                field__in=("site", "reason"),
-            )
-        )
-        .select_related("changed_by")
-        .order_by("changed_at", "pk")
+    trees_here = own.exclude(parent_id=None).values("parent_id")
+    removals = ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Tree),
+        object_id__in=trees_here,
+        action=ChangeAction.DELETE,
     )
+    records = (own | removals).select_related("changed_by").order_by("changed_at", "pk")
+    return [
+        line
+        for line in lines(records, subjects=SUBJECTS)
+        if line.subject == "site" or line.field in ("site", "reason")
+    ]
 
 
 def sites_looked_after(user) -> QuerySet[PlantingSite]:

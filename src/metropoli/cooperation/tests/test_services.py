@@ -10,11 +10,11 @@ from django.utils import timezone, translation
 from metropoli.accounts.tests.factories import UserFactory
 from metropoli.common.domain_errors import problems_by_field
 from metropoli.common.errors import DomainError
+from metropoli.common.history import ChangeRecord, history_of, lines
 from metropoli.cooperation import services
 from metropoli.cooperation.errors import CooperationErrorCode
 from metropoli.cooperation.models import (
     Amount,
-    ChangeRecord,
     LegalInstrument,
     Project,
     ProjectTheme,
@@ -129,7 +129,10 @@ def test_update_writes_history_with_who_and_old_and_new(pimus, office):
         by=office,
         project=pimus,
     )
-    changes = {c.field: (c.old_value, c.new_value, c.changed_by) for c in pimus.changes.all()}
+    changes = {
+        c.field: (c.old_value, c.new_value, c.changed_by)
+        for c in lines(history_of(Project, pimus.pk))
+    }
     assert changes["stage"] == ("implementation", "negotiation", office)
     assert changes["themes"] == ("mobility:70, gender:30", "mobility:100", office)
     assert "title" not in changes

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from lxml import etree
 
+from metropoli.common.history import history_of, lines
 from metropoli.cooperation import services
 from metropoli.cooperation.models import Amount, Opportunity, Project
 
@@ -203,7 +204,8 @@ def test_project_form_creates_and_edits(client, portfolio, office):
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.stage == "negotiation"
-    assert project.changes.filter(field="stage", changed_by=office).exists()
+    stage = [c for c in lines(history_of(Project, project.pk)) if c.field == "stage"]
+    assert [c.changed_by for c in stage] == [office]
     page = client.get("/cooperacion/proyecto/NUEVO/").content.decode()
     # The history of changes is shown to the office, in words.
     assert "Cambió etapa de “Propuesta” a “Negociación”." in page

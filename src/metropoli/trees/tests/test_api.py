@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.common.history import ChangeRecord, history_of
 from metropoli.territory.models import Role
-from metropoli.trees.models import ChangeRecord, PlantingSite, Tree, TreeCell
+from metropoli.trees.models import PlantingSite, Tree, TreeCell
 
 from .factories import GDL, ZAP, fresno, jacaranda, make_tree
 
@@ -327,7 +328,7 @@ def test_a_removed_imported_tree_keeps_the_site_that_names_its_municipality(
     municipalities, guadalajara
 ):
     tree = make_tree(None)
-    ChangeRecord.objects.filter(subject="site").delete()  # as an import leaves it: no site rows
+    history_of(PlantingSite, tree.site_id).delete()  # as an import leaves it: no site rows
     staff = person_with(Role.MUNICIPAL_STAFF, guadalajara)
     client_for(staff).delete(f"/api/trees/{tree.pk}")
     assert client_for(staff).get(f"/api/trees/{tree.pk}/history").status_code == 200

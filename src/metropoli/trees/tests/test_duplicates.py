@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from metropoli.accounts.tests.factories import UserFactory
-from metropoli.trees.models import ChangeRecord, DuplicateSuspicion, Tree
+from metropoli.common.history import history_of
+from metropoli.trees.models import DuplicateSuspicion, Tree
 from metropoli.validation import selectors as validation
 
 from .factories import GDL, jacaranda
@@ -77,7 +78,7 @@ def test_another_tree_is_kept_and_the_same_tree_is_removed(citizen):
     assert kept.json()["properties"]["duplicate"]["answer"] == "distinct"
     assert answer(citizen, third["id"], same=True).status_code == 204
     assert set(Tree.objects.values_list("pk", flat=True)) == {first["id"], second["id"]}
-    assert ChangeRecord.objects.filter(tree_id_ref=third["id"], field="duplicate").exists()
+    assert history_of(Tree, third["id"]).filter(changes__contains=[{"field": "duplicate"}])
     assert citizen.get("/api/trees/duplicates").json() == []
 
 

@@ -8,8 +8,9 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from metropoli.common.history import ChangeRecord
 from metropoli.trees import inventory
-from metropoli.trees.models import ChangeRecord, PlantingSite, Species, Tree, TreeCell
+from metropoli.trees.models import PlantingSite, Species, Tree, TreeCell
 
 from .factories import GDL, fresno, jacaranda
 
@@ -70,7 +71,12 @@ def test_import_our_csv(catalogue, tmp_path, guadalajara):
     assert trees[0].site.address == "Av. Juárez 10"
     assert {t.site.municipality for t in trees} == {guadalajara}
     assert {t.source for t in trees} == {"import"}
-    assert ChangeRecord.objects.filter(field="import", new_value="gdl.csv:2").count() == 1
+    assert (
+        ChangeRecord.objects.filter(
+            changes__contains=[{"field": "import", "new": "gdl.csv:2"}]
+        ).count()
+        == 1
+    )
     assert sum(TreeCell.objects.filter(level=3).values_list("count", flat=True)) == 3
 
 

@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.domain_errors import message_of
 from metropoli.common.errors import CommonErrorCode, DomainError
+from metropoli.common.history import ChangeRecord, history_of, lines
 from metropoli.common.idempotency import Idempotency
 from metropoli.common.models import IdempotencyRecord
 from metropoli.territory.models import Role, RoleAssignment
 from metropoli.trees import cells, services
 from metropoli.trees.errors import TreeErrorCode
 from metropoli.trees.models import (
-    ChangeRecord,
     PlantingSite,
     Tree,
     TreeCell,
@@ -48,7 +48,7 @@ def test_register_tree_keeps_site_tree_history_and_cells(municipalities, guadala
     assert tree.dbh_cm == Decimal("31.3")
     assert tree.validation_state == "submitted"
     assert tree.recorded_by == user
-    fields = dict(ChangeRecord.objects.values_list("field", "new_value"))
+    fields = {line.field: line.new_value for line in lines(ChangeRecord.objects.all())}
     assert fields["species"] == "JAMI"
     assert fields["dbh_cm"] == "31.3"
     assert fields["address"] == "Av. Juárez 1"
@@ -196,12 +196,11 @@ def test_update_records_old_and_new_values_and_moves_cells(municipalities, zapop
     )
     tree.refresh_from_db()
     assert tree.site.municipality == zapopan
-    changes = {
-        r.field: (r.old_value, r.new_value) for r in ChangeRecord.objects.filter(action="update")
-    }
+    updates = lines(ChangeRecord.objects.filter(action="update"))
+    changes = {r.field: (r.old_value, r.new_value) for r in updates}
     assert changes["dbh_cm"] == ("30.0", "45.0")
     assert changes["municipality"] == ("14039", "14120")
-    assert ChangeRecord.objects.filter(action="update", changed_by=user).count() == 3
+    assert len([r for r in updates if r.changed_by == user]) == 3
     after = cell_counts()
     assert sum(after.values()) == sum(before.values())
     assert all(key[3] == zapopan.pk for key in after)
@@ -225,7 +224,7 @@ def test_delete_keeps_the_site_and_the_history_and_empties_cells(municipalities)
     assert Tree.objects.count() == 0
     assert PlantingSite.objects.count() == 1
     assert TreeCell.objects.count() == 0
-    assert ChangeRecord.objects.filter(action="delete", tree_id_ref=tree.pk).exists()
+    assert history_of(Tree, tree.pk).filter(action="delete").exists()
 
 
 OPERATIONS = st.lists(

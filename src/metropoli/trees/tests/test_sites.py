@@ -11,9 +11,11 @@ from django.utils import translation
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.errors import DomainError
+from metropoli.common.history import history_of
+from metropoli.common.history import lines as history_lines
 from metropoli.territory.models import Role
 from metropoli.trees import history, services, sites
-from metropoli.trees.models import ChangeRecord, PlantingSite, Tree, TreeCell
+from metropoli.trees.models import PlantingSite, Tree, TreeCell
 from metropoli.trees.staff_views import form_version
 
 from .factories import GDL, ZAP, jacaranda, make_tree
@@ -63,8 +65,8 @@ def test_an_empty_site_is_created_edited_and_planted(municipalities, guadalajara
     assert edited.status_code == 302
     site.refresh_from_db()
     assert site.address == "Av. Vallarta 310"
-    rows = ChangeRecord.objects.filter(subject="site", subject_id=site.pk)
-    assert set(rows.values_list("tree_id_ref", flat=True)) == {None}
+    rows = history_of(PlantingSite, site.pk)
+    assert set(rows.values_list("parent_id", flat=True)) == {None}
 
     planted = client.post(
         f"/arbol/sitios/{site.pk}/plantar",
@@ -113,7 +115,7 @@ def test_sites_are_for_who_looks_after_the_municipality(municipalities, guadalaj
 
 def test_history_labels_follow_the_language(municipalities):
     tree = make_tree(None, condition="fair")
-    rows = ChangeRecord.objects.filter(tree_id_ref=tree.pk)
+    rows = history_lines(history_of(Tree, tree.pk))
     with translation.override("es-mx"):
         lines = {line.label: line.shown[0].text for line in history.describe(rows)[0].lines}
     assert lines["Municipio"] == "Guadalajara"

@@ -1,13 +1,17 @@
 """The staff's pages: every field, the place, photos, removal with a reason; each write checks
 its permission in the tree's municipality and lands in the history, shown in words."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.common.errors import DomainError
+from metropoli.common.history import ChangeRecord, history_of, lines
 from metropoli.territory.models import Role
-from metropoli.trees import services
-from metropoli.trees.models import ChangeRecord, PlantingSite, Tree, TreePhoto
+from metropoli.trees import editing, services
+from metropoli.trees.models import PlantingSite, Tree, TreePhoto
 from metropoli.trees.staff_views import form_version
 
 from .factories import GDL, ZAP, fresno, image_bytes, make_tree
@@ -93,11 +97,7 @@ def test_staff_edit_every_field_and_move_the_tree_and_the_history_says_it_in_wor
     )
     assert round(tree.site.location.x, 6) == round(moved[0], 6)
     assert tree.site.location_accuracy_m is None  # placed by hand, no longer the GPS's
-    changed = set(
-        ChangeRecord.objects.filter(tree_id_ref=tree.pk, action="update").values_list(
-            "field", flat=True
-        )
-    )
+    changed = {line.field for line in lines(history_of(Tree, tree.pk).filter(action="update"))}
     assert changed == {
         "species",
         "dbh_cm",
@@ -236,7 +236,7 @@ def test_removing_a_tree_needs_a_reason_and_leaves_an_empty_site(municipalities,
 
 def test_an_empty_history_is_a_sentence(municipalities):
     tree = make_tree(None)
-    ChangeRecord.objects.filter(tree_id_ref=tree.pk).delete()  # as bulk imports leave it
+    history_of(Tree, tree.pk).delete()  # as bulk imports leave it
     html = Client().get(f"/arbol/arboles/{tree.pk}", headers=ES).content.decode()
     assert "Todavía no se ha registrado ningún cambio de este árbol." in html
     assert "<table" not in html.split('id="history-title"')[1]
@@ -260,3 +260,17 @@ def test_a_form_sent_after_someone_else_saved_is_refused_not_merged(municipaliti
     )
     stale = client.post(f"/arbol/sitios/{site.pk}/editar", {"version": "1-2"}, headers=ES)
     assert stale.status_code == 409
+
+
+def test_an_edit_refused_after_its_history_was_written_leaves_no_history(municipalities):
+    # update_tree records the diameter's change, then the inventory number is refused: the
+    # one transaction takes the history row back with the change (decision 0090).
+    tree = make_tree(None)
+    before = ChangeRecord.objects.count()
+    with pytest.raises(DomainError):
+        editing.change_tree(
+            tree=tree, changed_by=None, changes={"dbh_cm": 45, "external_id": "x" * 65}
+        )
+    tree.refresh_from_db()
+    assert tree.dbh_cm == Decimal("30.0")
+    assert ChangeRecord.objects.count() == before

@@ -5,9 +5,10 @@ from django.test import override_settings
 
 from metropoli.accounts.tests.factories import person_with
 from metropoli.common.errors import DomainError
+from metropoli.common.history import history_of, lines
 from metropoli.notifications.models import Notification
 from metropoli.territory.models import Role
-from metropoli.trees.models import ChangeRecord, Tree, ValidationState
+from metropoli.trees.models import Tree, ValidationState
 from metropoli.validation import selectors, services
 from metropoli.validation.errors import ValidationErrorCode
 from metropoli.validation.models import (
@@ -33,9 +34,11 @@ def test_an_arborist_decides_alone(tree, arborist):
     assert result.decision.decided_by == arborist
     assert result.vote.weight == 1.0 and result.vote.as_arborist
     assert state(tree) == ValidationState.VALIDATED
-    history = ChangeRecord.objects.get(
-        tree_id_ref=tree.pk, field="validation_state", action="update"
-    )
+    (history,) = [
+        line
+        for line in lines(history_of(Tree, tree.pk).filter(action="update"))
+        if line.field == "validation_state"
+    ]
     assert (history.old_value, history.new_value, history.changed_by) == (
         "submitted",
         "validated",
@@ -84,11 +87,7 @@ def test_agreed_correction_updates_the_tree_with_history(tree, expert, expert2, 
     fresh = Tree.objects.get(pk=tree.pk)
     assert fresh.species == species["tabachin"] and fresh.dbh_cm == Decimal("41.0")
     assert fresh.validation_state == ValidationState.VALIDATED
-    fields = set(
-        ChangeRecord.objects.filter(tree_id_ref=tree.pk, action="update").values_list(
-            "field", flat=True
-        )
-    )
+    fields = {line.field for line in lines(history_of(Tree, tree.pk).filter(action="update"))}
     assert {"species", "dbh_cm", "validation_state"} <= fields
 
 

@@ -1,0 +1,40 @@
+"""The change history in the admin: read only, as every app's services wrote it (decision 0090)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ChangeRecord
+
+
+def changed_fields(record: ChangeRecord) -> str:
+    """ "field: old → new" for each changed field, and the reason, one per line."""
+    parts = [f"{c.get('field')}: {c.get('old', '')} → {c.get('new', '')}" for c in record.changes]
+    if record.reason:
+        parts.append(f"{_('reason')}: {record.reason}")
+    return "\n".join(parts)
+
+
+changed_fields.short_description = _("changes")  # type: ignore[attr-defined]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(admin.ModelAdmin):
+    list_display = (
+        "changed_at",
+        "content_type",
+        "object_id",
+        "action",
+        changed_fields,
+        "changed_by",
+    )
+    list_filter = ("action", "content_type")
+    list_select_related = ("content_type", "changed_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
