@@ -126,3 +126,14 @@ def test_the_office_group_exists_after_migrate():
     from metropoli.cooperation.rules import COOPERATION_OFFICE_GROUP
 
     assert Group.objects.filter(name=COOPERATION_OFFICE_GROUP).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_office_group_comes_back_after_a_flush():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from metropoli.cooperation.rules import COOPERATION_OFFICE_GROUP
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert Group.objects.filter(name=COOPERATION_OFFICE_GROUP).exists()
