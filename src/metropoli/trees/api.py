@@ -13,10 +13,10 @@ from metropoli.common.api import require, session
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.errors import ApiError
 from metropoli.common.i18n import gettext_noop
-from metropoli.common.idempotency import Idempotency, caller_scope, clean_key
+from metropoli.common.idempotency import Idempotency, caller_scope, clean_key, from_request
 from metropoli.common.ratelimit import enforce, limit_photo_uploads
 
-from . import duplicates, exports, selectors, services
+from . import duplicates, exports, photo_uploads, selectors, services
 from .models import Tree
 
 router = Router(tags=["trees"])
@@ -461,11 +461,21 @@ def remove_tree(request, tree_id: int):
 @router.post(
     "/{int:tree_id}/photos",
     auth=session,
-    response={200: TreePhotoOut, 201: TreePhotoOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut}
+    response={
+        200: TreePhotoOut,
+        201: TreePhotoOut,
+        410: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    }
     | ERRORS,
     summary="Add a photo (JPEG, PNG or HEIC)",
     description="The public copy is re-encoded without EXIF (no GPS); a thumbnail is made. "
-    "With an `Idempotency-Key` header a retry returns the photo stored the first time.",
+    "With an `Idempotency-Key` header a retry of the same photo by the same person answers 200 "
+    "with the photo stored the first time (410 `photo_deleted` if it was removed since); the "
+    "same key with another photo answers 422 `idempotency_key_reused`.",
 )
 def upload_photo(
     request,
@@ -473,7 +483,7 @@ def upload_photo(
     photo: File[UploadedFile],
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
-    key = clean_key(idempotency_key) or ""
+    idempotency = from_request(request, idempotency_key)
     tree = _get_tree(tree_id)
     require(
         request,
@@ -484,8 +494,8 @@ def upload_photo(
     limit_photo_uploads(request)
     limit = settings.TREES_PHOTO_MAX_BYTES
     data = photo.read(limit + 1)
-    stored, created = services.add_photo(
-        tree=tree, data=data, uploaded_by=request.user, client_key=key
+    stored, created = photo_uploads.add_photo_once(
+        tree=tree, data=data, uploaded_by=request.user, idempotency=idempotency
     )
     return (201 if created else 200), TreePhotoOut(
         id=stored.pk,

@@ -45,6 +45,11 @@ class TreeErrorCode(ErrorCode):
         Kind.GONE,
         gettext_noop("The tree recorded with this key has been deleted."),
     )
+    PHOTO_DELETED = (
+        "photo_deleted",
+        Kind.GONE,
+        gettext_noop("The photo sent with this key has been removed."),
+    )
     UNKNOWN_TREE = "unknown_tree", Kind.NOT_FOUND, gettext_noop("There is no tree number %(id)s.")
     PERMISSION_DENIED = (
         "permission_denied",
