@@ -45,7 +45,7 @@ class InventoryOut(Schema):
 )
 def update_inventory(request, stall_id: int, payload: InventoryIn):
     stall = get_object_or_404(Stall.objects.select_related("market__municipality"), pk=stall_id)
-    require(request, "markets.change_stall", stall)
+    # The service checks markets.change_stall (decision 0088).
     changed = catalogue.update_prices_and_stock(
         stall=stall,
         actor=request.user,
@@ -150,12 +150,11 @@ class RejectIn(Schema):
     reason: str = Field("", max_length=255)
 
 
-def _part(part_id: int, request) -> OrderPart:
-    part = get_object_or_404(
+def _part(part_id: int) -> OrderPart:
+    """The part a stall answers; the services check markets.handle_order_part (decision 0088)."""
+    return get_object_or_404(
         OrderPart.objects.select_related("stall__market__municipality", "order"), pk=part_id
     )
-    require(request, "markets.handle_order_part", part)
-    return part
 
 
 def _part_reloaded(part: OrderPart) -> PartOut:
@@ -169,7 +168,7 @@ def _part_reloaded(part: OrderPart) -> PartOut:
     summary="Stall accepts its part of an order",
 )
 def accept_part(request, part_id: int):
-    part = fulfilment.accept_part(part=_part(part_id, request), actor=request.user)
+    part = fulfilment.accept_part(part=_part(part_id), actor=request.user)
     return _part_reloaded(part)
 
 
@@ -180,9 +179,7 @@ def accept_part(request, part_id: int):
     summary="Stall rejects its part; its stock goes back",
 )
 def reject_part(request, part_id: int, payload: RejectIn):
-    part = fulfilment.reject_part(
-        part=_part(part_id, request), actor=request.user, reason=payload.reason
-    )
+    part = fulfilment.reject_part(part=_part(part_id), actor=request.user, reason=payload.reason)
     return _part_reloaded(part)
 
 
@@ -193,7 +190,7 @@ def reject_part(request, part_id: int, payload: RejectIn):
     summary="Stall marks its part ready",
 )
 def ready_part(request, part_id: int):
-    part = fulfilment.mark_part_ready(part=_part(part_id, request), actor=request.user)
+    part = fulfilment.mark_part_ready(part=_part(part_id), actor=request.user)
     return _part_reloaded(part)
 
 

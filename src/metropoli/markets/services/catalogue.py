@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import lazy
 
+from metropoli.common.api import require
 from metropoli.common.errors import CommonErrorCode, DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.photos import ProcessedPhoto, process_photo
@@ -34,6 +35,7 @@ class PriceStock:
 @retrying_atomic
 def update_prices_and_stock(*, stall: Stall, actor, rows: list[PriceStock]) -> int:
     """Today's prices and stock of a stall in one go; returns how many prices changed."""
+    require(actor, "markets.change_stall", stall)
     products = {
         p.pk: p
         for p in selectors.products_with_price([row.product_id for row in rows], for_update=True)

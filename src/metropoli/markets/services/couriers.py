@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.gis.geos import LineString, MultiPoint, Point
 from django.utils.translation import gettext as _
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.transactions import retrying_atomic
@@ -92,6 +93,7 @@ def register_courier(
 
 @retrying_atomic
 def decide_courier(*, courier: Courier, actor, approve: bool) -> Courier:
+    require(actor, "markets.approve_courier", courier)
     courier = Courier.objects.select_for_update(no_key=True).get(pk=courier.pk)
     courier.status = CourierStatus.APPROVED if approve else CourierStatus.REJECTED
     courier.decided_by = actor
@@ -139,6 +141,7 @@ def take_delivery(*, order: Order, courier: Courier) -> Order:
 
 @retrying_atomic
 def start_delivery(*, order: Order, actor) -> Order:
+    require(actor, "markets.deliver_order", order)
     order = locked_order(order)
     if order.status != Status.READY:
         raise DomainError(
@@ -156,6 +159,7 @@ def start_delivery(*, order: Order, actor) -> Order:
 
 @retrying_atomic
 def confirm_delivery(*, order: Order, actor, code: str) -> Order:
+    require(actor, "markets.deliver_order", order)
     order = locked_order(order)
     if order.status != Status.ON_THE_WAY:
         raise DomainError(MarketErrorCode.NOT_ON_THE_WAY)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.transactions import retrying_atomic
 
@@ -26,6 +27,7 @@ REFUSED_FOR = gettext_noop("Market staff refused for %(stall)s (the stall did no
 @retrying_atomic
 def answer_for_stall(*, part: OrderPart, actor, accept: bool, reason: str = "") -> OrderPart:
     """Accept or refuse a stall's part on its behalf; the history says who and for whom."""
+    require(actor, "markets.act_for_stall", part)
     stall = part.stall.name
     if accept:
         part = accept_part(part=part, actor=actor)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.transactions import retrying_atomic
 
@@ -109,6 +110,7 @@ def _sync_status(order: Order, actor) -> None:
 
 @retrying_atomic
 def accept_part(*, part: OrderPart, actor) -> OrderPart:
+    require(actor, "markets.handle_order_part", part)
     order, part = _locked_part(part)
     if part.status != PartStatus.PENDING or order.status == Status.CANCELLED:
         raise DomainError(MarketErrorCode.NOT_PENDING)
@@ -121,6 +123,7 @@ def accept_part(*, part: OrderPart, actor) -> OrderPart:
 @retrying_atomic
 def reject_part(*, part: OrderPart, actor, reason: str = "") -> OrderPart:
     """The stall cannot prepare its part: its stock goes back and the order total drops."""
+    require(actor, "markets.handle_order_part", part)
     order, part = _locked_part(part)
     if part.status != PartStatus.PENDING or order.status == Status.CANCELLED:
         raise DomainError(MarketErrorCode.NOT_PENDING)
@@ -145,6 +148,7 @@ def reject_part(*, part: OrderPart, actor, reason: str = "") -> OrderPart:
 
 @retrying_atomic
 def mark_part_ready(*, part: OrderPart, actor) -> OrderPart:
+    require(actor, "markets.handle_order_part", part)
     order, part = _locked_part(part)
     if part.status != PartStatus.ACCEPTED:
         raise DomainError(MarketErrorCode.NOT_ACCEPTED)
@@ -156,6 +160,7 @@ def mark_part_ready(*, part: OrderPart, actor) -> OrderPart:
 
 @retrying_atomic
 def confirm_pickup(*, order: Order, actor, code: str) -> Order:
+    require(actor, "markets.confirm_pickup", order)
     order = locked_order(order)
     if order.method != Method.PICKUP or order.status != Status.READY:
         raise DomainError(MarketErrorCode.NOT_READY)

@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 
 from metropoli.accounts.tests.factories import UserFactory
 from metropoli.jobs.schedule import job_named
-from metropoli.markets.models import Order, PartStatus, Product, Status
+from metropoli.markets.models import MarketStaff, Order, PartStatus, Product, Status
 from metropoli.markets.services import deadlines, fulfilment
 from metropoli.markets.services.checkout import CartLine, Contact, Destination, place_order
 
@@ -38,10 +38,17 @@ def test_nothing_is_cancelled_before_the_deadline(market, tomato, steak):
 
 
 def test_the_job_cancels_the_silent_stall_and_tells_the_shopper(
-    market, tomato, cilantro, steak, vendor, smtp_server, django_capture_on_commit_callbacks
+    market,
+    tomato,
+    cilantro,
+    steak,
+    vendor,
+    butcher_vendor,
+    smtp_server,
+    django_capture_on_commit_callbacks,
 ):
     order = order_of(market, (tomato, "1"), (cilantro, "2"), (steak, "0.5"))
-    fulfilment.accept_part(part=order.parts.get(stall=steak.stall), actor=UserFactory())
+    fulfilment.accept_part(part=order.parts.get(stall=steak.stall), actor=butcher_vendor)
     age(order, market.answer_minutes + 1)
     with django_capture_on_commit_callbacks(execute=True):
         import_string(job_named("markets-stall-deadlines").task_path).enqueue()
@@ -68,11 +75,11 @@ def test_an_order_whose_only_stall_is_silent_ends_rejected(market, tomato):
     assert order.status == Status.REJECTED and order.total == Decimal("0.00")
 
 
-def test_a_part_answered_meanwhile_is_left_alone(market, tomato):
+def test_a_part_answered_meanwhile_is_left_alone(market, tomato, vendor):
     order = order_of(market, (tomato, "1"))
     age(order, market.answer_minutes + 5)
     (part,) = deadlines.overdue_parts()
-    fulfilment.accept_part(part=part, actor=UserFactory())
+    fulfilment.accept_part(part=part, actor=vendor)
     assert deadlines.cancel_unanswered_part(part=part) is False
     part.refresh_from_db()
     assert part.status == PartStatus.ACCEPTED
@@ -81,6 +88,7 @@ def test_a_part_answered_meanwhile_is_left_alone(market, tomato):
 def test_staff_refusing_for_a_stall_is_recorded(market, tomato, steak):
     order = order_of(market, (tomato, "1"), (steak, "0.5"))
     staff = UserFactory(display_name="Rosa")
+    MarketStaff.objects.create(market=market, user=staff)
     deadlines.answer_for_stall(
         part=order.parts.get(stall=tomato.stall), actor=staff, accept=False, reason="Sin jitomate"
     )
