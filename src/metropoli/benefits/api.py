@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from metropoli.common.error_schema import ErrorOut
 from metropoli.common.errors import ApiError
-from metropoli.trees.selectors import parse_filters
+from metropoli.trees.filters import TreeFilterSchema
 
 from . import data, selectors
 from .presentation import CURRENCY, bucket_payload, tree_payload
@@ -86,13 +86,17 @@ ERRORS = {400: ErrorOut, 404: ErrorOut, 503: ErrorOut}
     response={200: SummaryOut, **ERRORS},
     summary="Eco-benefits of the trees matching the tree list's filters",
 )
-def summary(request, units: str | None = Query(None, description=UNITS_HELP)):
+def summary(
+    request,
+    filters: Query[TreeFilterSchema],
+    units: str | None = Query(None, description=UNITS_HELP),
+):
     """Database sums of stored per-tree results. Trees lacking species, DBH or i-Tree data are
     counted in `not_computed`, never estimated."""
     system = _units(units)
-    filters = parse_filters(request.GET)
+    chosen = filters.resolve()
     _require_data()
-    result = selectors.summarise(filters)
+    result = selectors.summarise(chosen)
     totals = bucket_payload(result.overall, system)
     return {
         "units": system,

@@ -17,8 +17,8 @@ from metropoli.common.domain_errors import add_to_form, message_of
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality
+from metropoli.trees.filters import parse as parse_filters
 from metropoli.trees.models import Condition, Species, ValidationState
-from metropoli.trees.selectors import parse_filters
 
 from . import data, results, selectors, services, species_filter
 from .charts import bar_chart

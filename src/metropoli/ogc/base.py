@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from metropoli.territory.amg import METRO_BBOX
-from metropoli.trees import selectors as tree_selectors
+from metropoli.trees import filters as tree_filters
 
 from .params import invalid
 
@@ -61,7 +61,7 @@ def _geojson(geometry) -> dict | None:
 def _municipality_ids(code_list: str) -> tuple[int, ...]:
     """INEGI codes (comma-separated) → ids, with the tree filters' parser and messages."""
     try:
-        return tree_selectors.parse_filters({"municipality": code_list}).municipality_ids
+        return tree_filters.parse({"municipality": code_list}).municipality_ids
     except ValidationError as error:
         raise invalid("invalid_filter", " ".join(error.messages)) from error
 

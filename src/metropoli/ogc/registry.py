@@ -19,6 +19,7 @@ from metropoli.sensors import selectors as sensor_selectors
 from metropoli.sensors.labels import category_label
 from metropoli.sensors.models import Placement
 from metropoli.trees import selectors as tree_selectors
+from metropoli.trees.filters import TreeFilterSchema
 from metropoli.trees.models import PlantingSite, SiteType
 
 from .base import (
@@ -58,6 +59,11 @@ TREE_COLUMNS = (
 )
 
 
+def _declared(name: str, schema: dict) -> Queryable:
+    """A tree filter as a queryable, described in the words of its declaration."""
+    return Queryable(name, gettext_lazy(TreeFilterSchema.model_fields[name].description), schema)
+
+
 class Trees(Collection):
     id = "trees"
     page = "trees:home"
@@ -68,28 +74,15 @@ class Trees(Collection):
     )
     geometry_field = "site__location"
     temporal_field = "recorded_at"
+    # The tree filters' declaration (trees/filters.py) gives the words; bbox and the dates
+    # are OGC's own parameters, the recorder is not published.
     queryables = (
-        Queryable(
-            "species",
-            gettext_lazy('Species codes, comma-separated; "unknown" for trees of unknown species.'),
-            STRING,
-        ),
+        _declared("species", STRING),
         MUNICIPALITY,
-        Queryable(
-            "condition",
-            gettext_lazy("Conditions, comma-separated: good, fair, poor, dead, unknown."),
-            STRING,
-        ),
-        Queryable(
-            "validation_state",
-            gettext_lazy(
-                "Validation states, comma-separated: submitted, validated, needs_correction, "
-                "rejected."
-            ),
-            STRING,
-        ),
-        Queryable("dbh_min", gettext_lazy("Smallest trunk diameter, in cm."), {"type": "number"}),
-        Queryable("dbh_max", gettext_lazy("Largest trunk diameter, in cm."), {"type": "number"}),
+        _declared("condition", STRING),
+        _declared("validation_state", STRING),
+        _declared("dbh_min", {"type": "number"}),
+        _declared("dbh_max", {"type": "number"}),
     )
     properties_schema = {
         "id": INTEGER,
@@ -134,10 +127,9 @@ class Trees(Collection):
 
     def filter(self, qs, values):
         try:
-            filters = tree_selectors.parse_filters(values)
+            return TreeFilterSchema.from_params(values).filter(qs)
         except ValidationError as error:
             raise invalid("invalid_filter", " ".join(error.messages)) from error
-        return tree_selectors.filter_trees(filters, qs)
 
     def key_of(self, row):
         return row["id"]

@@ -17,6 +17,7 @@ from metropoli.common.idempotency import Idempotency, caller_scope, clean_key, f
 from metropoli.common.ratelimit import enforce, limit_photo_uploads
 
 from . import duplicates, exports, photo_uploads, selectors, services
+from .filters import TreeFilterSchema
 from .models import Tree
 
 router = Router(tags=["trees"])
@@ -274,21 +275,11 @@ def create_tree(
 )
 def list_trees(
     request,
-    bbox: str | None = Query(None, description="west,south,east,north in degrees"),
-    municipality: str | None = Query(None, description="INEGI codes, comma-separated"),
-    species: str | None = Query(None, description='Species codes; `unknown` for "no sé"'),
-    condition: str | None = None,
-    dbh_min: float | None = None,
-    dbh_max: float | None = None,
-    validation_state: str | None = None,
-    recorded_by: int | None = None,
-    since: str | None = Query(None, description="First day, YYYY-MM-DD"),
-    until: str | None = Query(None, description="Last day, YYYY-MM-DD"),
+    filters: Query[TreeFilterSchema],
     page: int = Query(1, ge=1, description="From 1 to `pages`; a later page answers 404."),
     page_size: int = Query(100, ge=1, le=1000),
 ):
-    filters = selectors.parse_filters(request.GET)
-    qs = selectors.trees_for_listing(filters).prefetch_related("photos")
+    qs = selectors.trees_for_listing(filters.resolve()).prefetch_related("photos")
     count = qs.count()
     pages = max(1, -(-count // page_size))
     if page > pages:  # also keeps an offset like 10**20 away from the database's integers
@@ -315,20 +306,10 @@ def list_trees(
 )
 def export_trees(
     request,
+    filters: Query[TreeFilterSchema],
     format: str = Query("csv", pattern="^(csv|geojson)$"),  # noqa: A002 - the public name
-    bbox: str | None = None,
-    municipality: str | None = None,
-    species: str | None = None,
-    condition: str | None = None,
-    dbh_min: float | None = None,
-    dbh_max: float | None = None,
-    validation_state: str | None = None,
-    recorded_by: int | None = None,
-    since: str | None = None,
-    until: str | None = None,
 ):
-    filters = selectors.parse_filters(request.GET)
-    qs = selectors.trees_for_listing(filters)
+    qs = selectors.trees_for_listing(filters.resolve())
     if format == "geojson":
         response = StreamingHttpResponse(
             exports.geojson_chunks(qs), content_type="application/geo+json"

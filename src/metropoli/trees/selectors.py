@@ -2,16 +2,13 @@
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Polygon
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from metropoli.common.geo import haversine_m
 from metropoli.common.history import ChangeAction, HistoryLine, history_of, lines
@@ -19,25 +16,14 @@ from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 
 from .history import SUBJECTS
-from .models import Condition, PlantingSite, Species, Tree, ValidationState
-
-# The filters of the API, the map, the tiles and the exports: one parser, one meaning.
-FILTER_PARAMS = (
-    "bbox",
-    "municipality",
-    "species",
-    "condition",
-    "dbh_min",
-    "dbh_max",
-    "validation_state",
-    "recorded_by",
-    "since",
-    "until",
-)
+from .models import PlantingSite, Species, Tree
 
 
 @dataclass(frozen=True)
 class TreeFilters:
+    """The tree filters with their codes looked up, as `trees/filters.py` reads them from a
+    query string: what the selectors, the tile SQL and the eco-benefit sums filter by."""
+
     bbox: tuple[float, float, float, float] | None = None
     municipality_ids: tuple[int, ...] = ()
     species_ids: tuple[int, ...] = ()
@@ -71,116 +57,6 @@ class TreeFilters:
         for key, value in self.codes.items():
             params[key] = value
         return params.urlencode()
-
-
-def _split(value: str | None) -> list[str]:
-    return [item.strip() for item in (value or "").split(",") if item.strip()]
-
-
-def _date(value: str, end: bool, label: str) -> datetime:
-    try:
-        day = date.fromisoformat(value)
-    except ValueError as error:
-        raise ValidationError(
-            _("%(field)s must be a date like 2025-03-31.") % {"field": label}
-        ) from error
-    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
-
-
-def _number(value: str, label: str) -> Decimal:
-    try:
-        number = Decimal(value)
-    except InvalidOperation as error:
-        raise ValidationError(_("%(field)s must be a number.") % {"field": label}) from error
-    if not number.is_finite():
-        raise ValidationError(_("%(field)s must be a number.") % {"field": label})
-    return number
-
-
-def parse_filters(params) -> TreeFilters:
-    """Read the filters from a query string; ValidationError (translated) for bad values."""
-    get = params.get
-    values: dict = {}
-    codes: dict = {}
-    if get("bbox"):
-        parts = _split(get("bbox"))
-        try:
-            west, south, east, north = (float(p) for p in parts)
-        except ValueError as error:
-            raise ValidationError(
-                _("bbox must be four numbers: west,south,east,north (degrees).")
-            ) from error
-        if not (
-            all(math.isfinite(v) for v in (west, south, east, north))
-            and -180 <= west < east <= 180
-            and -90 <= south < north <= 90
-        ):
-            raise ValidationError(_("bbox must be four numbers: west,south,east,north (degrees)."))
-        values["bbox"] = (west, south, east, north)
-        codes["bbox"] = get("bbox")
-    if get("municipality"):
-        wanted = _split(get("municipality"))
-        found = dict(
-            Municipality.objects.filter(inegi_code__in=wanted).values_list("inegi_code", "pk")
-        )
-        missing = [code for code in wanted if code not in found]
-        if missing:
-            raise ValidationError(
-                _("Unknown municipality code: %(codes)s.") % {"codes": ", ".join(missing)}
-            )
-        values["municipality_ids"] = tuple(found.values())
-        codes["municipality"] = ",".join(wanted)
-    if get("species"):
-        wanted = _split(get("species"))
-        values["unknown_species"] = "unknown" in wanted
-        wanted = [code for code in wanted if code != "unknown"]
-        found = dict(Species.objects.filter(code__in=wanted).values_list("code", "pk"))
-        missing = [code for code in wanted if code not in found]
-        if missing:
-            raise ValidationError(
-                _("Unknown species code: %(codes)s.") % {"codes": ", ".join(missing)}
-            )
-        values["species_ids"] = tuple(found.values())
-        codes["species"] = get("species")
-    if get("condition"):
-        wanted = _split(get("condition"))
-        bad = [c for c in wanted if c not in Condition.values]
-        if bad:
-            raise ValidationError(_("Unknown condition: %(values)s.") % {"values": ", ".join(bad)})
-        values["conditions"] = tuple(wanted)
-        codes["condition"] = ",".join(wanted)
-    if get("validation_state"):
-        wanted = _split(get("validation_state"))
-        bad = [c for c in wanted if c not in ValidationState.values]
-        if bad:
-            raise ValidationError(
-                _("Unknown validation state: %(values)s.") % {"values": ", ".join(bad)}
-            )
-        values["validation_states"] = tuple(wanted)
-        codes["validation_state"] = ",".join(wanted)
-    for key, label in (("dbh_min", _("dbh_min")), ("dbh_max", _("dbh_max"))):
-        if get(key):
-            values[key] = _number(get(key), label)
-            codes[key] = get(key)
-    if (
-        values.get("dbh_min") is not None
-        and values.get("dbh_max") is not None
-        and values["dbh_min"] > values["dbh_max"]
-    ):
-        raise ValidationError(_("dbh_min cannot be larger than dbh_max."))
-    if get("recorded_by"):
-        try:
-            values["recorded_by_id"] = int(get("recorded_by"))
-        except ValueError as error:
-            raise ValidationError(_("recorded_by must be the number of a person.")) from error
-        codes["recorded_by"] = get("recorded_by")
-    if get("since"):
-        values["since"] = _date(get("since"), False, "since")
-        codes["since"] = get("since")
-    if get("until"):
-        values["until"] = _date(get("until"), True, "until")
-        codes["until"] = get("until")
-    return TreeFilters(codes=codes, **values)
 
 
 def filter_trees(filters: TreeFilters, queryset: QuerySet[Tree] | None = None) -> QuerySet[Tree]:

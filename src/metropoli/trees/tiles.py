@@ -12,7 +12,8 @@ from metropoli.maps.layers import BUFFER, EXTENT, TileLayer, register
 from metropoli.maps.tiles import Tile
 
 from . import cells
-from .selectors import TreeFilters, parse_filters
+from .filters import parse
+from .selectors import TreeFilters
 
 
 def _where(
@@ -76,7 +77,7 @@ class TreesLayer(TileLayer):
 
     def parse_filters(self, params) -> TreeFilters:
         # A tile is its own box: a bbox in the query string is ignored.
-        return replace(parse_filters(params), bbox=None)
+        return replace(parse(params), bbox=None)
 
     def postgis_query(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
         if tile.z >= cells.RAW_MIN_ZOOM:

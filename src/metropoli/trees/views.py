@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from metropoli.territory.selectors import active_municipalities
 
+from . import filters as tree_filters
 from . import selectors
 from .models import Condition, Phenology, SiteType, ValidationState
 
@@ -28,10 +29,10 @@ CONDITION_COLOURS = {
 def map_page(request):
     filter_error = None
     try:
-        filters = selectors.parse_filters(request.GET)
+        filters = tree_filters.parse(request.GET)
     except ValidationError as error:
         filter_error = " ".join(error.messages)
-        filters = selectors.parse_filters({})
+        filters = tree_filters.parse({})
     trees = selectors.trees_for_listing(filters)
     page = Paginator(trees, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = filters.query_string()

@@ -3,12 +3,13 @@
 import codecs
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from metropoli.common.progress import ProgressBar
 from metropoli.territory.selectors import municipality_by_code
-from metropoli.trees import exports, inventory, selectors, services, synthetic
+from metropoli.trees import exports, filters, inventory, selectors, services, synthetic
 
 
 class Command(BaseCommand):
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         )
         exp = sub.add_parser("export", help="Export trees (same filters as the API).")
         exp.add_argument("file", type=Path, help="Output file; .geojson or .csv.")
-        for name in selectors.FILTER_PARAMS:
+        for name in filters.NAMES:
             exp.add_argument(f"--{name.replace('_', '-')}", dest=f"filter_{name}")
         synth = sub.add_parser("synth", help="Add synthetic trees for benchmarks.")
         synth.add_argument("--count", type=int, required=True)
@@ -139,14 +140,14 @@ class Command(BaseCommand):
     def do_export(self, file: Path, **options):
         params = {
             name: options[f"filter_{name}"]
-            for name in selectors.FILTER_PARAMS
+            for name in filters.NAMES
             if options.get(f"filter_{name}")
         }
         try:
-            filters = selectors.parse_filters(params)
-        except Exception as error:  # ValidationError: say it as a command error
-            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
-        qs = selectors.trees_for_listing(filters)
+            chosen = filters.parse(params)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        qs = selectors.trees_for_listing(chosen)
         chunks = (
             exports.geojson_chunks(qs)
             if file.suffix.lower() in (".geojson", ".json")
