@@ -11,14 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.history import ChangeAction, record_change
+from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality
 
 from .checks import (
@@ -54,9 +56,8 @@ MAX_INSTRUMENT_BYTES = 10 * 1024 * 1024
 INSTRUMENT_SIGNATURES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".odt": b"PK\x03\x04"}
 
 
-def _require_edit(by) -> None:
-    if by is not None and not by.has_perm("cooperation.edit_project"):
-        raise PermissionDenied(_("Only the cooperation office can change the registry."))
+# `by=None`: the platform itself (a command, the demo loader), not a person; no rule to check.
+REGISTRY_ONLY = gettext_noop("Only the cooperation office can change the registry.")
 
 
 def _record(project: Project, by, name: str, old: object, new: object) -> None:
@@ -140,7 +141,8 @@ def _set_project_fields(project: Project, data: ProjectInput) -> dict[str, tuple
 @transaction.atomic
 def save_project(*, data: ProjectInput, by, project: Project | None = None) -> Project:
     """Create a project (``project`` None) or update it; refuse invalid data entirely."""
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     known = set(Municipality.objects.values_list("inegi_code", flat=True))
     errors = check_project(data, known_municipalities=known)
     duplicate = Project.objects.filter(code=data.code)
@@ -184,7 +186,8 @@ def save_project(*, data: ProjectInput, by, project: Project | None = None) -> P
 
 @transaction.atomic
 def change_stage(*, project: Project, stage: str, by) -> Project:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     if stage not in Stage.values:
         raise DomainError(CooperationErrorCode.UNKNOWN_STAGE, on_field="stage", value=stage)
     if stage == Stage.CLOSED and project.actual_end is None:
@@ -199,7 +202,8 @@ def change_stage(*, project: Project, stage: str, by) -> Project:
 def add_participation(
     *, project: Project, organisation: Organisation, role: str, by
 ) -> Participation:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     if role not in ParticipationRole.values:
         raise DomainError(CooperationErrorCode.UNKNOWN_ROLE, on_field="role", value=role)
     participation, created = Participation.objects.get_or_create(
@@ -223,7 +227,8 @@ def add_amount(
     description: str = "",
     is_ceiling: bool = False,
 ) -> Amount:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     errors = Errors()
     number = check_amount(errors, currency=currency, value=value, value_date=value_date)
     if kind not in ("committed", "disbursed"):
@@ -255,7 +260,8 @@ def add_milestone(
     actual_end: date | None = None,
     depends_on: Sequence[Milestone] = (),
 ) -> Milestone:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     errors = Errors()
     if not title.strip():
         errors.add("title", _("The title cannot be empty."))
@@ -285,7 +291,8 @@ def add_milestone(
 def set_milestone_dependencies(
     *, milestone: Milestone, depends_on: Sequence[Milestone], by
 ) -> Milestone:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     tasks = {
         m.pk: Task(m.planned_start, m.planned_end, [d.pk for d in m.depends_on.all()])
         for m in milestone.project.milestones.prefetch_related("depends_on")
@@ -326,7 +333,8 @@ def add_legal_instrument(
     parties: Iterable[Organisation] = (),
     file: UploadedFile | None = None,
 ) -> LegalInstrument:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     errors = Errors()
     if not title.strip():
         errors.add("title", _("The title cannot be empty."))
@@ -371,7 +379,8 @@ def add_result(
     target: str = "",
     actual: str = "",
 ) -> Result:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     errors = Errors()
     check_date_order(
         errors,
@@ -400,7 +409,8 @@ def add_result(
 def add_document(
     *, project: Project, title: str, url: str, by, category: str = "A12", **extra
 ) -> Document:
-    _require_edit(by)
+    if by is not None:
+        require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     if not url.startswith(("https://", "http://")):
         raise DomainError(CooperationErrorCode.INVALID_URL, on_field="url")
     document = Document.objects.create(
@@ -430,8 +440,12 @@ class ImportOutcome:
 @transaction.atomic
 def import_projects(*, rows, by) -> ImportOutcome:
     """Create or update (by code) every row, or none: any row error refuses the whole file."""
-    if by is not None and not by.has_perm("cooperation.import_projects"):
-        raise PermissionDenied(_("Only the cooperation office can import projects."))
+    if by is not None:
+        require(
+            by,
+            "cooperation.import_projects",
+            message=gettext_noop("Only the cooperation office can import projects."),
+        )
     known = set(Municipality.objects.values_list("inegi_code", flat=True))
     seen: dict[str, int] = {}
     for row in rows:
@@ -489,8 +503,12 @@ def import_projects(*, rows, by) -> ImportOutcome:
 @transaction.atomic
 def save_opportunity(*, by, opportunity: Opportunity | None = None, **fields) -> Opportunity:
     """Create or update an opportunity of the pipeline (calls, awards, events)."""
-    if by is not None and not by.has_perm("cooperation.edit_pipeline"):
-        raise PermissionDenied(_("Only the cooperation office can change the pipeline."))
+    if by is not None:
+        require(
+            by,
+            "cooperation.edit_pipeline",
+            message=gettext_noop("Only the cooperation office can change the pipeline."),
+        )
     if not str(fields.get("title", "")).strip():
         raise DomainError(CooperationErrorCode.TITLE_REQUIRED, on_field="title")
     if fields.get("deadline") is None:

@@ -19,10 +19,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError, ErrorCode, Kind
 from metropoli.common.history import ChangeAction, ChangeRecord, HistoryLine, lines, save_records
 from metropoli.common.i18n import gettext_noop
-from metropoli.territory.models import Municipality, Role
+from metropoli.territory.models import Role
 from metropoli.territory.selectors import is_platform_admin, municipalities_where
 
 from . import services, signals
@@ -64,12 +65,6 @@ def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _check_may_change(user, municipality: Municipality) -> None:
-    """Who looks after the trees of the municipality; no user: the platform itself (scripts)."""
-    if user is not None and not user.has_perm("trees.change_site", municipality):
-        raise DomainError(SiteErrorCode.NOT_YOURS, municipality=municipality.name)
-
-
 def _site_rows(site: PlantingSite, action: str, before, after, user, when, tree_id=None):
     return services._record(
         subject="site",
@@ -97,7 +92,14 @@ def create_site(
     """An empty planting site, in the municipality its point falls in."""
     municipality = services.locate(lon=lon, lat=lat)
     user = _user(created_by)
-    _check_may_change(user, municipality)
+    if user is not None:  # no user: the platform itself (scripts)
+        require(
+            user,
+            "trees.change_site",
+            municipality,
+            code=SiteErrorCode.NOT_YOURS,
+            municipality=municipality.name,
+        )
     site = PlantingSite.objects.create(
         location=Point(float(lon), float(lat), srid=4326),
         municipality=municipality,
@@ -139,8 +141,15 @@ def update_site(*, site: PlantingSite, changed_by, changes: Mapping[str, Any]) -
         lon = changes.get("lon", site.location.x)
         lat = changes.get("lat", site.location.y)
         municipality = services.locate(lon=lon, lat=lat)
-        if municipality.pk != site.municipality_id:
-            _check_may_change(user, municipality)
+        # No user: the platform itself (scripts).
+        if municipality.pk != site.municipality_id and user is not None:
+            require(
+                user,
+                "trees.change_site",
+                municipality,
+                code=SiteErrorCode.NOT_YOURS,
+                municipality=municipality.name,
+            )
         site.municipality = municipality
         site.location = Point(float(lon), float(lat), srid=4326)
     for name in ("address", "colonia"):
