@@ -12,11 +12,12 @@ gunicorn on loopback and, for random boxes inside the AMG urban area, measures p
   (2) raw: the statements such a page needs, over psycopg: no HTTP, no Django. As the view
       (ogc/paging.py, decision 0085): the sites in the box, counted up to a cap; under it, the
       ids of the trees in the box (their number is numberMatched), then the page's rows by id;
-      over it (a dense box), the page walked in id order. Each statement is planned with its
-      values, as Django's are (psycopg would otherwise prepare a statement run five times, and
-      PostgreSQL may then reuse a generic plan that ignores the box: before decision 0085 that
-      made this baseline read the box through the spatial index while the view, planned with
-      the box, walked the id index through 100,000 sites: 24 ms against 253 ms at p95).
+      over it (a dense box), the page walked in id order; no parallel workers, as the view.
+      Each statement is planned with its values, as Django's are (psycopg would otherwise
+      prepare a statement run five times, and PostgreSQL may then reuse a generic plan that
+      ignores the box: before decision 0085 that made this baseline read the box through the
+      spatial index while the view, planned with the box, walked the id index through 100,000
+      sites: 24 ms against 253 ms at p95).
 
 Boxes: a neighbourhood (about 1 km², a few hundred to a few thousand trees at a million) and a
 whole district (about 10 × 10 km, mostly past the cap, where numberMatched is left out); then
@@ -145,7 +146,12 @@ def measure(url: str, args, *, built: bool) -> int:
         args.trees = c.execute("SELECT count(*) FROM trees_tree").fetchone()[0]
 
     def connect():
-        return psycopg.connect(conninfo(url), autocommit=True, prepare_threshold=None)
+        return psycopg.connect(
+            conninfo(url),
+            autocommit=True,
+            prepare_threshold=None,
+            options="-c max_parallel_workers_per_gather=0",  # as ogc/paging.py
+        )
 
     def raw(conn, work):
         box, after = work
