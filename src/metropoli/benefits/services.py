@@ -8,13 +8,13 @@ import math
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality
-from metropoli.trees.models import Species, Tree
+from metropoli.trees.models import PlantingSite, Species, Tree
 
 from . import data, rollup, scheduling
 from .errors import BenefitsErrorCode
@@ -168,27 +168,22 @@ def _take_out_of_rollups(ids: list[int]) -> None:
     for start in range(0, len(moved), 5_000):
         TreeBenefit.objects.filter(tree_id__in=moved[start : start + 5_000]).update(in_rollup=False)
     rollup.apply(deltas)
-    now = timezone.now()
-    for start in range(0, len(ids), 5_000):
-        chunk = ids[start : start + 5_000]
-        stored = set(TreeBenefit.objects.filter(tree_id__in=chunk).values_list("pk", flat=True))
-        TreeBenefit.objects.bulk_create(
-            [
-                TreeBenefit(
-                    tree_id=pk,
-                    municipality_id=municipality_id,
-                    species_key=species_id or 0,
-                    status="",
-                    in_rollup=False,
-                    fingerprint="",
-                    computed_at=now,
-                )
-                for pk, species_id, municipality_id in Tree.objects.filter(
-                    pk__in=[i for i in chunk if i not in stored]
-                ).values_list("pk", "species_id", "site__municipality_id")
-            ],
-            batch_size=2_000,
-        )
+    # A new tree's empty row, set-based (an import announces thousands of trees at a time).
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 5_000):
+            cursor.execute(
+                f"""
+                INSERT INTO {TreeBenefit._meta.db_table} (tree_id, municipality_id, species_key,
+                    status, region, itree_code, condition, in_rollup, fingerprint, computed_at)
+                SELECT t.id, s.municipality_id, COALESCE(t.species_id, 0), '', '', '', '', false,
+                       '', %s
+                FROM {Tree._meta.db_table} t
+                JOIN {PlantingSite._meta.db_table} s ON s.id = t.site_id
+                WHERE t.id = ANY(%s)
+                ON CONFLICT (tree_id) DO NOTHING
+                """,  # noqa: S608 - the table names are ours; values are parameters
+                [timezone.now(), ids[start : start + 5_000]],
+            )
 
 
 def municipality_inputs_changed(*, municipality_id: int) -> None:

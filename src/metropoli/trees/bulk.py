@@ -119,3 +119,11 @@ def add_cells(cursor, finest: str) -> None:
             """,  # noqa: S608 - the table names are ours; values are parameters
             [level, shift, shift],
         )
+
+
+def reserve_ids(cursor, table: str, n: int) -> int:
+    """The first of n consecutive ids taken from the table's identity sequence."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    sequence = cursor.fetchone()[0]
+    cursor.execute("SELECT setval(%s, nextval(%s) + %s - 1) - %s + 1", [sequence, sequence, n, n])
+    return cursor.fetchone()[0]

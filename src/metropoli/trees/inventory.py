@@ -8,34 +8,28 @@ import contextlib
 import csv
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metropoli.common.domain_errors import message_of
 from metropoli.common.errors import DomainError
-from metropoli.common.history import ChangeAction, change_record, save_records
 from metropoli.territory.models import Municipality
-from metropoli.territory.selectors import municipality_at
 
-from . import mappoints, services, signals
+from . import services
 from .inventory_files import ImportFileError as ImportFileError  # the command catches it
 from .inventory_files import records
+from .inventory_writer import BulkWriter
+from .locating import Locator
 from .models import (
     Condition,
     Phenology,
-    PlantingSite,
     SiteType,
-    Source,
     Species,
-    Tree,
 )
 
 LOCAL_SPECIES_CSV = Path(__file__).parent / "data" / "amg_species.csv"
@@ -283,20 +277,8 @@ def _parse_row(
         if len(text) > limit:
             errors.append((column, _("longer than %(limit)s characters") % {"limit": limit}))
         values[column] = text
-    if "lon" in values and not errors:
-        match = municipality_at(lon=values["lon"], lat=values["lat"])
-        if match is None:
-            errors.append(
-                ("lon/lat", _("the location is outside the municipalities of the platform"))
-            )
-        elif match.exact and match.municipality.pk != municipality.pk:
-            errors.append(
-                (
-                    "lon/lat",
-                    _("the location is in %(found)s, not in %(wanted)s")
-                    % {"found": match.municipality.name, "wanted": municipality.name},
-                )
-            )
+    # Whether the location is in the municipality is asked for a batch of rows at once
+    # (locating.py): _Batch.settle.
     return (None if errors else values), errors
 
 
@@ -327,17 +309,17 @@ def import_trees(
     report = ImportReport()
     species_index = _SpeciesIndex()
     size = max(path.stat().st_size, 1) if path.is_file() else 1
-    writer = None if dry_run else _Writer(municipality, imported_by, path.name)
+    locator = Locator(municipality)
     try:
         with transaction.atomic():
+            writer = None if dry_run else BulkWriter(municipality, imported_by, path.name)
+            batch = _Batch(report, locator, writer, partial, max_errors)
             for line, row, position in records(path, encoding):
                 report.rows += 1
-                values, errors = _parse_row(row, species_index, municipality, imperial)
-                report.add_errors(line, errors, max_errors)
-                if values is not None and writer and (partial or not report.error_count):
-                    writer.add(line, values)
+                batch.add(line, *_parse_row(row, species_index, municipality, imperial))
                 if progress and report.rows % 500 == 0:
                     progress(min(position, size), size)
+            batch.settle()
             if writer is None or (report.error_count and not partial):
                 raise _Rollback
             writer.finish()
@@ -350,78 +332,30 @@ def import_trees(
     return report
 
 
-class _Writer:
-    """Writes the valid rows in batches: sites, trees, their history, map points; the cells'
-    counts and the news (`trees_changed`) once per batch, so memory does not grow."""
+class _Batch:
+    """Parsed rows waiting for the check of their location, which is one query for the batch
+    (locating.py); then, in line order, their errors are reported and the valid rows written."""
 
-    BATCH = 2000
+    SIZE = 2000
 
-    def __init__(self, municipality: Municipality, imported_by, file_name: str):
-        self.municipality, self.file_name = municipality, file_name
-        self.user = imported_by if getattr(imported_by, "is_authenticated", False) else None
-        self.now = timezone.now()
-        self.pending: list[tuple[int, dict]] = []
-        self.deltas: Counter = Counter()
-        self.count = 0
+    def __init__(self, report: ImportReport, locator: Locator, writer, partial: bool, limit):
+        self.report, self.locator, self.writer = report, locator, writer
+        self.partial, self.limit = partial, limit
+        self.rows: list[tuple[int, dict | None, list[tuple[str, str]]]] = []
 
-    def add(self, line: int, values: dict) -> None:
-        self.pending.append((line, values))
-        if len(self.pending) >= self.BATCH:
-            self.flush()
+    def add(self, line: int, values: dict | None, errors: list[tuple[str, str]]) -> None:
+        self.rows.append((line, values, errors))
+        if len(self.rows) >= self.SIZE:
+            self.settle()
 
-    def finish(self) -> None:
-        self.flush()
-        services.apply_cell_deltas(self.deltas)
-
-    def flush(self) -> None:
-        chunk, self.pending = self.pending, []
-        if not chunk:
-            return
-        sites = PlantingSite.objects.bulk_create(
-            [
-                PlantingSite(
-                    location=Point(v["lon"], v["lat"], srid=4326),
-                    municipality=self.municipality,
-                    address=v["address"],
-                    colonia=v["colonia"],
-                    site_type=v["site_type"],
-                )
-                for _line, v in chunk
-            ]
+    def settle(self) -> None:
+        rows, self.rows = self.rows, []
+        problems = iter(
+            self.locator.problems([(v["lon"], v["lat"]) for _line, v, _e in rows if v is not None])
         )
-        trees = Tree.objects.bulk_create(
-            [
-                Tree(
-                    site=site,
-                    species=v["species"],
-                    dbh_cm=v["dbh_cm"],
-                    height_m=v["height_m"],
-                    crown_width_m=v["crown_width_m"],
-                    condition=v["condition"],
-                    phenology=v["phenology"],
-                    notes=v["notes"],
-                    external_id=v["external_id"],
-                    source=Source.IMPORT,
-                    recorded_by=self.user,
-                    recorded_at=self.now,
-                )
-                for site, (_line, v) in zip(sites, chunk, strict=True)
-            ]
-        )
-        save_records(
-            change_record(
-                tree,
-                self.user,
-                ChangeAction.CREATE,
-                {"import": ("", f"{self.file_name}:{line}")},
-                at=self.now,
-            )
-            for tree, (line, _v) in zip(trees, chunk, strict=True)
-        )
-        for _line, v in chunk:
-            self.deltas.update(services._cell_deltas(self.municipality.pk, v["lon"], v["lat"], 1))
-        ids = [tree.pk for tree in trees]
-        mappoints.refresh(tree_ids=ids)  # bulk writes send no post_save
-        # Imported trees are announced like captured ones (eco-benefits follow after the commit).
-        signals.announce(ids)
-        self.count += len(ids)
+        for line, values, errors in rows:
+            if values is not None and (problem := next(problems)):
+                values, errors = None, [("lon/lat", problem)]
+            self.report.add_errors(line, errors, self.limit)
+            if values is not None and self.writer and (self.partial or not self.report.error_count):
+                self.writer.add(line, values)

@@ -181,8 +181,8 @@ def synthesize(*, count: int, seed: int = 42, progress: Progress | None = None) 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL work_mem = '64MB'")
         cursor.execute(_STAGING)
-        first_site = _reserve_ids(cursor, "trees_plantingsite", count)
-        first_tree = _reserve_ids(cursor, "trees_tree", count)
+        first_site = bulk.reserve_ids(cursor, "trees_plantingsite", count)
+        first_tree = bulk.reserve_ids(cursor, "trees_tree", count)
         cursor.execute("SELECT count(*) FROM trees_tree")
         large = count >= cursor.fetchone()[0]
         with bulk.set_aside(cursor) if large else contextlib.nullcontext():
@@ -232,15 +232,6 @@ def synthesize(*, count: int, seed: int = 42, progress: Progress | None = None) 
     # Bulk loads send no signals: the layer's version follows here.
     versions.changed(LAYER)
     return count
-
-
-def _reserve_ids(cursor, table: str, n: int) -> int:
-    cursor.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")  # noqa: S608
-    sequence = cursor.fetchone()[0]
-    cursor.execute("SELECT nextval(%s)", [sequence])
-    first = cursor.fetchone()[0]
-    cursor.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
-    return first
 
 
 @transaction.atomic
