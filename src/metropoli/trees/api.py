@@ -16,7 +16,7 @@ from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, caller_scope, clean_key, from_request
 from metropoli.common.ratelimit import enforce, limit_photo_uploads
 
-from . import duplicates, exports, photo_uploads, selectors, services
+from . import duplicates, editing, exports, photo_uploads, selectors, services
 from .filters import TreeFilterSchema
 from .models import Tree
 
@@ -244,7 +244,6 @@ def create_tree(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     key = clean_key(idempotency_key)
-    require(request, "trees.add_tree", None, message=gettext_noop("Log in to record trees."))
     limit, window = settings.TREES_CREATE_RATE
     enforce("trees-create", str(request.user.pk), limit=limit, window=window)
     result = duplicates.register_capture(
@@ -402,8 +401,6 @@ def _with_duplicate(tree: Tree) -> TreeFeature:
 )
 def answer_duplicate(request, tree_id: int, payload: DuplicateAnswerIn):
     tree = _get_tree(tree_id)
-    perm = "trees.delete_tree" if payload.same else "trees.change_tree"
-    require(request, perm, tree, message=gettext_noop("You cannot change this tree."))
     duplicates.answer(tree=tree, same=payload.same, user=request.user)
     if payload.same:
         return 204, None
@@ -415,15 +412,12 @@ def answer_duplicate(request, tree_id: int, payload: DuplicateAnswerIn):
 )
 def change_tree(request, tree_id: int, payload: TreePatch):
     tree = _get_tree(tree_id)
-    require(
-        request, "trees.change_tree", tree, message=gettext_noop("You cannot change this tree.")
-    )
     changes = payload.dict(exclude_unset=True)
     if "species" in changes:
         changes["species_code"] = changes.pop("species")
     if "accuracy_m" in changes:
         changes["location_accuracy_m"] = changes.pop("accuracy_m")
-    services.update_tree(tree=tree, changed_by=request.user, changes=changes)
+    editing.change_tree(tree=tree, changed_by=request.user, changes=changes)
     return feature(_get_tree(tree_id))
 
 
@@ -432,9 +426,6 @@ def change_tree(request, tree_id: int, payload: TreePatch):
 )
 def remove_tree(request, tree_id: int):
     tree = _get_tree(tree_id)
-    require(
-        request, "trees.delete_tree", tree, message=gettext_noop("You cannot remove this tree.")
-    )
     services.delete_tree(tree=tree, deleted_by=request.user)
     return 204, None
 
@@ -466,6 +457,7 @@ def upload_photo(
 ):
     idempotency = from_request(request, idempotency_key)
     tree = _get_tree(tree_id)
+    # Refused before the upload is read; the service checks the same (decision 0088).
     require(
         request,
         "trees.add_photo",

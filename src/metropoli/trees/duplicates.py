@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.common.api import require
 from metropoli.common.history import ChangeAction, record_change
+from metropoli.common.i18n import gettext_noop
 
 from . import selectors, services
 from .models import DuplicateSuspicion, Tree
@@ -21,6 +23,9 @@ def register_capture(*, nearby_confirmed: bool = False, **values) -> services.Re
     """`services.register_tree`, then the 2 m check for a tree that was created (a replayed
     request finds its suspicion already stored). `nearby_confirmed`: the person already saw the
     tree nearby and said it is another one."""
+    require(
+        values["recorded_by"], "trees.add_tree", message=gettext_noop("Log in to record trees.")
+    )
     registered = services.register_tree(**values)
     if registered.created:
         check(registered.tree, confirmed_by=values["recorded_by"] if nearby_confirmed else None)
@@ -64,6 +69,12 @@ def suspicion_of(tree: Tree) -> DuplicateSuspicion | None:
 def answer(*, tree: Tree, same: bool, user) -> None:
     """The recorder's answer: the same tree (the capture is removed, its history says which
     tree it repeated) or another tree (kept; the answer is stored and in the history)."""
+    require(
+        user,
+        "trees.delete_tree" if same else "trees.change_tree",
+        tree,
+        message=gettext_noop("You cannot change this tree."),
+    )
     suspicion = DuplicateSuspicion.objects.select_for_update().filter(tree_id=tree.pk).first()
     if suspicion is None:
         return

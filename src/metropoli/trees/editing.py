@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError, ErrorCode, Kind
 from metropoli.common.history import ChangeAction, record_change
 from metropoli.common.i18n import gettext_noop
@@ -43,7 +44,11 @@ class EditErrorCode(ErrorCode):
 
 @transaction.atomic
 def change_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
-    """`services.update_tree` plus the inventory number (``external_id``), one transaction."""
+    """`services.update_tree` plus the inventory number (``external_id``), one transaction,
+    for someone who may change the tree."""
+    require(
+        changed_by, "trees.change_tree", tree, message=gettext_noop("You cannot change this tree.")
+    )
     changes = dict(changes)
     external_id = changes.pop("external_id", None)
     if changes:
@@ -64,6 +69,7 @@ def change_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
 
 def remove_photo(*, tree: Tree, photo_id: int, removed_by) -> None:
     """Remove one photo of a tree: its row now, its files once the transaction commits."""
+    require(removed_by, "trees.delete_photo", tree)
     with transaction.atomic():
         tree = services._locked_or_gone(Tree.objects.select_for_update(), tree.pk)
         photo = TreePhoto.objects.filter(tree=tree, pk=photo_id).first()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
+from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency, run_once
 
 from . import services
@@ -28,7 +30,13 @@ def _replayed(photo_id: int) -> tuple[TreePhoto, bool]:
 def add_photo_once(
     *, tree: Tree, data: bytes, uploaded_by, idempotency: Idempotency | None
 ) -> tuple[TreePhoto, bool]:
-    """`services.add_photo` once per key: (photo, created)."""
+    """`services.add_photo` once per key, for someone who may add photos: (photo, created)."""
+    require(
+        uploaded_by,
+        "trees.add_photo",
+        tree,
+        message=gettext_noop("You cannot add photos to this tree."),
+    )
     result, _ran = run_once(
         action="trees.photo",
         idempotency=idempotency,

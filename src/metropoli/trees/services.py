@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.history import (
     ChangeAction,
@@ -510,7 +511,15 @@ def set_validation_state(*, tree: Tree, state: str, changed_by) -> Tree:
 @transaction.atomic
 def delete_tree(*, tree: Tree, deleted_by, reason: str = "") -> None:
     """Remove a tree; its planting site stays as an empty site; its photos go. A reason (the
-    staff's removal page) is kept with the removal in the history."""
+    staff's removal page) is kept with the removal in the history. `deleted_by=None`: the
+    platform itself (scripts)."""
+    if deleted_by is not None:
+        require(
+            deleted_by,
+            "trees.delete_tree",
+            tree,
+            message=gettext_noop("You cannot remove this tree."),
+        )
     tree = _locked_or_gone(Tree.objects.select_for_update().select_related("site"), tree.pk)
     site = tree.site
     now = timezone.now()

@@ -20,7 +20,7 @@ from metropoli.common.domain_errors import add_to_form, message_of
 from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_photo_uploads
 
-from . import editing, services, sites
+from . import editing, photo_uploads, sites
 from .forms import PhotoForm, PlantForm, RemoveTreeForm, SiteForm, TreeEditForm
 from .models import PlantingSite, Tree
 
@@ -106,7 +106,9 @@ def add_photo(request, tree_id: int):
             limit_photo_uploads(request)
             limit = settings.TREES_PHOTO_MAX_BYTES
             data = photo_form.cleaned_data["photo"].read(limit + 1)
-            services.add_photo(tree=tree, data=data, uploaded_by=request.user)
+            photo_uploads.add_photo_once(
+                tree=tree, data=data, uploaded_by=request.user, idempotency=None
+            )
         except DomainError as error:
             add_to_form(photo_form, error, "photo")
         else:
