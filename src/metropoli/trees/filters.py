@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -178,8 +178,8 @@ class TreeFilterSchema(FilterSchema):
             values["conditions"] = tuple(_items(self.condition))
         if self.validation_state:
             values["validation_states"] = tuple(_items(self.validation_state))
-        values["dbh_min"] = self.dbh_min
-        values["dbh_max"] = self.dbh_max
+        values["dbh_min"] = _in_column(self.dbh_min, ROUND_CEILING)
+        values["dbh_max"] = _in_column(self.dbh_max, ROUND_FLOOR)
         values["recorded_by_id"] = self.recorded_by
         if self.since:
             values["since"] = timezone.make_aware(datetime.combine(self.since, time.min))
@@ -205,6 +205,21 @@ def _problem(problem: dict) -> str:
         return problem["ctx"]["message"]
     field = str(problem["loc"][0]) if problem.get("loc") else ""
     return _(TYPE_MESSAGES.get(field, NUMBER_MESSAGE)) % {"field": field}
+
+
+# Trunk diameters are stored in tenths of a cm below 100,000 cm (numeric(6,1)): a bound rounded
+# outwards to a tenth and kept within ±100,000 selects the same trees, and PostgreSQL never gets
+# a number it cannot hold (1e-200000 or 1e200000 answered 500).
+DBH_STEP = Decimal("0.1")
+DBH_LIMIT = Decimal(100_000)
+
+
+def _in_column(value: Decimal | None, rounding: str) -> Decimal | None:
+    if value is None:
+        return None
+    if abs(value) > DBH_LIMIT:
+        return DBH_LIMIT.copy_sign(value)
+    return value.quantize(DBH_STEP, rounding=rounding)
 
 
 def _bbox(value: str) -> tuple[float, float, float, float]:

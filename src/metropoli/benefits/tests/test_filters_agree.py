@@ -47,7 +47,7 @@ def _subset(values):
 def queries(recorders: list[int]):
     today = timezone.localdate()
     days = [today - timedelta(days=400), today - timedelta(days=1), today, today + timedelta(1)]
-    dbh = st.one_of(st.none(), st.decimals(0, 100, places=1).map(str))
+    dbh = st.one_of(st.none(), st.decimals(0, 100, places=2).map(str))
     return st.fixed_dictionaries(
         {},
         optional={
@@ -191,3 +191,28 @@ def test_the_api_documents_the_declared_filters_on_every_filtered_operation(clie
         assert all(documented[name].get("description") for name in NAMES), path
         assert documented["dbh_min"]["schema"]["anyOf"][0]["type"] == "number"
         assert documented["since"]["schema"]["anyOf"][0]["format"] == "date"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dbh_min=45.45", {"45.5", "80", "60"}),  # between two tenths: the stored tenths decide
+        ("dbh_max=45.49", {"10", "30", "25"}),
+        ("dbh_min=1e-200000&dbh_max=1e200000", {"10", "45.5", "80", "30", "25", "60"}),
+        ("dbh_min=1e200000", set()),
+        ("dbh_max=-1e200000", set()),
+    ],
+)
+def test_any_trunk_diameter_bound_selects_what_it_says(itree, municipalities, query, expected):
+    people, trees = _plant()
+    client = Client()
+    listed = client.get(f"/api/trees/?{query}")
+    assert listed.status_code == 200
+    assert {
+        str(f["properties"]["dbh_cm"]).removesuffix(".0") for f in listed.json()["features"]
+    } == expected
+    summary = client.get(f"/api/trees/ecobenefits?{query}")
+    assert summary.status_code == 200 and summary.json()["totals"]["total"] == len(expected)
+    for z, x, y in ((8, 50, 114), (16, 14000, 28900)):
+        assert client.get(f"/tiles/trees/{z}/{x}/{y}.pbf?{query}").status_code == 200
+    assert client.get(f"/arbol/?{query}").status_code == 200
