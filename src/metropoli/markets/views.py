@@ -235,12 +235,14 @@ def product_photo(request, stall_id: int, product_id: int):
         limit_photo_uploads(request)
     try:
         if "remove" in request.POST:
-            catalogue.remove_product_photo(product=product)
+            catalogue.remove_product_photo(product=product, actor=request.user)
             messages.success(
                 request, _("Photo of %(product)s removed.") % {"product": product.name}
             )
         else:
-            catalogue.set_product_photo(product=product, upload=request.FILES.get("photo"))
+            catalogue.set_product_photo(
+                product=product, upload=request.FILES.get("photo"), actor=request.user
+            )
             messages.success(request, _("Photo of %(product)s saved.") % {"product": product.name})
     except DomainError as exc:
         products = selectors.stall_products(stall)
@@ -343,7 +345,7 @@ def courier_action(request, courier_id: int, public_id, action: str):
         raise Http404
     try:
         if action == "take":
-            couriers.take_delivery(order=order, courier=courier)
+            couriers.take_delivery(order=order, courier=courier, actor=request.user)
         else:
             require(request, "markets.deliver_order", order)
             if action == "start":
@@ -401,10 +403,12 @@ def market_photo(request, slug: str):
         limit_photo_uploads(request)
     try:
         if "remove" in request.POST:
-            catalogue.remove_market_photo(market=market)
+            catalogue.remove_market_photo(market=market, actor=request.user)
             messages.success(request, _("Photo of the market removed."))
         else:
-            catalogue.set_market_photo(market=market, upload=request.FILES.get("photo"))
+            catalogue.set_market_photo(
+                market=market, upload=request.FILES.get("photo"), actor=request.user
+            )
             messages.success(request, _("Photo of the market saved."))
     except DomainError as exc:
         return _market_admin_page(request, market, photo_error=exc)

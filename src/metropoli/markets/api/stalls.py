@@ -132,7 +132,9 @@ def _photo_out(product: Product) -> ProductPhotoOut:
 def upload_product_photo(request, product_id: int, photo: File[UploadedFile]):
     product = _stall_product(request, product_id)
     limit_photo_uploads(request)
-    return _photo_out(catalogue.set_product_photo(product=product, upload=photo))
+    return _photo_out(
+        catalogue.set_product_photo(product=product, upload=photo, actor=request.user)
+    )
 
 
 @router.delete(
@@ -143,7 +145,7 @@ def upload_product_photo(request, product_id: int, photo: File[UploadedFile]):
 )
 def remove_product_photo(request, product_id: int):
     product = _stall_product(request, product_id)
-    return _photo_out(catalogue.remove_product_photo(product=product))
+    return _photo_out(catalogue.remove_product_photo(product=product, actor=request.user))
 
 
 class RejectIn(Schema):

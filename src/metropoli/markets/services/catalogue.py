@@ -123,21 +123,25 @@ def _replace_photo(model, pk: int, processed: ProcessedPhoto | None, prefix: str
     return run_atomic(write)
 
 
-def set_product_photo(*, product: Product, upload) -> Product:
+def set_product_photo(*, product: Product, upload, actor) -> Product:
     """Check a product photo (type by content, size, pixels), strip its metadata (EXIF, GPS),
     and store it with a thumbnail in place of the previous one."""
+    require(actor, "markets.change_stall", product)
     processed = _checked_photo(upload)  # refuses before anything is written
     return _replace_photo(Product, product.pk, processed, f"product-{product.pk}")
 
 
-def remove_product_photo(*, product: Product) -> Product:
+def remove_product_photo(*, product: Product, actor) -> Product:
+    require(actor, "markets.change_stall", product)
     return _replace_photo(Product, product.pk, None, "")
 
 
-def set_market_photo(*, market: Market, upload) -> Market:
+def set_market_photo(*, market: Market, upload, actor) -> Market:
+    require(actor, "markets.change_market", market)
     processed = _checked_photo(upload)
     return _replace_photo(Market, market.pk, processed, f"market-{market.pk}")
 
 
-def remove_market_photo(*, market: Market) -> Market:
+def remove_market_photo(*, market: Market, actor) -> Market:
+    require(actor, "markets.change_market", market)
     return _replace_photo(Market, market.pk, None, "")

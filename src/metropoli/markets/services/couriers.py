@@ -54,6 +54,7 @@ def register_courier(
     stops: list[tuple[float, float]] | None = None,
     route_buffer_m: int = 500,
 ) -> Courier:
+    require(user, "markets.register_courier", market)
     if kind not in CourierKind.values:
         raise DomainError(MarketErrorCode.INVALID_KIND)
     if len([c for c in phone if c.isdigit()]) < 10:
@@ -112,7 +113,8 @@ def decide_courier(*, courier: Courier, actor, approve: bool) -> Courier:
 
 
 @retrying_atomic
-def take_delivery(*, order: Order, courier: Courier) -> Order:
+def take_delivery(*, order: Order, courier: Courier, actor) -> Order:
+    require(actor, "markets.take_delivery", courier)
     order = locked_order(order)
     if courier.status != CourierStatus.APPROVED:
         raise DomainError(MarketErrorCode.COURIER_NOT_APPROVED)

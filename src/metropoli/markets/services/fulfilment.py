@@ -60,7 +60,11 @@ def check_handover_code(order: Order, code: str) -> None:
 
 @retrying_atomic
 def cancel_order(*, order: Order, actor=None, reason: str = "") -> Order:
-    """The shopper cancels while no stall has accepted yet; the stock goes back on sale."""
+    """The shopper cancels while no stall has accepted yet; the stock goes back on sale. A
+    guest's order is cancelled by whoever holds its link; a signed-in shopper's, by them (or
+    the market's staff)."""
+    if order.shopper_id is not None:
+        require(actor, "markets.cancel_order", order)
     order = locked_order(order)
     parts = list(order.parts.select_for_update(no_key=True, of=("self",)).order_by("pk"))
     if order.status != Status.PLACED or any(p.status != PartStatus.PENDING for p in parts):

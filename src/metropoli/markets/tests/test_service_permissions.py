@@ -63,3 +63,27 @@ def test_a_stranger_cannot_approve_a_courier_nor_deliver(market, tomato):
     refused(lambda: couriers.start_delivery(order=order, actor=UserFactory()))
     refused(lambda: couriers.confirm_delivery(order=order, actor=UserFactory(), code="x"))
     refused(lambda: fulfilment.confirm_pickup(order=order, actor=UserFactory(), code="x"))
+
+
+def test_a_stranger_cannot_change_photos_take_a_delivery_nor_cancel_a_shoppers_order(
+    market, tomato
+):
+    stranger = UserFactory()
+    refused(lambda: catalogue.remove_product_photo(product=tomato, actor=stranger))
+    refused(lambda: catalogue.remove_market_photo(market=market, actor=stranger))
+    courier = Courier.objects.create(
+        market=market, user=UserFactory(), kind="independent", phone="3312345678"
+    )
+    order = order_of(market, (tomato, "1"))
+    refused(lambda: couriers.take_delivery(order=order, courier=courier, actor=stranger))
+    shopper = UserFactory()
+    theirs = place_order(
+        market=market,
+        lines=[CartLine(tomato.pk, "1")],
+        destination=Destination(method="pickup", pickup_slot="11:00-13:00"),
+        contact=Contact("Ana", "3312345678", "ana@example.mx"),
+        shopper=shopper,
+    ).order
+    refused(lambda: fulfilment.cancel_order(order=theirs, actor=stranger))
+    fulfilment.cancel_order(order=theirs, actor=shopper)
+    fulfilment.cancel_order(order=order)  # a guest's order: whoever holds its link
