@@ -4,7 +4,8 @@
 #                                   runs the production stack too: nginx and Redis)
 set -euo pipefail
 packages=(gdal-bin postgresql-15 postgresql-15-postgis-3 gettext
-          chromium python3-venv python3-dev nodejs npm nginx redis-server)
+          chromium python3-venv python3-dev nodejs npm nginx libnginx-mod-http-brotli-static
+          redis-server)
 missing=()
 for p in "${packages[@]}"; do
   # nodejs/npm may come from elsewhere (nodesource): a working command is enough.

@@ -27,7 +27,8 @@ SECURE_HSTS_SECONDS = int(os.environ.get("METROPOLI_HSTS_SECONDS", "31536000"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 STORAGES = {
     "default": {"BACKEND": "metropoli.common.storage.AtomicFileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's, with Brotli beside gzip (web/staticfiles.py, decision 0087).
+    "staticfiles": {"BACKEND": "metropoli.web.staticfiles.CompressedHashedStaticFiles"},
 }
 
 # --- several app servers (docs/decisions/0060-production-topology.md) ---
