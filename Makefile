@@ -108,12 +108,16 @@ clean-db:
 bench-sensors: deps
 	$(PY) bench/bench_sensors.py
 
+# The benches on PostGIS fill their own cluster with TREES synthetic trees (`metropoli trees
+# synth`), 1,000,000 unless told: `make bench-tiles TREES=10000000`, `make bench-eco TREES=...`.
+TREES ?= 1000000
+
 # Eco-benefits: engine vs. per-tree loop on 1,000,000 trees, then the filtered summary API over
-# 1,000,000 trees on PostGIS (p50/p95). Needs the i-Tree tables (ITREE_TABLES).
+# TREES trees on PostGIS (p50/p95). Needs the i-Tree tables (ITREE_TABLES).
 ITREE_TABLES ?= ../shared/itree/tables
 bench-eco: deps
 	$(PY) bench/bench_eco_engine.py --tables $(ITREE_TABLES)
-	$(PY) bench/bench_eco_summary.py --tables $(ITREE_TABLES)
+	$(PY) bench/bench_eco_summary.py --tables $(ITREE_TABLES) --trees $(TREES)
 
 # Mi Mercado checkout under contention on PostGIS (own throw-away cluster): 20 clients,
 # orders/s and p95 against GET /healthz and raw SQL baselines, then the zero-oversell audit.
@@ -130,17 +134,22 @@ bench-validation: deps
 bench-participation: deps
 	$(PY) bench/bench_participation_analysis.py
 
-# Árbol tiles on PostGIS (own throw-away cluster, 1,000,000 synthetic trees): our endpoint over
+# Árbol tiles on PostGIS (own throw-away cluster, TREES synthetic trees): our endpoint over
 # HTTP (as shipped and without its tile cache) vs. the raw ST_AsMVT query vs. TiPG, 8 clients;
 # then the create-tree API. TiPG is installed in its own venv under var/bench on first use.
 bench-tiles: deps
-	$(PY) bench/bench_tiles.py
+	$(PY) bench/bench_tiles.py --trees $(TREES)
 
-# OGC API items pages on PostGIS (own throw-away cluster, 1,000,000 synthetic trees): p95 of a
+# The same at 10,000,000 trees (issue 21): about 10 minutes of synthesis and ~6 GB of disk first.
+.PHONY: bench-tiles-10m
+bench-tiles-10m:
+	$(MAKE) bench-tiles TREES=10000000
+
+# OGC API items pages on PostGIS (own throw-away cluster, TREES synthetic trees): p95 of a
 # bbox page of /ogc/collections/trees/items over HTTP vs. the raw SQL of that page, same run.
 .PHONY: bench-ogc
 bench-ogc: deps
-	$(PY) bench/bench_ogc.py
+	$(PY) bench/bench_ogc.py --trees $(TREES)
 
 # QGIS (Debian's python3-qgis, headless) loads the trees of /ogc/ and counts them
 # (src/metropoli/ogc/tests/check_qgis.py); METROPOLI_DOC_SCREENSHOTS=docs/guides/img also saves
