@@ -40,11 +40,19 @@ def test_what_the_pages_load_is_listed():
     # The base template's shell, every module a page names, and what they load.
     for name in ("web/site.css", "web/pwa.js", "web/scroll.js", "trees/capture.js"):
         assert name in named
-    assert {"maps/ready.js", "web/outbox.js", "vendor/maplibre-gl/maplibre-gl.mjs"} <= loaded
+    assert {"maps/ready.js", "web/outbox.js"} <= loaded
+    # The map element names MapLibre and its worker itself (by their hashed URLs in production).
+    assert {
+        "vendor/maplibre-gl/maplibre-gl.mjs",
+        "vendor/maplibre-gl/maplibre-gl-worker.mjs",
+    } <= named
     for name in ("maplibre-gl-worker.mjs", "maplibre-gl-shared.mjs"):
         assert f"/static/vendor/maplibre-gl/{name}" in urls
     # Service workers are registered, never loaded by a page: not kept as page files.
     assert not any(url.endswith("sw.js") for url in urls)
+    # Nor is the API's documentation, which nobody reads without signal.
+    assert not any(url.startswith("/static/ninja/") for url in urls)
+    assert "web/api-docs.css" not in named
 
 
 def test_a_new_template_file_is_kept_without_editing_a_list(tmp_path, monkeypatch, settings):
@@ -90,8 +98,11 @@ def test_hashed_static_files_are_kept_under_their_hashed_urls(tmp_path, settings
     assert "/static/trees/capture.0123abcd.js" in urls
     assert "/static/web/site.0123abcd.css" in urls
     assert "/static/trees/capture.js" not in urls
+    # MapLibre and its worker, which the map element names, too (decision 0087) ...
+    assert "/static/vendor/maplibre-gl/maplibre-gl.0123abcd.mjs" in urls
+    assert "/static/vendor/maplibre-gl/maplibre-gl-worker.0123abcd.mjs" in urls
     # ... what a module imports or builds the URL of, by the name it is asked for ...
     assert "/static/web/outbox.js" in urls
-    assert "/static/vendor/maplibre-gl/maplibre-gl-worker.mjs" in urls
+    assert "/static/vendor/maplibre-gl/maplibre-gl-shared.mjs" in urls
     # ... and a file the manifest lacks by its plain name, rather than no worker at all.
     assert "/static/web/scroll.js" in urls

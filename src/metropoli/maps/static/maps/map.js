@@ -4,9 +4,18 @@
 // MapLibre (a 1.1 MB module and a 0.5 MB worker) is fetched only on pages with a map, and only
 // once a map comes near the screen or the page has finished loading, whichever is first: the
 // page's own content comes first on a slow phone (issue 21).
+// The map element names both files by their hashed URLs (maps/map.html), which the server lets
+// browsers keep for a year; the worker is fetched alongside the library instead of after it has
+// been parsed, and MapLibre then finds it in the HTTP cache (decision 0087).
 let library = null;
-export function loadMapLibre() {
-  library ||= import("../vendor/maplibre-gl/maplibre-gl.mjs");
+export function loadMapLibre(el) {
+  const url = el?.dataset.maplibre;
+  const worker = el?.dataset.maplibreWorker;
+  if (!library && worker) fetch(worker, { priority: "low" }).catch(() => {});
+  library ||= (url ? import(url) : import("../vendor/maplibre-gl/maplibre-gl.mjs")).then((maplibregl) => {
+    if (worker) maplibregl.setWorkerUrl(new URL(worker, window.location.href).href);
+    return maplibregl;
+  });
   return library;
 }
 
@@ -48,7 +57,7 @@ const DEFAULT_LAYERS = {
 };
 
 export async function createMap(el) {
-  const maplibregl = await loadMapLibre();
+  const maplibregl = await loadMapLibre(el);
   const [lon, lat] = (el.dataset.center || "-103.35,20.67").split(",").map(Number);
   const map = new maplibregl.Map({
     container: el,
