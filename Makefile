@@ -198,3 +198,11 @@ stack-status:
 bench-stack: deps
 	@bash scripts/system-deps.sh stack
 	$(PY) bench/bench_stack.py
+
+# A cheap phone on Fast 3G with a 4× slower CPU, cold cache, through the production stack: LCP,
+# map drawn and our own bytes of seven pages, PASS/MISS against issue 21's targets. Its own stack
+# on free ports (bench/bench_phone.py); BENCH_PHONE_URL=http://127.0.0.1:8080/ measures a running one.
+.PHONY: bench-phone
+bench-phone: deps
+	@bash scripts/system-deps.sh stack
+	$(PY) bench/bench_phone.py $(if $(BENCH_PHONE_URL),--url $(BENCH_PHONE_URL))
