@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
 from metropoli.territory.models import Municipality
@@ -52,6 +53,9 @@ def _check_rates(rates: Mapping[str, float]) -> dict[str, float]:
     return checked
 
 
+STAFF_ONLY = gettext_noop("Only the municipality's staff can change these settings.")
+
+
 @transaction.atomic
 def update_settings(
     *,
@@ -61,6 +65,8 @@ def update_settings(
     changed_by,
 ) -> BenefitSettings:
     """Set region and MXN rates (None = the region's defaults); recompute in the background."""
+    if changed_by is not None:  # None: the platform itself (scripts)
+        require(changed_by, "benefits.change_settings", municipality, message=STAFF_ONLY)
     region = _check_region(region)
     if rates is None:
         values, are_defaults = data.default_rates(region), True
@@ -87,6 +93,8 @@ def update_settings(
 def set_species_override(
     *, municipality: Municipality, species: Species, itree_code: str, changed_by
 ) -> SpeciesOverride:
+    if changed_by is not None:  # None: the platform itself (scripts)
+        require(changed_by, "benefits.change_settings", municipality, message=STAFF_ONLY)
     itree_code = (itree_code or "").strip()
     region = settings_of(municipality).region
     if not data.data_installed():
@@ -102,6 +110,8 @@ def set_species_override(
 
 @transaction.atomic
 def delete_species_override(*, municipality: Municipality, species: Species, changed_by) -> None:
+    if changed_by is not None:  # None: the platform itself (scripts)
+        require(changed_by, "benefits.change_settings", municipality, message=STAFF_ONLY)
     deleted, _detail = SpeciesOverride.objects.filter(
         municipality=municipality, species=species
     ).delete()

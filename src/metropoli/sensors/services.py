@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.territory.models import Municipality
 from metropoli.territory.selectors import municipality_at
@@ -95,8 +96,9 @@ def register_sensor(
 
 
 @transaction.atomic
-def rotate_password(*, sensor: Sensor) -> str:
+def rotate_password(*, sensor: Sensor, actor) -> str:
     """A new password for the firmware (the old one stops working at once)."""
+    require(actor, "sensors.change_sensor", sensor)
     password = generate_password()
     Sensor.objects.filter(pk=sensor.pk).update(password_hash=hash_password(password))
     sensor.password_hash = hash_password(password)

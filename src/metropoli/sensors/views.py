@@ -186,7 +186,7 @@ def setup(request: HttpRequest, sensor_id: str):
     require(request, "sensors.change_sensor", sensor)
     password = None
     if request.method == "POST":
-        password = services.rotate_password(sensor=sensor)
+        password = services.rotate_password(sensor=sensor, actor=request.user)
     return render(
         request,
         "sensors/setup.html",

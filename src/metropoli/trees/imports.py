@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from metropoli.common.api import require
+from metropoli.common.i18n import gettext_noop
+
 from . import inventory
 from .inventory_files import GEOJSON_SUFFIXES, ImportFileError
 from .models import ImportState, InventoryImport
@@ -61,6 +64,12 @@ def _check_upload(upload: UploadedFile) -> None:
 
 def start(*, upload: UploadedFile, municipality, user, partial: bool, metric: bool):
     """Keep the uploaded file and have it checked. UploadRefused for a file we cannot take."""
+    require(
+        user,
+        "trees.import_trees",
+        municipality,
+        message=gettext_noop("Only municipal staff import inventories."),
+    )
     _check_upload(upload)
     with transaction.atomic():
         job = InventoryImport(
