@@ -98,12 +98,11 @@ class TreeFilterSchema(FilterSchema):
     since: Day | None = Field(None, description="First day, YYYY-MM-DD")
     until: Day | None = Field(None, description="Last day, YYYY-MM-DD")
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _empty_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value not in ("", None)}
-        return data
+    def _empty_is_absent(cls, value: Any) -> Any:
+        # A form sends its empty fields (`dbh_min=`): no filter, as before the declaration.
+        return None if value == "" else value
 
     @model_validator(mode="wrap")
     @classmethod

@@ -216,3 +216,16 @@ def test_any_trunk_diameter_bound_selects_what_it_says(itree, municipalities, qu
     for z, x, y in ((8, 50, 114), (16, 14000, 28900)):
         assert client.get(f"/tiles/trees/{z}/{x}/{y}.pbf?{query}").status_code == 200
     assert client.get(f"/arbol/?{query}").status_code == 200
+
+
+def test_a_forms_empty_fields_are_no_filter(municipalities):
+    _plant()
+    empty = "municipality=&validation_state=&dbh_min=&dbh_max=&recorded_by=&since=&until=&bbox="
+    client = Client()
+    listed = client.get(f"/api/trees/?species=JAMI&condition=good&{empty}")
+    assert listed.status_code == 200 and listed.json()["count"] == 2
+    page = client.get(
+        f"/arbol/?species=JAMI&condition=good&{empty}", headers={"Accept-Language": "en"}
+    )
+    assert 'id="tree-count" role="status">2 trees<' in page.content.decode()
+    assert 'data-query="species=JAMI&amp;condition=good"' in page.content.decode()
