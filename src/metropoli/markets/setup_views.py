@@ -99,7 +99,9 @@ def market_setup(request, slug: str):
     if not form.is_valid():
         return _setup_page(request, market, settings_form=form, status=400)
     setup.update_market(
-        market=market, fields={name: form.cleaned_data[name] for name in form.Meta.fields}
+        market=market,
+        fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+        actor=request.user,
     )
     messages.success(request, _("Market settings saved."))
     return redirect("markets:setup", slug=slug)
@@ -112,7 +114,7 @@ def stall_add(request, slug: str):
     form = setup_forms.StallForm(request.POST, prefix="stall")
     if not form.is_valid():
         return _setup_page(request, market, stall_form=form, status=400)
-    stall = setup.add_stall(market=market, fields=form.cleaned_data)
+    stall = setup.add_stall(market=market, fields=form.cleaned_data, actor=request.user)
     messages.success(
         request,
         _("Stall %(stall)s added. Now add who runs it and its products.") % {"stall": stall.name},
@@ -152,6 +154,7 @@ def staff_add(request, slug: str):
         email=data["email"],
         display_name=data["display_name"],
         send_invitation=data["how"] == form.INVITE,
+        actor=request.user,
     )
     _added_message(request, added, market.name)
     if added.link:
@@ -169,7 +172,7 @@ def staff_remove(request, slug: str):
     if int(person) == request.user.pk:
         messages.error(request, _("Another staff member has to remove you."))
     else:
-        setup.remove_market_staff(market=market, person_id=int(person))
+        setup.remove_market_staff(market=market, person_id=int(person), actor=request.user)
         messages.success(request, _("Removed from the market staff."))
     return redirect("markets:setup", slug=slug)
 
@@ -207,7 +210,7 @@ def stall_setup(request, slug: str, stall_id: int):
     form = setup_forms.StallForm(request.POST, prefix="stall")
     if not form.is_valid():
         return _stall_page(request, stall, stall_form=form, status=400)
-    setup.update_stall(stall=stall, fields=form.cleaned_data)
+    setup.update_stall(stall=stall, fields=form.cleaned_data, actor=request.user)
     messages.success(request, _("Stall saved."))
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
 
@@ -225,6 +228,7 @@ def stall_person_add(request, slug: str, stall_id: int):
         email=data["email"],
         display_name=data["display_name"],
         send_invitation=data["how"] == form.INVITE,
+        actor=request.user,
     )
     _added_message(request, added, stall.name)
     if added.link:
@@ -239,7 +243,7 @@ def stall_person_remove(request, slug: str, stall_id: int):
     person = request.POST.get("person", "")
     if not person.isdigit():
         raise Http404
-    setup.remove_stall_member(stall=stall, person_id=int(person))
+    setup.remove_stall_member(stall=stall, person_id=int(person), actor=request.user)
     messages.success(request, _("Removed from the stall."))
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
 
@@ -272,7 +276,7 @@ def product_edit(request, slug: str, stall_id: int, product_id: int):
     product = get_object_or_404(Product, pk=product_id, stall=stall)
     form = setup_forms.ProductEditForm(request.POST or None, instance=product)
     if request.method == "POST" and form.is_valid():
-        setup.update_product(product=product, fields=form.cleaned_data)
+        setup.update_product(product=product, fields=form.cleaned_data, actor=request.user)
         messages.success(request, _("%(product)s saved.") % {"product": product.name})
         return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
     return render(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from metropoli.accounts.services import activation_link
+from metropoli.common.api import require
 
 from ..models import Market, MarketStaff, Product, ProductPrice, Stall, StallMember
 from .catalogue import _checked_photo, _replace_photo
@@ -39,6 +40,7 @@ class NewMarket:
 @transaction.atomic
 def create_market(*, data: NewMarket, actor) -> Market:
     """A new market, open online, with the person who created it as its first staff member."""
+    require(actor, "markets.add_market", data.municipality)
     market = Market.objects.create(
         municipality=data.municipality,
         name=data.name,
@@ -54,7 +56,8 @@ def create_market(*, data: NewMarket, actor) -> Market:
 
 
 @transaction.atomic
-def update_market(*, market: Market, fields: dict) -> Market:
+def update_market(*, market: Market, fields: dict, actor) -> Market:
+    require(actor, "markets.setup_market", market)
     locked = Market.objects.select_for_update(no_key=True).get(pk=market.pk)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -63,12 +66,14 @@ def update_market(*, market: Market, fields: dict) -> Market:
 
 
 @transaction.atomic
-def add_stall(*, market: Market, fields: dict) -> Stall:
+def add_stall(*, market: Market, fields: dict, actor) -> Stall:
+    require(actor, "markets.setup_market", market)
     return Stall.objects.create(market=market, **fields)
 
 
 @transaction.atomic
-def update_stall(*, stall: Stall, fields: dict) -> Stall:
+def update_stall(*, stall: Stall, fields: dict, actor) -> Stall:
+    require(actor, "markets.setup_market", stall.market)
     for name, value in fields.items():
         setattr(stall, name, value)
     stall.save(update_fields=list(fields))
@@ -126,8 +131,9 @@ def _person(
 
 @transaction.atomic
 def add_stall_member(
-    *, stall: Stall, email: str, display_name: str, send_invitation: bool
+    *, stall: Stall, email: str, display_name: str, send_invitation: bool, actor
 ) -> PersonAdded:
+    require(actor, "markets.setup_market", stall.market)
     added = _person(email, display_name, send_invitation=send_invitation, place=stall.name)
     StallMember.objects.get_or_create(stall=stall, user=added.person)
     return added
@@ -135,20 +141,23 @@ def add_stall_member(
 
 @transaction.atomic
 def add_market_staff(
-    *, market: Market, email: str, display_name: str, send_invitation: bool
+    *, market: Market, email: str, display_name: str, send_invitation: bool, actor
 ) -> PersonAdded:
+    require(actor, "markets.setup_market", market)
     added = _person(email, display_name, send_invitation=send_invitation, place=market.name)
     MarketStaff.objects.get_or_create(market=market, user=added.person)
     return added
 
 
 @transaction.atomic
-def remove_stall_member(*, stall: Stall, person_id: int) -> None:
+def remove_stall_member(*, stall: Stall, person_id: int, actor) -> None:
+    require(actor, "markets.setup_market", stall.market)
     StallMember.objects.filter(stall=stall, user_id=person_id).delete()
 
 
 @transaction.atomic
-def remove_market_staff(*, market: Market, person_id: int) -> None:
+def remove_market_staff(*, market: Market, person_id: int, actor) -> None:
+    require(actor, "markets.setup_market", market)
     MarketStaff.objects.filter(market=market, user_id=person_id).delete()
 
 
@@ -164,7 +173,8 @@ class NewProduct:
 
 
 @transaction.atomic
-def update_product(*, product: Product, fields: dict) -> Product:
+def update_product(*, product: Product, fields: dict, actor) -> Product:
+    require(actor, "markets.setup_market", product.stall.market)
     locked = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -172,9 +182,10 @@ def update_product(*, product: Product, fields: dict) -> Product:
     return locked
 
 
-def add_product(*, stall: Stall, data: NewProduct, photo=None, actor=None) -> Product:
+def add_product(*, stall: Stall, data: NewProduct, actor, photo=None) -> Product:
     """A product with today's price and, when given, its photo (checked and stripped of its
     metadata before anything is written); all of it or nothing."""
+    require(actor, "markets.setup_market", stall.market)
     processed = _checked_photo(photo) if photo is not None else None
     with transaction.atomic():
         product = Product.objects.create(

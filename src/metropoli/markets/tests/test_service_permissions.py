@@ -87,3 +87,15 @@ def test_a_stranger_cannot_change_photos_take_a_delivery_nor_cancel_a_shoppers_o
     refused(lambda: fulfilment.cancel_order(order=theirs, actor=stranger))
     fulfilment.cancel_order(order=theirs, actor=shopper)
     fulfilment.cancel_order(order=order)  # a guest's order: whoever holds its link
+
+
+def test_only_the_markets_staff_set_it_up(market, stall):
+    from metropoli.markets.services import setup
+
+    stranger = UserFactory()
+    refused(lambda: setup.update_market(market=market, fields={"name": "Otro"}, actor=stranger))
+    refused(lambda: setup.add_stall(market=market, fields={"name": "Nuevo"}, actor=stranger))
+    refused(lambda: setup.update_stall(stall=stall, fields={"name": "Otro"}, actor=stranger))
+    refused(lambda: setup.remove_stall_member(stall=stall, person_id=stranger.pk, actor=stranger))
+    market.refresh_from_db()
+    assert market.name != "Otro"
