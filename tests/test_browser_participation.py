@@ -102,7 +102,7 @@ def add_point_on_table(page, panel, text, dx=0):
 
 def test_two_people_use_table_mode_at_once(live_server, page_factory, guadalajara):
     proceeding = make_proceeding(guadalajara)
-    services.set_table_pin(proceeding=proceeding, pin="2468")
+    services.set_table_pin(proceeding=proceeding, pin="2468", actor=None)
     url = live_server.url + "/participa/mesa/prueba/"
     first, second = table_page(page_factory, url), table_page(page_factory, url)
     assert_accessible(first)

@@ -159,7 +159,17 @@ def add_category(
 
 
 @transaction.atomic
-def set_table_pin(*, proceeding: Proceeding, pin: str) -> None:
+def set_table_pin(*, proceeding: Proceeding, pin: str, actor) -> None:
+    """The touch table's PIN, set by who may change the consultation (`actor=None`: the
+    platform itself, a script)."""
+    if actor is not None:
+        require(
+            actor,
+            "participation.change_proceeding",
+            proceeding,
+            code=ParticipationErrorCode.PERMISSION_DENIED,
+            message=gettext_noop("Only the staff and moderators of this consultation can do this."),
+        )
     if not PIN.match(pin or ""):
         raise DomainError(ParticipationErrorCode.INVALID_PIN)
     proceeding.table_pin_hash = make_password(pin)

@@ -156,7 +156,9 @@ def moderation(request, slug):
     if request.method == "POST" and request.POST.get("action") == "set_pin":
         require(request, "participation.change_proceeding", proceeding, message=MODERATORS_ONLY)
         try:
-            services.set_table_pin(proceeding=proceeding, pin=request.POST.get("pin", ""))
+            services.set_table_pin(
+                proceeding=proceeding, pin=request.POST.get("pin", ""), actor=request.user
+            )
             messages.success(request, _("The facilitator PIN was changed."))
             return redirect("participation:moderation", slug=slug)
         except DomainError as error:

@@ -312,7 +312,7 @@ def test_statistics(client, proceeding):
 
 
 def test_table_pin(client, proceeding):
-    services.set_table_pin(proceeding=proceeding, pin="4321")
+    services.set_table_pin(proceeding=proceeding, pin="4321", actor=None)
     assert (
         post(client, f"{BASE}/prueba/table/unlock", {"pin": "1111"}).json()["code"] == "wrong_pin"
     )
@@ -321,7 +321,7 @@ def test_table_pin(client, proceeding):
 
 
 def test_the_table_token_goes_only_to_the_facilitator_who_gives_the_pin(client, proceeding):
-    services.set_table_pin(proceeding=proceeding, pin="4321")
+    services.set_table_pin(proceeding=proceeding, pin="4321", actor=None)
     page = client.get("/participa/mesa/prueba/").content.decode()
     assert table_token(proceeding) not in page and "data-table-token" not in page
     wrong = post(client, f"{BASE}/prueba/table/unlock", {"pin": "1111"})

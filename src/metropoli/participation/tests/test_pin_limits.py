@@ -27,7 +27,7 @@ def unlock(client, slug, pin, *, peer="203.0.113.7", forged=None):
 
 def test_wrong_pins_are_limited_per_table_from_any_address(client, proceeding, settings):
     settings.PARTICIPATION_PIN_FAILURES_PER_TABLE = 3
-    services.set_table_pin(proceeding=proceeding, pin="4321")
+    services.set_table_pin(proceeding=proceeding, pin="4321", actor=None)
     for n in range(3):
         assert unlock(client, "prueba", f"{n:04d}", peer=f"198.51.100.{n}").status_code == 403
     refused = unlock(client, "prueba", "4321", peer="198.51.100.99")
@@ -38,7 +38,9 @@ def test_wrong_pins_are_limited_per_table_from_any_address(client, proceeding, s
 def test_wrong_pins_are_limited_per_address_whatever_it_forwards(client, guadalajara, settings):
     settings.PARTICIPATION_PIN_FAILURES_PER_ADDRESS = 3
     for slug in ("una", "otra"):
-        services.set_table_pin(proceeding=make_proceeding(guadalajara, slug=slug), pin="4321")
+        services.set_table_pin(
+            proceeding=make_proceeding(guadalajara, slug=slug), pin="4321", actor=None
+        )
     for n in range(3):
         response = unlock(client, "una", f"{n:04d}", forged=f"10.0.0.{n}")
         assert response.status_code == 403
@@ -49,6 +51,6 @@ def test_wrong_pins_are_limited_per_address_whatever_it_forwards(client, guadala
 def test_the_right_pin_does_not_use_the_limit_up(client, proceeding, settings):
     settings.PARTICIPATION_PIN_FAILURES_PER_TABLE = 1
     settings.PARTICIPATION_PIN_FAILURES_PER_ADDRESS = 1
-    services.set_table_pin(proceeding=proceeding, pin="4321")
+    services.set_table_pin(proceeding=proceeding, pin="4321", actor=None)
     for _ in range(3):
         assert unlock(client, "prueba", "4321").json()["unlocked"] is True

@@ -312,9 +312,19 @@ def test_people_delete_their_own_contributions_only(proceeding, shade, anonymous
 
 def test_table_pin_is_hashed(proceeding):
     with pytest.raises(DomainError):
-        services.set_table_pin(proceeding=proceeding, pin="12")
-    services.set_table_pin(proceeding=proceeding, pin="482916")
+        services.set_table_pin(proceeding=proceeding, pin="12", actor=None)
+    services.set_table_pin(proceeding=proceeding, pin="482916", actor=None)
     proceeding.refresh_from_db()
     assert "482916" not in proceeding.table_pin_hash
     assert services.pin_matches(proceeding, "482916")
     assert not services.pin_matches(proceeding, "000000")
+
+
+def test_only_who_may_change_the_consultation_sets_its_table_pin(proceeding):
+    from metropoli.accounts.tests.factories import UserFactory
+
+    with pytest.raises(DomainError) as refused:
+        services.set_table_pin(proceeding=proceeding, pin="482916", actor=UserFactory())
+    assert refused.value.code == "permission_denied"
+    proceeding.refresh_from_db()
+    assert not proceeding.table_pin_hash
