@@ -12,7 +12,7 @@ gunicorn on loopback and, for random boxes inside the AMG urban area, measures p
   (2) raw: the statements such a page needs, over psycopg: no HTTP, no Django. As the view
       (ogc/paging.py, decision 0085): the sites in the box, counted up to a cap; under it, the
       ids of the trees in the box (their number is numberMatched), then the page's rows by id;
-      over it (a dense box), the page walked in id order; no parallel workers, as the view.
+      over it (a dense box), the page walked in id order; with the view's planner settings.
       Each statement is planned with its values, as Django's are (psycopg would otherwise
       prepare a statement run five times, and PostgreSQL may then reuse a generic plan that
       ignores the box: before decision 0085 that made this baseline read the box through the
@@ -150,7 +150,8 @@ def measure(url: str, args, *, built: bool) -> int:
             conninfo(url),
             autocommit=True,
             prepare_threshold=None,
-            options="-c max_parallel_workers_per_gather=0",  # as ogc/paging.py
+            # Planned as ogc/paging.py plans the view's statements.
+            options="-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1",
         )
 
     def raw(conn, work):
