@@ -65,7 +65,9 @@ def register_sensor(
     model: str = "",
     name: str = "",
 ) -> tuple[Sensor, str]:
-    """Register a sensor; returns it with its Basic-auth password (shown once, never stored)."""
+    """Register a sensor for its `owner`, who registers it themselves (the command names the
+    owner); returns it with its Basic-auth password (shown once, never stored)."""
+    require(owner, "sensors.register_sensor")
     sensor_id = normalise_sensor_id(sensor_id)
     if not SENSOR_ID.fullmatch(sensor_id):
         raise DomainError(SensorErrorCode.INVALID_SENSOR_ID)
