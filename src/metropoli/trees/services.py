@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -549,17 +549,11 @@ def delete_tree(*, tree: Tree, deleted_by, reason: str = "") -> None:
 # --- photos ----------------------------------------------------------------------------------
 
 
-def add_photo(
-    *, tree: Tree, data: bytes, uploaded_by, client_key: str = ""
-) -> tuple[TreePhoto, bool]:
-    """Check a photo, store its public copy (no metadata) and a thumbnail: (photo, created).
+def add_photo(*, tree: Tree, data: bytes, uploaded_by) -> tuple[TreePhoto, bool]:
+    """Check a photo, store its public copy (no metadata) and a thumbnail: (photo, True).
 
-    With a client key, sending the same photo again returns the photo stored the first time.
+    A photo sent with an Idempotency-Key goes through `photo_uploads.add_photo_once`.
     """
-    if client_key:
-        existing = TreePhoto.objects.filter(tree=tree, client_key=client_key).first()
-        if existing is not None:
-            return existing, False
     processed = process_photo(data)  # raises DomainError before anything is written
     stem = hashlib.sha256(processed.public_jpeg).hexdigest()[:16]
     photo = TreePhoto(
@@ -575,7 +569,6 @@ def add_photo(
         taken_at=(
             timezone.make_aware(processed.taken_at) if processed.taken_at is not None else None
         ),
-        client_key=client_key,
         uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
     )
     try:
@@ -593,15 +586,11 @@ def add_photo(
                 ChangeAction.UPDATE,
                 {"photo": ("", photo.image.name)},
             )
-    except Exception as error:
+    except Exception:
         # The files went to storage before the row failed: do not leave them behind.
         for stored in (photo.image, photo.thumbnail):
             if stored:
                 with contextlib.suppress(OSError):  # a read-only folder: nothing to undo
                     stored.storage.delete(stored.name)
-        if isinstance(error, IntegrityError) and client_key:
-            existing = TreePhoto.objects.filter(tree=tree, client_key=client_key).first()
-            if existing is not None:
-                return existing, False
         raise
     return photo, True

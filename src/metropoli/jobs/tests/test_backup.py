@@ -50,7 +50,7 @@ def test_drill_backup_wipe_restore_gives_identical_counts_and_checksums(
     from metropoli.trees.services import add_photo
 
     tree = make_tree(citizen)
-    add_photo(tree=tree, data=image_bytes(), uploaded_by=citizen, client_key="")
+    add_photo(tree=tree, data=image_bytes(), uploaded_by=citizen)
     media = sorted(p.relative_to(files.MEDIA_ROOT) for p in files.MEDIA_ROOT.rglob("*.*"))
     assert media  # the photo and its thumbnail
     call_command("backup", str(tmp_path / "backup"))
