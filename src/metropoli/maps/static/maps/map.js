@@ -5,14 +5,18 @@
 // once a map comes near the screen or the page has finished loading, whichever is first: the
 // page's own content comes first on a slow phone (issue 21).
 // The map element names both files by their hashed URLs (maps/map.html), which the server lets
-// browsers keep for a year; the worker is fetched alongside the library instead of after it has
-// been parsed, and MapLibre then finds it in the HTTP cache (decision 0087).
+// browsers keep for a year (decision 0087). On a slow link MapLibre has the bandwidth to itself;
+// once it is in, its worker and the basemap tiles of the first view are fetched while it builds
+// the map, the network being idle then (decision 0093).
 let library = null;
 export function loadMapLibre(el) {
   const url = el?.dataset.maplibre;
   const worker = el?.dataset.maplibreWorker;
-  if (!library && worker) fetch(worker, { priority: "low" }).catch(() => {});
   library ||= (url ? import(url) : import("../vendor/maplibre-gl/maplibre-gl.mjs")).then((maplibregl) => {
+    // The worker only now: fetched alongside MapLibre it halved the bandwidth MapLibre had on a
+    // slow link, and the map waits for MapLibre first (decision 0093). Fetched from the page,
+    // the worker MapLibre starts next reads it from the HTTP cache.
+    if (worker) fetch(worker).catch(() => {});
     if (worker) maplibregl.setWorkerUrl(new URL(worker, window.location.href).href);
     return maplibregl;
   });
@@ -38,7 +42,7 @@ function baseStyle(el) {
       tileSize: 256,
       attribution: el.dataset.attribution || "",
     };
-    layers.push({ id: "basemap", type: "raster", source: "basemap" });
+    layers.push({ id: "basemap", type: "raster", source: "basemap", paint: { "raster-fade-duration": 0 } });
   }
   return { version: 8, sources, layers };
 }
@@ -56,15 +60,39 @@ const DEFAULT_LAYERS = {
   ],
 };
 
+// The basemap tiles the first view shows (a 256-px raster source at MapLibre's zoom + 1,
+// rounded, as MapLibre covers it without pitch). Asked for once MapLibre has arrived, while it
+// builds the map, the network being idle then; MapLibre finds them in the HTTP cache.
+function prefetchBasemap(el, lon, lat, zoom) {
+  const template = el.dataset.basemap;
+  if (!template || /\{(?![zxy]\})/.test(template)) return;
+  const z = Math.max(0, Math.round(zoom + 1));
+  const n = 2 ** z;
+  const size = 512 * 2 ** zoom / n; // CSS pixels of one tile
+  const x = ((lon + 180) / 360) * n;
+  const rad = (lat * Math.PI) / 180;
+  const y = ((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n;
+  const halfX = el.clientWidth / 2 / size;
+  const halfY = el.clientHeight / 2 / size;
+  for (let tx = Math.floor(x - halfX); tx <= Math.floor(x + halfX); tx++) {
+    for (let ty = Math.max(0, Math.floor(y - halfY)); ty <= Math.min(n - 1, Math.floor(y + halfY)); ty++) {
+      const url = template.replace("{z}", z).replace("{x}", ((tx % n) + n) % n).replace("{y}", ty);
+      fetch(url, { mode: "cors", credentials: "same-origin" }).catch(() => {});
+    }
+  }
+}
+
 export async function createMap(el) {
   const maplibregl = await loadMapLibre(el);
   const [lon, lat] = (el.dataset.center || "-103.35,20.67").split(",").map(Number);
+  prefetchBasemap(el, lon, lat, Number(el.dataset.zoom || 10));
   const map = new maplibregl.Map({
     container: el,
     style: baseStyle(el),
     center: [lon, lat],
     zoom: Number(el.dataset.zoom || 10),
     cooperativeGestures: true,
+    fadeDuration: 0,
   });
   map.addControl(new maplibregl.NavigationControl(), "top-right");
   const layer = el.dataset.layer;
