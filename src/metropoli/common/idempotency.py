@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connection
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .errors import CommonErrorCode, DomainError
@@ -122,14 +123,32 @@ CLAIM_SQL = """
     RETURNING id
 """
 
+# The same, also drawing the result's id from the result table's own sequence, so that the
+# key's row carries its result from the start (no UPDATE later, decision 0094).
+CLAIM_RESERVING_SQL = """
+    INSERT INTO common_idempotencyrecord
+        (action, scope, key, request_hash, result_id, created_at)
+    VALUES (%s, %s, %s, %s, nextval(pg_get_serial_sequence(%s, %s)), now())
+    ON CONFLICT (action, scope, key) DO NOTHING
+    RETURNING id, result_id
+"""
+
 
 @dataclass
 class _Claim:
     record_id: int
     recorded: bool = False
+    reserved: int | None = None
 
 
 _claim: ContextVar[_Claim | None] = ContextVar("metropoli_idempotency_claim", default=None)
+
+
+def reserved_result_id() -> int | None:
+    """Inside `run_once(..., result_model=M)`'s `create`: the id the new `M` row must take
+    (already the key's result), else None (no key: the database draws it as usual)."""
+    claim = _claim.get()
+    return claim.reserved if claim is not None else None
 
 
 def record_result(result_pk: int) -> None:
@@ -154,6 +173,7 @@ def run_once(
     create: Callable[[], T],
     result_id: Callable[[T], int],
     replay: Callable[[int], T],
+    result_model: type[Model] | None = None,
 ) -> tuple[T, bool]:
     """Carry out `create` once per key: (result, created).
 
@@ -162,6 +182,10 @@ def run_once(
     NOTHING`): the same key sent twice at once waits for the first request's transaction. A key
     claimed before is not carried out again: its stored result is `replay`ed, or, for a
     different request, refused (422).
+
+    With `result_model`, the claim also draws the id of the row `create` writes (from that
+    table's sequence) and stores it as the key's result at once; `create` gives it to the row
+    (`reserved_result_id()`), and a result with another id is a bug (RuntimeError, rolled back).
     """
     if idempotency is None:
         return run_atomic(create), True
@@ -170,14 +194,25 @@ def run_once(
 
     def claim_and_create() -> T:
         with connection.cursor() as cursor:
-            cursor.execute(CLAIM_SQL, [action, scope, key, digest])
+            if result_model is None:
+                cursor.execute(CLAIM_SQL, [action, scope, key, digest])
+            else:
+                meta = result_model._meta
+                cursor.execute(
+                    CLAIM_RESERVING_SQL,
+                    [action, scope, key, digest, meta.db_table, meta.pk.column],
+                )
             claimed = cursor.fetchone()
         if claimed is None:
             raise _AlreadyClaimed
         claim = _Claim(claimed[0])
+        if result_model is not None:
+            claim.reserved, claim.recorded = claimed[1], True
         token = _claim.set(claim)
         try:
             result = create()
+            if claim.reserved is not None and result_id(result) != claim.reserved:
+                raise RuntimeError(f"{action} did not give its result the reserved id")
             if not claim.recorded:
                 record_result(result_id(result))
         finally:

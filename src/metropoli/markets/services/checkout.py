@@ -17,7 +17,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from metropoli.common.errors import DomainError
-from metropoli.common.idempotency import Idempotency, record_result, run_once
+from metropoli.common.idempotency import Idempotency, reserved_result_id, run_once
 
 from .. import selectors
 from ..errors import MarketErrorCode
@@ -166,11 +166,12 @@ def place_order(
         quote = quote_destination(info, destination)
         checked = _checked_lines(info)
         # The order rows go in first and the stock rows are locked last, right before the
-        # commit: competing checkouts wait on those locks only for a few statements.
+        # commit: competing checkouts wait on those locks only for a few statements. The key's
+        # row already names the order (its id was drawn with the claim): nothing more is
+        # written to it while the stock rows are held.
         order, written_lines, event = create_order(
-            info, checked, quote, destination, cleaned, shopper
+            info, checked, quote, destination, cleaned, shopper, order_id=reserved_result_id()
         )
-        record_result(order.pk)  # the key's row is written before the stock rows are locked
         if quote.method == Method.PICKUP:
             hold_pickup_place(market, quote.pickup_date, quote.pickup_slot)
         take_stock(checked)
@@ -185,6 +186,7 @@ def place_order(
         create=create,
         result_id=lambda placed: placed.order.pk,
         replay=_replayed_order,
+        result_model=Order,
     )
     return placed
 
@@ -306,14 +308,18 @@ def create_order(
     destination: Destination,
     contact: Contact,
     shopper,
+    *,
+    order_id: int | None = None,
 ) -> tuple[Order, list[OrderLine], OrderEvent]:
-    """Insert the order, its stall parts, lines and first event; returns what it wrote."""
+    """Insert the order (with `order_id`, else a new id), its stall parts, lines and first
+    event; returns what it wrote."""
     priced = [
         (product, quantity, line_total(quantity, product.current_price))
         for product, quantity in checked
     ]
     subtotal = sum((total for _p, _q, total in priced), Decimal("0.00"))
     order = Order.objects.create(
+        id=order_id,
         market=info.market,
         shopper=shopper if shopper is not None and shopper.is_authenticated else None,
         contact_name=contact.name,
