@@ -220,7 +220,6 @@ class TreePhoto(models.Model):
     # Where the camera said it was: kept for validators, never published.
     camera_location = models.PointField(_("camera location"), srid=4326, null=True, blank=True)
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
-    client_key = models.CharField(_("idempotency key"), max_length=80, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -235,13 +234,6 @@ class TreePhoto(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("tree photo")
         verbose_name_plural = _("tree photos")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tree", "client_key"],
-                condition=~Q(client_key=""),
-                name="unique_photo_client_key",
-            )
-        ]
 
 
 class TreeCell(models.Model):
