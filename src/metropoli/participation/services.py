@@ -232,6 +232,12 @@ def _check_phase(actor, proceeding: Proceeding, *, contributions: bool) -> Phase
         )
     if not actor.is_authenticated and not phase.allows_anonymous:
         raise DomainError(ParticipationErrorCode.LOGIN_REQUIRED)
+    # The checks above name what is missing; the named permission stays the one authority (the
+    # same rule the pages use to decide whether to offer the form).
+    rule = (
+        "participation.add_contribution" if contributions else "participation.react_to_contribution"
+    )
+    require(actor, rule, proceeding, code=ParticipationErrorCode.PERMISSION_DENIED)
     return phase
 
 
@@ -447,6 +453,7 @@ def rate(*, contribution: Contribution, actor, value: int, device_token: str = "
 def report(
     *, contribution: Contribution, actor, reason: str, comment_id: int | None = None
 ) -> Report:
+    require(actor, "participation.report_contribution", contribution)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(ParticipationErrorCode.REASON_REQUIRED)
