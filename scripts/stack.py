@@ -200,7 +200,9 @@ LOCATIONS = """\
     access_log {access_log} metropoli_json;
     server_tokens off;
     sendfile on;
-    tcp_nopush on;
+    # No TCP_CORK: with it a large cached tile (z14 at a million trees) waited for the
+    # client's delayed ACK, 40 ms, on one request in ten (decision 0095).
+    tcp_nopush off;
 
     gzip on;
     gzip_vary on;
