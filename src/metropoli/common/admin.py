@@ -17,8 +17,22 @@ def changed_fields(record: ChangeRecord) -> str:
 changed_fields.short_description = _("changes")  # type: ignore[attr-defined]
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """A list to read: what the platform's services wrote is never added, changed or deleted
+    in the admin."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyModelAdmin):
     list_display = (
         "changed_at",
         "content_type",
@@ -29,12 +43,3 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     )
     list_filter = ("action", "content_type")
     list_select_related = ("content_type", "changed_by")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
+from metropoli.common.admin import ReadOnlyModelAdmin
+
 from .models import PlantingSite, Species, Tree, TreePhoto
 
 
@@ -26,19 +28,10 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Tree)
-class TreeAdmin(admin.ModelAdmin):
+class TreeAdmin(ReadOnlyModelAdmin):
     # Changes go through the API and the services (they keep history and map cells);
     # the admin is for looking.
     list_display = ("pk", "species", "dbh_cm", "condition", "validation_state", "recorded_at")
     list_filter = ("validation_state", "condition", "source")
     search_fields = ("species__scientific_name", "species__common_name_es", "external_id")
     inlines = [PhotoInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
