@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from metropoli.territory.amg import METRO_BBOX
 from metropoli.trees import filters as tree_filters
 
+from .paging import KeysInOrder
 from .params import invalid
 
 Box = tuple[float, float, float, float]
@@ -139,6 +140,12 @@ class Collection(ABC):
         for box in boxes:
             condition |= Q(**{f"{field}__{lookup}": _polygon(box)})
         return condition
+
+    def keys_in_order(self, values: dict[str, str], boxes: list[Box]) -> KeysInOrder | None:
+        """The keys inside `boxes` in key order from an index, as ogc/paging.py reads a dense
+        box's pages; None: those pages walk the key's order (fast unless the box's features
+        come late in it). `values` are the property filters given, already checked."""
+        return None
 
     def geometries_in(self, boxes: list[Box]) -> QuerySet:
         """Every row of the table holding the geometry (a tree's site) inside the boxes, with

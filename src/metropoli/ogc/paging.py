@@ -14,10 +14,17 @@ the page from them in Python and reads its rows by key; their number is numberMa
 page): one scan for both. Over it the selection is dense: walking the key in order finds the page
 within `limit × total / cap` rows, and numberMatched is left out (Part 1 makes it optional)
 rather than counting a whole district.
+
+A dense box walked in key order is slow when the box's features come late in that order (trees
+loaded district by district: a district's first tree may have the 800,000th id). A collection
+with an index that gives its keys inside a box in key order (`KeysInOrder`: the trees' map
+points, decision 0096) is read from that index instead, from the cursor on, and each batch of
+keys is checked against the whole selection (its other filters, the exact box).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, transaction
@@ -30,6 +37,15 @@ from .params import Page
 COUNT_LIMIT = 10_000
 # Never read more keys than this for one page.
 MAX_KEYS = 100_000
+# A dense box read from an ordered index gives up for the walk after this many keys failed the
+# selection's other filters (a filter the index does not hold, such as a date, and a rare one).
+MAX_INDEX_KEYS = 200_000
+# The largest batch of keys read from the index at once (batches grow fourfold from the page).
+MAX_INDEX_BATCH = 10_000
+
+# (start, descending, count) → the next `count` keys inside the box after `start` (before it,
+# when descending; from the first when start is None), in key order.
+KeysInOrder = Callable[[int | None, bool, int], list[int]]
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,14 @@ def cap(page: Page) -> int:
 
 
 def read_page(
-    qs: QuerySet, key: str, page: Page, cursor, *, int_key: bool, in_boxes: QuerySet | None
+    qs: QuerySet,
+    key: str,
+    page: Page,
+    cursor,
+    *,
+    int_key: bool,
+    in_boxes: QuerySet | None,
+    in_order: KeysInOrder | None = None,
 ) -> Window:
     """The page of `qs` (ordered by `key`) that `page` asks for; `cursor` is its after/before
     key already parsed, or None; `in_boxes` the geometries inside the bbox, if one was given.
@@ -69,10 +92,12 @@ def read_page(
                 "SELECT set_config('max_parallel_workers_per_gather', '0', true), "
                 "set_config('random_page_cost', '1.1', true)"
             )
-        return _read(qs, key, page, cursor, int_key=int_key, in_boxes=in_boxes)
+        return _read(qs, key, page, cursor, int_key=int_key, in_boxes=in_boxes, in_order=in_order)
 
 
-def _read(qs: QuerySet, key: str, page: Page, cursor, *, int_key: bool, in_boxes) -> Window:
+def _read(
+    qs: QuerySet, key: str, page: Page, cursor, *, int_key: bool, in_boxes, in_order
+) -> Window:
     window = qs
     if page.after is not None:
         window = window.filter(**{f"{key}__gt": cursor})
@@ -81,6 +106,10 @@ def _read(qs: QuerySet, key: str, page: Page, cursor, *, int_key: bool, in_boxes
     most = cap(page)
     # A dense box (a district) is seen from its geometries alone, before any row is joined.
     if in_boxes is not None and in_boxes.order_by().values("pk")[: most + 1].count() > most:
+        if in_order is not None:
+            keys = _keys_in_order(window, key, page, cursor, in_order)
+            if keys is not None:
+                return _cut(qs, key, page, keys, counted=False)
         return _walk(window, key, page)
     keys = list(
         window.order_by(*([] if int_key else [key])).values_list(key, flat=True)[: most + 1]
@@ -89,6 +118,13 @@ def _read(qs: QuerySet, key: str, page: Page, cursor, *, int_key: bool, in_boxes
         return _walk(window, key, page)
     if int_key:
         keys.sort()
+    return _cut(qs, key, page, keys, counted=True)
+
+
+def _cut(qs: QuerySet, key: str, page: Page, keys: list, *, counted: bool) -> Window:
+    """The page from `keys`, sorted: every key of the selection on the page's side of its
+    cursor (`counted`: their number is numberMatched), or at least one more than the page needs.
+    """
     if page.before is not None:
         chosen = keys[-page.limit :]
         more_before, more_after = len(keys) > page.limit, bool(chosen)
@@ -98,7 +134,32 @@ def _read(qs: QuerySet, key: str, page: Page, cursor, *, int_key: bool, in_boxes
         more_before = bool(chosen) and (page.after is not None or page.offset > 0)
     rows = list(qs.filter(**{f"{key}__in": chosen}).order_by(key)) if chosen else []
     first_page = page.after is None and page.before is None
-    return Window(rows, more_before, more_after, len(keys) if first_page else None)
+    return Window(rows, more_before, more_after, len(keys) if counted and first_page else None)
+
+
+def _keys_in_order(
+    window: QuerySet, key: str, page: Page, cursor, in_order: KeysInOrder
+) -> list | None:
+    """The first keys of a dense box's selection from the cursor on, enough for the page and
+    one more, sorted; None when too many of the index's keys fail the selection's filters."""
+    descending = page.before is not None
+    wanted = (0 if descending else page.offset) + page.limit + 1
+    passed: list = []
+    # A few more than wanted: a key of the index's box may lie just outside the exact box.
+    start, batch, read = cursor, wanted + wanted // 16 + 1, 0
+    while len(passed) < wanted:
+        keys = in_order(start, descending, batch)
+        if keys:
+            kept = set(window.filter(**{f"{key}__in": keys}).values_list(key, flat=True))
+            passed += [k for k in keys if k in kept]
+        read += len(keys)
+        if len(keys) < batch:
+            break
+        if read >= MAX_INDEX_KEYS:
+            return None
+        start, batch = keys[-1], min(4 * batch, MAX_INDEX_BATCH)
+    passed = passed[:wanted]
+    return passed[::-1] if descending else passed
 
 
 def _walk(window: QuerySet, key: str, page: Page) -> Window:

@@ -8,7 +8,11 @@ everyone. Decision: docs/decisions/0050-ogc-api-features-own-views.md.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -21,6 +25,7 @@ from metropoli.sensors.models import Placement
 from metropoli.trees import selectors as tree_selectors
 from metropoli.trees.filters import TreeFilterSchema
 from metropoli.trees.models import PlantingSite, SiteType
+from metropoli.trees.tiles import filter_sql
 
 from .base import (
     BOOLEAN,
@@ -30,6 +35,7 @@ from .base import (
     NULLABLE_STRING,
     NUMBER,
     STRING,
+    Box,
     Collection,
     Queryable,
     _boolean,
@@ -57,6 +63,35 @@ TREE_COLUMNS = (
     "external_id",
     "recorded_at",
 )
+
+
+# Web Mercator's latitude limit: a box is clamped to it before it becomes map-point metres.
+MERCATOR_LATITUDE = 85.05112878
+
+
+def _tree_ids_in_boxes(
+    boxes: list[Box], where: str, params: list, start: int | None, descending: bool, count: int
+) -> list[int]:
+    """`count` ids of the map points in the boxes after `start` (before it, descending), nearest
+    to it first: per box, one ordered scan of the (geom, tree) GiST index. The box in metres is
+    a centimetre larger than the box in degrees (rounding); the selection tests the exact box."""
+    parts, values = [], []
+    for west, south, east, north in boxes:
+        south, north = (max(-MERCATOR_LATITUDE, min(MERCATOR_LATITUDE, v)) for v in (south, north))
+        after = "" if start is None else f" AND p.tree_id {'<' if descending else '>'} %s::bigint"
+        # Only constant SQL and placeholders are joined here; the values are parameters.
+        parts.append(
+            "(SELECT p.tree_id FROM trees_treemappoint p WHERE p.geom && ST_Expand(ST_Transform("  # noqa: S608
+            f"ST_MakeEnvelope(%s, %s, %s, %s, 4326), 3857), 0.01){after}{where} "
+            "ORDER BY p.tree_id <-> %s::bigint LIMIT %s)"
+        )
+        values += [west, south, east, north, *([] if start is None else [start]), *params]
+        values += [start or 0, count]
+    order = "DESC" if descending else "ASC"
+    sql = f"SELECT tree_id FROM ({' UNION ALL '.join(parts)}) AS inside ORDER BY 1 {order} LIMIT %s"  # noqa: S608, E501
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, count])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _declared(name: str, schema: dict) -> Queryable:
@@ -133,6 +168,13 @@ class Trees(Collection):
 
     def key_of(self, row):
         return row["id"]
+
+    def keys_in_order(self, values, boxes):
+        # The map points (trees/mappoints.py) hold every tree's point and the columns of the
+        # property filters; the (geom, tree) index gives a box's trees in id order.
+        filters = replace(TreeFilterSchema.from_params(values).resolve(), bbox=None)
+        where, params = filter_sql(filters, tree="p", site="p")
+        return partial(_tree_ids_in_boxes, boxes, where, params)
 
     def geometry(self, row):
         return {"type": "Point", "coordinates": [row["lon"], row["lat"]]}

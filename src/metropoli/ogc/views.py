@@ -220,13 +220,16 @@ def _selection(found: Collection, params, *, paged: bool):
     check_known(params, allowed)
     boxes = parse_bbox(params)
     interval = parse_datetime(params) if found.temporal_field else None
-    values = {q.name: v for q in found.queryables if (v := single(params, q.name)) is not None}
-    qs = found.filter(found.public(), values)
+    qs = found.filter(found.public(), _filter_values(found, params))
     if boxes:
         qs = found.filter_bbox(qs, boxes)
     if interval is not None:
         qs = found.filter_time(qs, interval.start, interval.end)
     return qs
+
+
+def _filter_values(found: Collection, params) -> dict[str, str]:
+    return {q.name: v for q in found.queryables if (v := single(params, q.name)) is not None}
 
 
 def _page_links(request, found: Collection) -> list[dict]:
@@ -267,6 +270,7 @@ def items(request, collection_id: str):
         cursor,
         int_key=found.key_is_int,
         in_boxes=found.geometries_in(boxes) if boxes else None,
+        in_order=found.keys_in_order(_filter_values(found, params), boxes) if boxes else None,
     )
     rows, more_before, more_after = window.rows, window.more_before, window.more_after
 

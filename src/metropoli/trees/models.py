@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
 from django.core.files.storage import FileSystemStorage
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -276,7 +277,12 @@ class TreeMapPoint(models.Model):
     validation_state = models.CharField(max_length=20)
 
     class Meta:
-        indexes = [models.Index(fields=["municipality"], name="trees_mappoint_municipality")]
+        indexes = [
+            models.Index(fields=["municipality"], name="trees_mappoint_municipality"),
+            # The trees of a box in id order, nearest-first from a cursor (`tree <-> n`, with
+            # btree_gist): an OGC items page of a dense box (ogc/registry.py, decision 0096).
+            GistIndex(fields=["geom", "tree"], name="trees_mappoint_geom_id"),
+        ]
 
     def __str__(self) -> str:
         return f"map point of tree {self.tree_id}"

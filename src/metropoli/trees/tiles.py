@@ -16,7 +16,7 @@ from .filters import parse
 from .selectors import TreeFilters
 
 
-def _where(
+def filter_sql(
     filters: TreeFilters, *, include_municipality: bool = True, tree: str = "t", site: str = "s"
 ) -> tuple[str, list]:
     """SQL conditions for the filters (bbox is the tile's job) on the trees table (alias
@@ -93,7 +93,7 @@ class TreesLayer(TileLayer):
 
     def _map_points_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
         """One index scan of the narrow, space-ordered map points (trees/mappoints.py)."""
-        where, params = _where(filters, tree="p", site="p")
+        where, params = filter_sql(filters, tree="p", site="p")
         sql = f"""
         WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
         mvt AS (
@@ -110,7 +110,7 @@ class TreesLayer(TileLayer):
 
     def _joined_points_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
         """Filters on who recorded a tree and when need the trees table itself."""
-        where, params = _where(filters)
+        where, params = filter_sql(filters)
         sql = f"""
         WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
         mvt AS (
@@ -152,7 +152,7 @@ class TreesLayer(TileLayer):
         """Cells counted on the fly from the map points (already in Web Mercator metres)."""
         level = cells.level_for_zoom(tile.z)
         side = 1 << level
-        where, params = _where(filters, tree="p", site="p")
+        where, params = filter_sql(filters, tree="p", site="p")
         half = HALF_WORLD_M
         sql = f"""
         WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
@@ -172,7 +172,7 @@ class TreesLayer(TileLayer):
     def _joined_cells_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
         level = cells.level_for_zoom(tile.z)
         side = 1 << level
-        where, params = _where(filters)
+        where, params = filter_sql(filters)
         sql = f"""
         WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS geom),
         counted AS (
