@@ -86,6 +86,19 @@ MIDDLEWARE = [
     "metropoli.common.domain_errors.DomainErrorsMiddleware",
 ]
 
+# Map tiles (/tiles/…) pass MIDDLEWARE without these: they are anonymous, cookie-less GETs of
+# binary data (common/handlers.py, decision 0097). A middleware not named here reaches tiles too.
+TILE_MIDDLEWARE_SKIPPED = [
+    "metropoli.common.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "metropoli.common.sessions.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
 ROOT_URLCONF = "metropoli.config.urls"
 WSGI_APPLICATION = "metropoli.config.wsgi.application"
 
