@@ -40,7 +40,8 @@ MAX_KEYS = 100_000
 # A dense box read from an ordered index gives up for the walk after this many keys failed the
 # selection's other filters (a filter the index does not hold, such as a date, and a rare one).
 MAX_INDEX_KEYS = 200_000
-# The largest batch of keys read from the index at once (batches grow fourfold from the page).
+# The largest batch of keys read from the index at once (batches grow fourfold from the page's
+# size), so that the check of a batch against the selection stays one modest statement.
 MAX_INDEX_BATCH = 10_000
 
 # (start, descending, count) → the next `count` keys inside the box after `start` (before it,
@@ -146,7 +147,7 @@ def _keys_in_order(
     wanted = (0 if descending else page.offset) + page.limit + 1
     passed: list = []
     # A few more than wanted: a key of the index's box may lie just outside the exact box.
-    start, batch, read = cursor, wanted + wanted // 16 + 1, 0
+    start, batch, read = cursor, min(wanted + wanted // 16 + 1, MAX_INDEX_BATCH), 0
     while len(passed) < wanted:
         keys = in_order(start, descending, batch)
         if keys:
