@@ -22,8 +22,15 @@ from .tiles import Tile, TileOutOfRange, check_tile
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 
 
-def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status=status)
+def _error(status: int, code: str, message: str) -> HttpResponse:
+    return _sized(JsonResponse({"code": code, "message": message}, status=status))
+
+
+def _sized(response: HttpResponse) -> HttpResponse:
+    # Tiles skip CommonMiddleware, which sets it for pages (decision 0097): without it, gunicorn
+    # would send the answer in chunks.
+    response["Content-Length"] = str(len(response.content))
+    return response
 
 
 @require_GET
@@ -95,4 +102,4 @@ def _tile_response(
         response["ETag"] = etag
     response["Cache-Control"] = IMMUTABLE if immutable else f"public, max-age={tile_layer.max_age}"
     response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _sized(response)

@@ -143,6 +143,7 @@ def test_a_bad_tile_is_refused_in_the_persons_language(site, municipalities, lan
     bad = get(site, tile_path(10), "dbh_min=big", ACCEPT_LANGUAGE=language)
     assert bad.status == 400
     assert bad.json()["code"] == "invalid_filter"
+    assert bad["Content-Length"] == str(len(bad.body))
     assert words in bad.json()["message"]
     missing = get(site, "/tiles/nope/1/0/0.pbf", ACCEPT_LANGUAGE=language)
     assert missing.status == 404 and missing.json()["code"] == "unknown_layer"
@@ -177,6 +178,7 @@ def test_etag_304_and_immutable_versions_as_before(
     assert pinned.status == 200 and pinned.body != b""
     assert pinned["Cache-Control"] == "public, max-age=31536000, immutable"
     assert pinned["ETag"].startswith(f'"trees-{version}-')
+    assert pinned["Content-Length"] == str(len(pinned.body))  # not sent in chunks
     assert get(site, tile_path())["Cache-Control"] == "public, max-age=30"
     assert get(site, tile_path(), f"v={version + 1}")["Cache-Control"] == "public, max-age=30"
     again = get(site, tile_path(), f"v={version}", IF_NONE_MATCH=pinned["ETag"])
