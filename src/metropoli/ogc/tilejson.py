@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from metropoli.maps.tiles import MAX_ZOOM
-from metropoli.trees.cells import RAW_MIN_ZOOM
+from metropoli.trees.cells import DENSE_MAX_ZOOM, RAW_MIN_ZOOM
 
 from .registry import COLLECTIONS
 
@@ -60,7 +60,7 @@ TILESETS = {
                 "cells",
                 gettext_lazy("Trees counted per cell, at the cell's centre."),
                 {"count": "Number"},
-                maxzoom=RAW_MIN_ZOOM - 1,
+                maxzoom=DENSE_MAX_ZOOM,
             ),
         ),
     ),

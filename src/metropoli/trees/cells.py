@@ -13,6 +13,12 @@ RAW_MIN_ZOOM = 14
 CELL_OFFSET = 3
 CELLS_PER_SIDE = 1 << CELL_OFFSET
 LEVELS: tuple[int, ...] = tuple(range(CELL_OFFSET, RAW_MIN_ZOOM + CELL_OFFSET))
+# From zoom 14 a tile shows single trees, unless it holds more than DENSE_TILE_TREES of them
+# (the stored cells of the finest level say how many) below DENSE_MAX_ZOOM + 1: then it shows
+# cells too, counted on the fly. At ten million trees a zoom-14 tile of a city centre holds some
+# 120,000 trees (3 MB, a blot of overlapping dots); 15,000 points make a tile of about 400 KB.
+DENSE_TILE_TREES = 15_000
+DENSE_MAX_ZOOM = 15
 
 
 def level_for_zoom(z: int) -> int:
@@ -24,6 +30,14 @@ def cells_of(lon: float, lat: float) -> Iterator[tuple[int, int, int]]:
     for level in LEVELS:
         x, y = tile_xy(lon, lat, level)
         yield level, x, y
+
+
+def finest_range(z: int, x: int, y: int) -> tuple[int, int, int, int, int]:
+    """(level, min x, max x, min y, max y) of the finest stored cells covering tile z/x/y
+    (z ≤ the finest level)."""
+    level = LEVELS[-1]
+    side = 1 << (level - z)
+    return level, x * side, x * side + side - 1, y * side, y * side + side - 1
 
 
 def cell_range(z: int, x: int, y: int) -> tuple[int, int, int, int, int]:

@@ -1,8 +1,9 @@
 """The "trees" map layer: single trees from zoom 14, counts per cell below.
 
 MVT layers: `trees` (id, species, condition, dbh, validation) at z ≥ 14; `cells` (count) at
-z < 14. Filters are those of the API. Below zoom 14 the stored cell counts answer when only
-bbox and municipality are filtered; any other filter counts the matching trees on the fly.
+z < 14, and at z 14–15 in a tile holding more than cells.DENSE_TILE_TREES trees. Filters are
+those of the API. Below zoom 14 the stored cell counts answer when only bbox and municipality
+are filtered; any other filter, and a dense tile, counts the matching trees on the fly.
 """
 
 from dataclasses import replace
@@ -80,11 +81,32 @@ class TreesLayer(TileLayer):
         return replace(parse(params), bbox=None)
 
     def postgis_query(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
-        if tile.z >= cells.RAW_MIN_ZOOM:
+        if tile.z > cells.DENSE_MAX_ZOOM:
             return self._points_sql(tile, filters)
+        if tile.z >= cells.RAW_MIN_ZOOM:
+            return self._points_unless_dense_sql(tile, filters)
         if filters.only_municipality:
             return self._stored_cells_sql(tile, filters)
         return self._live_cells_sql(tile, filters)
+
+    def _points_unless_dense_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
+        """Single trees, or cells when the stored counts put more than DENSE_TILE_TREES trees
+        in the tile (its municipality filter counted; the others only thin the tile out). One
+        statement: PostgreSQL runs only the branch it takes."""
+        level, x0, x1, y0, y1 = cells.finest_range(*tile)
+        where, params = "", []
+        if filters.municipality_ids:
+            where, params = " AND c.municipality_id = ANY(%s)", [list(filters.municipality_ids)]
+        dense, dense_params = self._live_cells_sql(tile, filters)
+        sparse, sparse_params = self._points_sql(tile, filters)
+        sql = f"""
+        SELECT CASE WHEN (SELECT COALESCE(SUM(c.count), 0) FROM trees_treecell c
+                          WHERE c.level = %s AND c.x BETWEEN %s AND %s
+                            AND c.y BETWEEN %s AND %s{where}) > %s
+                    THEN ({dense}) ELSE ({sparse}) END
+        """  # noqa: S608 - only the layer's own statements and fixed clauses are formatted in
+        counted = [level, x0, x1, y0, y1, *params, cells.DENSE_TILE_TREES]
+        return sql, [*counted, *dense_params, *sparse_params]
 
     def _points_sql(self, tile: Tile, filters: TreeFilters) -> tuple[str, list]:
         if filters.recorded_by_id is None and not filters.since and not filters.until:

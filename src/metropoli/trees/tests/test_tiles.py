@@ -119,3 +119,23 @@ def test_bad_filter_is_a_clear_400(municipalities):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_filter"
     assert "dbh_min" in response.json()["message"]
+
+
+def test_a_dense_tile_at_zoom_14_or_15_shows_cells_and_zoom_16_single_trees(forest, monkeypatch):
+    """A city centre with a full census: more than cells.DENSE_TILE_TREES trees in a zoom-14 or
+    15 tile would be a blot of dots and megabytes on a phone; the tile carries cells instead."""
+    from metropoli.trees import cells
+
+    assert "trees" in tile(14) and "cells" not in tile(14)  # two trees: not dense
+    monkeypatch.setattr(cells, "DENSE_TILE_TREES", 1)
+    for z in (14, 15):
+        decoded = tile(z)
+        assert "trees" not in decoded
+        assert counts(decoded) == 2
+        # The other filters thin the cells out (counted on the fly)...
+        assert counts(tile(z, query="?species=FRUH")) == 1
+        assert counts(tile(z, query="?since=2000-01-01&condition=poor")) == 1
+        # ...the municipality filter counts: Zapopan's tree alone is not dense.
+        assert "trees" in tile(z, lonlat=ZAP, query="?municipality=14120")
+    # Zoom 16 always shows every tree.
+    assert {f["id"] for f in tile(16)["trees"]["features"]} == {forest["a"].pk, forest["b"].pk}

@@ -125,7 +125,7 @@ whenMapReady(el, ({ map, maplibregl }) => {
   });
   map.on("click", "tree-points", (event) => showCard(event.features[0].id));
   map.on("click", "tree-cells", (event) => {
-    map.easeTo({ center: event.lngLat, zoom: Math.min(map.getZoom() + 2, 14) });
+    map.easeTo({ center: event.lngLat, zoom: Math.min(map.getZoom() + 2, 16) });
   });
   for (const id of ["tree-points", "tree-cells"]) {
     map.on("mouseenter", id, () => { map.getCanvas().style.cursor = "pointer"; });
