@@ -95,7 +95,6 @@ class PlantingSite(models.Model):
     class Meta:
         verbose_name = _("planting site")
         verbose_name_plural = _("planting sites")
-        indexes = [models.Index(fields=["municipality"], name="trees_site_municipality")]
 
     def __str__(self) -> str:
         return self.address or f"{self.location.y:.6f}, {self.location.x:.6f}"
@@ -278,7 +277,6 @@ class TreeMapPoint(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["municipality"], name="trees_mappoint_municipality"),
             # The trees of a box in id order, nearest-first from a cursor (`tree <-> n`, with
             # btree_gist): an OGC items page of a dense box (ogc/registry.py, decision 0096).
             GistIndex(fields=["geom", "tree"], name="trees_mappoint_geom_id"),
