@@ -188,8 +188,14 @@ def test_etag_304_and_immutable_versions_as_before(
 
 PROBE = """
 import json
+from django.conf import settings
 from prometheus_client import REGISTRY
 from wsgiref.util import setup_testing_defaults
+
+# A clean checkout has collected no static files (no manifest): the outage page only needs the
+# files' URLs, which the plain storage gives.
+settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 from metropoli.config.wsgi import application
 
 def get(path):
