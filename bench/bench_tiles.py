@@ -184,6 +184,7 @@ def measure(url: str, args, *, built: bool) -> int:
     plans = {z: tiles_for(z, args.tiles_per_zoom, rng) for z in ZOOMS}
     results: dict[int, dict[str, harness.LoadResult]] = {z: {} for z in ZOOMS}
 
+    print(f"raw query: {load_average()}", flush=True)
     # (2) The floor: the same SQL over psycopg, 8 connections.
     for z, tiles in plans.items():
         work = [rng.choice(tiles) for _ in range(args.requests)]
@@ -207,6 +208,7 @@ def measure(url: str, args, *, built: bool) -> int:
             work, raw, clients=CLIENTS, make_client=connect, close_client=lambda c: c.close()
         )
 
+    print(f"ours: {load_average()}", flush=True)
     # (1) Ours over HTTP: straight from gunicorn (every request renders), then as shipped,
     # behind nginx with the inventory's version in the URL (the repeats are nginx's).
     works = {
@@ -243,6 +245,7 @@ def measure(url: str, args, *, built: bool) -> int:
             )
             results[z]["ours"] = http_load(stack.nginx, pinned)
 
+    print(f"TiPG: {load_average()}", flush=True)
     # (3) TiPG, the peer, on the same table.
     if not args.no_tipg:
         process, port = start_tipg(url)
@@ -356,11 +359,15 @@ def login(port: int, email: str, password: str) -> tuple[str, str]:
     return f"csrftoken={csrf_cookie}; sessionid={session.group(1)}", csrf_cookie
 
 
+def load_average() -> str:
+    return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def report(results, create, args) -> None:
     print()
+    # At the end of the run: TiPG's low-zoom tiles (seconds each, 8 at a time) weigh on it.
     print(f"Tiles over {args.trees:,} synthetic trees, {CLIENTS} concurrent clients, "
-          f"{os.cpu_count()} CPUs, load average "
-          + " ".join(f"{v:.2f}" for v in os.getloadavg()))  # fmt: skip
+          f"{os.cpu_count()} CPUs, {load_average()}")  # fmt: skip
     for z in ZOOMS:
         print(f"-- z{z}")
         for name in ("ours", "ours, first request of each tile", "ours, rendered", "raw", "tipg"):
