@@ -28,8 +28,9 @@ def _error(status: int, code: str, message: str) -> HttpResponse:
 
 def _sized(response: HttpResponse) -> HttpResponse:
     # Tiles skip CommonMiddleware, which sets it for pages (decision 0097): without it, gunicorn
-    # would send the answer in chunks.
-    response["Content-Length"] = str(len(response.content))
+    # would send the answer in chunks. A 304 states none: its length would be the 200's.
+    if response.status_code != 304:
+        response["Content-Length"] = str(len(response.content))
     return response
 
 

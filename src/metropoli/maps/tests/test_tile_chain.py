@@ -184,6 +184,8 @@ def test_etag_304_and_immutable_versions_as_before(
     again = get(site, tile_path(), f"v={version}", IF_NONE_MATCH=pinned["ETag"])
     assert again.status == 304 and again.body == b""
     assert again["Cache-Control"] == "public, max-age=31536000, immutable"
+    # A 304 states no length: caches would take it for the tile's (RFC 9110, 8.6).
+    assert "Content-Length" not in again
 
 
 PROBE = """
