@@ -9,7 +9,7 @@ everyone. Decision: docs/decisions/0050-ogc-api-features-own-views.md.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -171,10 +171,17 @@ class Trees(Collection):
 
     def keys_in_order(self, values, boxes):
         # The map points (trees/mappoints.py) hold every tree's point and the columns of the
-        # property filters; the (geom, tree) index gives a box's trees in id order.
-        filters = replace(TreeFilterSchema.from_params(values).resolve(), bbox=None)
-        where, params = filter_sql(filters, tree="p", site="p")
-        return partial(_tree_ids_in_boxes, boxes, where, params)
+        # property filters; the (geom, tree) index gives a box's trees in id order. The filters'
+        # codes are looked up only if a page needs the index (a dense box), and then once.
+        @cache
+        def conditions() -> tuple[str, list]:
+            filters = replace(TreeFilterSchema.from_params(values).resolve(), bbox=None)
+            return filter_sql(filters, tree="p", site="p")
+
+        def keys(start: int | None, descending: bool, count: int) -> list[int]:
+            return _tree_ids_in_boxes(boxes, *conditions(), start, descending, count)
+
+        return keys
 
     def geometry(self, row):
         return {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
