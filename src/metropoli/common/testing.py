@@ -5,7 +5,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 
 # Third-party reference data (i-Tree tables, IATI schemas, firmware examples) is not part of a
 # checkout: it sits beside the project in ../shared, as in the settings.
@@ -70,3 +71,18 @@ def run_in_parallel(calls) -> list:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def migrate(targets: list[tuple[str, str]] | None = None):
+    """Migrate the test database to `targets` (every app's latest when None) and return the
+    apps as they are there, for tests of data migrations (transactional tests only)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    """Back to every app's latest migration, for the tests that run after a data-migration test."""
+    migrate()

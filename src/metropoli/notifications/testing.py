@@ -1,9 +1,10 @@
 """Helpers for the tests of the data migrations that moved each module's notifications here."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from metropoli.common.testing import migrate, migrate_to_latest
 
 from .models import Notification
+
+__all__ = ["KEPT", "migrate", "migrate_to_latest", "snapshot"]
 
 # What a round trip through a module's old table keeps (the old tables had no link).
 KEPT = (
@@ -20,17 +21,6 @@ KEPT = (
     "emailed_at",
     "email_status",
 )
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def migrate_to_latest():
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 def snapshot(*fields: str) -> list[tuple]:

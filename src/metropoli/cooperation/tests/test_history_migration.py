@@ -2,10 +2,9 @@
 project page tells it in words as before."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from metropoli.common.history import history_of, lines
+from metropoli.common.testing import migrate
 from metropoli.cooperation import history, services
 from metropoli.cooperation.models import Project
 
@@ -14,14 +13,6 @@ from .conftest import project_input
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("cooperation", "0003_cooperation_office_group")]
-
-
-def migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def shown(changes):

@@ -3,9 +3,9 @@
 from datetime import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from metropoli.common.testing import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,18 +13,11 @@ BEFORE = [("markets", "0002_unaccent")]
 AFTER = [("markets", "0003_pickup_days_and_photo_thumbnails")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def back_to_the_latest_schema():
     """Tests after this one (in the same process) need every later migration applied again."""
     yield
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 def test_old_pickup_orders_get_the_local_day_they_were_placed(

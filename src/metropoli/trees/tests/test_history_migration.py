@@ -4,13 +4,12 @@ row, its person and moment, a site's tree, a removal's reason; the page tells it
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 
 from metropoli.accounts.tests.factories import UserFactory
 from metropoli.common.history import ChangeRecord
+from metropoli.common.testing import migrate
 from metropoli.trees import selectors
 
 from .factories import make_tree
@@ -18,14 +17,6 @@ from .factories import make_tree
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("trees", "0008_spanish_admin_names")]
-
-
-def migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def shown(lines):

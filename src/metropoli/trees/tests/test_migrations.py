@@ -4,12 +4,11 @@ import hashlib
 import json
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from metropoli.accounts.tests.factories import UserFactory
 from metropoli.common.idempotency import Idempotency
 from metropoli.common.models import IdempotencyRecord
+from metropoli.common.testing import migrate
 from metropoli.trees import services
 
 from .factories import GDL, jacaranda
@@ -17,14 +16,6 @@ from .factories import GDL, jacaranda
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("trees", "0003_map_points"), ("common", "0001_idempotency_records")]
-
-
-def migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_old_tree_keys_still_replay_after_the_move(municipalities):
