@@ -65,6 +65,18 @@ def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def _require_site_rights(user, municipality) -> None:
+    """trees.change_site in `municipality` (no user: the platform itself, scripts)."""
+    if user is not None:
+        require(
+            user,
+            "trees.change_site",
+            municipality,
+            code=SiteErrorCode.NOT_YOURS,
+            municipality=municipality.name,
+        )
+
+
 def _site_rows(site: PlantingSite, action: str, before, after, user, when, tree_id=None):
     return services._record(
         subject="site",
@@ -92,14 +104,7 @@ def create_site(
     """An empty planting site, in the municipality its point falls in."""
     municipality = services.locate(lon=lon, lat=lat)
     user = _user(created_by)
-    if user is not None:  # no user: the platform itself (scripts)
-        require(
-            user,
-            "trees.change_site",
-            municipality,
-            code=SiteErrorCode.NOT_YOURS,
-            municipality=municipality.name,
-        )
+    _require_site_rights(user, municipality)
     site = PlantingSite.objects.create(
         location=Point(float(lon), float(lat), srid=4326),
         municipality=municipality,
@@ -136,20 +141,14 @@ def update_site(*, site: PlantingSite, changed_by, changes: Mapping[str, Any]) -
         services.update_tree(tree=tree, changed_by=changed_by, changes=changes)
         return PlantingSite.objects.get(pk=site.pk)
     user = _user(changed_by)
+    _require_site_rights(user, site.municipality)
     before = services._snapshot(site, services.SITE_FIELDS)
     if "lon" in changes or "lat" in changes:
         lon = changes.get("lon", site.location.x)
         lat = changes.get("lat", site.location.y)
         municipality = services.locate(lon=lon, lat=lat)
-        # No user: the platform itself (scripts).
-        if municipality.pk != site.municipality_id and user is not None:
-            require(
-                user,
-                "trees.change_site",
-                municipality,
-                code=SiteErrorCode.NOT_YOURS,
-                municipality=municipality.name,
-            )
+        if municipality.pk != site.municipality_id:
+            _require_site_rights(user, municipality)
         site.municipality = municipality
         site.location = Point(float(lon), float(lat), srid=4326)
     for name in ("address", "colonia"):
@@ -194,6 +193,7 @@ def plant_tree(
     if existing is not None:
         raise DomainError(SiteErrorCode.SITE_TAKEN, tree=existing.pk)
     user = _user(planted_by)
+    _require_site_rights(user, site.municipality)
     now = timezone.now()
     tree = Tree.objects.create(
         site=site,

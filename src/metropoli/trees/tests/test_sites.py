@@ -171,3 +171,21 @@ def test_who_may_remove_photos_and_look_after_sites(municipalities, guadalajara,
     assert allowed("trees.change_site", guadalajara) == {"staff", "arborist", "admin"}
     # The person who recorded a tree may take back its photo during the edit window.
     assert tree.recorded_by.has_perm("trees.delete_photo", tree)
+
+
+def test_the_site_services_check_the_municipality_themselves(municipalities, guadalajara, zapopan):
+    """Pages check it first; the services do too (decision 0088), so no other caller skips it."""
+    site = sites.create_site(created_by=None, lon=ZAP[0], lat=ZAP[1])
+    other = person_with(Role.MUNICIPAL_STAFF, guadalajara)
+    for attempt in (
+        lambda: sites.update_site(site=site, changed_by=other, changes={"address": "Otra 1"}),
+        lambda: sites.plant_tree(site=site, planted_by=other),
+    ):
+        with pytest.raises(DomainError) as refused:
+            attempt()
+        assert refused.value.code == sites.SiteErrorCode.NOT_YOURS
+    site.refresh_from_db()
+    assert site.address == "" and not Tree.objects.exists()
+    mine = person_with(Role.MUNICIPAL_STAFF, zapopan)
+    assert sites.update_site(site=site, changed_by=mine, changes={"address": "Mía 1"}).address
+    assert sites.plant_tree(site=site, planted_by=mine).site_id == site.pk
