@@ -1,14 +1,16 @@
 """The tile endpoint shared by every map: /tiles/<layer>/<z>/<x>/<y>.pbf.
 
-Every request renders its tile (one PostGIS statement); keeping tiles is the job of the HTTP
-cache in front (nginx's proxy_cache, a CDN) and of browsers. Layers whose data carry a version
-(maps.versions) answer If-None-Match with 304, and a tile whose URL pins the version it shows
-(`v=`, what map pages ask for) never changes: it is answered "immutable" for a year.
+Every request renders its tile (one PostGIS statement, prepared on its connection); keeping
+tiles is the job of the HTTP cache in front (nginx's proxy_cache, a CDN) and of browsers.
+Layers whose data carry a version (maps.versions) answer If-None-Match with 304, and a tile whose
+URL pins the version it shows (`v=`, what map pages ask for) never changes: it is answered
+"immutable" for a year.
 Decision: docs/decisions/0061-tiles-cached-by-nginx.md.
 """
 
 import hashlib
 
+import psycopg
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -71,10 +73,14 @@ def tile(request, layer: str, z: int, x: int, y: int):
 
 
 def _render(tile_layer: TileLayer, coords: Tile, filters) -> bytes:
+    """The layer's one statement, on Django's connection but with server-side parameters, so
+    that psycopg prepares it after a few runs (settings' `prepare_threshold`) and PostgreSQL
+    plans it once per connection instead of on every tile (decision 0099). Django's own cursors
+    bind on the client and can never be prepared. Database errors come out as Django's."""
     sql, params = tile_layer.postgis_query(coords, filters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        row = cursor.execute(sql, params).fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
 
 

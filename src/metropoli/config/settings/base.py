@@ -142,9 +142,12 @@ if DATABASES["default"]["ENGINE"] == "django.contrib.gis.db.backends.postgis":
     DATABASES["default"]["ENGINE"] = "metropoli.common.postgis"
 # Our queries are short and many (tiles, API): JIT compilation costs more than it saves
 # (80 ms on a dense zoom-14 tile whose query runs in 90 ms without it). A short connect timeout
-# lets requests answer 503 quickly while the database is down.
+# lets requests answer 503 quickly while the database is down. Statements sent with server-side
+# parameters (the map tiles' one statement, maps/views.py) are prepared on their connection after
+# five runs, so PostgreSQL plans them once; Django's own client-side cursors never prepare
+# (decision 0099).
 DATABASES["default"].setdefault("OPTIONS", {}).update(
-    {"options": "-c jit=off", "connect_timeout": 5}
+    {"options": "-c jit=off", "connect_timeout": 5, "prepare_threshold": 5}
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -47,3 +47,24 @@ def test_bad_tile_requests(client):
     assert client.get("/tiles/municipalities/3/9/0.pbf").status_code == 400
     unknown = client.get("/tiles/nope/1/0/0.pbf", HTTP_ACCEPT_LANGUAGE="en")
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_layer"
+
+
+@pytest.mark.django_db
+def test_a_tile_statement_is_planned_once_per_connection(client, municipalities):
+    # The tile's one statement goes with server-side parameters and is prepared on its connection
+    # after a few runs (decision 0099): PostgreSQL stops planning it on every request, and the
+    # tile stays the same.
+    from django.db import connection
+
+    tile = tile_for_lonlat(-103.35, 20.67, 8)
+    bodies = {
+        client.get(f"/tiles/municipalities/{tile.z}/{tile.x}/{tile.y}.pbf").content
+        for _ in range(7)
+    }
+    assert len(bodies) == 1 and bodies != {b""}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%ST_AsMVT(%seats%"],
+        )
+        assert cursor.fetchone()[0] == 1
