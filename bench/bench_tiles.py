@@ -7,7 +7,9 @@ Starts a throw-away PostGIS cluster, fills it with `metropoli trees synth`, serv
 gunicorn on loopback, and for tiles at z10, z12, z14 and z16 inside the AMG urban area measures
 p50/p95 and requests/s with 8 concurrent clients for (1) our tile endpoint over HTTP, (2) the
 same SQL our layer runs, executed directly over psycopg (the floor: no HTTP, no Django), and
-(3) TiPG (installed by this script in its own venv) serving the same table. Prints ratios and
+(3) TiPG (installed by this script in its own venv) serving the same table, and (4) the HTTP
+floor: the same statement from a bare WSGI app (bench/tile_floor.py) under the same gunicorn, what
+HTTP and gunicorn cost without Django. Prints ratios and
 whether each target holds; also the create-tree API throughput with 8 clients.
 
 Our endpoint renders every tile it is asked for; tiles are kept by nginx in front of it
@@ -55,6 +57,7 @@ CLIENTS = 8
 WORKERS, THREADS = 4, 2
 WARM_CLIENTS = 2 * WORKERS * THREADS
 WARM_REQUESTS = 2 * WARM_CLIENTS
+FLOOR = "HTTP floor, no Django"
 
 
 def warm_pass(work: list) -> list:
@@ -233,6 +236,15 @@ def measure(url: str, args, *, built: bool) -> int:
             http_load(port, warm_pass(work), WARM_CLIENTS)  # the raw query's warm pass
             results[z]["ours, rendered"] = http_load(port, work)
         create = create_tree_throughput(env, port, args.creates, rng)
+    # (1b) The HTTP floor: the same statement from a bare WSGI app under the same gunicorn.
+    floor_env = {**env, "BENCH_FLOOR_CONNINFO": conninfo(url)}
+    first = works[ZOOMS[0]][0]
+    with harness.gunicorn(
+        floor_env, workers=WORKERS, threads=THREADS, app="tile_floor", ready=first
+    ) as port:
+        for z, work in works.items():
+            http_load(port, warm_pass(work), WARM_CLIENTS)
+            results[z][FLOOR] = http_load(port, work)
     version = versions.current("trees")
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -368,33 +380,43 @@ def report(results, create, args) -> None:
     # At the end of the run: TiPG's low-zoom tiles (seconds each, 8 at a time) weigh on it.
     print(f"Tiles over {args.trees:,} synthetic trees, {CLIENTS} concurrent clients, "
           f"{os.cpu_count()} CPUs, {load_average()}")  # fmt: skip
+    names = ("ours", "ours, first request of each tile", "ours, rendered", FLOOR, "raw", "tipg")
     for z in ZOOMS:
         print(f"-- z{z}")
-        for name in ("ours", "ours, first request of each tile", "ours, rendered", "raw", "tipg"):
+        for name in names:
             if name in results[z]:
                 print("  " + results[z][name].line(name))
         ours, raw = results[z]["ours"], results[z]["raw"]
-        p95_ratio = ours.pct(0.95) / raw.pct(0.95)
-        rendered = results[z]["ours, rendered"].pct(0.95) / raw.pct(0.95)
-        print(f"  ratio p95 ours/raw = {p95_ratio:.2f} (rendered: {rendered:.2f})", end="")
-        if z >= 14:
-            print(f"  (target ≤ 1.5: {'met' if p95_ratio <= 1.5 else 'MISSED'})", end="")
-        else:
-            p95 = ours.pct(0.95) * 1000
-            print(
-                f"  p95 = {p95:.1f} ms (target < 50 ms: {'met' if p95 < 50 else 'MISSED'})", end=""
-            )
-        if "tipg" in results[z]:
-            tipg = results[z]["tipg"]
-            ratio = ours.rate / tipg.rate if tipg.rate else float("inf")
-            print(
-                f"  throughput ours/TiPG = {ratio:.1f}× "
-                f"(target ≥ 5: {'met' if ratio >= 5 else 'MISSED'})",
-                end="",
-            )
+        rendered, tipg = results[z]["ours, rendered"], results[z].get("tipg")
+        # As shipped, behind nginx's tile cache (the first round's targets).
+        print(f"  as shipped: p95 ours/raw = {ours.pct(0.95) / raw.pct(0.95):.2f}", end="")
+        if tipg:
+            print(f", throughput ours/TiPG = {_per(ours, tipg):.1f}×", end="")
+        print()
+        # Without the tile cache: every request renders (issue 21's targets).
+        ratio = rendered.pct(0.95) / raw.pct(0.95)
+        print(f"  without the cache: p95 rendered/raw = {ratio:.2f} ({_held(ratio <= 1.5)} ≤ 1.5)",
+              end="")  # fmt: skip
+        if z <= 12:
+            p95 = rendered.pct(0.95) * 1000
+            print(f", p95 = {p95:.1f} ms ({_held(p95 < 50)} < 50 ms)", end="")
+        if tipg and z in (14, 16):
+            per = _per(rendered, tipg)
+            print(f", throughput/TiPG = {per:.2f}× ({_held(per >= 2)} ≥ 2)", end="")
+        if FLOOR in results[z]:
+            print(f"; HTTP floor p95/raw = {results[z][FLOOR].pct(0.95) / raw.pct(0.95):.2f}",
+                  end="")  # fmt: skip
         print()
     print("-- create-tree API")
     print("  " + create.line("POST /api/trees/"))
+
+
+def _per(ours: harness.LoadResult, peer: harness.LoadResult) -> float:
+    return ours.rate / peer.rate if peer.rate else float("inf")
+
+
+def _held(held: bool) -> str:
+    return "target met:" if held else "target MISSED:"
 
 
 if __name__ == "__main__":

@@ -82,13 +82,23 @@ def metropoli(env: dict[str, str], *args: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 3, threads: int = 2) -> Iterator[int]:
-    """Serve the app on a free loopback port; yield the port once /healthz answers."""
+def gunicorn(
+    env: dict[str, str],
+    *,
+    workers: int = 3,
+    threads: int = 2,
+    app: str = "metropoli.config.wsgi",
+    ready: str = "/healthz",
+) -> Iterator[int]:
+    """Serve `app` (the site unless told) on a free loopback port; yield the port once `ready`
+    answers 200. Modules of bench/ can be served too."""
     port = free_port()
     process = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
-            "metropoli.config.wsgi",
+            app,
+            "--pythonpath",
+            str(ROOT / "bench"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -105,7 +115,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 3, threads: int = 2) -> Iter
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
+                conn.request("GET", ready)
                 if conn.getresponse().status == 200:
                     break
             time.sleep(0.3)
