@@ -144,10 +144,15 @@ if DATABASES["default"]["ENGINE"] == "django.contrib.gis.db.backends.postgis":
 # (80 ms on a dense zoom-14 tile whose query runs in 90 ms without it). A short connect timeout
 # lets requests answer 503 quickly while the database is down. Statements sent with server-side
 # parameters (the map tiles' one statement, maps/views.py) are prepared on their connection after
-# five runs, so PostgreSQL plans them once; Django's own client-side cursors never prepare
-# (decision 0099).
+# five runs, so PostgreSQL plans them once; Django's own client-side cursors never prepare. "off"
+# turns preparing off, for a connection pooler that cannot keep prepared statements (0099).
+_PREPARE = os.environ.get("METROPOLI_DB_PREPARE_THRESHOLD", "5").strip().lower()
 DATABASES["default"].setdefault("OPTIONS", {}).update(
-    {"options": "-c jit=off", "connect_timeout": 5, "prepare_threshold": 5}
+    {
+        "options": "-c jit=off",
+        "connect_timeout": 5,
+        "prepare_threshold": None if _PREPARE in ("off", "none", "") else int(_PREPARE),
+    }
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

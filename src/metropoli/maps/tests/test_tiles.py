@@ -68,3 +68,23 @@ def test_a_tile_statement_is_planned_once_per_connection(client, municipalities)
             ["%ST_AsMVT(%seats%"],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("value,expected", [(None, 5), ("0", 0), ("off", None)])
+def test_preparing_can_be_turned_off_for_a_pooler(value, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {key: v for key, v in os.environ.items() if key != "METROPOLI_DB_PREPARE_THRESHOLD"}
+    if value is not None:
+        env["METROPOLI_DB_PREPARE_THRESHOLD"] = value
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(repr(settings.DATABASES['default']['OPTIONS']['prepare_threshold']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == repr(expected)
