@@ -139,3 +139,38 @@ def test_a_dense_tile_at_zoom_14_or_15_shows_cells_and_zoom_16_single_trees(fore
         assert "trees" in tile(z, lonlat=ZAP, query="?municipality=14120")
     # Zoom 16 always shows every tree.
     assert {f["id"] for f in tile(16)["trees"]["features"]} == {forest["a"].pk, forest["b"].pk}
+
+
+QUERIES = [
+    "species=unknown",
+    "species=unknown,FRUH",
+    "species=FRUH,JAMI&condition=good,poor",
+    "validation_state=submitted,validated",
+    "dbh_min=0.05&dbh_max=99999999",
+    "dbh_min=-1e9",
+    "since=2000-01-01&until=2999-12-31",
+    "recorded_by=999999999999999999",
+    "municipality=14039,14120&condition=poor",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_filter_kind_in_every_statement_counts_what_the_api_selects(
+    forest, monkeypatch, query
+):
+    """Each branch of the layer (points, dense cells, stored cells, live cells) with server-side
+    parameters of every filter type (lists, empty lists, decimals, dates, big integers) gives the
+    trees the API's own filter selects (decision 0099)."""
+    from django.http import QueryDict
+
+    from metropoli.trees import cells
+    from metropoli.trees.filters import parse
+    from metropoli.trees.selectors import filter_trees
+
+    expected = set(filter_trees(parse(QueryDict(query))).values_list("pk", flat=True))
+    for _ in range(6):  # past the runs after which the statement is prepared
+        points = tile(16, query=f"?{query}").get("trees", {}).get("features", [])
+        assert {f["id"] for f in points} == expected - {forest["c"].pk}
+        assert counts(tile(8, query=f"?{query}")) == len(expected)  # stored or live cells
+    monkeypatch.setattr(cells, "DENSE_TILE_TREES", 0)
+    assert counts(tile(14, query=f"?{query}")) == len(expected - {forest["c"].pk})
