@@ -85,6 +85,23 @@ def conninfo(url: str) -> str:
     return f"host={cfg['HOST']} port={cfg['PORT']} user={cfg['USER']} dbname={cfg['NAME']}"
 
 
+def wait_until_idle(url: str, timeout: float = 120) -> None:
+    """Wait until no other client's statement runs in the database; cancel what still runs
+    after `timeout` seconds, and say so."""
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        busy = (
+            "SELECT pid FROM pg_stat_activity WHERE state = 'active' "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        deadline = time.monotonic() + timeout
+        while (pids := [row[0] for row in conn.execute(busy)]) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        if pids:
+            print(f"  cancelling {len(pids)} statements still running", flush=True)
+            for pid in pids:
+                conn.execute("SELECT pg_cancel_backend(%s)", [pid])
+
+
 def tipg_venv() -> Path:
     venv = harness.ROOT / "var" / "bench" / "tipg-venv"
     if not (venv / "bin" / "uvicorn").exists():
@@ -262,7 +279,12 @@ def measure(url: str, args, *, built: bool) -> int:
     if not args.no_tipg:
         process, port = start_tipg(url)
         try:
-            for z, tiles in plans.items():
+            # Highest zoom first, and each zoom on an idle database: a low-zoom TiPG tile takes
+            # seconds, and the statements of requests its clients gave up on (30 s) would still
+            # run in PostgreSQL during the next zoom's measurement.
+            for z in sorted(plans, reverse=True):
+                tiles = plans[z]
+                wait_until_idle(url)
                 work = [
                     f"/collections/public.trees_plantingsite/tiles/WebMercatorQuad/"
                     f"{t.z}/{t.x}/{t.y}"
