@@ -60,8 +60,9 @@ def filter_sql(
 
 # The end of every cell query: `counted` (x, y, count) at the cell level, as an MVT layer of
 # points at the cells' centres. Its one parameter is the cell level.
-# No statement says `FROM mvt WHERE geom IS NOT NULL`: ST_AsMVT skips a NULL geometry itself, and
-# that WHERE is pushed into the scan as a filter that runs ST_AsMVTGeom a second time per row.
+# The cell and map-point statements do not say `FROM mvt WHERE geom IS NOT NULL`: ST_AsMVT skips a
+# NULL geometry itself, and that WHERE is pushed into the scan as a filter that runs ST_AsMVTGeom a
+# second time per row. Only the rare joined-points statement keeps it: its box is found in degrees.
 _CELLS_MVT = f"""mvt AS (
             SELECT counted.count,
                    ST_AsMVTGeom(ST_Centroid(ST_TileEnvelope(%s, counted.x, counted.y)),
