@@ -16,6 +16,7 @@ import contextlib
 import functools
 import hashlib
 import ipaddress
+import math
 import time
 
 from django.conf import settings
@@ -86,30 +87,63 @@ class RateLimited(DomainError):
         super().__init__(CommonErrorCode.RATE_LIMITED, message or None, retry_after=retry_after)
 
 
-def _cache_key(scope: str, key: str, window: int) -> tuple[str, int]:
-    now = time.time()
-    bucket = int(now // window)
-    digest = hashlib.sha256(f"{scope}:{key}:{bucket}".encode()).hexdigest()[:32]
-    return f"rl:{digest}", int(window - now % window) + 1
+def _now() -> float:
+    return time.time()  # the one place the clock is read (tests move it)
 
 
-def _count(cache_key: str, window: int) -> int:
-    if cache.add(cache_key, 1, timeout=window + 5):
-        return 1
-    try:
-        return cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window + 5)
-        return 1
+SLICES = 15  # a window is counted in this many slices (decision 0100)
+
+
+def _slice_key(scope: str, key: str, index: int) -> str:
+    digest = hashlib.sha256(f"{scope}:{key}:{index}".encode()).hexdigest()[:32]
+    return f"rl:{digest}"
+
+
+def _count(scope: str, key: str, *, limit: int, window: int) -> tuple[str, bool, int]:
+    """Count one event under `limit` per `window` seconds; return the cache key it was counted
+    in, whether it went past the limit, and the seconds until one more event would fit.
+
+    Decision 0100: the window is counted in SLICES slices of window / SLICES seconds, and an
+    event is past the limit when the current slice and the SLICES before it hold more than
+    `limit` events. Those slices cover the last `window` seconds and at most one slice more, so
+    no span of `window` seconds ever holds more than `limit` counted events; one fixed bucket per
+    window let twice the limit through across its edge (ten guesses at 14:59:59, ten more at
+    15:00:00).
+    """
+    width = window / SLICES
+    now = _now()
+    index = int(now // width)
+    keys = [_slice_key(scope, key, index - back) for back in range(SLICES, -1, -1)]
+    current_key = keys[-1]
+    if cache.add(current_key, 1, timeout=math.ceil(window + width) + 5):
+        current = 1
+    else:
+        try:
+            current = cache.incr(current_key)
+        except ValueError:  # expired between add and incr
+            cache.set(current_key, 1, timeout=math.ceil(window + width) + 5)
+            current = 1
+    stored = cache.get_many(keys[:-1])
+    counts = [int(stored.get(k) or 0) for k in keys[:-1]] + [current]
+    return current_key, sum(counts) > limit, _wait(counts, index, now, width, limit)
+
+
+def _wait(counts: list[int], index: int, now: float, width: float, limit: int) -> int:
+    """Seconds from now until one more event fits: the oldest slices leave the count one by one
+    at each slice's edge. `counts` runs from the oldest slice to the current one (`index`)."""
+    gone = 0
+    while sum(counts[gone:]) + 1 > limit and gone < len(counts):  # limit >= 1: it ends
+        gone += 1
+    return max(0, math.ceil((index + gone) * width - now))
 
 
 def enforce(scope: str, key: str, *, limit: int, window: int, message: str = "") -> None:
     """Count one event; raise RateLimited past `limit` per `window` seconds (0 is no limit)."""
     if not limit:
         return
-    cache_key, rest = _cache_key(scope, key, window)
-    if _count(cache_key, window) > limit:
-        raise RateLimited(message, retry_after=rest)
+    _key, over, wait = _count(scope, key, limit=limit, window=window)
+    if over:
+        raise RateLimited(message, retry_after=max(wait, 1))
 
 
 class Attempts:
@@ -142,11 +176,11 @@ class Attempts:
         for key, allowed in counters:
             if not allowed:
                 continue
-            cache_key, rest = _cache_key(scope, key, window)
+            cache_key, over, wait = _count(scope, key, limit=allowed, window=window)
             self._taken.append(cache_key)
-            if _count(cache_key, window) > allowed:
+            if over:
                 self.right()  # this guess is not checked: it uses nothing up
-                raise RateLimited(retry_after=rest)
+                raise RateLimited(retry_after=max(wait, 1))
 
     # As a context manager: the guess was wrong when the block raises a DomainError (or an
     # ApiError) whose code is in `wrong`; it was right (or never judged) otherwise.

@@ -191,11 +191,14 @@ STORAGES = {
 # (common/sessions.py).
 SESSION_ENGINE = "metropoli.common.sessions"
 
-# A database cache is shared by every worker process, so rate limits hold across them.
+# A database cache is shared by every worker process, so rate limits hold across them. Past
+# MAX_ENTRIES Django culls a third of the entries, rate-limit counts included: Django's 300 let
+# a flood of new addresses wipe the others' counts (decision 0100).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "metropoli_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
 
