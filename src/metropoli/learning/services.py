@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,11 +82,11 @@ def submit_quiz(*, user, quiz: Quiz, answers: dict[int, int | None]) -> QuizResu
     questions = list(quiz.questions.prefetch_related("choices"))
     if not questions:
         raise DomainError(LearningErrorCode.EMPTY_QUIZ)
-    if quiz.is_certification:
-        _check_exam_attempts(user, quiz)
-    feedback = [check_answer(question=q, choice_id=answers.get(q.pk)) for q in questions]
-    correct = sum(item.correct for item in feedback)
     with transaction.atomic():
+        if quiz.is_certification:
+            _check_exam_attempts(user, quiz)
+        feedback = [check_answer(question=q, choice_id=answers.get(q.pk)) for q in questions]
+        correct = sum(item.correct for item in feedback)
         attempt = QuizAttempt.objects.create(
             user=user,
             quiz=quiz,
@@ -100,13 +101,15 @@ def submit_quiz(*, user, quiz: Quiz, answers: dict[int, int | None]) -> QuizResu
 
 
 def _check_exam_attempts(user, quiz: Quiz) -> None:
+    """Refuse an attempt past the day's limit. Call inside the transaction that stores the
+    attempt: the person's row stays locked until it commits, so submissions sent at once are
+    counted one after another instead of all reading the same count."""
     limit = settings.LEARNING_CERTIFICATION_ATTEMPTS_PER_DAY
+    if not limit:
+        return
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
     since = timezone.now() - timedelta(days=1)
-    if (
-        limit
-        and QuizAttempt.objects.filter(user=user, quiz=quiz, submitted_at__gte=since).count()
-        >= limit
-    ):
+    if QuizAttempt.objects.filter(user=user, quiz=quiz, submitted_at__gte=since).count() >= limit:
         raise DomainError(LearningErrorCode.TOO_MANY_ATTEMPTS, limit=limit)
 
 

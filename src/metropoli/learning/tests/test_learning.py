@@ -252,3 +252,41 @@ def test_rule_grant_certification(who, guadalajara):
         "staff": lambda: person_with(Role.MUNICIPAL_STAFF, guadalajara),
     }[who]()
     assert user.has_perm("learning.grant_certification", guadalajara) is (who == "staff")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exam_submissions_sent_at_once_still_get_the_days_attempts_only(settings):
+    """Twelve submissions at the same moment (twelve server threads): three are marked, the rest
+    refused. Without the lock every one read the same count and was marked."""
+    import threading
+
+    from django.db import connection
+
+    settings.LEARNING_CERTIFICATION_ATTEMPTS_PER_DAY = 3
+    user = UserFactory()
+    exam = Quiz.objects.create(slug="examen-concurrente", title="Examen", is_certification=True)
+    for order in range(3):
+        question = exam.questions.create(order=order, text=f"Pregunta {order}")
+        question.choices.create(text="Sí", is_correct=True)
+        question.choices.create(text="No", is_correct=False)
+    answers = wrong_answers(exam)
+    start = threading.Barrier(12)
+    outcomes: list[str] = []
+
+    def submit():
+        try:
+            start.wait()
+            services.submit_quiz(user=user, quiz=exam, answers=answers)
+            outcomes.append("marked")
+        except DomainError as error:
+            outcomes.append(str(error.code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["marked"] * 3 + [str(LearningErrorCode.TOO_MANY_ATTEMPTS)] * 9
+    assert QuizAttempt.objects.filter(user=user, quiz=exam).count() == 3
