@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -44,18 +44,27 @@ def sign_up(*, form) -> User | None:
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         make_password(form.cleaned_data["password1"])  # the same work as for a new account
-        waiting = existing.activation_pending and not existing.is_active
-        kind = "activation" if waiting else "attempt"
-        transaction.on_commit(lambda: send_signup_email.enqueue(existing.pk, kind))
-        return None
+        return _signed_up_again(existing)
     user = form.save(commit=False)
     user.is_active = False
     user.activation_pending = True
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # The same address signed up a moment ago, in a request that committed after the look-up
+        # above: the same answer as for any existing account.
+        return _signed_up_again(User.objects.get(email__iexact=email))
     if user.home_municipality_id:
         assign_role(user=user, role=Role.CITIZEN, municipality=user.home_municipality)
     transaction.on_commit(lambda: send_signup_email.enqueue(user.pk, "activation"))
     return user
+
+
+def _signed_up_again(existing: User) -> None:
+    waiting = existing.activation_pending and not existing.is_active
+    kind = "activation" if waiting else "attempt"
+    transaction.on_commit(lambda: send_signup_email.enqueue(existing.pk, kind))
 
 
 def _link(name: str, **kwargs) -> str:

@@ -238,3 +238,57 @@ def test_an_account_activated_by_hand_gets_the_warning_not_a_link(
         client.post(reverse("accounts:signup"), signup_data())
     assert "/cuentas/activar/" not in smtp_server.messages[1].get_content()
     assert client.post(link).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sign_ups_of_one_address_at_the_same_moment_answer_alike(client):
+    """The second sign-up looked for the address before the first committed, then met the
+    first's row on the unique index: the same page as for any existing account, not a 500."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    first_saved = threading.Event()
+    let_first_commit = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                UserFactory(email="lucia@example.mx")
+                first_saved.set()
+                let_first_commit.wait(10)
+        finally:
+            connections["default"].close()
+
+    other = threading.Thread(target=first)
+    other.start()
+    assert first_saved.wait(10)
+    answers = []
+
+    def again():
+        try:
+            answers.append(client.post(reverse("accounts:signup"), signup_data()))
+        finally:
+            connections["default"].close()
+
+    second = threading.Thread(target=again)
+    second.start()
+    # Commit the first only once the second waits for it on the unique index.
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the second sign-up never waited for the first")
+    let_first_commit.set()
+    other.join(10)
+    second.join(10)
+    assert answers[0].status_code == 302
+    assert answers[0]["Location"] == reverse("accounts:signup_sent")
+    assert User.objects.filter(email="lucia@example.mx").count() == 1
