@@ -9,13 +9,33 @@ kind with the error page (or `{"code", "message"}` to a client that asked for JS
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
+from psycopg import errors as pg_errors
 
-from metropoli.common.errors import HTTP_STATUS, DomainError, Kind
+from metropoli.common.errors import HTTP_STATUS, CommonErrorCode, DomainError, Kind
 from metropoli.common.middleware import error_response, wants_json
+
+log = logging.getLogger(__name__)
+
+
+def saved_meanwhile(exception: BaseException) -> DomainError | None:
+    """A unique index (or exclusion constraint) refused a write: another request saved the same
+    thing after this one looked. Services that expect it answer in their own words (a sign-up,
+    an idempotent retry); anywhere else it is a 409 with a message, not a 500. Logged with the
+    constraint's name, in case it is a mistake of ours and not a race."""
+    if not isinstance(exception, IntegrityError):
+        return None
+    cause = exception.__cause__
+    if not isinstance(cause, pg_errors.UniqueViolation | pg_errors.ExclusionViolation):
+        return None
+    log.warning("a write met a row saved meanwhile: %s", cause.diag.constraint_name)
+    return DomainError(CommonErrorCode.SAVED_MEANWHILE)
 
 
 def message_of(error: DomainError) -> str:
@@ -80,4 +100,6 @@ class DomainErrorsMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DomainError):
             return domain_error_response(request, exception)
+        if (conflict := saved_meanwhile(exception)) is not None:
+            return domain_error_response(request, conflict)
         return None

@@ -151,6 +151,14 @@ class CommonErrorCode(ErrorCode):
         Kind.UNAVAILABLE,
         gettext_noop("Many people are doing the same right now. Please try again in a moment."),
     )
+    SAVED_MEANWHILE = (
+        "saved_meanwhile",
+        Kind.CONFLICT,
+        gettext_noop(
+            "The same was saved a moment ago by another request. Reload the page to see it "
+            "before you try again."
+        ),
+    )
     STORAGE_UNAVAILABLE = (
         "storage_unavailable",
         Kind.UNAVAILABLE,

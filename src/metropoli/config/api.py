@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Swagger
@@ -9,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from metropoli.benefits.api import router as benefits_router
+from metropoli.common.domain_errors import saved_meanwhile
 from metropoli.common.errors import HTTP_STATUS, ApiError, DomainError
 from metropoli.common.middleware import DATABASE_ERRORS, outage_response
 from metropoli.cooperation.api import router as cooperation_router
@@ -107,6 +109,15 @@ def on_unauthenticated(request, exc):
 def on_http_error(request, exc: HttpError):
     status, code, message = api_errors.http_error(exc)
     return _error(request, status, code, message)
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request, exc: IntegrityError):
+    """Another request saved the same thing meanwhile: 409, as on pages (common/domain_errors)."""
+    conflict = saved_meanwhile(exc)
+    if conflict is None:
+        raise exc
+    return on_domain_error(request, conflict)
 
 
 # A database outage inside an endpoint: the same 503 as everywhere (common/middleware.py).

@@ -82,10 +82,31 @@ def limited_view(request):
     raise DomainError(SampleCode.TOO_MANY, retry_after=30)
 
 
-# The site's URLs plus two views that refuse (the error page links to the home page).
+def saving_twice_view(request):
+    from django.db import transaction
+
+    from metropoli.accounts.models import User
+
+    with transaction.atomic():  # as every write of ours
+        User.objects.create(email="misma@example.mx")
+        User.objects.create(email="misma@example.mx")  # as if another request had saved it
+
+
+def broken_view(request):
+    from django.db import transaction
+
+    from metropoli.accounts.models import User
+
+    with transaction.atomic():
+        User.objects.create(email=None)  # a mistake of ours: NOT NULL, not a race
+
+
+# The site's URLs plus views that refuse (the error page links to the home page).
 urlpatterns = [
     path("refused/", refusing_view),
     path("limited/", limited_view),
+    path("saved-twice/", saving_twice_view),
+    path("broken/", broken_view),
     *site_urlpatterns,
 ]
 
@@ -119,3 +140,39 @@ def test_a_json_client_gets_code_message_and_retry_after(client):
 def test_other_exceptions_pass():
     request = RequestFactory().get("/")
     assert DomainErrorsMiddleware(lambda r: None).process_exception(request, KeyError()) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_row_saved_meanwhile_is_a_409_with_a_message_not_a_500(client):
+    page = client.get("/saved-twice/", headers={"Accept-Language": "es-MX"})
+    assert page.status_code == 409
+    assert "Otra solicitud guardó lo mismo hace un momento." in page.content.decode()
+    answer = client.get("/saved-twice/", headers={"Accept": "application/json"})
+    assert answer.status_code == 409
+    assert json.loads(answer.content)["code"] == "saved_meanwhile"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_other_integrity_errors_stay_server_errors(client):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        client.get("/broken/")
+
+
+@pytest.mark.django_db
+def test_the_api_answers_a_row_saved_meanwhile_with_409_json():
+    from django.db import IntegrityError, transaction
+
+    from metropoli.accounts.models import User
+    from metropoli.config.api import api
+
+    User.objects.create(email="misma@example.mx")
+    with pytest.raises(IntegrityError) as raised, transaction.atomic():
+        User.objects.create(email="misma@example.mx")
+    request = RequestFactory().post("/api/trees/", HTTP_ACCEPT_LANGUAGE="en")
+    answer = api.on_exception(request, raised.value)
+    assert answer.status_code == 409
+    assert json.loads(answer.content)["code"] == "saved_meanwhile"
