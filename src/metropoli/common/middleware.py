@@ -373,3 +373,31 @@ class ApiErrorsMiddleware:
         if isinstance(exception, RawPostDataException):
             return error_response(request, 400, "invalid_body", BODY_MESSAGE)
         return None
+
+
+class HeadAsGetMiddleware:
+    """HEAD is answered as the GET would be, without the body (RFC 9110: a general-purpose
+    server supports GET and HEAD). Uptime monitors, link checkers and `curl -I` send HEAD;
+    pages, the API and tiles are written for GET (Django's `require_GET`, ninja's `@get`) and
+    answered 405. Outermost, so every view, check and limit sees a GET; the answer keeps the
+    GET's headers, Content-Length included. Decision 0101."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if getattr(response, "streaming", False):
+            response.close()  # closes the file or generator the body would have come from
+            response.streaming_content = []
+        else:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response

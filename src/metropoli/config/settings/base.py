@@ -66,7 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so that every answer carries the Content-Security-Policy (common/csp.py).
+    # HEAD is answered as GET without the body, by every view (common/middleware.py).
+    "metropoli.common.middleware.HeadAsGetMiddleware",
+    # Then, so that every answer carries the Content-Security-Policy (common/csp.py).
     "metropoli.common.csp.ContentSecurityPolicyMiddleware",
     # Then: a database outage anywhere below answers 503, never 500 (common/middleware.py).
     "metropoli.common.middleware.DatabaseOutageMiddleware",

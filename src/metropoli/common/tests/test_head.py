@@ -1,0 +1,71 @@
+"""HEAD is answered as GET without the body (common/middleware.py, decision 0101): pages, the
+API, the OGC API, tiles and the health check, with the GET's status and headers."""
+
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from metropoli.common.handlers import application
+from metropoli.maps.tiles import tile_for_lonlat
+from metropoli.trees.tests.factories import GDL, make_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def wsgi(method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": ""}
+    setup_testing_defaults(environ)
+    answer: dict = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
+
+    # The test's transaction holds the connection (as in maps/tests/test_tile_chain.py).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = application()(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/arbol/",
+        "/participa/",
+        "/cooperacion/",
+        "/api/trees/",
+        "/ogc/collections",
+        "/healthz",
+        "tile",
+    ],
+)
+def test_head_answers_what_get_answers_without_the_body(path, municipalities):
+    if path == "tile":
+        make_tree()
+        t = tile_for_lonlat(*GDL, 16)
+        path = f"/tiles/trees/{t.z}/{t.x}/{t.y}.pbf"
+    status, headers, body = wsgi("GET", path)
+    assert status == 200 and body
+    head_status, head_headers, head_body = wsgi("HEAD", path)
+    assert head_status == 200
+    assert head_body == b""
+    assert head_headers["Content-Type"] == headers["Content-Type"]
+    assert head_headers["Content-Length"] == str(len(body))
+
+
+def test_head_of_a_missing_page_is_its_404_and_post_is_untouched(client, municipalities):
+    assert client.head("/no-existe/").status_code == 404
+    assert client.head("/api/trees/999999999").status_code == 404
+    # HEAD is not a way around a method a view refuses: DELETE stays refused.
+    assert client.delete("/").status_code == 405
