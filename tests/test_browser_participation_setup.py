@@ -137,6 +137,11 @@ def test_staff_set_up_a_consultation_and_a_participant_hears_the_answer(
     assert set(icons) == {"Sombra", "Fuentes"} and icons["Sombra"] == "shade"
     own = proceeding.categories.get(name="Fuentes")
     assert own.icon_file.name.endswith(".svg")
+    # The list is shown before its icons have arrived: wait for both to finish, then check
+    # that both decoded (a broken image completes too, with no width).
+    page.wait_for_function(
+        "[...document.querySelectorAll('#category-list img')].every((i) => i.complete)"
+    )
     loaded = page.evaluate(
         "[...document.querySelectorAll('#category-list img')].map((i) => i.naturalWidth > 0)"
     )
