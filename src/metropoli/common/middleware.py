@@ -18,9 +18,18 @@ import psycopg
 import redis
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, RawPostDataException
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+    RawPostDataException,
+)
+from django.middleware.common import CommonMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import escape_leading_slashes
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from psycopg import errors as pg_errors
@@ -401,3 +410,20 @@ class HeadAsGetMiddleware:
             response.content = b""
             response["Content-Length"] = str(length)
         return response
+
+
+class SlashMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, but a POST, PUT, PATCH or DELETE sent to a path without its
+    final slash (`/api/trees`) is redirected with 308, which keeps the method and the body.
+    Django's answer was a 301, which clients follow with a GET and without the body, or, with
+    DEBUG on (`make run`), a 500. GET and HEAD keep Django's 301."""
+
+    def process_response(self, request, response):
+        if (
+            request.method not in ("GET", "HEAD")
+            and response.status_code == 404
+            and self.should_redirect_with_slash(request)
+        ):
+            location = escape_leading_slashes(request.get_full_path(force_append_slash=True))
+            return HttpResponsePermanentRedirect(location, preserve_request=True)
+        return super().process_response(request, response)

@@ -78,7 +78,8 @@ MIDDLEWARE = [
     "metropoli.common.middleware.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but a POST to a path without its final slash gets a 308 (common/middleware.py).
+    "metropoli.common.middleware.SlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's, but a guest's reserved session key needs no query (common/sessions.py).
     "metropoli.common.sessions.AuthenticationMiddleware",
@@ -94,7 +95,7 @@ TILE_MIDDLEWARE_SKIPPED = [
     "metropoli.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "metropoli.common.middleware.SlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "metropoli.common.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
