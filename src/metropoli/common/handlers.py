@@ -2,11 +2,12 @@
 
 Map tiles are anonymous, cookie-less GETs of binary data: sessions, authentication, CSRF,
 messages, clickjacking, CSP, WhiteNoise and CommonMiddleware (our SlashMiddleware) do nothing for
-them but cost about half of a rendered tile's time at low zooms. config/wsgi.py serves paths under /tiles/ with a
-`ShorterChainHandler` built from MIDDLEWARE without settings.TILE_MIDDLEWARE_SKIPPED, and every
-other path with Django's handler and the whole MIDDLEWARE. Both are Django's own request cycle
-(signals, URL resolution, exception handling); only the list of middleware differs, and a
-middleware added to MIDDLEWARE later reaches tiles too unless it is named in the skipped list.
+them but cost about half of a rendered tile's time at low zooms. config/wsgi.py serves paths
+under /tiles/ with a `ShorterChainHandler` built from MIDDLEWARE without
+settings.TILE_MIDDLEWARE_SKIPPED, and every other path with Django's handler and the whole
+MIDDLEWARE. Both are Django's own request cycle (signals, URL resolution, exception handling);
+only the list of middleware differs, and a middleware added to MIDDLEWARE later reaches tiles
+too unless it is named in the skipped list.
 Decision: docs/decisions/0097-tiles-shorter-middleware-chain.md.
 """
 
