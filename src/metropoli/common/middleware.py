@@ -403,7 +403,7 @@ class HeadAsGetMiddleware:
         finally:
             request.method = "HEAD"
         if getattr(response, "streaming", False):
-            response.close()  # closes the file or generator the body would have come from
+            # Not read; a file behind it is closed with the response, as always.
             response.streaming_content = []
         else:
             length = len(response.content)

@@ -69,3 +69,18 @@ def test_head_of_a_missing_page_is_its_404_and_post_is_untouched(client, municip
     assert client.head("/api/trees/999999999").status_code == 404
     # HEAD is not a way around a method a view refuses: DELETE stays refused.
     assert client.delete("/").status_code == 405
+
+
+def test_head_of_a_streamed_export_sends_its_headers_and_reads_nothing(municipalities):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_tree()
+    status, headers, body = wsgi("GET", "/api/trees/export")
+    assert status == 200 and body.count(b"\n") >= 2  # a header row and the tree
+    with CaptureQueriesContext(connection) as queries:
+        head_status, head_headers, head_body = wsgi("HEAD", "/api/trees/export")
+    assert head_status == 200 and head_body == b""
+    assert head_headers["Content-Type"] == headers["Content-Type"]
+    assert head_headers["Content-Disposition"] == 'attachment; filename="arboles.csv"'
+    assert not [q for q in queries.captured_queries if "trees_tree" in q["sql"]]
