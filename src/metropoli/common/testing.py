@@ -5,7 +5,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 
 # Third-party reference data (i-Tree tables, IATI schemas, firmware examples) is not part of a
@@ -86,3 +87,32 @@ def migrate(targets: list[tuple[str, str]] | None = None):
 def migrate_to_latest() -> None:
     """Back to every app's latest migration, for the tests that run after a data-migration test."""
     migrate()
+
+
+def call_wsgi(app, method: str, path: str, query: str = "", **headers: str):
+    """Send one request straight to a WSGI application, as gunicorn does: the status, the
+    headers (name, value) and the whole body. `headers` are CGI names (HTTP_ACCEPT_LANGUAGE)."""
+    from wsgiref.util import setup_testing_defaults
+
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query}
+    environ.update({"HTTP_" + name.upper().replace("-", "_"): v for name, v in headers.items()})
+    setup_testing_defaults(environ)
+    answer: dict = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), response_headers
+
+    # As Django's test client does: the test's transaction holds the connection, which
+    # close_old_connections would close at either end of the request (CONN_MAX_AGE=0 in tests).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = app(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body

@@ -1,13 +1,10 @@
 """HEAD is answered as GET without the body (common/middleware.py, decision 0101): pages, the
 API, the OGC API, tiles and the health check, with the GET's status and headers."""
 
-from wsgiref.util import setup_testing_defaults
-
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from metropoli.common.handlers import application
+from metropoli.common.testing import call_wsgi
 from metropoli.maps.tiles import tile_for_lonlat
 from metropoli.trees.tests.factories import GDL, make_tree
 
@@ -15,26 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def wsgi(method: str, path: str) -> tuple[int, dict[str, str], bytes]:
-    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": ""}
-    setup_testing_defaults(environ)
-    answer: dict = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
-
-    # The test's transaction holds the connection (as in maps/tests/test_tile_chain.py).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        result = application()(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            result.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return answer["status"], answer["headers"], body
+    status, headers, body = call_wsgi(application(), method, path)
+    return status, dict(headers), body
 
 
 @pytest.mark.parametrize(

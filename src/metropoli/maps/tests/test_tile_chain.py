@@ -8,14 +8,12 @@ import json
 import os
 import subprocess
 import sys
-from wsgiref.util import setup_testing_defaults
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from prometheus_client import REGISTRY
 
 from metropoli.common.handlers import application, tile_middleware
+from metropoli.common.testing import call_wsgi
 from metropoli.maps import versions
 from metropoli.maps.tiles import tile_for_lonlat
 from metropoli.trees.tests.factories import GDL, make_tree
@@ -46,28 +44,7 @@ class Answer:
 
 
 def get(app, path: str, query: str = "", **headers: str) -> Answer:
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query}
-    environ.update({"HTTP_" + name.upper().replace("-", "_"): v for name, v in headers.items()})
-    setup_testing_defaults(environ)
-    answer: dict = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        answer["status"], answer["headers"] = int(status.split()[0]), response_headers
-
-    # As Django's test client does: the test's transaction holds the connection, which
-    # close_old_connections would close at either end of the request (CONN_MAX_AGE=0 in tests).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        result = app(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            result.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return Answer(answer["status"], answer["headers"], body)
+    return Answer(*call_wsgi(app, "GET", path, query, **headers))
 
 
 def tile_path(z: int = 16) -> str:
