@@ -388,8 +388,9 @@ class HeadAsGetMiddleware:
     """HEAD is answered as the GET would be, without the body (RFC 9110: a general-purpose
     server supports GET and HEAD). Uptime monitors, link checkers and `curl -I` send HEAD;
     pages, the API and tiles are written for GET (Django's `require_GET`, ninja's `@get`) and
-    answered 405. Outermost, so every view, check and limit sees a GET; the answer keeps the
-    GET's headers, Content-Length included. Decision 0101."""
+    answered 405. First in MIDDLEWARE (production puts only its metrics and request ID before
+    it), so every view, check and limit sees a GET; the answer keeps the GET's headers,
+    Content-Length included. Decision 0101."""
 
     def __init__(self, get_response):
         self.get_response = get_response
