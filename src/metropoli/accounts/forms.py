@@ -4,7 +4,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from metropoli.common.ratelimit import Attempts, client_address, enforce
+from metropoli.common.ratelimit import Attempts, client_key, enforce
 from metropoli.territory.selectors import active_municipalities
 
 from .models import User
@@ -86,7 +86,7 @@ class LimitedPasswordResetForm(PasswordResetForm):
         window = 3600
         enforce(
             "password-reset-address",
-            client_address(self.request),
+            client_key(self.request),
             limit=settings.PASSWORD_RESETS_PER_ADDRESS,
             window=window,
         )

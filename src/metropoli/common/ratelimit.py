@@ -9,7 +9,9 @@ event and raises `RateLimited` (a DomainError: 429 with Retry-After at every edg
 The address is REMOTE_ADDR unless that peer is one of METROPOLI_TRUSTED_PROXIES; only then is
 X-Forwarded-For read, from the right, up to the first address that is not a trusted proxy
 (docs/decisions/0041-client-address-and-attempt-limits.md). A client cannot choose its own
-address by sending the header.
+address by sending the header. Limits count by `client_key`: the address, or for IPv6 its /64
+network, which one subscriber (a phone, a home) is given whole and can rotate through at will
+(docs/decisions/0102-ipv6-clients-counted-by-network.md).
 """
 
 import contextlib
@@ -72,6 +74,26 @@ def client_address(request: HttpRequest) -> str:
             return str(address)
     # Every hop is one of our proxies (or there is none): the furthest one we know of.
     return str(_address(hops[0])) if hops else peer
+
+
+IPV6_PREFIX = 64
+
+
+def client_key(request: HttpRequest) -> str:
+    """Who the per-address limits count: the client's IPv4 address, or its IPv6 /64 network.
+
+    A carrier or an ISP hands each subscriber at least a /64; the device picks addresses inside
+    it freely (privacy extensions make a new one every day), so counting single IPv6 addresses
+    would give one client 2**64 fresh counters. An IPv4-mapped address counts as its IPv4."""
+    text = client_address(request)
+    address = _address(text)
+    if address is None:
+        return text
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
+    return str(address)
 
 
 # --- counting --------------------------------------------------------------------------------
@@ -171,7 +193,7 @@ class Attempts:
         self._taken: list[str] = []
         counters = (
             (f"target:{target}", per_target),
-            (f"address:{client_address(request)}", per_address),
+            (f"address:{client_key(request)}", per_address),
         )
         for key, allowed in counters:
             if not allowed:
@@ -206,7 +228,7 @@ def limit_guests(request: HttpRequest, scope: str, *, limit: int, window: int) -
     `window` seconds. Signed-in people are not counted here; 0 is no limit."""
     if request.user.is_authenticated:
         return
-    enforce(scope, client_address(request), limit=limit, window=window)
+    enforce(scope, client_key(request), limit=limit, window=window)
 
 
 def limit_anonymous_posts(scope: str, *, limit: int | str, window: int):
@@ -234,7 +256,7 @@ def limit_anonymous_posts(scope: str, *, limit: int | str, window: int):
 def limit_photo_uploads(request: HttpRequest) -> None:
     """One more photo from this person (or, signed out, this address) today; RateLimited past
     METROPOLI_PHOTO_UPLOADS_PER_DAY. Trees, markets and Participa share the one count."""
-    who = f"user:{request.user.pk}" if request.user.is_authenticated else client_address(request)
+    who = f"user:{request.user.pk}" if request.user.is_authenticated else client_key(request)
     enforce(
         "photo-uploads",
         who,

@@ -1,10 +1,12 @@
-"""The client's address: X-Forwarded-For counts only when a trusted proxy sent the request."""
+"""The client's address: X-Forwarded-For counts only when a trusted proxy sent the request; limits
+count an IPv6 client by its /64 network."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from metropoli.common.ratelimit import client_address
+from metropoli.common.ratelimit import RateLimited, client_address, client_key, limit_guests
 
 
 def address(peer: str, forwarded: str | None = None) -> str:
@@ -58,3 +60,45 @@ def test_a_malformed_setting_is_a_configuration_error(settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1", "nginx.local"]
     with pytest.raises(ImproperlyConfigured, match="METROPOLI_TRUSTED_PROXIES"):
         address("127.0.0.1", "203.0.113.7")
+
+
+def key(peer: str, forwarded: str | None = None) -> str:
+    meta = {"REMOTE_ADDR": peer}
+    if forwarded is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_key(RequestFactory().get("/", **meta))
+
+
+def test_limits_count_an_ipv4_client_by_its_address(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    assert key("198.51.100.9") == "198.51.100.9"
+    assert key("127.0.0.1", "203.0.113.7") == "203.0.113.7"
+    assert key("::ffff:198.51.100.9") == "198.51.100.9"
+
+
+def test_limits_count_an_ipv6_client_by_its_64_network(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    # Two addresses a phone's privacy extensions may pick inside its carrier's /64: one client.
+    first = key("127.0.0.1", "2001:db8:1:2:a1b2:c3d4:e5f6:1")
+    assert first == key("2001:db8:1:2::ffff") == "2001:db8:1:2::/64"
+    # Another subscriber's /64 is another client.
+    assert key("2001:db8:1:3::1") == "2001:db8:1:3::/64"
+
+
+def test_a_peer_that_is_not_an_address_is_its_own_key(settings):
+    settings.TRUSTED_PROXIES = []
+    assert key("unix-socket") == "unix-socket"
+
+
+@pytest.mark.django_db
+def test_rotating_ipv6_addresses_does_not_escape_a_guest_limit(settings):
+    settings.TRUSTED_PROXIES = []
+    factory = RequestFactory()
+    for n in range(3):
+        request = factory.post("/", REMOTE_ADDR=f"2001:db8:77:1::{n + 1:x}")
+        request.user = AnonymousUser()
+        limit_guests(request, f"ipv6-rotation-{id(factory)}", limit=3, window=60)
+    request = factory.post("/", REMOTE_ADDR="2001:db8:77:1:dead:beef:0:1")
+    request.user = AnonymousUser()
+    with pytest.raises(RateLimited):
+        limit_guests(request, f"ipv6-rotation-{id(factory)}", limit=3, window=60)
