@@ -4,9 +4,11 @@ Configuration comes from environment variables named METROPOLI_*; see README.md.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -157,6 +159,14 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
         "prepare_threshold": None if _PREPARE in ("off", "none", "") else int(_PREPARE),
     }
 )
+# The longest a statement of a web request may run (PostgreSQL's statement_timeout: "30s",
+# "1500ms", "2min"; "0" is no limit). Set on the app servers' connections only, never on
+# commands' or the task worker's (common/statement_timeout.py, decision 0103).
+WEB_STATEMENT_TIMEOUT = os.environ.get("METROPOLI_WEB_STATEMENT_TIMEOUT", "30s").strip()
+if not re.fullmatch(r"\d+\s*(ms|s|min|h)?", WEB_STATEMENT_TIMEOUT):
+    raise ImproperlyConfigured(
+        "METROPOLI_WEB_STATEMENT_TIMEOUT: write a duration such as 30s, 1500ms or 2min (0: none)"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
