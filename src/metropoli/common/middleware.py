@@ -355,7 +355,9 @@ class ApiErrorsMiddleware:
 
     Unknown paths (Django's 404), methods an endpoint does not have (ninja's bare 405),
     Django's 400 for malformed multipart bodies and its 500 page are replaced here; errors the
-    API raised itself are already JSON and pass untouched.
+    API raised itself are already JSON and pass untouched. Elsewhere, an error answer with no
+    body at all (a page's `require_GET` or `require_POST`: a bare 405) gets the error page, or
+    JSON for a client that asks for it, so that nobody is left with an empty answer.
     """
 
     def __init__(self, get_response):
@@ -363,15 +365,20 @@ class ApiErrorsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            response.status_code < 400
-            or getattr(response, "streaming", False)
-            or _is_json(response)
-            or not request.path_info.startswith(JSON_PREFIXES)
-        ):
+        if response.status_code < 400 or getattr(response, "streaming", False):
             return response
+        if request.path_info.startswith(JSON_PREFIXES):
+            if _is_json(response):
+                return response
+            json_answer: bool | None = True
+        elif response.content:
+            return response
+        else:
+            json_answer = None  # as the client asks (common/middleware.wants_json)
         code, message = status_error(response.status_code)
-        replacement = error_response(request, response.status_code, code, message, json_answer=True)
+        replacement = error_response(
+            request, response.status_code, code, message, json_answer=json_answer
+        )
         for header in KEPT_HEADERS:
             if header in response:
                 replacement[header] = response[header]

@@ -115,3 +115,27 @@ def test_a_server_error_under_the_api_is_json_and_a_page_elsewhere():
     )
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
     assert "Algo falló de nuestro lado" in page.content.decode()
+
+
+def test_a_page_asked_with_a_method_it_does_not_have_explains_itself(client):
+    # Django's require_GET / require_POST answer a bare 405 with no body at all.
+    for method, path, allowed in [("put", "/arbol/", "GET"), ("get", "/mercado/x/agregar/", "POST")]:
+        response = getattr(client, method)(path)
+        assert response.status_code == 405, path
+        assert response["Allow"] == allowed
+        assert response["Content-Type"].startswith("text/html")
+        assert "Este método no se admite aquí." in response.content.decode()
+        english = getattr(client, method)(path, headers={"Accept-Language": "en"})
+        assert "This method is not allowed here." in english.content.decode()
+    # A client that asks for JSON gets the error as JSON.
+    asked = client.put("/arbol/", headers={"Accept": "application/json"})
+    assert error(asked, 405, "method_not_allowed")["message"] == "Este método no se admite aquí."
+    # HEAD keeps no body, as always.
+    assert client.head("/arbol/").status_code == 200
+
+
+def test_a_page_error_that_has_its_own_page_is_kept(client):
+    response = client.get("/arbol/no-existe-esta-pagina/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert b"method_not_allowed" not in response.content
