@@ -119,7 +119,8 @@ def test_a_server_error_under_the_api_is_json_and_a_page_elsewhere():
 
 def test_a_page_asked_with_a_method_it_does_not_have_explains_itself(client):
     # Django's require_GET / require_POST answer a bare 405 with no body at all.
-    for method, path, allowed in [("put", "/arbol/", "GET"), ("get", "/mercado/x/agregar/", "POST")]:
+    cases = [("put", "/arbol/", "GET"), ("get", "/mercado/x/agregar/", "POST")]
+    for method, path, allowed in cases:
         response = getattr(client, method)(path)
         assert response.status_code == 405, path
         assert response["Allow"] == allowed
