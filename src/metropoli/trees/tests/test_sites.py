@@ -145,6 +145,29 @@ def test_exports_carry_labels_beside_the_codes(municipalities):
     assert feature["properties"]["validation_state_label"] == "Waiting for validation"
 
 
+def test_exports_speak_the_language_of_the_request_and_come_in_pieces(municipalities, monkeypatch):
+    from metropoli.trees import exports, selectors
+    from metropoli.trees.selectors import TreeFilters
+
+    for n in range(5):
+        make_tree(None, condition="fair", notes=f"E-{n}")
+    monkeypatch.setattr(exports, "PIECE", 2)
+    qs = selectors.trees_for_listing(TreeFilters())
+    with translation.override("en"):
+        csv_pieces = exports.csv_chunks(qs)
+        geojson_pieces = exports.geojson_chunks(qs)
+    # The server sends the pieces after the view has returned, in another language by then.
+    with translation.override("es-mx"):
+        csv_list, geojson_list = list(csv_pieces), list(geojson_pieces)
+    rows = list(csv.DictReader(io.StringIO("".join(csv_list).lstrip("\ufeff"))))
+    assert [row["condition_label"] for row in rows] == ["Fair"] * 5
+    assert sorted(row["notes"] for row in rows) == [f"E-{n}" for n in range(5)]
+    features = json.loads("".join(geojson_list))["features"]
+    assert [f["properties"]["condition_label"] for f in features] == ["Fair"] * 5
+    assert [f["id"] for f in features] == [int(row["id"]) for row in rows]
+    assert len(csv_list) >= 3 and len(geojson_list) >= 3
+
+
 def test_the_map_offers_planting_sites_to_who_looks_after_trees(municipalities, guadalajara):
     link = 'href="/arbol/sitios"'
     assert link not in Client().get("/arbol/", headers=ES).content.decode()
