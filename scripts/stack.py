@@ -230,6 +230,33 @@ LOCATIONS = """\
     proxy_next_upstream_tries 2;
     proxy_next_upstream_timeout 15s;
 
+    # Errors nginx makes itself (a body over the limit, an address too long, a missing file,
+    # no app server answering) get our page in the person's language, JSON for the API, written
+    # by collectstatic (web/edge_errors.py, decision 0104). The app servers' errors pass as
+    # they are.
+    error_page 400 /_edge/400;
+    error_page 403 /_edge/403;
+    error_page 404 /_edge/404;
+    error_page 413 /_edge/413;
+    error_page 414 /_edge/414;
+    error_page 494 =431 /_edge/431;
+    error_page 500 /_edge/500;
+    error_page 502 /_edge/502;
+    error_page 503 /_edge/503;
+    error_page 504 /_edge/504;
+    location ^~ /_edge/ {{
+        internal;
+        root {var_dir}/static/errors;
+        rewrite "^/_edge/(?<edge_status>[0-9]+)$"
+                /$metropoli_language/$edge_status.$metropoli_error_kind break;
+        charset utf-8;
+        charset_types application/json;  # and text/html, always
+        add_header Content-Language $metropoli_language always;
+        add_header Cache-Control no-store always;
+        add_header Retry-After $metropoli_retry_after always;
+        add_header X-Request-ID $request_id always;
+    }}
+
     location /static/ {{
         root {var_dir};
         gzip_static on;  # the .gz files collectstatic wrote
@@ -299,6 +326,35 @@ HTTP_COMMON = """\
         '"bytes":$body_bytes_sent,"duration_s":$request_time,"upstream":"$upstream_addr",'
         '"upstream_status":"$upstream_status","upstream_duration_s":"$upstream_response_time",'
         '"cache":"$upstream_cache_status","user_agent":"$http_user_agent"}}';
+
+    # The language and kind of nginx's own error pages (decision 0104): the language cookie,
+    # else the first language the browser asks for; JSON for the API's paths and for clients
+    # that send or ask for JSON, as the app decides (common/middleware.wants_json).
+    map $cookie_django_language $metropoli_cookie_language {{
+        default "";
+        "~*^en" en;
+        "~*^es" es-mx;
+    }}
+    map $http_accept_language $metropoli_header_language {{
+        default es-mx;
+        "~*^en" en;
+    }}
+    map $metropoli_cookie_language $metropoli_language {{
+        "" $metropoli_header_language;
+        default $metropoli_cookie_language;
+    }}
+    map "$request_uri|$http_accept|$content_type" $metropoli_error_kind {{
+        default html;
+        "~^/(?:api|tiles|ogc)/" json;
+        "~^[^|]*[|]application/json" json;
+        "~[|]application/json[^|]*$" json;
+    }}
+    map $status $metropoli_retry_after {{
+        default "";
+        502 10;
+        503 10;
+        504 10;
+    }}
 
     # ES modules (MapLibre's .mjs): Debian's mime.types (nginx 1.22) lacks the extension, and a
     # module served as application/octet-stream is refused by the browser: no map at all.

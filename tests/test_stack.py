@@ -448,6 +448,83 @@ def test_killing_an_app_server_loses_no_get_and_it_is_restarted(stack, person):
     assert state["services"]["app-1"]["restarts"] == 1
 
 
+def test_errors_nginx_makes_itself_are_ours_in_the_persons_language(stack):
+    anyone = Browser()
+    too_large = b"x" * (14 * 1024 * 1024)  # over client_max_body_size (13 MB)
+    # A phone's photo over the limit, sent to the API from a Spanish phone: JSON, in Spanish.
+    answer = anyone.request(
+        stack.nginx, "POST", "/api/trees/1/photos", body=too_large,
+        headers={"Content-Type": "image/jpeg", "Accept-Language": "es-MX,es;q=0.9"},
+    )  # fmt: skip
+    assert answer.status == 413
+    assert answer.headers["content-type"] == "application/json; charset=utf-8"
+    assert answer.headers["content-language"] == "es-mx"
+    assert answer.json() == {
+        "code": "payload_too_large",
+        "message": "Lo que enviaste es demasiado grande (una foto puede pesar hasta 12 MB). "
+        "Envía un archivo más pequeño.",
+    }
+    # The same to a page, from an English browser: the site's error page, in English.
+    page = anyone.request(
+        stack.nginx, "POST", "/arbol/capturar", body=too_large,
+        headers={"Content-Type": "multipart/form-data; boundary=x",
+                 "Accept-Language": "en-US,en;q=0.8"},
+    )  # fmt: skip
+    assert page.status == 413 and page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "(a photo may weigh up to 12 MB)" in page.text and "nginx" not in page.text
+    assert re.search(
+        r'<link rel="stylesheet" href="/static/web/site\.[0-9a-f]{12}\.css">', page.text
+    )
+    # The language chosen on the site (its cookie) wins over the browser's.
+    chosen = Browser(cookies={"django_language": "es-mx"})
+    missing = chosen.get(stack.nginx, "/static/no-such-file.js", {"Accept-Language": "en"})
+    assert missing.status == 404 and "No encontrado." in missing.text
+    assert missing.headers["cache-control"] == "no-store"
+    too_long = anyone.get(stack.nginx, "/arbol/?q=" + "a" * 9000)
+    assert too_long.status == 414 and "La dirección es demasiado larga." in too_long.text
+    # Between gunicorn's old limit (4094) and nginx's (8190), the app answers as usual.
+    assert anyone.get(stack.nginx, "/arbol/?q=" + "a" * 6000).status == 200
+    # The app servers' own errors pass as they are.
+    unknown = anyone.get(stack.nginx, "/api/no-such-endpoint", {"Accept-Language": "en"})
+    assert unknown.status == 404 and unknown.json() == {
+        "code": "not_found",
+        "message": "Not found.",
+    }
+    assert "retry-after" not in unknown.headers
+
+
+def test_with_every_app_server_down_nginx_says_to_try_again(stack):
+    supervisor = int((stack.folder / "supervisor.pid").read_text())
+    os.kill(supervisor, signal.SIGSTOP)  # it would start them again at once
+    try:
+        killed = {name: stack.pid(name) for name in ("app-1", "app-2")}
+        for pid in killed.values():
+            os.killpg(pid, signal.SIGKILL)
+        for pid in killed.values():
+            while running(pid):
+                time.sleep(0.05)
+        anyone = Browser()
+        api = anyone.get(stack.nginx, "/api/trees/?page_size=5")
+        assert api.status == 502 and api.headers["retry-after"] == "10"
+        assert api.json()["code"] == "service_unavailable"
+        assert api.json()["message"].startswith("El servicio no está disponible")
+        page = anyone.get(stack.nginx, "/arbol/", {"Accept-Language": "en"})
+        assert page.status == 502 and page.headers["content-type"].startswith("text/html")
+        assert "Please try again in a minute." in page.text and "nginx" not in page.text
+    finally:
+        os.kill(supervisor, signal.SIGCONT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if all(Browser().get(port, "/healthz").status == 200 for port in stack.apps):
+                break
+        except OSError:
+            pass
+        time.sleep(0.5)
+    else:
+        pytest.fail("the app servers were not started again")
+
+
 def test_the_deploy_nginx_site_is_the_stacks(stack):
     committed = (ROOT / "deploy" / "nginx" / "metropoli.conf").read_text()
     generated = subprocess.run(

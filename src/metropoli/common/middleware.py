@@ -110,7 +110,7 @@ def error_response(
             "web/plain_error.html",
             {
                 "language": translation.get_language(),
-                "title": _page_title(status),
+                "title": page_title(status),
                 "message": text,
                 "platform_name": settings.METROPOLI["PLATFORM_NAME"],
             },
@@ -120,7 +120,7 @@ def error_response(
     return response
 
 
-def _page_title(status: int) -> str:
+def page_title(status: int) -> str:
     if status == 503:
         return _("Temporarily unavailable")
     if status >= 500:
