@@ -9,11 +9,15 @@ from django.test import RequestFactory
 from metropoli.common.ratelimit import RateLimited, client_address, client_key, limit_guests
 
 
-def address(peer: str, forwarded: str | None = None) -> str:
+def _request(peer: str, forwarded: str | None = None):
     meta = {"REMOTE_ADDR": peer}
     if forwarded is not None:
         meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client_address(RequestFactory().get("/", **meta))
+    return RequestFactory().get("/", **meta)
+
+
+def address(peer: str, forwarded: str | None = None) -> str:
+    return client_address(_request(peer, forwarded))
 
 
 def test_without_trusted_proxies_a_forged_header_is_ignored(settings):
@@ -63,10 +67,7 @@ def test_a_malformed_setting_is_a_configuration_error(settings):
 
 
 def key(peer: str, forwarded: str | None = None) -> str:
-    meta = {"REMOTE_ADDR": peer}
-    if forwarded is not None:
-        meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client_key(RequestFactory().get("/", **meta))
+    return client_key(_request(peer, forwarded))
 
 
 def test_limits_count_an_ipv4_client_by_its_address(settings):
