@@ -351,6 +351,23 @@ def test_a_milestone_in_year_9999_is_refused_and_cannot_break_the_project_page(d
     assert client.get(f"/cooperacion/proyecto/{code}/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_an_opportunity_deadline_in_year_1_or_9999_is_refused(demo):
+    from metropoli.cooperation.models import Opportunity
+
+    client = Client(headers={"Accept-Language": "es-MX"})
+    client.force_login(User.objects.get(email="cooperacion@demo.metropoli.mx"))
+    count = Opportunity.objects.count()
+    for deadline in ("0001-01-01", "9999-12-31"):
+        answer = client.post(
+            "/cooperacion/convocatorias/nueva/",
+            {"kind": "call", "title": "Convocatoria", "deadline": deadline, "status": "identified"},
+        )
+        assert answer.status_code == 400
+        assert "Escribe una fecha entre 1900 y 2100." in answer.content.decode()
+    assert Opportunity.objects.count() == count
+
+
 def test_the_gantt_chart_draws_a_date_in_the_last_year_python_knows():
     from datetime import date
 

@@ -528,6 +528,9 @@ def save_opportunity(*, by, opportunity: Opportunity | None = None, **fields) ->
         raise DomainError(CooperationErrorCode.TITLE_REQUIRED, on_field="title")
     if fields.get("deadline") is None:
         raise DomainError(CooperationErrorCode.DEADLINE_REQUIRED, on_field="deadline")
+    errors = Errors()
+    check_plausible_dates(errors, deadline=fields["deadline"])
+    errors.raise_if_any()
     opportunity = opportunity or Opportunity()
     for name, value in fields.items():
         setattr(opportunity, name, value)
