@@ -30,6 +30,7 @@ from django.test import Client
 from lxml import html as lxml_html
 
 from metropoli.accounts.models import User
+from metropoli.accounts.tests.factories import UserFactory
 
 SEED = 20261206
 VALUES_PER_FIELD = 2
@@ -282,7 +283,7 @@ def check(response, where: str, before: tuple[int, dict[str, int]]) -> list[str]
         return []
     page = response.content.decode("utf-8", "replace")
     is_html = response.get("Content-Type", "").startswith("text/html")
-    if response.status_code != 405 and is_html:  # Django's 405 has no body
+    if is_html:
         if not re.search(r'<html lang="es', page):
             problems.append(f"{where}: {response.status_code} not a Spanish page")
         english = ENGLISH.search(page)
@@ -424,6 +425,21 @@ def test_a_form_without_its_csrf_token_is_refused_in_spanish(municipalities):
     answer = client.post("/cuentas/entrar", {"username": "a@example.mx", "password": "x"})
     assert answer.status_code == 403
     assert "El formulario caducó" in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_wrong_method_on_a_page_is_refused_in_spanish(client, municipalities):
+    """Django's 405 for a page has no body: a blank page."""
+    headers = {"Accept-Language": "es-MX"}
+    client.force_login(UserFactory())
+    answer = client.get("/arbol/treender/arboles/1/voto/", headers=headers)  # a form's action
+    assert answer.status_code == 405 and answer["Allow"] == "POST"
+    assert "Esta dirección solo recibe lo que envía un formulario." in answer.content.decode()
+    answer = client.post("/cooperacion/cronograma/", headers=headers)  # a page to read
+    assert answer.status_code == 405 and "GET" in answer["Allow"]
+    assert "Este método no se admite aquí." in answer.content.decode()
+    # The API keeps its JSON.
+    assert client.get("/api/markets/orders").json()["code"] == "method_not_allowed"
 
 
 def test_the_gantt_chart_draws_a_date_in_the_last_year_python_knows():

@@ -328,6 +328,9 @@ STATUS_ERRORS = {
         gettext_lazy("Something went wrong on our side. Please try again later."),
     ),
 }
+PAGE_METHOD_MESSAGE = gettext_lazy(
+    "This address only receives what a form sends. Go back to the page and use its button."
+)
 BODY_MESSAGE = gettext_lazy("The request body cannot be read. Send valid JSON.")
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary")
 
@@ -363,6 +366,20 @@ class ApiErrorsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not getattr(response, "streaming", False)
+            and not response.content
+            and not request.path_info.startswith(JSON_PREFIXES)
+        ):
+            # Django's 405 for a page (require_POST, require_GET) has no body at all: a blank
+            # page for whoever opens the address of a form's action.
+            allowed = response.get("Allow", "")
+            form_only = "GET" not in [m.strip() for m in allowed.split(",")]
+            message = PAGE_METHOD_MESSAGE if form_only else status_error(405)[1]
+            replacement = error_response(request, 405, "method_not_allowed", message)
+            replacement["Allow"] = allowed
+            return replacement
         if (
             response.status_code < 400
             or getattr(response, "streaming", False)
