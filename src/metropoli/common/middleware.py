@@ -328,6 +328,9 @@ STATUS_ERRORS = {
         gettext_lazy("Something went wrong on our side. Please try again later."),
     ),
 }
+PAGE_METHOD_MESSAGE = gettext_lazy(
+    "This address only receives what a form sends. Go back to the page and use its button."
+)
 BODY_MESSAGE = gettext_lazy("The request body cannot be read. Send valid JSON.")
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary")
 
@@ -348,6 +351,12 @@ def status_error(status: int) -> tuple[str, object]:
 def _is_json(response: HttpResponse) -> bool:
     content_type = response.get("Content-Type", "").split(";")[0].strip()
     return content_type == "application/json" or content_type.endswith("+json")
+
+
+def _form_only(response: HttpResponse) -> bool:
+    """A 405 whose address takes POST but not GET: the action of a form."""
+    allowed = {method.strip() for method in response.get("Allow", "").split(",")}
+    return "POST" in allowed and "GET" not in allowed
 
 
 class ApiErrorsMiddleware:
@@ -376,6 +385,9 @@ class ApiErrorsMiddleware:
         else:
             json_answer = None  # as the client asks (common/middleware.wants_json)
         code, message = status_error(response.status_code)
+        if json_answer is None and response.status_code == 405 and _form_only(response):
+            # Someone opened the address of a form's action (a reload, a shared link).
+            message = PAGE_METHOD_MESSAGE
         replacement = error_response(
             request, response.status_code, code, message, json_answer=json_answer
         )

@@ -27,6 +27,8 @@ urlpatterns = [
     # Prometheus, for the scraper on the host only (common/observability.py).
     path("metrics", metrics, name="metrics"),
 ]
+handler400 = "metropoli.web.views.bad_request"
+handler404 = "metropoli.web.views.page_not_found"
 handler500 = "metropoli.web.views.server_error"
 
 if settings.DEBUG:

@@ -60,7 +60,9 @@ def gantt(rows: Sequence[GanttRow], *, title: str, chart_id: str, legend: dict) 
         return mark_safe("")
     first = min(min(r.planned_start, r.actual_start or r.planned_start) for r in rows)
     last = max(max(r.planned_end, r.actual_end or r.planned_end) for r in rows)
-    start, end = date(first.year, 1, 1), date(last.year + 1, 1, 1)
+    # The first of January after the last date (date.max for a date in 9999, the last year).
+    start = date(first.year, 1, 1)
+    end = date(last.year + 1, 1, 1) if last.year < date.max.year else date.max
     span = (end - start).days
     row, label_w, plot_w = 30, 240, 600
     width, height = label_w + plot_w + 10, 30 + row * len(rows) + 30

@@ -142,6 +142,8 @@ def check_amount(
         errors.add(prefix + "value_date", _("Give the value date (the exchange-rate date)."))
     elif value_date > timezone.localdate():
         errors.add(prefix + "value_date", _("The value date cannot be in the future."))
+    else:
+        check_plausible_dates(errors, **{prefix + "value_date": value_date})
     return number if prefix + "value" not in errors else None
 
 
@@ -151,6 +153,30 @@ def planned_order_message() -> str:
 
 def actual_order_message() -> str:
     return _("The actual end (%(end)s) is before its start (%(start)s).")
+
+
+# The dates a cooperation record can plausibly carry. Beyond them a date is a typing slip (year
+# 0001, 9999 or 20266), and the Gantt charts, which draw one line per year, cannot show it.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def check_plausible_dates(errors: Errors, **dates: date | None) -> None:
+    """Each given date (by field name) must fall between EARLIEST_DATE and LATEST_DATE."""
+    for name, value in dates.items():
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            errors.add(
+                name,
+                _("Write a date between %(earliest)s and %(latest)s.")
+                % {"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year},
+            )
+
+
+def check_actual_dates_not_future(errors: Errors, **dates: date | None) -> None:
+    today = timezone.localdate()
+    for name, value in dates.items():
+        if value and value > today:
+            errors.add(name, _("An actual date cannot be in the future."))
 
 
 def check_date_order(
@@ -244,11 +270,16 @@ def check_project(data: ProjectInput, *, known_municipalities: Iterable[str]) ->
         end_field="actual_end",
         message=actual_order_message(),
     )
-    today = timezone.localdate()
-    for name in ("actual_start", "actual_end"):
-        value = getattr(data, name)
-        if value and value > today:
-            errors.add(name, _("An actual date cannot be in the future."))
+    check_plausible_dates(
+        errors,
+        planned_start=data.planned_start,
+        planned_end=data.planned_end,
+        actual_start=data.actual_start,
+        actual_end=data.actual_end,
+    )
+    check_actual_dates_not_future(
+        errors, actual_start=data.actual_start, actual_end=data.actual_end
+    )
     if data.stage == Stage.CLOSED and data.actual_end is None:
         errors.add("actual_end", _("A closed project needs its actual end date."))
     return errors

@@ -27,8 +27,10 @@ from .checks import (
     Errors,
     ProjectInput,
     actual_order_message,
+    check_actual_dates_not_future,
     check_amount,
     check_date_order,
+    check_plausible_dates,
     check_project,
     format_themes,
     parse_decimal,
@@ -271,6 +273,14 @@ def add_milestone(
     check_date_order(
         errors, actual_start, actual_end, end_field="actual_end", message=actual_order_message()
     )
+    check_plausible_dates(
+        errors,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        actual_start=actual_start,
+        actual_end=actual_end,
+    )
+    check_actual_dates_not_future(errors, actual_start=actual_start, actual_end=actual_end)
     if any(dep.project_id != project.pk for dep in depends_on):
         errors.add("depends_on", _("A milestone can only depend on milestones of its project."))
     errors.raise_if_any()
@@ -347,6 +357,7 @@ def add_legal_instrument(
         end_field="valid_until",
         message=_("The instrument's validity (%(end)s) ends before its signature (%(start)s)."),
     )
+    check_plausible_dates(errors, signed_on=signed_on, valid_until=valid_until)
     _check_instrument_file(errors, file)
     errors.raise_if_any()
     instrument = LegalInstrument(
@@ -389,6 +400,7 @@ def add_result(
         end_field="period_end",
         message=_("The end of the period (%(end)s) is before its start (%(start)s)."),
     )
+    check_plausible_dates(errors, period_start=period_start, period_end=period_end)
     errors.raise_if_any()
     result = Result.objects.create(
         project=project,
@@ -413,6 +425,9 @@ def add_document(
         require(by, "cooperation.edit_project", message=REGISTRY_ONLY)
     if not url.startswith(("https://", "http://")):
         raise DomainError(CooperationErrorCode.INVALID_URL, on_field="url")
+    errors = Errors()
+    check_plausible_dates(errors, document_date=extra.get("document_date"))
+    errors.raise_if_any()
     document = Document.objects.create(
         project=project, title=title, url=url, category=category, **extra
     )
@@ -513,6 +528,9 @@ def save_opportunity(*, by, opportunity: Opportunity | None = None, **fields) ->
         raise DomainError(CooperationErrorCode.TITLE_REQUIRED, on_field="title")
     if fields.get("deadline") is None:
         raise DomainError(CooperationErrorCode.DEADLINE_REQUIRED, on_field="deadline")
+    errors = Errors()
+    check_plausible_dates(errors, deadline=fields["deadline"])
+    errors.raise_if_any()
     opportunity = opportunity or Opportunity()
     for name, value in fields.items():
         setattr(opportunity, name, value)

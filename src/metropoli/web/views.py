@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,7 @@ from metropoli.common.middleware import (
     is_database_outage,
     outage_response,
     status_error,
+    wants_json,
 )
 from metropoli.territory.selectors import active_municipalities
 
@@ -118,3 +120,35 @@ def server_error(request):
         return outage_response(request, error)
     code, message = status_error(500)
     return error_response(request, 500, code, message)
+
+
+# Django's own answers for these are English pages ("Not Found", "Bad Request (400)", "403
+# Forbidden"), whatever the visitor's language: the project has no 400.html, 404.html or
+# 403_csrf.html. They are answered as every other refusal is, in the request's language.
+NOT_FOUND_MESSAGE = gettext_lazy(
+    "This page does not exist, or what it showed is no longer here. Check the address."
+)
+CSRF_MESSAGE = gettext_lazy(
+    "The form has expired or your browser did not send its security cookie. Go back, reload "
+    "the page and try again."
+)
+
+
+def bad_request(request, exception=None):
+    """handler400: a body Django cannot read (too many fields, too large, broken multipart)
+    or a Host header it refuses."""
+    code, message = status_error(400)
+    return error_response(request, 400, code, message)
+
+
+def page_not_found(request, exception=None):
+    """handler404: an address that does not exist, or an object that is not there (or no
+    longer). Http404's own text is not shown: Django's says "No Tree matches the given query."
+    in English. JSON clients (the API) keep the API's own «Not found.»."""
+    code, message = status_error(404)
+    return error_response(request, 404, code, message if wants_json(request) else NOT_FOUND_MESSAGE)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without (or with a stale) CSRF token."""
+    return error_response(request, 403, "csrf_failed", CSRF_MESSAGE)

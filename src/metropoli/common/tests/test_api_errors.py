@@ -119,15 +119,19 @@ def test_a_server_error_under_the_api_is_json_and_a_page_elsewhere():
 
 def test_a_page_asked_with_a_method_it_does_not_have_explains_itself(client):
     # Django's require_GET / require_POST answer a bare 405 with no body at all.
-    cases = [("put", "/arbol/", "GET"), ("get", "/mercado/x/agregar/", "POST")]
-    for method, path, allowed in cases:
+    form_only = ("Esta dirección solo recibe lo que envía un formulario.", "This address only")
+    cases = [
+        ("put", "/arbol/", "GET", ("Este método no se admite aquí.", "This method is not allowed")),
+        ("get", "/mercado/x/agregar/", "POST", form_only),
+    ]
+    for method, path, allowed, (spanish, english) in cases:
         response = getattr(client, method)(path)
         assert response.status_code == 405, path
         assert response["Allow"] == allowed
         assert response["Content-Type"].startswith("text/html")
-        assert "Este método no se admite aquí." in response.content.decode()
-        english = getattr(client, method)(path, headers={"Accept-Language": "en"})
-        assert "This method is not allowed here." in english.content.decode()
+        assert spanish in response.content.decode()
+        answer = getattr(client, method)(path, headers={"Accept-Language": "en"})
+        assert english in answer.content.decode()
     # A client that asks for JSON gets the error as JSON.
     asked = client.put("/arbol/", headers={"Accept": "application/json"})
     assert error(asked, 405, "method_not_allowed")["message"] == "Este método no se admite aquí."

@@ -31,6 +31,8 @@ SECRET_KEY = os.environ.get("METROPOLI_SECRET_KEY", "")
 DEBUG = env_bool("METROPOLI_DEBUG", False)
 ALLOWED_HOSTS = env_list("METROPOLI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("METROPOLI_CSRF_TRUSTED_ORIGINS")
+# A refused form (no or stale CSRF token) is told why in the visitor's language (web/views.py).
+CSRF_FAILURE_VIEW = "metropoli.web.views.csrf_failure"
 
 # Our apps come first: their translations take precedence over Django's own
 # (Django's admin says "Identificarse" where we say "Entrar"). Territory before accounts: the
