@@ -73,6 +73,38 @@ class AdminLoginForm(LimitedLoginMixin, AdminAuthenticationForm):
     pass
 
 
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for its password again, so that a phone left unlocked or a
+    session someone else holds cannot erase a person. Wrong passwords count with log-in's (the
+    same limits per account and per address): this form is no way around them."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        attempts = Attempts(
+            self.request,
+            "login",
+            target=user.email.strip().lower(),
+            per_target=settings.LOGIN_FAILURES_PER_ACCOUNT,
+            per_address=settings.LOGIN_FAILURES_PER_ADDRESS,
+            window=15 * 60,
+        )
+        if not user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        attempts.right()
+        return password
+
+
 class LimitedPasswordResetForm(PasswordResetForm):
     """Requests are limited per address and per e-mail address asked for, whether or not it has
     an account, so that neither the answer nor the limit tells which addresses do."""

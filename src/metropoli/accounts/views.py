@@ -13,7 +13,13 @@ from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.territory.selectors import roles_of
 
 from . import services
-from .forms import LimitedPasswordResetForm, LoginForm, ProfileForm, SignUpForm
+from .forms import (
+    DeleteAccountForm,
+    LimitedPasswordResetForm,
+    LoginForm,
+    ProfileForm,
+    SignUpForm,
+)
 from .models import User
 
 
@@ -108,8 +114,9 @@ def profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    if request.method == "POST":
+    form = DeleteAccountForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
         services.delete_account(user=request.user)
         messages.success(request, _("Your account was deleted."))
         return redirect("web:home")
-    return render(request, "accounts/delete.html")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from metropoli.accounts.models import User
@@ -195,8 +196,33 @@ def test_profile_edit_and_account_deletion(client, zapopan):
     assert RoleAssignment.objects.filter(
         user=user, role=Role.CITIZEN, municipality=zapopan
     ).exists()
-    client.post(reverse("accounts:delete"))
+    client.post(reverse("accounts:delete"), {"password": PASSWORD})
     assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_deleting_an_account_asks_for_its_password(client, municipalities, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    user = UserFactory(email="borrar@example.mx")
+    client.force_login(user)
+    page = client.get(reverse("accounts:delete"), headers={"Accept-Language": "es-MX"})
+    assert 'autocomplete="current-password"' in page.content.decode()
+    # No password, or a wrong one: nothing is deleted, and the page says why.
+    assert client.post(reverse("accounts:delete")).status_code == 200
+    wrong = client.post(
+        reverse("accounts:delete"), {"password": "no-es-esta"}, headers={"Accept-Language": "es-MX"}
+    )
+    assert wrong.status_code == 200 and "Esa no es tu contraseña." in wrong.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+    # Wrong passwords count with log-in's: the form is no way around its limit.
+    for _ in range(2):
+        client.post(reverse("accounts:delete"), {"password": "otra-mala"})
+    limited = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+    assert limited.status_code == 429
+    assert User.objects.filter(pk=user.pk).exists()
+    login = Client().post(
+        reverse("accounts:login"), {"username": "borrar@example.mx", "password": PASSWORD}
+    )
+    assert login.status_code == 429
 
 
 def test_profile_needs_login(client, municipalities):
