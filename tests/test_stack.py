@@ -484,6 +484,8 @@ def test_errors_nginx_makes_itself_are_ours_in_the_persons_language(stack):
     assert too_long.status == 414 and "La dirección es demasiado larga." in too_long.text
     crumbs = anyone.get(stack.nginx, "/arbol/", {"Cookie": "crumbs=" + "c" * 9000})
     assert crumbs.status == 431 and "Borra las cookies de este sitio" in crumbs.text
+    many = {f"X-Extra-{n}": "1" for n in range(150)}  # past gunicorn's default of 100
+    assert anyone.get(stack.nginx, "/arbol/", many).status == 200
     # Between gunicorn's old limit (4094) and nginx's (8190), the app answers as usual.
     assert anyone.get(stack.nginx, "/arbol/?q=" + "a" * 6000).status == 200
     # The app servers' own errors pass as they are.

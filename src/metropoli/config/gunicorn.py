@@ -6,7 +6,9 @@ metropoli.config.wsgi:application --bind 127.0.0.1:8001` (deploy/systemd, script
 - gunicorn's own lines (start, workers booted or killed) are JSON too.
 - A request line up to 8190 bytes, as long as nginx's buffers let through: a longer one is
   refused by nginx with our 414 page (decision 0104); gunicorn's own limit (4094) answered the
-  ones in between with its English "Request Line is too large".
+  ones in between with its English "Request Line is too large". Likewise any number of header
+  lines (gunicorn's limit: 100, answered "Too many headers"): nginx's buffers (4 × 8 KB) bound
+  them, and past those it answers our 431 page.
 - Prometheus' multi-process mode: every worker writes its figures into PROMETHEUS_MULTIPROC_DIR,
   which must be emptied when the server starts and told when a worker dies.
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 
 accesslog = None
 limit_request_line = 8190
+limit_request_fields = 32768
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat files
 logconfig_dict = {
     "version": 1,
