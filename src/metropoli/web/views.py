@@ -5,6 +5,7 @@ import sys
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -136,9 +137,10 @@ CSRF_MESSAGE = gettext_lazy(
 
 def bad_request(request, exception=None):
     """handler400: a body Django cannot read (too many fields, too large, broken multipart)
-    or a Host header it refuses."""
-    code, message = status_error(400)
-    return error_response(request, 400, code, message)
+    or a Host header it refuses. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is what it is, 413."""
+    status = 413 if isinstance(exception, RequestDataTooBig) else 400
+    code, message = status_error(status)
+    return error_response(request, status, code, message)
 
 
 def page_not_found(request, exception=None):
