@@ -145,6 +145,12 @@ bench-tiles: deps
 bench-tiles-10m:
 	$(MAKE) bench-tiles TREES=10000000
 
+# The whole inventory from /api/trees/export (CSV, GeoJSON) over HTTP vs. PostgreSQL's COPY of
+# the same statement, TREES synthetic trees on its own throw-away cluster: rows/s and the ratio.
+.PHONY: bench-exports
+bench-exports: deps
+	$(PY) bench/bench_exports.py --trees $(TREES)
+
 # OGC API items pages on PostGIS (own throw-away cluster, TREES synthetic trees): p95 of a
 # bbox page of /ogc/collections/trees/items over HTTP vs. the raw SQL of that page, same run.
 .PHONY: bench-ogc

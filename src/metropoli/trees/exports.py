@@ -111,10 +111,14 @@ _SOURCES = {
 }
 
 
+def export_values(qs: QuerySet[Tree]) -> QuerySet:
+    """The one statement an export runs: a tuple of _SOURCES' columns per tree of `qs`."""
+    return qs.select_related(None).values_list(*_SOURCES.values())
+
+
 def _rows(qs: QuerySet[Tree]) -> Iterator[dict]:
     """One dict per tree, the CSV's columns written as text, labels still to add."""
-    values = qs.select_related(None).values_list(*_SOURCES.values())
-    for record in values.iterator(chunk_size=2000):
+    for record in export_values(qs).iterator(chunk_size=2000):
         row = dict(zip(_SOURCES, record, strict=True))
         row["lon"] = f"{row['lon']:.7f}"
         row["lat"] = f"{row['lat']:.7f}"
