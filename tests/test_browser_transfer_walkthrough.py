@@ -169,14 +169,13 @@ def test_adopting_metropoli_for_another_metropolitan_area(live_server, browser, 
     admin.locator("#id_groups_add").click()
     admin.locator("input[name=_save]").click()
     admin.wait_for_url(re.compile(r"/admin/accounts/user/$"))
-    admin.goto(live_server.url + "/admin/territory/roleassignment/add/")
-    admin.locator("#id_user + .select2").click()
-    admin.locator(".select2-search__field").fill("personal@monterrey")
-    admin.locator(".select2-results__option", has_text="Personal Monterrey").click()
-    admin.locator("#id_role").select_option(Role.MUNICIPAL_STAFF)
-    admin.locator("#id_municipality").select_option(label="Monterrey")
-    admin.locator("input[name=_save]").click()
-    admin.wait_for_url(re.compile(r"/admin/territory/roleassignment/$"))
+    # The role on the platform's own page (the manual's step 3), not in the admin.
+    admin.goto(live_server.url + "/cuentas/roles")
+    admin.get_by_label("Correo electrónico de la persona").fill("personal@monterrey.example")
+    admin.get_by_label("Rol que se da").select_option(Role.MUNICIPAL_STAFF)
+    admin.get_by_label("Municipio", exact=True).select_option(label="Monterrey")
+    admin.get_by_role("button", name="Dar el rol").click()
+    admin.get_by_text("Personal Monterrey ahora es personal municipal en Monterrey.").wait_for()
     assert RoleAssignment.objects.filter(
         user__email="personal@monterrey.example", municipality__inegi_code="19039"
     ).exists()

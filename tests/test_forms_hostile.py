@@ -94,6 +94,7 @@ PAGES = [
     ("ciudadana", "/mercado/{market}/carrito/"),
     ("ciudadana", "/mercado/{market}/pagar/"),
     ("personal.gdl", "/mercado/seleccion"),
+    ("personal.gdl", "/cuentas/roles"),
     ("ciudadana", "/arbol/aprende/examen/{quiz}/"),
     ("ciudadana", "/arbol/aprende/{lesson}/"),
     ("experta.zap", "/arbol/treender/"),

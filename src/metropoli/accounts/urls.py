@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import roles, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("salir", auth_views.LogoutView.as_view(), name="logout"),
     path("perfil", views.profile, name="profile"),
     path("perfil/borrar", views.delete_account, name="delete"),
+    path("roles", roles.roles, name="roles"),
+    path("roles/<int:assignment_id>/quitar", roles.revoke, name="revoke_role"),
     path("contrasena", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "contrasena/enviada",

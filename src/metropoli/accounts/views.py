@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from metropoli.common.ratelimit import limit_anonymous_posts
-from metropoli.territory.selectors import roles_of
+from metropoli.territory.models import Role
+from metropoli.territory.selectors import municipalities_where, roles_of
 
 from . import services
 from .forms import (
@@ -107,7 +108,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "assignments": assignments, "roles": roles_of(request.user)},
+        {
+            "form": form,
+            "assignments": assignments,
+            "roles": roles_of(request.user),
+            "manages_roles": municipalities_where(request.user, Role.MUNICIPAL_STAFF).exists(),
+        },
     )
 
 

@@ -1,0 +1,136 @@
+"""/cuentas/roles: municipal staff give and take the roles of their municipality in the browser
+(arborist, municipal staff); platform administrators do so everywhere. Certified experts are
+named on their own page, which records why (/arbol/aprende/certificaciones/).
+
+Before, roles were granted only in the Django admin, which only platform administrators may
+open: municipal staff, who hold the permission (territory.manage_roles), had nowhere to use it.
+Every grant and revocation goes through territory's services, which check that permission for
+the municipality concerned; this page only offers what the person may do.
+Decision: docs/decisions/0105-roles-granted-in-the-browser.md.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from metropoli.common.api import Forbidden
+from metropoli.common.errors import CommonErrorCode
+from metropoli.common.i18n import gettext_noop
+from metropoli.territory import services
+from metropoli.territory.models import Role, RoleAssignment
+from metropoli.territory.selectors import municipalities_where
+
+# The roles given here. A citizen's role comes with the account; a certified expert's from the
+# certification page (learning), which records the reason; a platform administrator is made with
+# `metropoli createsuperuser` or by another one in the administration.
+GRANTED_HERE = (Role.ARBORIST, Role.MUNICIPAL_STAFF)
+
+
+class GrantForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address of the person"),
+        help_text=gettext_lazy("The person must have an account already (they sign up first)."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role to give"), choices=[(r.value, r.label) for r in GRANTED_HERE]
+    )
+    municipality = forms.ModelChoiceField(label=gettext_lazy("Municipality"), queryset=None)
+
+    def __init__(self, *args, managed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = managed
+        if managed.count() == 1:
+            self.fields["municipality"].initial = managed.first()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        person = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("Nobody has an active account with that address: ask the person to sign up.")
+            )
+        self.person = person
+        return email
+
+
+def _managed(request):
+    managed = municipalities_where(request.user, Role.MUNICIPAL_STAFF).order_by("name")
+    if not managed.exists():
+        raise Forbidden(
+            CommonErrorCode.PERMISSION_DENIED,
+            gettext_noop("Only municipal staff can manage roles."),
+        )
+    return managed
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roles(request):
+    managed = _managed(request)
+    form = GrantForm(request.POST or None, managed=managed)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.grant_role(
+            granted_by=request.user,
+            user=form.person,
+            role=data["role"],
+            municipality=data["municipality"],
+        )
+        messages.success(
+            request,
+            _("%(person)s is now %(role)s in %(municipality)s.")
+            % {
+                "person": form.person.display_name or form.person.email,
+                "role": Role(data["role"]).label.lower(),
+                "municipality": data["municipality"].name,
+            },
+        )
+        return redirect("accounts:roles")
+    assignments = (
+        RoleAssignment.objects.filter(municipality__in=managed, role__in=GRANTED_HERE)
+        .select_related("user", "municipality")
+        .order_by("municipality__name", "role", "user__display_name", "user__email")
+    )
+    return render(
+        request,
+        "accounts/roles.html",
+        {"form": form, "assignments": assignments, "managed": managed},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def revoke(request, assignment_id: int):
+    managed = _managed(request)
+    assignment = (
+        RoleAssignment.objects.select_related("user", "municipality")
+        .filter(pk=assignment_id, municipality__in=managed, role__in=GRANTED_HERE)
+        .first()
+    )
+    if assignment is None:
+        # Taken back already (a second click, another colleague), or not one of ours.
+        messages.info(request, _("That role is no longer held; nothing changed."))
+        return redirect("accounts:roles")
+    services.revoke_role(
+        revoked_by=request.user,
+        user=assignment.user,
+        role=assignment.role,
+        municipality=assignment.municipality,
+    )
+    messages.success(
+        request,
+        _("%(person)s is no longer %(role)s in %(municipality)s.")
+        % {
+            "person": assignment.user.display_name or assignment.user.email,
+            "role": assignment.get_role_display().lower(),
+            "municipality": assignment.municipality.name,
+        },
+    )
+    return redirect("accounts:roles")
