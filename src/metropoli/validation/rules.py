@@ -15,6 +15,8 @@ rules.add_perm("validation.vote", is_certified_expert | is_arborist | is_platfor
 rules.add_perm("validation.decide", is_arborist | is_platform_administrator)
 rules.add_perm("validation.manage_queue", is_arborist | is_municipal_staff)
 rules.add_perm("validation.view_dashboard", is_municipal_staff | is_arborist)
+# How a municipality's records are decided (its consensus policy), set by its staff.
+rules.add_perm("validation.change_policy", is_municipal_staff | is_platform_administrator)
 # Work orders (decision 0071): staff plan them (assignee, due date, cost), arborists assess the
 # tree's risk; both see, export and move them along the queue (validation.manage_queue).
 rules.add_perm("validation.plan_work", is_municipal_staff)

@@ -63,6 +63,30 @@ def policy_for(municipality) -> ConsensusPolicy:
     return found or ConsensusPolicy(municipality=municipality)
 
 
+@transaction.atomic
+def set_policy(
+    *, by, municipality, arborist_decides_alone: bool, agreeing_votes: int, minimum_weight: float
+) -> ConsensusPolicy:
+    """Staff set how their municipality's records are decided (votes already cast stay; the
+    next vote on a record is judged by the new policy)."""
+    require(
+        by,
+        "validation.change_policy",
+        municipality,
+        code=ValidationErrorCode.PERMISSION_DENIED,
+        message=gettext_noop("Only municipal staff of %(municipality)s can change its policy."),
+        municipality=str(municipality),
+    )
+    policy, _created = ConsensusPolicy.objects.select_for_update().get_or_create(
+        municipality=municipality
+    )
+    policy.arborist_decides_alone = arborist_decides_alone
+    policy.agreeing_votes = agreeing_votes
+    policy.minimum_weight = minimum_weight
+    policy.save()
+    return policy
+
+
 def _check_vote_input(
     *, kind: str, reason: str, corrected_species_code: str | None, corrected_dbh_cm, flags
 ):

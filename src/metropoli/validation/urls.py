@@ -19,4 +19,5 @@ urlpatterns = [
         name="work_order_status",
     ),
     path("tablero/", views.dashboard, name="dashboard"),
+    path("reglas/<str:code>/", views.policy, name="policy"),
 ]

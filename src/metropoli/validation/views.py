@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from metropoli.common.api import require
@@ -202,6 +204,55 @@ def work_queue_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+class PolicyForm(forms.Form):
+    """A municipality's consensus policy (validation.models.ConsensusPolicy), with bounds."""
+
+    arborist_decides_alone = forms.BooleanField(
+        label=gettext_lazy("A municipal arborist decides alone"),
+        help_text=gettext_lazy("When off, arborists' votes count like experts' votes."),
+        required=False,
+    )
+    agreeing_votes = forms.IntegerField(
+        label=gettext_lazy("Agreeing expert votes needed"), min_value=1, max_value=20
+    )
+    minimum_weight = forms.FloatField(
+        label=gettext_lazy("Minimum summed weight"),
+        help_text=gettext_lazy(
+            "Each voter weighs between 0 and 1 (their track record); the agreeing votes' weights "
+            "must add up to at least this."
+        ),
+        min_value=0,
+        max_value=20,
+    )
+
+
+@login_required
+def policy(request: HttpRequest, code: str) -> HttpResponse:
+    """/arbol/treender/reglas/<municipality>/: how the municipality's records are decided."""
+    municipality = (
+        municipalities_where(request.user, Role.MUNICIPAL_STAFF).filter(inegi_code=code).first()
+    )
+    if municipality is None or not request.user.has_perm("validation.change_policy", municipality):
+        raise PermissionDenied(_("Only municipal staff change how their records are decided."))
+    current = services.policy_for(municipality)
+    initial = {
+        "arborist_decides_alone": current.arborist_decides_alone,
+        "agreeing_votes": current.agreeing_votes,
+        "minimum_weight": current.minimum_weight,
+    }
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.set_policy(by=request.user, municipality=municipality, **form.cleaned_data)
+        messages.success(request, _("Saved. The next vote on each record follows these rules."))
+        return redirect("validation:policy", code=code)
+    return render(
+        request,
+        "validation/policy.html",
+        {"municipality": municipality, "form": form, "own": current.pk is not None},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     allowed = municipalities_where(request.user, Role.MUNICIPAL_STAFF, Role.ARBORIST)
@@ -215,6 +266,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "municipality": municipality,
             "municipalities": allowed,
+            "can_change_policy": request.user.has_perm("validation.change_policy", municipality),
             # Aggregates over every record (~0.6 s at 40,000 records): a minute old is fine.
             "board": cache.get_or_set(
                 f"validation:dashboard:{municipality.pk}",
