@@ -66,6 +66,10 @@ class CertificationRuleInEffect:
     last_n: int
 
 
+def has_own_certification_rule(municipality) -> bool:
+    return CertificationRule.objects.filter(municipality=municipality).exists()
+
+
 def certification_rule(municipality) -> CertificationRuleInEffect:
     rule = (
         CertificationRule.objects.filter(municipality=municipality).first()

@@ -22,6 +22,7 @@ from .errors import LearningErrorCode
 from .models import (
     CertificationAction,
     CertificationEvent,
+    CertificationRule,
     Choice,
     Lesson,
     LessonCompletion,
@@ -182,6 +183,27 @@ def grant_certification(*, user, municipality, by, reason: str = "") -> RoleAssi
         municipality=municipality.name,
     )
     return _grant(user=user, municipality=municipality, by=by, reason=reason)
+
+
+@transaction.atomic
+def set_certification_rule(
+    *, by, municipality, min_accuracy: float | None, last_n: int | None
+) -> None:
+    """The municipality's own rule for earning the certification, or (None) the platform's
+    again. Who is certified stays certified; the rule applies to the next decided records."""
+    require(
+        by,
+        "learning.grant_certification",
+        municipality,
+        code=LearningErrorCode.PERMISSION_DENIED,
+        municipality=municipality.name,
+    )
+    if min_accuracy is None or last_n is None:
+        CertificationRule.objects.filter(municipality=municipality).delete()
+        return
+    CertificationRule.objects.update_or_create(
+        municipality=municipality, defaults={"min_accuracy": min_accuracy, "last_n": last_n}
+    )
 
 
 @transaction.atomic

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from metropoli.common.domain_errors import message_of, status_of
@@ -159,6 +162,8 @@ def certifications(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
         return redirect(f"{request.path}?municipality={municipality.inegi_code}")
+    rule = selectors.certification_rule(municipality)
+    own = selectors.has_own_certification_rule(municipality)
     return render(
         request,
         "learning/certifications.html",
@@ -166,5 +171,56 @@ def certifications(request: HttpRequest) -> HttpResponse:
             "municipality": municipality,
             "municipalities": allowed,
             "experts": selectors.certified_experts(municipality),
+            "rule_form": RuleForm(
+                initial={
+                    "accuracy_percent": round(rule.min_accuracy * 100),
+                    "last_n": rule.last_n,
+                    "use_platform_rule": not own,
+                }
+            ),
+            "own_rule": own,
         },
     )
+
+
+class RuleForm(forms.Form):
+    """A municipality's rule for earning the certification (learning.models.CertificationRule)."""
+
+    accuracy_percent = forms.IntegerField(
+        label=gettext_lazy("Agreement with the final decision needed (%)"),
+        min_value=50,
+        max_value=100,
+    )
+    last_n = forms.IntegerField(
+        label=gettext_lazy("Over the last decided records"), min_value=5, max_value=500
+    )
+    use_platform_rule = forms.BooleanField(
+        label=gettext_lazy("Use the platform's rule instead"), required=False
+    )
+
+
+@login_required
+@require_POST
+def certification_rule(request: HttpRequest) -> HttpResponse:
+    """The certification page's rule form: the municipality's own rule, or the platform's."""
+    allowed = municipalities_where(request.user, Role.MUNICIPAL_STAFF)
+    municipality = allowed.filter(inegi_code=request.POST.get("municipality", "")).first()
+    if municipality is None or not request.user.has_perm(
+        "learning.grant_certification", municipality
+    ):
+        raise PermissionDenied(_("Only municipal staff grant or revoke certifications."))
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        own = not form.cleaned_data["use_platform_rule"]
+        services.set_certification_rule(
+            by=request.user,
+            municipality=municipality,
+            min_accuracy=form.cleaned_data["accuracy_percent"] / 100 if own else None,
+            last_n=form.cleaned_data["last_n"] if own else None,
+        )
+        messages.success(request, _("Saved. The rule applies to the next decided records."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(f"{reverse('learning:certifications')}?municipality={municipality.inegi_code}")
