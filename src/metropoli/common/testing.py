@@ -19,6 +19,15 @@ ITREE_DIR = ITREE_TABLES.parent  # vectors.csv, region_currency.csv
 IATI_DIR = Path(os.environ.get("METROPOLI_IATI_DIR") or SHARED_DIR / "iati")
 
 
+def signed_in(user, **options):
+    """A Django test client with `user` signed in (options: Client's, e.g. enforce_csrf_checks)."""
+    from django.test import Client
+
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
 def requires_shared(*paths: Path, variable: str = "METROPOLI_SHARED_DIR") -> pytest.MarkDecorator:
     """Mark a test (or class, or module) that reads files from ../shared.
 

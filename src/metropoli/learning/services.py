@@ -174,7 +174,9 @@ def _grant(*, user, municipality, by, reason: str) -> RoleAssignment:
     return role
 
 
-def grant_certification(*, user, municipality, by, reason: str = "") -> RoleAssignment:
+def _require_certifier(by, municipality) -> None:
+    """Only the municipality's staff (or a platform administrator) name certified experts and
+    set the rule for earning the certification."""
     require(
         by,
         "learning.grant_certification",
@@ -182,6 +184,10 @@ def grant_certification(*, user, municipality, by, reason: str = "") -> RoleAssi
         code=LearningErrorCode.PERMISSION_DENIED,
         municipality=municipality.name,
     )
+
+
+def grant_certification(*, user, municipality, by, reason: str = "") -> RoleAssignment:
+    _require_certifier(by, municipality)
     return _grant(user=user, municipality=municipality, by=by, reason=reason)
 
 
@@ -191,13 +197,7 @@ def set_certification_rule(
 ) -> None:
     """The municipality's own rule for earning the certification, or (None) the platform's
     again. Who is certified stays certified; the rule applies to the next decided records."""
-    require(
-        by,
-        "learning.grant_certification",
-        municipality,
-        code=LearningErrorCode.PERMISSION_DENIED,
-        municipality=municipality.name,
-    )
+    _require_certifier(by, municipality)
     if min_accuracy is None or last_n is None:
         CertificationRule.objects.filter(municipality=municipality).delete()
         return
@@ -208,13 +208,7 @@ def set_certification_rule(
 
 @transaction.atomic
 def revoke_certification(*, user, municipality, by, reason: str = "") -> None:
-    require(
-        by,
-        "learning.grant_certification",
-        municipality,
-        code=LearningErrorCode.PERMISSION_DENIED,
-        municipality=municipality.name,
-    )
+    _require_certifier(by, municipality)
     if not unassign_role(user=user, role=Role.CERTIFIED_EXPERT, municipality=municipality):
         raise DomainError(LearningErrorCode.NOT_CERTIFIED)
     CertificationEvent.objects.create(

@@ -6,16 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
+from metropoli.common.testing import signed_in
 from metropoli.territory.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
 ES = {"Accept-Language": "es-MX"}
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_staff_give_and_take_back_a_role_in_their_municipality(guadalajara, zapopan):

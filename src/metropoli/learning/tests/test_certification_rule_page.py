@@ -3,9 +3,9 @@ earning the certification, or go back to the platform's, in the browser (before:
 platform administrators' admin)."""
 
 import pytest
-from django.test import Client
 
 from metropoli.accounts.tests.factories import person_with
+from metropoli.common.testing import signed_in
 from metropoli.learning.models import CertificationRule
 from metropoli.learning.selectors import certification_rule
 from metropoli.territory.models import Role
@@ -13,12 +13,6 @@ from metropoli.territory.models import Role
 pytestmark = pytest.mark.django_db
 ES = {"Accept-Language": "es-MX"}
 RULE = "/arbol/aprende/certificaciones/regla/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_staff_set_and_drop_their_own_rule(guadalajara, settings):

@@ -2,21 +2,15 @@
 the browser (before: only in the platform administrators' admin)."""
 
 import pytest
-from django.test import Client
 
 from metropoli.accounts.tests.factories import person_with
+from metropoli.common.testing import signed_in
 from metropoli.territory.models import Role
 from metropoli.validation.models import ConsensusPolicy
 from metropoli.validation.services import policy_for
 
 pytestmark = pytest.mark.django_db
 ES = {"Accept-Language": "es-MX"}
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_staff_set_their_municipalitys_policy(guadalajara):
