@@ -172,11 +172,7 @@ def certifications(request: HttpRequest) -> HttpResponse:
             "municipalities": allowed,
             "experts": selectors.certified_experts(municipality),
             "rule_form": RuleForm(
-                initial={
-                    "accuracy_percent": round(rule.min_accuracy * 100),
-                    "last_n": rule.last_n,
-                    "use_platform_rule": not own,
-                }
+                initial={"accuracy_percent": round(rule.min_accuracy * 100), "last_n": rule.last_n}
             ),
             "own_rule": own,
         },
@@ -194,15 +190,13 @@ class RuleForm(forms.Form):
     last_n = forms.IntegerField(
         label=gettext_lazy("Over the last decided records"), min_value=5, max_value=500
     )
-    use_platform_rule = forms.BooleanField(
-        label=gettext_lazy("Use the platform's rule instead"), required=False
-    )
 
 
 @login_required
 @require_POST
 def certification_rule(request: HttpRequest) -> HttpResponse:
-    """The certification page's rule form: the municipality's own rule, or the platform's."""
+    """The certification page's rule form: the municipality's own rule, or (its second button,
+    `use_platform_rule`) the platform's again."""
     allowed = municipalities_where(request.user, Role.MUNICIPAL_STAFF)
     municipality = allowed.filter(inegi_code=request.POST.get("municipality", "")).first()
     if municipality is None or not request.user.has_perm(
@@ -210,13 +204,17 @@ def certification_rule(request: HttpRequest) -> HttpResponse:
     ):
         raise PermissionDenied(_("Only municipal staff grant or revoke certifications."))
     form = RuleForm(request.POST)
-    if form.is_valid():
-        own = not form.cleaned_data["use_platform_rule"]
+    if "use_platform_rule" in request.POST:
+        services.set_certification_rule(
+            by=request.user, municipality=municipality, min_accuracy=None, last_n=None
+        )
+        messages.success(request, _("Saved. The rule applies to the next decided records."))
+    elif form.is_valid():
         services.set_certification_rule(
             by=request.user,
             municipality=municipality,
-            min_accuracy=form.cleaned_data["accuracy_percent"] / 100 if own else None,
-            last_n=form.cleaned_data["last_n"] if own else None,
+            min_accuracy=form.cleaned_data["accuracy_percent"] / 100,
+            last_n=form.cleaned_data["last_n"],
         )
         messages.success(request, _("Saved. The rule applies to the next decided records."))
     else:

@@ -28,11 +28,9 @@ def test_staff_set_and_drop_their_own_rule(guadalajara, settings):
     assert "Este municipio tiene su propia regla." in text
     own = certification_rule(guadalajara)
     assert (own.min_accuracy, own.last_n) == (0.9, 40)
-    staff.post(
-        RULE,
-        {"municipality": "14039", "accuracy_percent": "80", "last_n": "20",
-         "use_platform_rule": "on"},
-    )  # fmt: skip
+    page = staff.get("/arbol/aprende/certificaciones/?municipality=14039", headers=ES)
+    assert "Volver a la regla de la plataforma" in page.content.decode()
+    staff.post(RULE, {"municipality": "14039", "use_platform_rule": "1"})
     assert not CertificationRule.objects.exists()
     rule = certification_rule(guadalajara)
     assert (rule.min_accuracy, rule.last_n) == (
