@@ -22,6 +22,7 @@ from metropoli.common.api import Forbidden
 from metropoli.common.errors import CommonErrorCode
 from metropoli.common.i18n import gettext_noop
 from metropoli.territory import services
+from metropoli.territory.forms import offer_municipalities
 from metropoli.territory.models import Role, RoleAssignment
 from metropoli.territory.selectors import municipalities_where
 
@@ -44,9 +45,7 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, managed, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = managed
-        if managed.count() == 1:
-            self.fields["municipality"].initial = managed.first()
+        offer_municipalities(self.fields["municipality"], managed)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

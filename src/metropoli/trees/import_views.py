@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from metropoli.common.api import require
 from metropoli.common.i18n import gettext_noop
+from metropoli.territory.forms import offer_municipalities
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 
@@ -40,9 +41,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
-        if municipalities.count() == 1:
-            self.fields["municipality"].initial = municipalities.first()
+        offer_municipalities(self.fields["municipality"], municipalities)
 
 
 def _staff_municipalities(user):
