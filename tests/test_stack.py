@@ -38,7 +38,7 @@ SETUP = f"""
 from metropoli.accounts.models import User
 from metropoli.territory.services import ensure_amg_municipalities
 ensure_amg_municipalities()
-for email in ("persona@example.mx", "victima@example.mx"):
+for email in ("persona@example.mx", "victima@example.mx", "otra@example.mx"):
     User.objects.create_user(email, "{PASSWORD}", display_name=email.split("@")[0])
 """
 
@@ -295,6 +295,62 @@ def test_wrong_passwords_count_on_both_servers(stack):
     assert statuses == [200] * 10 + [429, 429]
     keys = redis.Redis(port=stack.redis).keys("metropoli:*")
     assert keys, "the rate-limit buckets live in Redis"
+
+
+def test_with_redis_down_log_in_works_and_its_limits_hold(stack):
+    """Decision 0106: Redis stopped is the database's cache table standing in, not a 503."""
+    import redis
+
+    supervisor = int((stack.folder / "supervisor.pid").read_text())
+    os.kill(supervisor, signal.SIGSTOP)  # it would start Redis again at once
+    try:
+        killed = stack.pid("redis")
+        os.killpg(killed, signal.SIGKILL)
+        while running(killed):
+            time.sleep(0.05)
+        health = Browser().get(stack.apps[0], "/healthz")
+        assert health.status == 200, health.text
+        assert health.json()["status"] == "degraded"
+        assert health.json()["cache"] == {"status": "unreachable", "backend": "database"}
+        attacker = Browser()
+        attacker.get(stack.apps[0], "/cuentas/entrar")
+        statuses = [
+            attacker.post_form(
+                stack.apps[attempt % 2],
+                "/cuentas/entrar",
+                {"username": "otra@example.mx", "password": "wrong"},
+            ).status
+            for attempt in range(12)
+        ]
+        assert statuses == [200] * 10 + [429, 429]  # counted in the database, on both servers
+        owner = Browser()
+        signed_in = owner.sign_in(stack.apps[1], stack.apps[0], "persona@example.mx", PASSWORD)
+        assert signed_in.status == 302, signed_in.text[:500]
+        profile = owner.get(stack.nginx, "/cuentas/perfil")
+        assert profile.status == 200 and "persona@example.mx" in profile.text
+    finally:
+        os.kill(supervisor, signal.SIGCONT)
+    # Redis is started again, and the app servers go back to it within their pause (15 s).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            redis.Redis(port=stack.redis).flushdb()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.2)
+    else:
+        pytest.fail("Redis was not started again")
+    assert Browser().get(stack.apps[0], "/healthz").json()["cache"]["backend"] == "redis"
+    stranger = Browser()
+    stranger.get(stack.apps[0], "/cuentas/entrar")
+    deadline = time.monotonic() + 60
+    while not redis.Redis(port=stack.redis).keys("metropoli:*"):
+        assert time.monotonic() < deadline, "the app servers did not go back to Redis"
+        for port in stack.apps:
+            stranger.post_form(
+                port, "/cuentas/entrar", {"username": "nadie@example.mx", "password": "x"}
+            )
+        time.sleep(1)
 
 
 def test_an_idempotent_post_replayed_on_the_other_server_creates_nothing(stack, person):

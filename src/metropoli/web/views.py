@@ -5,6 +5,7 @@ import sys
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, JsonResponse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from metropoli.common.cache import RedisWithFallback
 from metropoli.common.middleware import (
     error_response,
     is_database_outage,
@@ -36,7 +38,8 @@ def home(request):
 @require_GET
 def healthz(request):
     """200 when the database answers (with PostgreSQL's version), 503 when it does not. No
-    personal data, no secrets."""
+    personal data, no secrets. With Redis as the cache, also whether it answers: without it the
+    platform works on the database's cache table (decision 0106), so it is "degraded", still 200."""
     connection = connections["default"]
     try:
         with connection.cursor() as cursor:
@@ -53,16 +56,22 @@ def healthz(request):
         )
         response["Retry-After"] = "10"
         return response
-    return JsonResponse(
-        {
+    answer = {
+        "status": "ok",
+        "database": {
             "status": "ok",
-            "database": {
-                "status": "ok",
-                "engine": "PostgreSQL",
-                "version": f"{number // 10000}.{number % 10000}",  # 150004 -> "15.4"
-            },
-        }
-    )
+            "engine": "PostgreSQL",
+            "version": f"{number // 10000}.{number % 10000}",  # 150004 -> "15.4"
+        },
+    }
+    cache = caches["default"]
+    if isinstance(cache, RedisWithFallback):
+        if cache.redis_answers():
+            answer["cache"] = {"status": "ok", "backend": "redis"}
+        else:
+            answer["status"] = "degraded"
+            answer["cache"] = {"status": "unreachable", "backend": "database"}
+    return JsonResponse(answer)
 
 
 @require_GET

@@ -39,13 +39,19 @@ STORAGES = {
 REDIS_URL = os.environ.get("METROPOLI_REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
+        # Redis first; the database's cache table while Redis does not answer (decision 0106).
         "default": {
+            "BACKEND": "metropoli.common.cache.RedisWithFallback",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database"},
+        },
+        "redis": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "metropoli",
-            # A Redis that does not answer is an outage (503, common/middleware.py), quickly.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+            # A Redis that does not answer is noticed quickly, and the database stands in.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+        "database": CACHES["default"],  # noqa: F405  (base.py's)
     }
 
 # --- what operators see (common/observability.py) ---
