@@ -118,6 +118,8 @@ PAGES = [
     ("cooperacion", "/cooperacion/proyecto/{project}/documentos/nuevo/"),
     ("cooperacion", "/cooperacion/convocatorias/nueva/"),
     ("cooperacion", "/cooperacion/convocatorias/{opportunity}/"),
+    ("cooperacion", "/cooperacion/redes-y-premios/redes/nueva/"),
+    ("cooperacion", "/cooperacion/redes-y-premios/premios/{award}/"),
     ("cooperacion", "/cooperacion/importar/"),
     ("admin", "/cooperacion/publicacion/"),
     ("admin", "/mercado/nuevo/"),
@@ -142,7 +144,7 @@ def demo(django_db_setup, django_db_blocker):
 
 
 def ids() -> dict[str, object]:
-    from metropoli.cooperation.models import Opportunity, Project
+    from metropoli.cooperation.models import Award, Opportunity, Project
     from metropoli.learning.models import Lesson, Quiz
     from metropoli.markets.models import Product
     from metropoli.participation.models import Contribution
@@ -164,6 +166,7 @@ def ids() -> dict[str, object]:
         "work_item": WorkItem.objects.order_by("pk").first().pk,
         "project": Project.objects.order_by("pk").first().code,
         "opportunity": Opportunity.objects.order_by("pk").first().pk,
+        "award": Award.objects.order_by("pk").first().pk,
         "quiz": Quiz.objects.order_by("pk").first().slug,
         "lesson": Lesson.objects.order_by("pk").first().slug,
     }

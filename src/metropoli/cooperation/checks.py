@@ -113,38 +113,59 @@ def parse_decimal(raw: object) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def check_amount(
-    errors: Errors, *, currency: str, value: object, value_date: date | None, prefix: str = ""
-) -> Decimal | None:
-    """Validate one amount; return the value as a Decimal when it is well formed."""
+def check_value(errors: Errors, value: object, *, field: str) -> Decimal | None:
+    """An amount of money: digits, not negative, at most two decimals; the Decimal when so."""
     number = parse_decimal(value)
     if number is None:
         errors.add(
-            prefix + "value",
+            field,
             _("“%(value)s” is not an amount; write digits with a decimal point, e.g. 12952444.43.")
             % {"value": value},
         )
     elif number < 0:
-        errors.add(prefix + "value", _("An amount cannot be negative."))
+        errors.add(field, _("An amount cannot be negative."))
     elif number > MAX_AMOUNT or number.as_tuple().exponent < -2:  # type: ignore[operator]
         errors.add(
-            prefix + "value",
+            field,
             _("“%(value)s” has more than two decimals or is too large.") % {"value": value},
         )
+    return number if field not in errors else None
+
+
+def check_currency(errors: Errors, currency: str, *, field: str) -> None:
     known = currency_codes()
     if not _CURRENCY_SHAPE.match(currency or "") or (known is not None and currency not in known):
         errors.add(
-            prefix + "currency",
+            field,
             _("“%(code)s” is not an ISO 4217 currency code (e.g. MXN, EUR, USD).")
             % {"code": currency},
         )
+
+
+def check_amount(
+    errors: Errors, *, currency: str, value: object, value_date: date | None, prefix: str = ""
+) -> Decimal | None:
+    """Validate one amount; return the value as a Decimal when it is well formed."""
+    number = check_value(errors, value, field=prefix + "value")
+    check_currency(errors, currency, field=prefix + "currency")
     if value_date is None:
         errors.add(prefix + "value_date", _("Give the value date (the exchange-rate date)."))
     elif value_date > timezone.localdate():
         errors.add(prefix + "value_date", _("The value date cannot be in the future."))
     else:
         check_plausible_dates(errors, **{prefix + "value_date": value_date})
-    return number if prefix + "value" not in errors else None
+    return number
+
+
+def check_plausible_years(errors: Errors, **years: int | None) -> None:
+    """Each given year (by field name) must fall within the years of check_plausible_dates."""
+    for name, value in years.items():
+        if value is not None and not EARLIEST_DATE.year <= value <= LATEST_DATE.year:
+            errors.add(
+                name,
+                _("Write a year between %(earliest)s and %(latest)s.")
+                % {"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year},
+            )
 
 
 def planned_order_message() -> str:

@@ -23,6 +23,7 @@ from .models import (
     Scheme,
     Stage,
 )
+from .recognition_models import Award, NetworkMembership
 from .rules import COOPERATION_OFFICE_GROUP
 from .themes import ThemeSharesField, share_text
 
@@ -249,6 +250,21 @@ class OpportunityForm(forms.ModelForm):
         self.fields["owner"].queryset = get_user_model().objects.filter(
             groups__name=COOPERATION_OFFICE_GROUP
         )
+
+
+class NetworkForm(forms.ModelForm):
+    url = forms.URLField(label=_("Address (URL)"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = NetworkMembership
+        fields = ["network", "member", "since", "since_note", "focal_point", "url"]
+
+
+class AwardForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["name", "year", "status", "detail", "value", "currency", "project"]
+        help_texts = {"currency": _("ISO 4217 code (e.g. MXN, EUR, USD), when there is a value.")}
 
 
 class ImportForm(forms.Form):

@@ -29,9 +29,12 @@ from .checks import (
     actual_order_message,
     check_actual_dates_not_future,
     check_amount,
+    check_currency,
     check_date_order,
     check_plausible_dates,
+    check_plausible_years,
     check_project,
+    check_value,
     format_themes,
     parse_decimal,
     planned_order_message,
@@ -51,6 +54,7 @@ from .models import (
     Result,
     Stage,
 )
+from .recognition_models import Award, NetworkMembership
 from .schedule import Task, find_cycle
 
 MAX_INSTRUMENT_BYTES = 10 * 1024 * 1024
@@ -540,3 +544,62 @@ def save_opportunity(*, by, opportunity: Opportunity | None = None, **fields) ->
         raise Errors.of(error).refusal() from error
     opportunity.save()
     return opportunity
+
+
+# --- networks and awards (the "Networks and awards" page) ---
+
+_RECOGNITION_REFUSED = gettext_noop("Only the cooperation office can change networks and awards.")
+
+
+def _save_checked(instance, fields: dict, errors: Errors):
+    """Set `fields` on `instance`, add the model's own rules (lengths, uniqueness) to `errors`,
+    and save it when nothing is wrong."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        for name, messages in Errors.of(error).items():
+            for message in messages:
+                errors.add(name, message)
+    errors.raise_if_any()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def save_network(*, by, item: NetworkMembership | None = None, **fields) -> NetworkMembership:
+    """Create or correct one of the institute's (or a municipality's) city-network memberships."""
+    if by is not None:
+        require(by, "cooperation.edit_recognition", message=_RECOGNITION_REFUSED)
+    errors = Errors()
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    check_plausible_years(errors, since=fields.get("since"))
+    if fields.get("since") and fields["since"] > timezone.localdate().year:
+        errors.add("since", _("A membership cannot start after this year."))
+    return _save_checked(item or NetworkMembership(), fields, errors)
+
+
+@transaction.atomic
+def save_award(*, by, item: Award | None = None, **fields) -> Award:
+    """Create or correct an award the institute applied for or won; a value needs its currency."""
+    if by is not None:
+        require(by, "cooperation.edit_recognition", message=_RECOGNITION_REFUSED)
+    errors = Errors()
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    check_plausible_years(errors, year=fields.get("year"))
+    if fields.get("value") is not None:
+        fields["value"] = check_value(errors, fields["value"], field="value")
+        fields["currency"] = (fields.get("currency") or "").upper()
+        check_currency(errors, fields["currency"], field="currency")
+    elif fields.get("currency"):
+        errors.add("value", _("Give the value, or leave the currency empty."))
+    return _save_checked(item or Award(), fields, errors)
+
+
+@transaction.atomic
+def delete_recognition(*, by, item: NetworkMembership | Award) -> None:
+    """Remove a membership or an award recorded by mistake."""
+    if by is not None:
+        require(by, "cooperation.edit_recognition", message=_RECOGNITION_REFUSED)
+    item.delete()

@@ -27,10 +27,12 @@ from . import history, publication, selectors, services, spreadsheets
 from .charts import GanttRow, bar_chart, gantt
 from .forms import (
     AmountForm,
+    AwardForm,
     DocumentForm,
     ImportForm,
     LegalInstrumentForm,
     MilestoneForm,
+    NetworkForm,
     OpportunityForm,
     ParticipationForm,
     ProjectForm,
@@ -260,7 +262,45 @@ def networks(request):
         {
             "networks": NetworkMembership.objects.all(),
             "awards": Award.objects.select_related("project"),
+            "can_edit": request.user.has_perm("cooperation.edit_recognition"),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def network_edit(request, pk: int | None = None):
+    return _recognition_edit(request, NetworkMembership, NetworkForm, services.save_network, pk)
+
+
+@require_http_methods(["GET", "POST"])
+def award_edit(request, pk: int | None = None):
+    return _recognition_edit(request, Award, AwardForm, services.save_award, pk)
+
+
+def _recognition_edit(request, model, form_class, save, pk: int | None):
+    """Add, correct or remove one network membership or award (the office's own records)."""
+    if (response := _staff_only(request, "cooperation.edit_recognition")) is not None:
+        return response
+    item = get_object_or_404(model, pk=pk) if pk else None
+    if request.method == "POST" and item is not None and "delete" in request.POST:
+        services.delete_recognition(by=request.user, item=item)
+        messages.success(request, _("“%(name)s” was removed.") % {"name": item})
+        return redirect("cooperation:networks")
+    form = form_class(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form_class.Meta.fields}
+        try:
+            save(by=request.user, item=item, **fields)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cooperation:networks")
+    return render(
+        request,
+        "cooperation/recognition_form.html",
+        {"form": form, "item": item, "is_network": model is NetworkMembership},
+        status=400 if form.errors else 200,
     )
 
 
