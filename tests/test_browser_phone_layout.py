@@ -44,6 +44,8 @@ STAFF = [
     "/mercado/libertad/configurar/",
     "/participa/sombra-periferico/analisis/",
     "/participa/sombra-periferico/moderacion/",
+    "/cooperacion/oficina/",
+    "/cooperacion/redes-y-premios/premios/nuevo/",
 ]
 
 

@@ -119,6 +119,7 @@ PAGES = [
     ("cooperacion", "/cooperacion/convocatorias/nueva/"),
     ("cooperacion", "/cooperacion/convocatorias/{opportunity}/"),
     ("cooperacion", "/cooperacion/redes-y-premios/redes/nueva/"),
+    ("cooperacion", "/cooperacion/oficina/"),
     ("cooperacion", "/cooperacion/redes-y-premios/premios/{award}/"),
     ("cooperacion", "/cooperacion/importar/"),
     ("admin", "/cooperacion/publicacion/"),

@@ -136,3 +136,24 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_municipality"].queryset = active_municipalities()
+
+
+class ExistingAccountForm(forms.Form):
+    """Names a person by the e-mail address of their active account (to give them a role, or a
+    place in an office); `person` is that account once the form is valid."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        help_text=_("The person must have an account already (they sign up first)."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("Nobody has an active account with that address: ask the person to sign up.")
+            )
+        self.person = person
+        return email

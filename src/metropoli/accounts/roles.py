@@ -11,7 +11,6 @@ Decision: docs/decisions/0105-roles-granted-in-the-browser.md.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,18 +25,15 @@ from metropoli.territory.forms import offer_municipalities
 from metropoli.territory.models import Role, RoleAssignment
 from metropoli.territory.selectors import municipalities_where
 
+from .forms import ExistingAccountForm
+
 # The roles given here. A citizen's role comes with the account; a certified expert's from the
 # certification page (learning), which records the reason; a platform administrator is made with
 # `metropoli createsuperuser` or by another one in the administration.
 GRANTED_HERE = (Role.ARBORIST, Role.MUNICIPAL_STAFF)
 
 
-class GrantForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("E-mail address of the person"),
-        help_text=gettext_lazy("The person must have an account already (they sign up first)."),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
+class GrantForm(ExistingAccountForm):
     role = forms.ChoiceField(
         label=gettext_lazy("Role to give"), choices=[(r.value, r.label) for r in GRANTED_HERE]
     )
@@ -46,16 +42,6 @@ class GrantForm(forms.Form):
     def __init__(self, *args, managed, **kwargs):
         super().__init__(*args, **kwargs)
         offer_municipalities(self.fields["municipality"], managed)
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        person = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        if person is None:
-            raise forms.ValidationError(
-                _("Nobody has an active account with that address: ask the person to sign up.")
-            )
-        self.person = person
-        return email
 
 
 def _managed(request):

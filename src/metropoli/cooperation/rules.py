@@ -55,6 +55,7 @@ rules.add_perm("cooperation.import_projects", can_edit)
 rules.add_perm("cooperation.view_pipeline", can_edit)
 rules.add_perm("cooperation.edit_pipeline", can_edit)
 rules.add_perm("cooperation.edit_recognition", can_edit)  # networks and awards
+rules.add_perm("cooperation.manage_office", can_edit)  # who belongs to the office
 
 
 rules.add_perm("cooperation.change_publisher", can_edit)

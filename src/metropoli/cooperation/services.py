@@ -55,6 +55,7 @@ from .models import (
     Stage,
 )
 from .recognition_models import Award, NetworkMembership
+from .rules import cooperation_office_group
 from .schedule import Task, find_cycle
 
 MAX_INSTRUMENT_BYTES = 10 * 1024 * 1024
@@ -603,3 +604,34 @@ def delete_recognition(*, by, item: NetworkMembership | Award) -> None:
     if by is not None:
         require(by, "cooperation.edit_recognition", message=_RECOGNITION_REFUSED)
     item.delete()
+
+
+# --- who belongs to the office (/cooperacion/oficina/) ---
+
+_OFFICE_REFUSED = gettext_noop("Only the cooperation office can change who belongs to it.")
+
+
+@transaction.atomic
+def add_to_office(*, by, person) -> bool:
+    """Make an active account a member of the office; False when it already was."""
+    if by is not None:
+        require(by, "cooperation.manage_office", message=_OFFICE_REFUSED)
+    if not person.is_active:
+        raise DomainError(CooperationErrorCode.INACTIVE_ACCOUNT, on_field="email")
+    group = cooperation_office_group()
+    if person.groups.filter(pk=group.pk).exists():
+        return False
+    person.groups.add(group)
+    return True
+
+
+@transaction.atomic
+def remove_from_office(*, by, person) -> bool:
+    """Take a person out of the office; False when they were not in it."""
+    if by is not None:
+        require(by, "cooperation.manage_office", message=_OFFICE_REFUSED)
+    group = cooperation_office_group()
+    if not person.groups.filter(pk=group.pk).exists():
+        return False
+    person.groups.remove(group)
+    return True

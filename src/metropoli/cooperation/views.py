@@ -8,14 +8,16 @@ import re
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from metropoli.accounts.forms import ExistingAccountForm
 from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form, status_of
 from metropoli.common.errors import DomainError
@@ -47,6 +49,7 @@ from .models import (
     Project,
     Stage,
 )
+from .rules import cooperation_office_group
 from .schedule import Task, critical_path
 
 
@@ -265,6 +268,53 @@ def networks(request):
             "can_edit": request.user.has_perm("cooperation.edit_recognition"),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def office(request):
+    """Who belongs to the cooperation office; its members (and platform administrators) add a
+    colleague by the e-mail address of their account, or take someone out."""
+    if (response := _staff_only(request, "cooperation.manage_office")) is not None:
+        return response
+    form = ExistingAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.add_to_office(by=request.user, person=form.person):
+            message = _("%(person)s now belongs to the cooperation office.")
+        else:
+            message = _("%(person)s already belonged to the cooperation office.")
+        messages.success(request, message % {"person": _name(form.person)})
+        return redirect("cooperation:office")
+    return render(
+        request,
+        "cooperation/office.html",
+        {
+            "form": form,
+            "members": cooperation_office_group()
+            .user_set.filter(is_active=True)
+            .order_by("display_name", "email"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def office_remove(request, user_id: int):
+    if (response := _staff_only(request, "cooperation.manage_office")) is not None:
+        return response
+    person = get_user_model().objects.filter(pk=user_id).first()
+    if person is None or not services.remove_from_office(by=request.user, person=person):
+        messages.info(request, _("That person is not in the office; nothing changed."))
+    else:
+        messages.success(
+            request,
+            _("%(person)s no longer belongs to the cooperation office.")
+            % {"person": _name(person)},
+        )
+    return redirect("cooperation:office")
+
+
+def _name(person) -> str:
+    return person.display_name or person.email
 
 
 @require_http_methods(["GET", "POST"])

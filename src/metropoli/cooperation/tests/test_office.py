@@ -1,0 +1,77 @@
+"""Who belongs to the cooperation office is decided by the office itself (and platform
+administrators) at /cooperacion/oficina/, not in the Django admin."""
+
+import pytest
+
+from metropoli.accounts.tests.factories import UserFactory
+from metropoli.common.testing import signed_in
+from metropoli.cooperation.rules import COOPERATION_OFFICE_GROUP
+
+pytestmark = pytest.mark.django_db
+
+OFFICE = "/cooperacion/oficina/"
+
+
+def in_office(person) -> bool:
+    return person.groups.filter(name=COOPERATION_OFFICE_GROUP).exists()
+
+
+def test_the_office_adds_a_colleague_who_can_then_edit(office):
+    colleague = UserFactory(email="colega@example.mx", display_name="Colega")
+    client = signed_in(office, HTTP_ACCEPT_LANGUAGE="es")
+    assert client.get(OFFICE).status_code == 200
+    answer = client.post(OFFICE, {"email": "  Colega@Example.MX "}, follow=True)
+    assert "Colega ahora integra la oficina de cooperación." in answer.content.decode()
+    assert in_office(colleague)
+    assert signed_in(colleague).get("/cooperacion/nuevo/").status_code == 200
+    again = client.post(OFFICE, {"email": "colega@example.mx"}, follow=True)
+    assert "Colega ya integraba la oficina de cooperación." in again.content.decode()
+
+
+def test_taking_someone_out_and_a_second_click(office):
+    colleague = UserFactory(email="colega@example.mx", display_name="Colega")
+    client = signed_in(office, HTTP_ACCEPT_LANGUAGE="es")
+    client.post(OFFICE, {"email": "colega@example.mx"})
+    remove = f"{OFFICE}{colleague.pk}/quitar/"
+    assert "Colega ya no integra" in client.post(remove, follow=True).content.decode()
+    assert not in_office(colleague)
+    assert signed_in(colleague).get("/cooperacion/nuevo/").status_code == 403
+    second = client.post(remove, follow=True).content.decode()
+    assert "Esa persona no está en la oficina; no cambió nada." in second
+    assert client.post(f"{OFFICE}999999/quitar/").status_code == 302
+    assert client.get(remove).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "email, message",
+    [
+        ("nadie@example.mx", "Nadie tiene una cuenta activa con esa dirección"),
+        ("cerrada@example.mx", "Nadie tiene una cuenta activa con esa dirección"),
+        ("no es un correo", "correo electrónico válida"),
+        ("", "obligatorio"),
+    ],
+)
+def test_only_active_accounts_join(office, email, message):
+    UserFactory(email="cerrada@example.mx", is_active=False)
+    client = signed_in(office, HTTP_ACCEPT_LANGUAGE="es")
+    answer = client.post(OFFICE, {"email": email})
+    assert answer.status_code == 400
+    assert message in answer.content.decode()
+    assert list(office.groups.get(name=COOPERATION_OFFICE_GROUP).user_set.all()) == [office]
+
+
+@pytest.mark.parametrize("who", ["citizen", "staff_here"])
+def test_nobody_else_changes_the_office(client, people, office, who):
+    person = signed_in(people[who], HTTP_ACCEPT_LANGUAGE="es")
+    assert person.get(OFFICE).status_code == 403
+    refused = person.post(OFFICE, {"email": people[who].email})
+    assert refused.status_code == 403 and "oficina de cooperación" in refused.content.decode()
+    assert person.post(f"{OFFICE}{office.pk}/quitar/").status_code == 403
+    assert in_office(office) and not in_office(people[who])
+    assert client.get(OFFICE).status_code == 302  # anonymous: log in first
+
+
+def test_a_platform_administrator_staffs_the_office(people):
+    admin = signed_in(people["admin"])
+    assert admin.post(OFFICE, {"email": people["citizen"].email}).status_code == 302
+    assert in_office(people["citizen"])
