@@ -179,6 +179,39 @@ class ParticipationErrorCode(ErrorCode):
             "wide and high, and an SVG may not contain scripts or links to other files."
         ),
     )
+    INVALID_LAYER_URL = (
+        "invalid_layer_url",
+        Kind.INVALID,
+        gettext_noop(
+            "Give the layer's full https:// address, without a user name or password: "
+            "the map is public, and browsers do not load http:// layers on an https:// page."
+        ),
+    )
+    LAYER_NAME_REQUIRED = (
+        "layer_name_required",
+        Kind.INVALID,
+        gettext_noop(
+            "A WMS or WFS layer needs its layer (or feature type) name, e.g. ns:parques; "
+            "letters, digits and _ - . : , only."
+        ),
+    )
+    TOO_MANY_LAYERS = (
+        "too_many_layers",
+        Kind.CONFLICT,
+        gettext_noop("A consultation shows at most %(n)s map layers of other servers."),
+    )
+    TEMPLATE_NAME_TAKEN = (
+        "template_name_taken",
+        Kind.CONFLICT,
+        gettext_noop("There is already a template called “%(name)s”: choose another name."),
+    )
+    TEMPLATE_EMPTY = (
+        "template_empty",
+        Kind.INVALID,
+        gettext_noop(
+            "Add phases or categories first: a template keeps them for new consultations."
+        ),
+    )
     UNKNOWN_PERSON = (
         "unknown_person",
         Kind.INVALID,

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .icons import MAX_BYTES as ICON_MAX_BYTES
-from .models import ICON_CHOICES, PhaseKind, ProceedingTemplate
+from .models import ICON_CHOICES, ExternalLayer, PhaseKind, ProceedingTemplate
 
 
 class ProceedingForm(forms.Form):
@@ -91,6 +91,38 @@ class CategoryForm(forms.Form):
                 _("The icon may be at most %(kb)s KB.") % {"kb": ICON_MAX_BYTES // 1024}
             )
         return upload
+
+
+class ExternalLayerForm(forms.Form):
+    name = forms.CharField(label=_("Name shown on the map"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExternalLayer.Kind.choices)
+    url = forms.CharField(
+        label=_("Address of the service or file (https://…)"),
+        max_length=500,
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+    )
+    layer_name = forms.CharField(
+        label=_("Layer or feature type (WMS and WFS)"), max_length=120, required=False
+    )
+    attribution = forms.CharField(
+        label=_("Attribution (who publishes the data)"), max_length=255, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="layer", **kwargs)
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the template"), max_length=120)
+    description = forms.CharField(
+        label=_("What it is for"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="template", **kwargs)
 
 
 class ModeratorForm(forms.Form):

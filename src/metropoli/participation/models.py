@@ -1,5 +1,7 @@
 """Participa: consultations (proceedings) with phases, and what people place on the map."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
@@ -479,16 +481,17 @@ class ExternalLayer(models.Model):
     def tile_or_data_url(self) -> str:
         """The URL a map client loads: a WMS GetMap template, a WFS GetFeature, or the GeoJSON."""
         join = "&" if "?" in self.url else "?"
+        layer = quote(self.layer_name, safe=":,")  # never a parameter of its own (&…)
         if self.kind == self.Kind.WMS:
             return (
-                f"{self.url}{join}service=WMS&request=GetMap&version=1.1.1&layers={self.layer_name}"
+                f"{self.url}{join}service=WMS&request=GetMap&version=1.1.1&layers={layer}"
                 "&styles=&format=image/png&transparent=true&srs=EPSG:3857&width=256&height=256"
                 "&bbox={bbox-epsg-3857}"
             )
         if self.kind == self.Kind.WFS:
             return (
                 f"{self.url}{join}service=WFS&request=GetFeature&version=2.0.0"
-                f"&typeNames={self.layer_name}&outputFormat=application/json&srsName=EPSG:4326"
+                f"&typeNames={layer}&outputFormat=application/json&srsName=EPSG:4326"
             )
         return self.url
 

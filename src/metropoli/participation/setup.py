@@ -4,7 +4,9 @@ permission and runs in one transaction (docs/decisions/0076-consultation-setup-i
 """
 
 import json
+import re
 import uuid
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.gdal import GDALException
@@ -24,7 +26,15 @@ from .errors import ParticipationErrorCode
 from .icons import MAX_BYTES as ICON_MAX_BYTES
 from .icons import MAX_SIDE as ICON_MAX_SIDE
 from .icons import IconRefused, clean_icon
-from .models import ICON_CHOICES, Category, Phase, PhaseKind, Proceeding, ProceedingTemplate
+from .models import (
+    ICON_CHOICES,
+    Category,
+    ExternalLayer,
+    Phase,
+    PhaseKind,
+    Proceeding,
+    ProceedingTemplate,
+)
 
 # The stages in the order a consultation goes through them.
 STAGES = [PhaseKind.INFORMATION, PhaseKind.CONTRIBUTIONS, PhaseKind.EVALUATION, PhaseKind.RESULTS]
@@ -243,6 +253,99 @@ def remove_category(*, actor, category: Category) -> None:
     if category.icon_file:
         category.icon_file.delete(save=False)
     category.delete()
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_as_template(*, actor, proceeding: Proceeding, name: str, description: str = ""):
+    """Keep this consultation's phases (as durations, in order) and categories as a template
+    that new consultations of any municipality can start from. Uploaded icons stay with their
+    consultation: the template keeps the category's icon from the shared set."""
+    require(actor, "participation.change_proceeding", proceeding, code=DENIED, message=STAFF_ONLY)
+    name = (name or "").strip()[:120]
+    if not name:
+        raise DomainError(ParticipationErrorCode.TEXT_REQUIRED, on_field="name")
+    phases = [
+        {
+            "kind": phase.kind,
+            "days": max(1, round((phase.end - phase.start).total_seconds() / 86400)),
+            "allows_anonymous": phase.allows_anonymous,
+        }
+        for phase in proceeding.phases.order_by("start")
+    ]
+    categories = [
+        {"name": c.name, "icon": c.icon, "colour": c.colour, "description": c.description}
+        for c in proceeding.categories.order_by("order", "pk")
+    ]
+    if not phases and not categories:
+        raise DomainError(ParticipationErrorCode.TEMPLATE_EMPTY)
+    if ProceedingTemplate.objects.filter(name__iexact=name).exists():
+        raise DomainError(ParticipationErrorCode.TEMPLATE_NAME_TAKEN, on_field="name", name=name)
+    try:
+        with transaction.atomic():
+            return ProceedingTemplate.objects.create(
+                name=name,
+                description=(description or "").strip()[:2000],
+                phases=phases,
+                categories=categories,
+            )
+    except IntegrityError as error:  # the same name saved at the same moment
+        raise DomainError(
+            ParticipationErrorCode.TEMPLATE_NAME_TAKEN, on_field="name", name=name
+        ) from error
+
+
+# --- map layers of other servers (WMS, WFS, GeoJSON) -------------------------------------------
+
+MAX_EXTERNAL_LAYERS = 10
+LAYER_NAME = re.compile(r"^[A-Za-z0-9_.:,-]{1,120}$")
+
+
+@transaction.atomic
+def add_external_layer(
+    *, actor, proceeding: Proceeding, name: str, kind: str, url: str, layer_name: str = "",
+    attribution: str = "",
+) -> ExternalLayer:  # fmt: skip
+    """A layer the consultation's map loads from another server, in the citizen's browser (the
+    page's Content-Security-Policy admits its origin). Only https:// addresses with no
+    credentials: the address is shown to everyone."""
+    require(actor, "participation.change_proceeding", proceeding, code=DENIED, message=STAFF_ONLY)
+    name, url, layer_name = (
+        (name or "").strip()[:120],
+        (url or "").strip(),
+        (layer_name or "").strip(),
+    )
+    if not name:
+        raise DomainError(ParticipationErrorCode.TEXT_REQUIRED, on_field="name")
+    if kind not in ExternalLayer.Kind.values:
+        raise DomainError(ParticipationErrorCode.INVALID_TYPE, on_field="kind")
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or "@" in parts.netloc or len(url) > 500:
+        raise DomainError(ParticipationErrorCode.INVALID_LAYER_URL, on_field="url")
+    if kind != ExternalLayer.Kind.GEOJSON and not LAYER_NAME.match(layer_name):
+        raise DomainError(ParticipationErrorCode.LAYER_NAME_REQUIRED, on_field="layer_name")
+    layers = ExternalLayer.objects.select_for_update().filter(proceeding=proceeding)
+    count = len(layers)
+    if count >= MAX_EXTERNAL_LAYERS:
+        raise DomainError(ParticipationErrorCode.TOO_MANY_LAYERS, n=MAX_EXTERNAL_LAYERS)
+    return ExternalLayer.objects.create(
+        proceeding=proceeding,
+        name=name,
+        kind=kind,
+        url=url,
+        layer_name=layer_name if kind != ExternalLayer.Kind.GEOJSON else "",
+        attribution=(attribution or "").strip()[:255],
+        order=count,
+    )
+
+
+@transaction.atomic
+def remove_external_layer(*, actor, layer: ExternalLayer) -> None:
+    require(actor, "participation.change_proceeding", layer.proceeding, code=DENIED,
+            message=STAFF_ONLY)  # fmt: skip
+    layer.delete()
 
 
 # --- named moderators of a metropolitan proceeding -----------------------------------------

@@ -17,7 +17,14 @@ from metropoli.territory.models import Municipality, Role
 from metropoli.territory.selectors import is_platform_admin, municipalities_where
 
 from . import selectors, setup
-from .forms import CategoryForm, ModeratorForm, PhaseForm, ProceedingForm
+from .forms import (
+    CategoryForm,
+    ExternalLayerForm,
+    ModeratorForm,
+    PhaseForm,
+    ProceedingForm,
+    TemplateForm,
+)
 from .models import ICON_CHOICES
 
 SETTERS_UP_ONLY = gettext_noop("Only municipal staff and named moderators set consultations up.")
@@ -114,6 +121,8 @@ def setup_edit(request, slug):
             request.FILES if action == "category" else None,
         ),
         "moderator": ModeratorForm(request.POST if action == "moderator" else None),
+        "layer": ExternalLayerForm(request.POST if action == "layer" else None),
+        "template": TemplateForm(request.POST if action == "template" else None),
     }
     status = 200
     if request.method == "POST":
@@ -143,6 +152,7 @@ def setup_edit(request, slug):
             "categories": proceeding.categories.all(),
             "icons": ICON_CHOICES,
             "moderators": proceeding.moderators.all(),
+            "external_layers": proceeding.external_layers.all(),
             "can_name_moderators": proceeding.municipality_id is None
             and request.user.has_perm("participation.name_moderators", proceeding),
             "area_geojson": proceeding.area.geojson,
@@ -202,6 +212,19 @@ def _act(request, proceeding, action: str, forms) -> str:
         if category is not None:
             setup.remove_category(actor=user, category=category)
         return _("The category was removed.")
+    if action == "layer":
+        setup.add_external_layer(actor=user, proceeding=proceeding, **data)
+        return _("The map layer was added.")
+    if action == "remove_layer":
+        layer = proceeding.external_layers.filter(pk=pk_value).first()
+        if layer is not None:
+            setup.remove_external_layer(actor=user, layer=layer)
+        return _("The map layer was removed.")
+    if action == "template":
+        template = setup.save_as_template(actor=user, proceeding=proceeding, **data)
+        return _("Saved as the template “%(name)s”: new consultations can start from it.") % {
+            "name": template.name
+        }
     if action == "moderator":
         setup.name_moderator(actor=user, proceeding=proceeding, email=data["email"])
         return _("The moderator was named.")

@@ -303,3 +303,138 @@ def test_a_template_brings_its_phases_and_categories(staff, guadalajara):
     created = Proceeding.objects.get(slug="parque-morelos")
     assert list(created.phases.values_list("kind", flat=True)) == ["information", "contributions"]
     assert list(created.categories.values_list("name", flat=True)) == ["Juegos"]
+
+
+def layer_post(**overrides) -> dict:
+    fields = {
+        "name": "Zonificación",
+        "kind": "wms",
+        "url": "https://mapas.example.mx/geoserver/wms",
+        "layer_name": "imeplan:zonificacion",
+        "attribution": "IMEPLAN",
+        **overrides,
+    }
+    return {"action": "layer", **{f"layer-{k}": v for k, v in fields.items()}}
+
+
+def test_staff_add_and_remove_map_layers_of_other_servers(staff, proceeding):
+    client = client_for(staff)
+    added = client.post("/participa/prueba/configurar/", layer_post())
+    assert added.status_code == 302
+    layer = proceeding.external_layers.get()
+    assert (layer.kind, layer.layer_name, layer.order) == ("wms", "imeplan:zonificacion", 0)
+    page = Client(headers={"Accept-Language": "es"}).get("/participa/prueba/")
+    assert 'data-layer="external-' in page.content.decode()
+    assert "https://mapas.example.mx" in page["Content-Security-Policy"]
+    geojson = client.post(
+        "/participa/prueba/configurar/",
+        layer_post(kind="geojson", url="https://datos.example.mx/parques.geojson", layer_name="x"),
+    )
+    assert geojson.status_code == 302
+    assert proceeding.external_layers.get(kind="geojson").layer_name == ""
+    removed = client.post(
+        "/participa/prueba/configurar/", {"action": "remove_layer", "pk": layer.pk}
+    )
+    assert removed.status_code == 302
+    assert list(proceeding.external_layers.values_list("kind", flat=True)) == ["geojson"]
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"url": "http://mapas.example.mx/wms"}, "dirección completa https://"),
+        ({"url": "https://yo:secreto@mapas.example.mx/wms"}, "sin usuario ni contraseña"),
+        ({"url": "javascript:alert(1)"}, "dirección completa https://"),
+        ({"url": "https:///sin-servidor"}, "dirección completa https://"),
+        ({"layer_name": ""}, "necesita el nombre de su capa"),
+        ({"layer_name": "a&request=GetCapabilities"}, "necesita el nombre de su capa"),
+        ({"kind": "xyz"}, "opción válida"),
+        ({"name": ""}, "obligatorio"),
+    ],
+)
+def test_bad_map_layers_are_refused_in_spanish(staff, proceeding, overrides, message):
+    answer = client_for(staff).post("/participa/prueba/configurar/", layer_post(**overrides))
+    assert answer.status_code == 400
+    assert message in answer.content.decode()
+    assert not proceeding.external_layers.exists()
+
+
+def test_at_most_ten_layers_and_only_for_the_consultations_staff(staff, zapopan, proceeding):
+    for number in range(setup.MAX_EXTERNAL_LAYERS):
+        setup.add_external_layer(
+            actor=staff, proceeding=proceeding, name=f"Capa {number}", kind="geojson",
+            url=f"https://datos.example.mx/{number}.geojson",
+        )  # fmt: skip
+    eleventh = client_for(staff).post("/participa/prueba/configurar/", layer_post())
+    assert eleventh.status_code == 409
+    assert "como máximo 10 capas" in eleventh.content.decode()
+    other = client_for(person_with(Role.MUNICIPAL_STAFF, zapopan))
+    layer = proceeding.external_layers.first()
+    refused = other.post(
+        "/participa/prueba/configurar/", {"action": "remove_layer", "pk": layer.pk}
+    )
+    assert refused.status_code == 403
+    assert proceeding.external_layers.count() == setup.MAX_EXTERNAL_LAYERS
+
+
+def test_a_layer_name_never_adds_parameters_to_the_map_url(staff, proceeding):
+    from metropoli.participation.models import ExternalLayer
+
+    layer = ExternalLayer(kind="wfs", url="https://x.example.mx/wfs?map=a", layer_name="a b&c=d")
+    assert "typeNames=a%20b%26c%3Dd&" in layer.tile_or_data_url()
+
+
+def test_a_consultation_saved_as_a_template_starts_the_next_one(
+    staff, guadalajara, zapopan, proceeding
+):
+    client = client_for(staff)
+    saved = client.post(
+        "/participa/prueba/configurar/",
+        {"action": "template", "template-name": "Arbolado de barrio", "template-description": ""},
+        follow=True,
+    )
+    assert "Se guardó como la plantilla «Arbolado de barrio»" in saved.content.decode()
+    from metropoli.participation.models import ProceedingTemplate
+
+    template = ProceedingTemplate.objects.get(name="Arbolado de barrio")
+    assert template.phases == [{"kind": "contributions", "days": 11, "allows_anonymous": True}]
+    assert [c["name"] for c in template.categories] == ["Sombra", "Banquetas"]
+    again = client.post(
+        "/participa/prueba/configurar/",
+        {"action": "template", "template-name": "arbolado DE barrio"},
+    )
+    assert again.status_code == 409 and "Ya hay una plantilla llamada" in again.content.decode()
+    # Staff of another municipality start from it.
+    other = client_for(person_with(Role.MUNICIPAL_STAFF, zapopan))
+    created = other.post(
+        "/participa/gestion/nueva/",
+        {"owner": str(zapopan.pk), "template": str(template.pk), "title": "Barrio Zapopan",
+         "description": "D", "area": SQUARE},
+    )  # fmt: skip
+    assert created.status_code == 302
+    new = Proceeding.objects.get(slug="barrio-zapopan")
+    assert list(new.categories.values_list("name", "colour")) == [
+        ("Sombra", "#2e7d32"), ("Banquetas", "#1565c0")
+    ]  # fmt: skip
+    assert new.phases.get().allows_anonymous
+
+
+def test_an_empty_or_foreign_consultation_is_no_template(staff, zapopan, guadalajara):
+    empty = setup.open_proceeding(
+        actor=staff, municipality=guadalajara, title="Vacía", description="D", area=SQUARE
+    )
+    answer = client_for(staff).post(
+        f"/participa/{empty.slug}/configurar/", {"action": "template", "template-name": "Nada"}
+    )
+    assert (
+        answer.status_code == 400
+        and "Agregue primero fases o categorías" in answer.content.decode()
+    )
+    outsider = client_for(person_with(Role.MUNICIPAL_STAFF, zapopan))
+    refused = outsider.post(
+        f"/participa/{empty.slug}/configurar/", {"action": "template", "template-name": "Robo"}
+    )
+    assert refused.status_code == 403
+    from metropoli.participation.models import ProceedingTemplate
+
+    assert not ProceedingTemplate.objects.exists()
