@@ -165,10 +165,16 @@ def test_adopting_metropoli_for_another_metropolitan_area(live_server, browser, 
     # 3. People: Monterrey's staff and the cooperation office.
     admin_add_person(admin, live_server, "personal@monterrey.example", "Personal Monterrey")
     admin_add_person(admin, live_server, "cooperacion@monterrey.example", "Cooperación")
-    admin.locator("#id_groups_from").select_option(label="Cooperation office")
-    admin.locator("#id_groups_add").click()
     admin.locator("input[name=_save]").click()
     admin.wait_for_url(re.compile(r"/admin/accounts/user/$"))
+    # The cooperation office on its own page (the manual's step 3), not in the admin's groups.
+    admin.goto(live_server.url + "/cooperacion/oficina/")
+    admin.get_by_label("Correo electrónico de la persona").fill("cooperacion@monterrey.example")
+    admin.get_by_role("button", name="Agregar a la oficina").click()
+    admin.get_by_text("Cooperación ahora integra la oficina de cooperación.").wait_for()
+    assert User.objects.get(email="cooperacion@monterrey.example").groups.filter(
+        name="Cooperation office"
+    ).exists()
     # The role on the platform's own page (the manual's step 3), not in the admin.
     admin.goto(live_server.url + "/cuentas/roles")
     admin.get_by_label("Correo electrónico de la persona").fill("personal@monterrey.example")
