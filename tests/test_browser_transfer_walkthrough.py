@@ -172,9 +172,11 @@ def test_adopting_metropoli_for_another_metropolitan_area(live_server, browser, 
     admin.get_by_label("Correo electrónico de la persona").fill("cooperacion@monterrey.example")
     admin.get_by_role("button", name="Agregar a la oficina").click()
     admin.get_by_text("Cooperación ahora integra la oficina de cooperación.").wait_for()
-    assert User.objects.get(email="cooperacion@monterrey.example").groups.filter(
-        name="Cooperation office"
-    ).exists()
+    assert (
+        User.objects.get(email="cooperacion@monterrey.example")
+        .groups.filter(name="Cooperation office")
+        .exists()
+    )
     # The role on the platform's own page (the manual's step 3), not in the admin.
     admin.goto(live_server.url + "/cuentas/roles")
     admin.get_by_label("Correo electrónico de la persona").fill("personal@monterrey.example")
