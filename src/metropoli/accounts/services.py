@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -12,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from metropoli.notifications.outbox import queue_email
 from metropoli.territory.models import Role
 from metropoli.territory.services import assign_role
 
@@ -114,7 +114,7 @@ def send_signup_email(user_id: int, kind: str) -> None:
                 _link("accounts:password_reset"),
                 _("If it was not you, ignore this message: nothing changed in your account."),
             ]
-        send_mail(subject, "\n\n".join(body) + "\n", None, [user.email])
+        queue_email(to=user.email, subject=subject, body="\n\n".join(body) + "\n")
 
 
 @transaction.atomic

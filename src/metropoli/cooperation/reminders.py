@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from metropoli.notifications.outbox import queue_email
 
 from .models import OPEN_OPPORTUNITY_STATUSES, Opportunity, ReminderSent
 
@@ -42,7 +43,6 @@ def send_deadline_reminders(*, today: date | None = None) -> ReminderOutcome:
         return ReminderOutcome(0, 0)
     horizon = today + timedelta(days=max(thresholds))
     sent = skipped = 0
-    connection = get_connection()
     candidates = Opportunity.objects.filter(
         status__in=OPEN_OPPORTUNITY_STATUSES, deadline__gte=today, deadline__lte=horizon
     ).select_related("owner")
@@ -58,14 +58,14 @@ def send_deadline_reminders(*, today: date | None = None) -> ReminderOutcome:
                 ReminderSent.objects.create(
                     opportunity=opportunity, days_before=threshold, recipient=recipient
                 )
-                _send_reminder(connection, opportunity, recipient, days_left)
+                _send_reminder(opportunity, recipient, days_left)
         except IntegrityError:
             continue  # already reminded at this threshold
         sent += 1
     return ReminderOutcome(sent, skipped)
 
 
-def _send_reminder(connection, opportunity: Opportunity, recipient: str, days_left: int) -> None:
+def _send_reminder(opportunity: Opportunity, recipient: str, days_left: int) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Deadline in %(days)d days: %(title)s") % {
             "days": days_left,
@@ -83,4 +83,4 @@ def _send_reminder(connection, opportunity: Opportunity, recipient: str, days_le
             "url": opportunity.url,
             "fit": opportunity.agenda_fit or "—",
         }
-    EmailMessage(subject, body, to=[recipient], connection=connection).send()
+    queue_email(to=recipient, subject=subject, body=body)  # the outbox retries (decision 0111)

@@ -66,6 +66,12 @@ JOBS: tuple[Job, ...] = (
         minute=5,
     ),
     Job(
+        name="email-retry",
+        task_path="metropoli.notifications.outbox.deliver_due",
+        description="Send e-mails whose retry was lost; forget old sent and failed ones",
+        minute=25,
+    ),
+    Job(
         name="tasks-prune",
         task_path="metropoli.jobs.tasks.prune_finished_tasks",
         description="Delete finished background task results older than the retention",

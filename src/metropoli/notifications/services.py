@@ -1,5 +1,6 @@
-"""`notify` stores a notification and, once the writer's transaction commits, hands it to the
-one e-mail task; the lists, unread counts and "mark as read" of each module's pages."""
+"""`notify` stores a notification and, when it has an address, its e-mail in the outbox
+(outbox.py), sent once the writer's transaction commits; the lists, unread counts and "mark as
+read" of each module's pages."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import EmailStatus, Notification
-from .tasks import send_email
+from .outbox import queue_email
 
 
 def notify(
@@ -49,7 +50,7 @@ def notify(
         email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
     )
     if email:
-        transaction.on_commit(lambda: send_email.enqueue(note.pk))
+        queue_email(to=email, subject=note.subject, body=body, notification=note)
     return note
 
 

@@ -1,37 +1,21 @@
-"""The one e-mail task of every notification (docs/decisions/0091-one-notification-model.md)."""
+"""Kept for tasks queued before the outbox (decision 0111): a notification still PENDING with no
+outgoing e-mail of its own gets one; the outbox sends it."""
 
-from django.core.mail import send_mail
-from django.utils import timezone
+from django.db import transaction
 from django_tasks import task
 
-from .models import EmailStatus, Notification
+from .models import EmailStatus, Notification, OutgoingEmail
+from .outbox import queue_email
 
 
 @task()
 def send_email(notification_id: int) -> None:
-    """E-mail the notification's subject and text to its address, at most once.
-
-    The run first claims the row (PENDING → SENDING, one conditional UPDATE, committed on its
-    own when the task runs in the worker): a doubled or requeued run finds it claimed and sends
-    nothing. A refused send puts the row back to PENDING and raises, so a retry sends it; a
-    worker that dies between the claim and the answer of the SMTP server leaves it SENDING, for
-    a person to check, rather than risk a second copy.
-    """
-    claimed = (
-        Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING)
-        .exclude(email="")
-        .update(email_status=EmailStatus.SENDING)
-    )
-    if not claimed:
-        return
-    note = Notification.objects.only("subject", "body", "email").get(pk=notification_id)
-    try:
-        send_mail(note.subject, note.body, None, [note.email])
-    except BaseException:
-        Notification.objects.filter(pk=note.pk, email_status=EmailStatus.SENDING).update(
-            email_status=EmailStatus.PENDING
+    with transaction.atomic():
+        note = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, email_status=EmailStatus.PENDING)
+            .exclude(email="")
+            .first()
         )
-        raise
-    Notification.objects.filter(pk=note.pk).update(
-        email_status=EmailStatus.SENT, emailed_at=timezone.now()
-    )
+        if note is not None and not OutgoingEmail.objects.filter(notification_id=note.pk).exists():
+            queue_email(to=note.email, subject=note.subject, body=note.body, notification=note)

@@ -143,6 +143,7 @@ def test_login_with_email_and_logout(client, municipalities):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.django_db(transaction=True)  # the outbox sends after commit
 def test_password_reset_through_real_smtp(client, smtp_server, municipalities):
     user = UserFactory(email="ana@example.mx")
     response = client.post(
@@ -318,3 +319,25 @@ def test_two_sign_ups_of_one_address_at_the_same_moment_answer_alike(client):
     assert answers[0].status_code == 302
     assert answers[0]["Location"] == reverse("accounts:signup_sent")
     assert User.objects.filter(email="lucia@example.mx").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_password_reset_asked_while_the_mail_server_is_down_arrives_later(
+    client, smtp_server, municipalities, settings
+):
+    from django.utils import timezone
+
+    from metropoli.notifications.models import OutgoingEmail
+    from metropoli.notifications.outbox import deliver
+
+    UserFactory(email="ana@example.mx")
+    server_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1  # nothing listens there
+    response = client.post(reverse("accounts:password_reset"), {"email": "ana@example.mx"})
+    assert response.status_code == 302
+    waiting = OutgoingEmail.objects.get(to="ana@example.mx")
+    assert waiting.attempts == 1 and "/cuentas/contrasena/" in waiting.body
+    settings.EMAIL_PORT = server_port
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())
+    assert deliver.call(waiting.pk) == "sent"
+    assert [m["To"] for m in smtp_server.messages] == ["ana@example.mx"]

@@ -84,6 +84,7 @@ def reset(client, email, *, peer="203.0.113.7", forged=None):
     return client.post(reverse("accounts:password_reset"), {"email": email}, **extra)
 
 
+@pytest.mark.django_db(transaction=True)  # the outbox sends after commit
 def test_password_resets_are_limited_per_address(client, settings, smtp_server):
     settings.PASSWORD_RESETS_PER_ADDRESS = 2
     UserFactory(email="ana@example.mx")
@@ -93,6 +94,7 @@ def test_password_resets_are_limited_per_address(client, settings, smtp_server):
     assert len(smtp_server.messages) == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_password_resets_are_limited_per_e_mail_whether_or_not_it_has_an_account(
     client, settings, smtp_server
 ):

@@ -1,4 +1,5 @@
-"""Deadline reminders through a real SMTP server, never sent twice."""
+"""Deadline reminders through a real SMTP server, never sent twice, and kept in the outbox while
+the server refuses them (decision 0111). Transactional: the outbox sends after commit."""
 
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from metropoli.cooperation.models import Opportunity, ReminderSent
 from metropoli.cooperation.reminders import send_deadline_reminders
 from metropoli.cooperation.tasks import send_deadline_reminders as reminder_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -74,13 +75,23 @@ def test_without_owner_the_office_address_is_used(smtp_server, settings, today):
     assert (outcome.sent, outcome.skipped_no_recipient) == (0, 2)
 
 
-def test_failed_smtp_records_nothing(settings, owner, today):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+def test_a_refused_reminder_waits_in_the_outbox_until_the_server_answers(
+    smtp_server, settings, owner, today
+):
+    from metropoli.notifications.models import EmailStatus, OutgoingEmail
+    from metropoli.notifications.outbox import deliver
+
+    server_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1  # nothing listens there
     opportunity(owner, 5)
-    with pytest.raises(OSError):
-        send_deadline_reminders(today=today)
-    assert ReminderSent.objects.count() == 0
+    assert send_deadline_reminders(today=today).sent == 1
+    waiting = OutgoingEmail.objects.get()
+    assert (waiting.status, waiting.attempts) == (EmailStatus.PENDING, 1)
+    assert send_deadline_reminders(today=today).sent == 0  # recorded: not queued twice
+    settings.EMAIL_PORT = server_port
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())  # the pause is over
+    assert deliver.call(waiting.pk) == "sent"
+    assert [m["To"] for m in smtp_server.messages] == ["enlace@example.mx"]
 
 
 def test_command_and_task_send_reminders(smtp_server, owner):

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django_tasks import task
 
 from metropoli.accounts.services import activation_link
 from metropoli.common.api import require
+from metropoli.notifications.outbox import queue_email
 
 from ..models import Market, MarketStaff, Product, ProductPrice, Stall, StallMember
 from .catalogue import _checked_photo, _replace_photo
@@ -107,7 +107,7 @@ def email_invitation(user_id: int, place: str) -> None:
             activation_link(person),
             _("If you do not expect this, ignore this message: the account stays inactive."),
         ]
-        send_mail(subject, "\n\n".join(body) + "\n", None, [person.email])
+        queue_email(to=person.email, subject=subject, body="\n\n".join(body) + "\n")
 
 
 def _person(
