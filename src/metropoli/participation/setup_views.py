@@ -161,6 +161,24 @@ def setup_edit(request, slug):
     )
 
 
+# action -> (the proceeding's related items, the setup function, its keyword, the message)
+REMOVALS = {
+    "remove_phase": ("phases", setup.remove_phase, "phase", gettext_noop("The phase was removed.")),
+    "remove_category": (
+        "categories",
+        setup.remove_category,
+        "category",
+        gettext_noop("The category was removed."),
+    ),
+    "remove_layer": (
+        "external_layers",
+        setup.remove_external_layer,
+        "layer",
+        gettext_noop("The map layer was removed."),
+    ),
+}
+
+
 def _act(request, proceeding, action: str, forms) -> str:
     """Carry out one POSTed action; returns the success message, or '' when a form is invalid."""
     user = request.user
@@ -190,11 +208,6 @@ def _act(request, proceeding, action: str, forms) -> str:
             allows_anonymous=data["allows_anonymous"],
         )
         return _("The phase was added.")
-    if action == "remove_phase":
-        phase = proceeding.phases.filter(pk=pk_value).first()
-        if phase is not None:
-            setup.remove_phase(actor=user, phase=phase)
-        return _("The phase was removed.")
     if action == "category":
         upload = data.get("icon_upload")
         setup.add_category(
@@ -207,24 +220,20 @@ def _act(request, proceeding, action: str, forms) -> str:
             icon_upload=upload.read() if upload else None,
         )
         return _("The category was added.")
-    if action == "remove_category":
-        category = proceeding.categories.filter(pk=pk_value).first()
-        if category is not None:
-            setup.remove_category(actor=user, category=category)
-        return _("The category was removed.")
     if action == "layer":
         setup.add_external_layer(actor=user, proceeding=proceeding, **data)
         return _("The map layer was added.")
-    if action == "remove_layer":
-        layer = proceeding.external_layers.filter(pk=pk_value).first()
-        if layer is not None:
-            setup.remove_external_layer(actor=user, layer=layer)
-        return _("The map layer was removed.")
     if action == "template":
         template = setup.save_as_template(actor=user, proceeding=proceeding, **data)
         return _("Saved as the template “%(name)s”: new consultations can start from it.") % {
             "name": template.name
         }
+    if action in REMOVALS:
+        related, remove, keyword, message = REMOVALS[action]
+        item = getattr(proceeding, related).filter(pk=pk_value).first()
+        if item is not None:  # a second click finds it gone: nothing to do
+            remove(actor=user, **{keyword: item})
+        return _(message)
     if action == "moderator":
         setup.name_moderator(actor=user, proceeding=proceeding, email=data["email"])
         return _("The moderator was named.")
