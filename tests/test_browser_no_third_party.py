@@ -30,6 +30,7 @@ PAGES = [
     "/arbol/beneficios/",
     "/arbol/aprende/",
     "/arbol/sensores/",
+    "/arbol/especies/",
     "/mercado/",
     "/mercado/libertad/",
     "/participa/",

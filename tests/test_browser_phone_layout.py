@@ -22,6 +22,8 @@ PUBLIC = [
     "/arbol/beneficios/",
     "/arbol/aprende/",
     "/arbol/sensores/",
+    "/arbol/especies/",
+    "/arbol/especies/?q=rosa",
     "/mercado/",
     "/mercado/libertad/",
     "/mercado/libertad/carrito/",
@@ -38,6 +40,9 @@ PUBLIC = [
 STAFF = [
     "/arbol/treender/cola/",
     "/arbol/treender/tablero/",
+    "/arbol/especies/",
+    "/arbol/especies/nueva",
+    "/arbol/especies/JAMI/editar",
     "/mercado/libertad/administracion/",
     "/mercado/gestion/",
     "/mercado/nuevo/",

@@ -101,6 +101,8 @@ PAGES = [
     ("admin", "/arbol/arboles/{tree}/editar"),
     ("admin", "/arbol/arboles/{tree}/eliminar"),
     ("admin", "/arbol/sitios/nuevo"),
+    ("arbolista.gdl", "/arbol/especies/nueva"),
+    ("personal.gdl", "/arbol/especies/{species}/editar"),
     ("admin", "/arbol/importar/"),
     ("admin", "/arbol/beneficios/ajustes/14039/"),
     ("admin", "/arbol/sensores/{sensor}/configuracion/"),
@@ -150,7 +152,7 @@ def ids() -> dict[str, object]:
     from metropoli.markets.models import Product
     from metropoli.participation.models import Contribution
     from metropoli.sensors.models import Sensor
-    from metropoli.trees.models import Tree
+    from metropoli.trees.models import Species, Tree
     from metropoli.validation.models import WorkItem
 
     product = Product.objects.filter(stall__market__slug="libertad").order_by("pk").first()
@@ -163,6 +165,7 @@ def ids() -> dict[str, object]:
         "proceeding": contribution.proceeding.slug,
         "contribution": contribution.pk,
         "tree": tree.pk,
+        "species": tree.species.code if tree.species_id else Species.objects.first().code,
         "sensor": Sensor.objects.order_by("pk").first().sensor_id,
         "work_item": WorkItem.objects.order_by("pk").first().pk,
         "project": Project.objects.order_by("pk").first().code,

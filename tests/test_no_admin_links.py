@@ -33,7 +33,15 @@ ROLES = {
     "transit operator": "ruta@demo.metropoli.mx",
     "cooperation office": "cooperacion@demo.metropoli.mx",
 }
-START = ["/", "/arbol/", "/arbol/sensores/", "/mercado/", "/participa/", "/cooperacion/"]
+START = [
+    "/",
+    "/arbol/",
+    "/arbol/especies/",
+    "/arbol/sensores/",
+    "/mercado/",
+    "/participa/",
+    "/cooperacion/",
+]
 SKIP = re.compile(r"^/(static|media|i18n|api|cuentas/salir)|\.(csv|xlsx|geojson|svg|xml|json|pbf)$")
 DEPTH = 2
 

@@ -8,4 +8,9 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("Tree eco-benefits")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - the trees app's news (trees_changed)
+        from metropoli.trees.services import check_itree_codes_with
+
+        from . import data, receivers  # noqa: F401 - receivers: the trees app's news
+
+        # The species catalogue's form accepts only i-Tree codes these tables have curves for.
+        check_itree_codes_with(data.itree_codes)

@@ -71,6 +71,14 @@ def get_tables() -> TableSet:
     return tables
 
 
+def itree_codes() -> frozenset[str] | None:
+    """The i-Tree species codes with curves in some region of the installed tables (None: no
+    tables). The trees app checks a species' i-Tree code against them (benefits/apps.py)."""
+    if not data_installed():
+        return None
+    return frozenset(code for _region, code in get_tables().curve_index)
+
+
 def tables_version() -> str:
     directory = tables_dir()
     if directory is None:

@@ -71,3 +71,77 @@ class TreeErrorCode(ErrorCode):
         Kind.INVALID,
         gettext_noop("%(field)s must be more than 0 and at most %(max)s m."),
     )
+
+
+class SpeciesErrorCode(ErrorCode):
+    """Refusals of the species catalogue's writes (trees/services.py, decision 0107)."""
+
+    NOT_ALLOWED = (
+        "species_not_allowed",
+        Kind.FORBIDDEN,
+        gettext_noop(
+            "Only the municipalities' staff and arborists can change the species catalogue."
+        ),
+    )
+    NAME_REQUIRED = (
+        "species_name_required",
+        Kind.INVALID,
+        gettext_noop("Write the scientific name of the species."),
+    )
+    DUPLICATE_NAME = (
+        "species_duplicate_name",
+        Kind.CONFLICT,
+        gettext_noop(
+            "The catalogue already has this scientific name: %(existing)s (code %(code)s). "
+            "Correct that species instead of adding it again."
+        ),
+    )
+    CODE_TAKEN = (
+        "species_code_taken",
+        Kind.CONFLICT,
+        gettext_noop("The code %(code)s is already used by %(existing)s. Choose another one."),
+    )
+    INVALID_CODE = (
+        "species_invalid_code",
+        Kind.INVALID,
+        gettext_noop(
+            "A code has 1 to %(max)s letters (A–Z), digits or hyphens, and starts with a letter "
+            "or a digit; “%(code)s” does not."
+        ),
+    )
+    NO_CODE = (
+        "species_no_code",
+        Kind.INVALID,
+        gettext_noop(
+            "A code cannot be made from this scientific name: write one (letters, digits "
+            "and hyphens)."
+        ),
+    )
+    CODE_IS_STABLE = (
+        "species_code_is_stable",
+        Kind.INVALID,
+        gettext_noop(
+            "The code of a species cannot change: trees, imports and the API refer to it."
+        ),
+    )
+    UNKNOWN_ITREE_CODE = (
+        "species_unknown_itree_code",
+        Kind.INVALID,
+        gettext_noop(
+            "“%(code)s” is not a species code of the i-Tree tables this platform computes "
+            "eco-benefits with. Leave it empty if you do not know it."
+        ),
+    )
+    ITREE_TABLES_MISSING = (
+        "species_itree_tables_missing",
+        Kind.INVALID,
+        gettext_noop(
+            "The i-Tree tables are not installed on this server, so an i-Tree code cannot be "
+            "checked: leave it empty, or ask an administrator to install the tables."
+        ),
+    )
+    TOO_LONG = (
+        "species_too_long",
+        Kind.INVALID,
+        gettext_noop("%(field)s can have at most %(max)s characters."),
+    )

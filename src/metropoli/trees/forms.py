@@ -196,3 +196,60 @@ class RemoveTreeForm(forms.Form):
         help_text=_("For example: felled after the storm of 12 June; dead, permit 2026/118."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _species_field(name: str, **options) -> forms.Field:
+    """A field of the catalogue's form with the model's label, help and length limit; the
+    service checks the values again (duplicates, code, i-Tree code)."""
+    field = Species._meta.get_field(name).formfield(**options)
+    assert field is not None
+    return field
+
+
+class SpeciesForm(forms.Form):
+    """A species of the catalogue: names first, then what the eco-benefits need."""
+
+    scientific_name = _species_field(
+        "scientific_name",
+        required=True,
+        help_text=_("Genus and epithet, for example Tabebuia rosea."),
+        error_messages={"required": _("Write the scientific name of the species.")},
+    )
+    common_name_es = _species_field("common_name_es")
+    other_names_es = _species_field("other_names_es")
+    common_name_en = _species_field("common_name_en")
+    genus = _species_field("genus", help_text=_("Left empty: read from the scientific name."))
+    species = _species_field("species")
+    cultivar = _species_field("cultivar")
+    is_local = _species_field("is_local")
+    itree_code = _species_field(
+        "itree_code",
+        help_text=_(
+            "The species code of the i-Tree Streets tables that the eco-benefits are "
+            "computed with (for example JAMI, or BDM OTHER for a medium broadleaf deciduous "
+            "tree). Optional: without it the platform looks the species up by its code."
+        ),
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        required=False,
+        max_length=Species._meta.get_field("code").max_length,
+        help_text=_(
+            "Optional. Left empty, it is made from the scientific name (AMG-TARO for Tabebuia "
+            "rosea). It cannot be changed later: trees, imports and the API use it."
+        ),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:  # the code is stable once set: shown on the page, not in the form
+            del self.fields["code"]
+
+    @classmethod
+    def for_species(cls, species: Species, data=None) -> "SpeciesForm":
+        initial = {name: getattr(species, name) for name in cls.base_fields if name != "code"}
+        return cls(data, initial=initial, editing=True)
+
+    def species_values(self) -> dict:
+        """The cleaned values under the services' names."""
+        return dict(self.cleaned_data)

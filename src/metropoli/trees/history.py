@@ -174,6 +174,61 @@ def describe(rows: Iterable[HistoryLine]) -> list[Change]:
     """The history grouped by change, each field and value in words, oldest first."""
     rows = list(rows)
     lookups = _Lookups(rows)
+    return _grouped(
+        rows,
+        lambda row: Line(
+            field=row.field,
+            label=field_label(row.field),
+            old=lookups.value(row.field, row.old_value),
+            new=lookups.value(row.field, row.new_value),
+        ),
+        ORDER,
+    )
+
+
+# The order a species' fields are listed in within one change (trees/services.SPECIES_FIELDS).
+SPECIES_ORDER = (
+    "code",
+    "scientific_name",
+    "common_name_es",
+    "other_names_es",
+    "common_name_en",
+    "genus",
+    "species",
+    "cultivar",
+    "is_local",
+    "itree_code",
+    "reason",
+)
+
+
+def _species_value(name: str, raw: str) -> Value:
+    if raw == "":
+        return Value("—")
+    if name == "is_local":
+        return Value(_("Yes") if raw == "true" else _("No"))
+    return Value(raw)
+
+
+def _species_line(row: HistoryLine) -> Line:
+    try:
+        label = capfirst(str(Species._meta.get_field(row.field).verbose_name))
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist: a field since removed, or the reason
+        label = field_label(row.field)
+    return Line(
+        field=row.field,
+        label=label,
+        old=_species_value(row.field, row.old_value),
+        new=_species_value(row.field, row.new_value),
+    )
+
+
+def describe_species(rows: Iterable[HistoryLine]) -> list[Change]:
+    """A species' history (the catalogue's page) in words: its fields by their labels."""
+    return _grouped(list(rows), _species_line, SPECIES_ORDER)
+
+
+def _grouped(rows: list[HistoryLine], line_of, order: tuple[str, ...]) -> list[Change]:
     actions = dict(ChangeAction.choices)
     changes: list[Change] = []
     for row in rows:
@@ -194,15 +249,8 @@ def describe(rows: Iterable[HistoryLine]) -> list[Change]:
                 action_label=str(actions.get(row.action, row.action)),
             )
             changes.append(last)
-        last.lines.append(
-            Line(
-                field=row.field,
-                label=field_label(row.field),
-                old=lookups.value(row.field, row.old_value),
-                new=lookups.value(row.field, row.new_value),
-            )
-        )
-    rank = {name: n for n, name in enumerate(ORDER)}
+        last.lines.append(line_of(row))
+    rank = {name: n for n, name in enumerate(order)}
     for change in changes:
-        change.lines.sort(key=lambda line: rank.get(line.field, len(ORDER)))
+        change.lines.sort(key=lambda line: rank.get(line.field, len(order)))
     return changes

@@ -11,11 +11,13 @@ import rules
 from django.conf import settings
 from django.utils import timezone
 
+from metropoli.territory.models import Role
 from metropoli.territory.rules import (
     is_arborist,
     is_municipal_staff,
     is_platform_administrator,
 )
+from metropoli.territory.selectors import municipalities_where
 
 
 @rules.predicate
@@ -24,6 +26,14 @@ def is_recent_recorder(user, tree) -> bool:
         return False
     window = timedelta(hours=settings.TREES_EDIT_WINDOW_HOURS)
     return timezone.now() - tree.recorded_at <= window
+
+
+@rules.predicate
+def looks_after_trees_somewhere(user) -> bool:
+    """Municipal staff or arborist of some municipality (a platform administrator: of all)."""
+    if not user.is_authenticated:
+        return False
+    return municipalities_where(user, Role.MUNICIPAL_STAFF, Role.ARBORIST).exists()
 
 
 rules.add_perm("trees.view_tree", rules.always_allow)
@@ -46,3 +56,6 @@ rules.add_perm(
 # changing and planting in a planting site (obj: the site or its municipality).
 rules.add_perm("trees.delete_photo", is_recent_recorder | is_municipal_staff | is_arborist)
 rules.add_perm("trees.change_site", is_municipal_staff | is_arborist | is_platform_administrator)
+# The species catalogue is metro-wide: who looks after the trees of any municipality keeps it
+# (adds a missing species, corrects a name or an i-Tree code); decision 0107.
+rules.add_perm("trees.change_species", looks_after_trees_somewhere | is_platform_administrator)

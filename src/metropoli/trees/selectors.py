@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import Polygon
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 from django.http import QueryDict
 
 from metropoli.common.geo import haversine_m
@@ -152,6 +153,35 @@ def search_species(query: str, limit: int = 20) -> list[Species]:
             | Q(code__iexact=query)
         )[:limit]
     )
+
+
+def _unaccented(expression) -> Func:
+    return Func(Lower(expression), function="unaccent")
+
+
+def species_with_tree_counts(query: str = "") -> QuerySet[Species]:
+    """The catalogue page: every species with its number of trees (`tree_count`), local ones
+    first; with a query, those whose scientific name, any common name or code contains each of
+    its words, case and accents ignored (migration 0013)."""
+    found = Species.objects.annotate(tree_count=Count("trees")).order_by(
+        "-is_local", "scientific_name", "pk"
+    )
+    words = query.split()
+    if not words:
+        return found
+    names = ("scientific_name", "common_name_es", "other_names_es", "common_name_en", "code")
+    parts: list = []
+    for name in names:
+        parts += [F(name), Value(" ")]
+    found = found.annotate(haystack=_unaccented(Concat(*parts[:-1])))
+    for word in words:
+        found = found.filter(haystack__contains=_unaccented(Value(word)))
+    return found
+
+
+def species_history(species_id: int) -> list[HistoryLine]:
+    """The changes of a species of the catalogue, oldest first, one line per field."""
+    return lines(history_of(Species, species_id, with_children=False))
 
 
 def tree_history(tree_id: int) -> list[HistoryLine]:

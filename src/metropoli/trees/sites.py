@@ -37,6 +37,7 @@ from .models import (
     Source,
     Tree,
 )
+from .rules import looks_after_trees_somewhere
 
 SITE_EDITABLE = {"lon", "lat", "address", "colonia", "site_type", "location_accuracy_m"}
 
@@ -266,10 +267,7 @@ def sites_looked_after(user) -> QuerySet[PlantingSite]:
 
 def looks_after_any(user) -> bool:
     """Whether this person looks after the trees of some municipality (staff pages)."""
-    return is_platform_admin(user) or (
-        user.is_authenticated
-        and municipalities_where(user, Role.MUNICIPAL_STAFF, Role.ARBORIST).exists()
-    )
+    return is_platform_admin(user) or looks_after_trees_somewhere(user)
 
 
 def empty_sites(user) -> QuerySet[PlantingSite]:

@@ -67,6 +67,7 @@ def _edit_page(request, tree, form, photo_form, status=200, stale=False):
             "can_add_photo": request.user.has_perm("trees.add_photo", tree),
             "can_remove_photo": request.user.has_perm("trees.delete_photo", tree),
             "can_delete": request.user.has_perm("trees.delete_tree", tree),
+            "can_change_species": request.user.has_perm("trees.change_species"),
         },
         status=status,
     )
