@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from metropoli.accounts.models import User
-from metropoli.learning.models import Lesson, Quiz
+from metropoli.learning.models import Lesson, Question, Quiz
 from metropoli.sensors.models import Sensor
 from metropoli.trees.models import Species, Tree, TreePhoto
 from metropoli.validation.models import WorkItem
@@ -61,7 +61,8 @@ def demo_values() -> dict[str, str]:
         "name": f"{yesterday.isoformat()}_sensor.csv",
         "job_id": "1",
         "sensor_id": Sensor.objects.order_by("pk").first().sensor_id,
-        "slug": Lesson.objects.order_by("pk").first().slug,
+        "slug": (lesson := Lesson.objects.order_by("pk").first()).slug,
+        "question_id": str(Question.objects.filter(quiz__lesson=lesson).order_by("pk").first().pk),
         "code": "14039",
         "species_code": Species.objects.order_by("pk").first().code,
         "item_id": str(WorkItem.objects.order_by("pk").first().pk),

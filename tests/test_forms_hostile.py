@@ -97,6 +97,10 @@ PAGES = [
     ("personal.gdl", "/cuentas/roles"),
     ("ciudadana", "/arbol/aprende/examen/{quiz}/"),
     ("ciudadana", "/arbol/aprende/{lesson}/"),
+    ("personal.gdl", "/arbol/aprende/contenido/nueva/"),
+    ("personal.gdl", "/arbol/aprende/contenido/{lesson}/"),
+    ("personal.gdl", "/arbol/aprende/contenido/{lesson}/examen/"),
+    ("personal.gdl", "/arbol/aprende/contenido/{lesson}/examen/pregunta/{question}/"),
     ("experta.zap", "/arbol/treender/"),
     ("admin", "/arbol/arboles/{tree}/editar"),
     ("admin", "/arbol/arboles/{tree}/eliminar"),
@@ -148,7 +152,7 @@ def demo(django_db_setup, django_db_blocker):
 
 def ids() -> dict[str, object]:
     from metropoli.cooperation.models import Award, Opportunity, Project
-    from metropoli.learning.models import Lesson, Quiz
+    from metropoli.learning.models import Lesson, Question, Quiz
     from metropoli.markets.models import Product
     from metropoli.participation.models import Contribution
     from metropoli.sensors.models import Sensor
@@ -172,7 +176,8 @@ def ids() -> dict[str, object]:
         "opportunity": Opportunity.objects.order_by("pk").first().pk,
         "award": Award.objects.order_by("pk").first().pk,
         "quiz": Quiz.objects.order_by("pk").first().slug,
-        "lesson": Lesson.objects.order_by("pk").first().slug,
+        "lesson": (lesson := Lesson.objects.order_by("pk").first()).slug,
+        "question": Question.objects.filter(quiz__lesson=lesson).order_by("pk").first().pk,
     }
 
 

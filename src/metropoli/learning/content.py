@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - lesson prose and HTML read better unwrapped
-"""The lessons every Metrópoli starts with (Spanish first; staff edit them in the admin).
+"""The lessons every Metrópoli starts with (Spanish first; staff edit them at /arbol/aprende/contenido/).
 
 Used by the data migration (so every database has them) and by `metropoli load_demo`.
 `seed()` takes the model classes so the migration can pass its historical models.

@@ -44,3 +44,63 @@ class LearningErrorCode(ErrorCode):
         gettext_noop("Nobody has that e-mail address."),
     )
     NOT_ELIGIBLE = "not_eligible", Kind.CONFLICT, gettext_noop("Pass the certification quiz first.")
+
+    # Writing lessons and quizzes (decision 0108).
+    CONTENT_PERMISSION_DENIED = (
+        "content_permission_denied",
+        Kind.FORBIDDEN,
+        gettext_noop("Only municipal staff and platform administrators write lessons and quizzes."),
+    )
+    INVALID_LESSON = (
+        "invalid_lesson",
+        Kind.INVALID,
+        gettext_noop("A lesson needs a title and a body."),
+    )
+    IMAGE_ALT_REQUIRED = (
+        "image_alt_required",
+        Kind.INVALID,
+        gettext_noop("Describe the image in a few words for people who cannot see it."),
+    )
+    INVALID_QUESTION = (
+        "invalid_question",
+        Kind.INVALID,
+        gettext_noop("Write the question."),
+    )
+    CHOICE_COUNT = (
+        "choice_count",
+        Kind.INVALID,
+        gettext_noop("A question needs between %(min)s and %(max)s answers; it has %(count)s."),
+    )
+    ONE_RIGHT_ANSWER = (
+        "one_right_answer",
+        Kind.INVALID,
+        gettext_noop("Mark exactly one answer as the right one."),
+    )
+    PASS_MARK_RANGE = (
+        "pass_mark_range",
+        Kind.INVALID,
+        gettext_noop(
+            "The share of right answers to pass must be between %(low)s %% and %(high)s %%."
+        ),
+    )
+    CONTENT_IN_USE = (
+        "content_in_use",
+        Kind.CONFLICT,
+        gettext_noop(
+            "People have already read this lesson or taken its quiz, so it cannot be deleted: "
+            "unpublish it instead."
+        ),
+    )
+    EXAM_HIDDEN = (
+        "exam_hidden",
+        Kind.CONFLICT,
+        gettext_noop(
+            "The certification exam must stay where citizens can take it: its lesson must be "
+            "published."
+        ),
+    )
+    QUESTION_GONE = (
+        "question_gone",
+        Kind.NOT_FOUND,
+        gettext_noop("This question is no longer in the quiz."),
+    )

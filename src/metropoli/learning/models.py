@@ -14,7 +14,8 @@ class Level(models.TextChoices):
 
 
 class Lesson(models.Model):
-    """A lesson written by staff in the admin. The body is HTML, sanitised when shown."""
+    """A lesson written by staff (/arbol/aprende/contenido/). The body is HTML, sanitised when
+    saved and when shown."""
 
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=160)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from metropoli.territory.models import Role, RoleAssignment
 from metropoli.validation.selectors import recorder_accuracy
@@ -17,8 +17,33 @@ def published_lessons() -> QuerySet[Lesson]:
     return Lesson.objects.filter(published=True).select_related("quiz").order_by("order", "pk")
 
 
-def lesson_by_slug(slug: str) -> Lesson | None:
-    return published_lessons().filter(slug=slug).first()
+def lesson_by_slug(slug: str, *, unpublished: bool = False) -> Lesson | None:
+    """A published lesson; with ``unpublished`` (for editors) any lesson."""
+    lessons = Lesson.objects.select_related("quiz") if unpublished else published_lessons()
+    return lessons.filter(slug=slug).first()
+
+
+def can_edit_content(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm("learning.edit_content")
+
+
+def quiz_is_open_to(quiz: Quiz, user) -> bool:
+    """Citizens take the quizzes of published lessons (and any quiz not tied to a lesson);
+    editors every quiz."""
+    return quiz.lesson is None or quiz.lesson.published or can_edit_content(user)
+
+
+def lessons_for_editing() -> QuerySet[Lesson]:
+    """Every lesson, published or not, with how many people read it and took its quiz."""
+    return (
+        Lesson.objects.select_related("quiz")
+        .annotate(
+            readers=Count("completions", distinct=True),
+            attempts=Count("quiz__attempts", distinct=True),
+            questions=Count("quiz__questions", distinct=True),
+        )
+        .order_by("order", "pk")
+    )
 
 
 def certification_quiz() -> Quiz | None:

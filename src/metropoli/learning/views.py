@@ -46,12 +46,15 @@ def index(request: HttpRequest) -> HttpResponse:
         "level": selectors.level_of(request.user) if authenticated else None,
         "status": selectors.certification_status(request.user) if authenticated else None,
         "progress": round(100 * len(done) / len(lessons)) if lessons else 0,
+        "can_edit": selectors.can_edit_content(request.user),
     }
     return render(request, "learning/index.html", context)
 
 
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
-    found = selectors.lesson_by_slug(slug)
+    """A published lesson; editors also open unpublished ones (marked as such)."""
+    can_edit = selectors.can_edit_content(request.user)
+    found = selectors.lesson_by_slug(slug, unpublished=can_edit)
     if found is None:
         raise Http404
     return render(
@@ -63,6 +66,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "body": mark_safe(clean_html(found.body)),  # noqa: S308 - cleaned by nh3
             "quiz": getattr(found, "quiz", None),
             "done": found.pk in selectors.completed_lesson_ids(request.user),
+            "can_edit": can_edit,
         },
     )
 
@@ -81,6 +85,8 @@ def complete(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Quiz.objects.select_related("lesson"), slug=slug)
+    if not selectors.quiz_is_open_to(found, request.user):
+        raise Http404
     questions = list(found.questions.prefetch_related("choices"))
     result = None
     status = 200
