@@ -28,6 +28,7 @@ class LessonForm(forms.Form):
     )
     body = forms.CharField(
         label=_label(Lesson, "body"),
+        max_length=60_000,  # the service counts the cleaned text (at most 50,000)
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text=Lesson._meta.get_field("body").help_text,
     )

@@ -271,6 +271,9 @@ class LessonText:
     image_alt: str
 
 
+MAX_BODY_CHARACTERS = 50_000
+
+
 def _checked_lesson(text: LessonText) -> LessonText:
     text = replace(
         text,
@@ -283,6 +286,12 @@ def _checked_lesson(text: LessonText) -> LessonText:
         raise DomainError(LearningErrorCode.INVALID_LESSON, on_field="title")
     if not text.body:
         raise DomainError(LearningErrorCode.INVALID_LESSON, on_field="body")
+    if len(text.body) > MAX_BODY_CHARACTERS:  # a lesson is read on a phone: a few pages at most
+        raise DomainError(
+            LearningErrorCode.INVALID_LESSON,
+            gettext_noop("A lesson's body may have at most 50,000 characters; split it in two."),
+            on_field="body",
+        )
     for field in ("title", "summary", "image_alt"):
         _too_long(getattr(text, field), Lesson, field)
     if text.level not in Level.values:

@@ -264,6 +264,15 @@ def test_the_body_keeps_the_lesson_format_and_is_sanitised_and_previewed(editor)
     assert Lesson.objects.get(title="Cómo regar un árbol joven").body == "<h2>Riego</h2><p>Poco</p>"
 
 
+def test_a_body_longer_than_a_phone_can_read_is_refused(editor):
+    before = counts()
+    long_body = "<p>" + "Riego. " * 8_000 + "</p>"  # 56,000 characters
+    answer = editor.post(NEW, lesson_data(body=long_body), headers=ES)
+    assert answer.status_code == 400
+    assert "a lo más 50,000 caracteres" in answer.content.decode()
+    assert counts() == before
+
+
 # --- unpublished lessons ------------------------------------------------------------------------
 
 
