@@ -88,6 +88,14 @@ def test_partner_filter_and_api_list(client, portfolio):
     assert client.get("/api/cooperation/projects/INTERNO").status_code == 404
 
 
+@pytest.mark.parametrize("partner", ["①", "²", "9" * 5000, "99999999999999999999"])
+def test_a_partner_that_is_no_number_is_no_filter(client, portfolio, partner):
+    """str.isdigit() let "①" and 5,000 digits reach int(), which refused them: 500."""
+    assert titles(client.get("/cooperacion/", {"partner": partner})) == ["ARBOL-IOT", "PIMUS"]
+    answer = client.get("/api/cooperation/projects", {"partner": partner})
+    assert answer.status_code == 200 and len(answer.json()) == 2
+
+
 def test_internal_project_visible_to_staff_of_its_municipality(client, portfolio, people):
     assert client.get("/cooperacion/proyecto/INTERNO/").status_code == 404
     client.force_login(people["staff_elsewhere"])
