@@ -269,6 +269,18 @@ def test_calendar_and_opportunities_api_for_the_office(client, office):
     assert [o["title"] for o in body] == ["Convocatoria UE"]
 
 
+@pytest.mark.parametrize("month", ["9999-12", "0000-01", "0001-01", "2026-13", "2026-3", "١٢٣٤-٠١"])
+def test_a_month_the_calendar_cannot_show_is_refused_in_words(client, office, month):
+    """9999-12 (the month after is in year 10000) and 0001-01 (the month before is in year 0)
+    answered 500."""
+    client.force_login(office)
+    response = client.get("/cooperacion/convocatorias/", {"month": month})
+    assert response.status_code == 400
+    assert "Elige un mes como 2026-03, entre 1900 y 2100." in response.content.decode()
+    assert client.get("/cooperacion/convocatorias/", {"month": "2100-12"}).status_code == 200
+    assert client.get("/cooperacion/convocatorias/", {"month": ""}).status_code == 200
+
+
 def test_opportunities_api_refuses_others(client, people):
     assert client.get("/api/cooperation/opportunities").status_code == 401
     client.force_login(people["staff_here"])
