@@ -48,19 +48,25 @@ SCALE = int(os.environ.get("METROPOLI_HOSTILE_SCALE", "1"))
 VALUES_PER_PARAM = {None: 3 * SCALE, "ciudadana": 1 * SCALE, "admin": 2 * SCALE}
 HEADERS_PER_ADDRESS = {None: 3 * SCALE, "ciudadana": 1 * SCALE, "admin": 2 * SCALE}
 PATH_VALUES = 2 * SCALE
+# Who is sent every hostile date of a date parameter and every box of a bbox (the others a draw):
+# the visitor, who sees the public pages, and the administrator, who sees the staff's.
+EVERY_DATE = {None, "admin"}
 
 LONG = "x" * 10_000
-# Query values, percent-encoded as a client would send them (raw escapes stay as they are).
-HOSTILE = [
-    *map(quote, ["NaN", "inf", "-inf", "-1", "0", "1e309", str(2**63), str(10**9), "9" * 5000]),
-    *map(quote, [LONG, "", " ", "²", "١٢٣", "①", "1.5", "0x1A", "true", "[]", "{}"]),
-    *map(quote, ["0000-00-00", "9999-12-31", "2021-02-30", "0001-01-01", "2026-13-45T25:61"]),
-    *map(quote, ["9999-12", "0000-00", "2026-13", "2021-02-29", "1-1-1", "20261301"]),
-    *map(quote, ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"]),
-    *map(quote, ["../..", "2020-01-01/..", "../9999-12-31"]),
-    *map(quote, ["1,2,3", "1,2,3,4,5", "-190,-10,190,10", "179,10,-179,11", "10,10,-10,-10"]),
-    *map(quote, ["nan,nan,nan,nan", "1e309,0,0,0", ",,,", "-181,-91,181,91"]),
-    *map(quote, ["ñandú", "../../etc/passwd", "' OR 1=1 --", "<script>x</script>", "😀" * 50]),
+# Query values by kind, percent-encoded as a client would send them (raw escapes stay as they
+# are). A parameter gets every value of its kind's DATES or BOXES, a draw of NUMBERS, and a draw
+# of TEXTS (which every parameter may be sent).
+NUMBERS = [*map(quote, ["NaN", "inf", "-inf", "-1", "0", "1e309", str(2**63), str(10**9)])]
+NUMBERS += [*map(quote, ["9" * 5000, "", " ", "²", "١٢٣", "①", "1.5", "0x1A", "1,5"])]
+DATES = [*map(quote, ["0000-00-00", "9999-12-31", "2021-02-30", "0001-01-01", "2021-02-29"])]
+DATES += [*map(quote, ["9999-12", "0000-00", "0001-01", "2026-13", "1-1-1", "20261301"])]
+DATES += [*map(quote, ["2026-13-45T25:61", "9999-12-31T23:59:59-12:00"])]
+DATES += [*map(quote, ["0001-01-01T00:00:00+14:00", "../..", "2020-01-01/..", "../9999-12-31"])]
+BOXES = [*map(quote, ["1,2,3", "1,2,3,4,5", "-190,-10,190,10", "179,10,-179,11", ",,,"])]
+BOXES += [*map(quote, ["10,10,-10,-10", "nan,nan,nan,nan", "1e309,0,0,0", "-181,-91,181,91"])]
+TEXTS = [*map(quote, [LONG, "ñandú", "../../etc/passwd", "' OR 1=1 --", "<script>x</script>"])]
+TEXTS += [*map(quote, ["😀" * 50, "true", "[]", "{}", "*", "-"])]
+TEXTS += [
     "%ff",  # not UTF-8
     "%C0%AF",  # an overlong "/"
     "%ED%A0%80",  # a UTF-16 surrogate in CESU-8
@@ -68,6 +74,32 @@ HOSTILE = [
     "a%00b",
     "%",  # a broken escape
 ]
+HOSTILE = NUMBERS + DATES + BOXES + TEXTS
+# The kind of a query parameter, by its name.
+DATE_NAMES = {"since", "until", "desde", "hasta", "datetime", "month", "day", "date"}
+NUMBER_NAMES = {"page", "page_size", "limit", "offset", "v", "partner", "puesto", "stall", "year"}
+NUMBER_NAMES |= {"recorded_by", "dbh_min", "dbh_max", "lat", "lon", "radius_m", "hex_size_m"}
+NUMBER_NAMES |= {"category", "sdg", "after", "before", "courier", "upcoming"}
+
+
+def values_for(name: str, draw: random.Random, count: int, every: bool) -> list[str]:
+    """The hostile values one parameter is sent: a draw of its kind's (all of its dates or boxes
+    when `every`), and a draw of everything else."""
+    own = {"date": DATES, "bbox": BOXES, "number": NUMBERS, "text": []}[kind_of(name)]
+    if not every or own is NUMBERS:
+        own = draw.sample(own, min(count, len(own)))
+    others = HOSTILE if not own else TEXTS
+    return [*own, *draw.sample(others, min(count, len(others)))]
+
+
+def kind_of(name: str) -> str:
+    if name in DATE_NAMES:
+        return "date"
+    if name == "bbox":
+        return "bbox"
+    return "number" if name in NUMBER_NAMES else "text"
+
+
 # Path parameters in place of the real ones.
 PATH_HOSTILE = [
     "99999999999999999999",
@@ -113,7 +145,8 @@ PAGE_PARAMS = {
     "metropoli.benefits.views.tree_card": ["units"],
     "metropoli.cooperation.views.portfolio": PORTFOLIO,
     "metropoli.cooperation.views.dashboard": PORTFOLIO,
-    "metropoli.cooperation.views.timeline": [*PORTFOLIO, "month"],
+    "metropoli.cooperation.views.timeline": PORTFOLIO,
+    "metropoli.cooperation.views.opportunity_calendar": ["month"],
     "metropoli.markets.shop_views.search": ["q"],
     "metropoli.markets.views.market_detail": ["q", "puesto"],
     "metropoli.sensors.archive_views.archive_index": ["desde", "hasta", "sensor"],
@@ -158,7 +191,51 @@ def routes() -> list[tuple[str, object]]:
     return sorted(found.items())
 
 
-ROUTES = routes()
+# Addresses asked once more per value of a path parameter that changes what they read (each OGC
+# collection has its own queryables and key, each tile layer its own filters), anonymously: the
+# open data reads no session. Values in braces come from the demo (ids()).
+COLLECTION = "ogc/collections/<str:collection_id>"
+FEATURES = {
+    "planting-sites": "{site}",
+    "sensors": "{sensor}",
+    "markets": "{market}",
+    "contributions": "{contribution}",
+    "municipalities": "14039",
+}
+VARIANTS = {
+    COLLECTION: [{"collection_id": c} for c in FEATURES],
+    f"{COLLECTION}/items": [{"collection_id": c} for c in FEATURES],
+    f"{COLLECTION}/download.<str:fmt>": [
+        {"collection_id": "trees", "fmt": "shp"},
+        *({"collection_id": c} for c in FEATURES),
+    ],
+    f"{COLLECTION}/items/<str:feature_id>": [
+        {"collection_id": c, "feature_id": key} for c, key in FEATURES.items()
+    ],
+    "tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf": [
+        {"layer": layer} for layer in ("sensors", "flagged_trees", "municipalities")
+    ],
+    "tiles/<slug:layer>.json": [{"layer": layer} for layer in ("sensors", "municipalities")],
+    "api/participation/proceedings/<slug>/export.<fmt>": [{"fmt": "xlsx"}, {"fmt": "geojson"}],
+}
+
+
+def cases() -> list[tuple[str, object, dict[str, str], str | None]]:
+    """(route, view, path values it is asked with, person) of every test."""
+    found = []
+    for route, view in routes():
+        found += [(route, view, {}, person) for person in ROLES]
+        found += [(route, view, fixed, None) for fixed in VARIANTS.get(route, [])]
+    return found
+
+
+def case_id(case) -> str:
+    route, _view, fixed, person = case
+    values = ",".join(f"{k}={v}" for k, v in fixed.items())
+    return f"{route}{f'[{values}]' if values else ''}-{person or 'anonymous'}"
+
+
+CASES = cases()
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -202,9 +279,15 @@ def real(route: str, name: str, ids: dict) -> str:
     return str(by_name.get(name, 1))
 
 
-def fill(route: str, ids: dict, hostile: dict[str, str] | None = None) -> str:
-    hostile = hostile or {}
-    return "/" + PARAM.sub(lambda m: hostile.get(m.group(2)) or real(route, m.group(2), ids), route)
+def fill(route: str, ids: dict, given: dict[str, str] | None = None) -> str:
+    """The route's path with its parameters filled: those `given`, the others real()."""
+    given = given or {}
+
+    def value(match: re.Match) -> str:
+        name = match.group(2)
+        return given[name].format(**ids) if name in given else real(route, name, ids)
+
+    return "/" + PARAM.sub(value, route)
 
 
 @functools.cache
@@ -223,21 +306,21 @@ def openapi_params() -> dict[str, list[str]]:
     return found
 
 
-def ogc_params(route: str) -> list[str]:
+def ogc_params(route: str, collection_id: str) -> list[str]:
     from metropoli.ogc.params import COMMON
     from metropoli.ogc.registry import COLLECTIONS
 
-    if not re.search(r"^ogc/collections/<str:collection_id>/(items|download)", route):
+    if not re.search(r"^ogc/collections/<str:collection_id>/(items|download\.)", route):
         return ["f"] if route.startswith("ogc") else []
-    collection = COLLECTIONS["trees"]
+    collection = COLLECTIONS[collection_id]
     return [*COMMON, "datetime", *(q.name for q in collection.queryables)]
 
 
-def params_of(route: str, view, page) -> list[str]:
+def params_of(route: str, view, page, fixed: dict[str, str]) -> list[str]:
     name = f"{view.__module__}.{getattr(view, '__name__', '')}"
     names = list(PAGE_PARAMS.get(name, []))
     names += openapi_params().get(re.sub(r"<\w+:", "<", route), [])
-    names += ogc_params(route)
+    names += ogc_params(route, fixed.get("collection_id", "trees"))
     names += linked_params(page)
     return sorted(set(names))
 
@@ -261,11 +344,14 @@ def linked_params(page) -> list[str]:
     return [name for name in names if name not in ("csrfmiddlewaretoken", "next")]
 
 
-def queries(names: list[str], draw: random.Random, count: int) -> list[tuple[str, str]]:
-    """(label, query string) of each hostile question to one address."""
+def queries(
+    names: list[str], draw: random.Random, count: int, every: bool
+) -> list[tuple[str, str]]:
+    """(label, query string) of each hostile question to one address: `count` drawn values
+    per parameter (and every date or box of a date or bbox), then the whole query at once."""
     asked = []
     for name in names:
-        for value in draw.sample(HOSTILE, min(count, len(HOSTILE))):
+        for value in values_for(name, draw, count, every) if count else []:
             asked.append((f"{name}={value[:24]}", f"{quote(name)}={value}"))
     if names:
         both = "&".join(f"{quote(n)}={draw.choice(HOSTILE)}&{quote(n)}=1" for n in names)
@@ -377,14 +463,13 @@ def ids(demo, django_db_blocker):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("person", ROLES, ids=lambda p: p or "anonymous")
-@pytest.mark.parametrize(("route", "view"), ROUTES, ids=[route for route, _ in ROUTES])
-def test_get_survives_hostile_queries_paths_and_headers(ids, route, view, person):
+@pytest.mark.parametrize(("route", "view", "fixed", "person"), CASES, ids=map(case_id, CASES))
+def test_get_survives_hostile_queries_paths_and_headers(ids, route, view, fixed, person):
     client = Client(headers={"Accept-Language": "es-MX"})
     if person:
         client.force_login(User.objects.get(email=f"{person}@demo.metropoli.mx"))
-    draw = random.Random(f"{SEED}:{route}:{person}")
-    path = fill(route, ids)
+    draw = random.Random(f"{SEED}:{case_id((route, view, fixed, person))}")
+    path = fill(route, ids, fixed)
     before = written_rows()
     problems: list[str] = []
 
@@ -400,16 +485,20 @@ def test_get_survives_hostile_queries_paths_and_headers(ids, route, view, person
         assert problems == [], "\n".join(problems)
         return  # a form's action or a write: the POST test's business
     page = plain if plain.status_code == 200 else None
-    names = params_of(route, view, page)
-    for label, query in queries(names, draw, VALUES_PER_PARAM[person]):
+    names = params_of(route, view, page, fixed)
+    # Refused before the view reads its parameters (sign in first, not allowed): the whole
+    # query at once only; the people who may open it get the parameter-by-parameter draw.
+    turned_away = plain.status_code in (301, 302, 401, 403)
+    count = 0 if turned_away else VALUES_PER_PARAM[person]
+    for label, query in queries(names, draw, count, every=person in EVERY_DATE):
         check(ask(client, path, query), f"GET {path} [{label}]", path)
-    headers_count = min(HEADERS_PER_ADDRESS[person], len(HOSTILE_HEADERS))
+    headers_count = min(1 if turned_away else HEADERS_PER_ADDRESS[person], len(HOSTILE_HEADERS))
     for headers in draw.sample(HOSTILE_HEADERS, headers_count):
         label = ", ".join(f"{k}: {v[:20]}" for k, v in headers.items())
         check(ask(client, path, **headers), f"GET {path} [{label}]", path)
     for name in PARAM.findall(route):
         for value in draw.sample(PATH_HOSTILE, min(PATH_VALUES, len(PATH_HOSTILE))):
-            hostile = fill(route, ids, {name[1]: value})
+            hostile = fill(route, ids, {**fixed, name[1]: value})
             check(ask(client, hostile), f"GET {hostile[:120]}", hostile)
     written = set(tables_written_since(before)) - WRITING_READS.get(route, set())
     if written:
