@@ -17,20 +17,21 @@ a Spanish page without Django's English messages, and must not have written a ro
 own per-transaction counters, pg_stat_xact_user_tables, tell which tables were written).
 """
 
-import io
 import json
 import random
 import re
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
+from hostile import ENGLISH, demo, error_texts, is_english, tables_written_since, written_rows
 from lxml import html as lxml_html
 
 from metropoli.accounts.models import User
 from metropoli.accounts.tests.factories import UserFactory
+
+__all__ = ["demo"]  # the module's fixture, from hostile.py
 
 SEED = 20261206
 VALUES_PER_FIELD = 2
@@ -50,35 +51,6 @@ HOSTILE = {
     "date": DATES,
     "text": NUMBERS + DATES + IDS + TEXTS + ["", " "],
 }
-
-# Django's own English messages and error pages, which must never reach a Spanish page.
-ENGLISH = re.compile(
-    r"This field is required|Enter a (valid|whole|number)|Ensure this value|Select a valid choice"
-    r"|is not one of the available|Bad Request|Forbidden|Server Error|Not Found|Ensure that there"
-    r"|The submitted|Upload a valid|No file was submitted|has already been"
-)
-# Words of an English sentence that a Spanish one does not have: a message the catalogue lacks.
-ENGLISH_WORDS = re.compile(
-    r"\b(the|this|that|these|must|please|enter|could|cannot|should|field|required|invalid"
-    r"|is|are|not|of|and|or|to|your|you|was|were|be)\b",
-    re.IGNORECASE,
-)
-
-
-def error_texts(page: str) -> list[str]:
-    """The error messages a page shows: Django's error lists, alerts and the edge's message."""
-    tree = lxml_html.fromstring(page)
-    found = tree.xpath(
-        "//*[contains(@class, 'errorlist') or contains(@class, 'error') or @role='alert']"
-    )
-    return [" ".join(element.text_content().split()) for element in found]
-
-
-# Tables written on a refused request for reasons of their own: the session, the cache that
-# holds the rate-limit counters, the task queue.
-BOOKKEEPING = re.compile(
-    r"^(django_session|.*cache.*|django_tasks.*|.*ratelimit.*|hostile_marker)$"
-)
 
 # (person, page) pairs: each form with method="post" on the page is fuzzed. Paths in braces are
 # filled from the demo's data (ids()).
@@ -139,79 +111,6 @@ PAGES = [
 ]
 # Forms left alone: signing out would end the session the next forms need.
 SKIPPED_ACTIONS = re.compile(r"/cuentas/salir|/i18n/")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once; each test's own transaction is a savepoint inside this one."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
-        yield ids()
-        transaction.set_rollback(True)
-
-
-def ids() -> dict[str, object]:
-    from metropoli.cooperation.models import Award, Opportunity, Project
-    from metropoli.learning.models import Lesson, Question, Quiz
-    from metropoli.markets.models import Product
-    from metropoli.participation.models import Contribution
-    from metropoli.sensors.models import Sensor
-    from metropoli.trees.models import Species, Tree
-    from metropoli.validation.models import WorkItem
-
-    product = Product.objects.filter(stall__market__slug="libertad").order_by("pk").first()
-    contribution = Contribution.objects.filter(proceeding__isnull=False).order_by("pk").first()
-    tree = Tree.objects.filter(site__municipality__inegi_code="14039").order_by("pk").first()
-    return {
-        "market": "libertad",
-        "stall": product.stall_id,
-        "product": product.pk,
-        "proceeding": contribution.proceeding.slug,
-        "contribution": contribution.pk,
-        "tree": tree.pk,
-        "species": tree.species.code if tree.species_id else Species.objects.first().code,
-        "sensor": Sensor.objects.order_by("pk").first().sensor_id,
-        "work_item": WorkItem.objects.order_by("pk").first().pk,
-        "project": Project.objects.order_by("pk").first().code,
-        "opportunity": Opportunity.objects.order_by("pk").first().pk,
-        "award": Award.objects.order_by("pk").first().pk,
-        "quiz": Quiz.objects.order_by("pk").first().slug,
-        "lesson": (lesson := Lesson.objects.order_by("pk").first()).slug,
-        "question": Question.objects.filter(quiz__lesson=lesson).order_by("pk").first().pk,
-    }
-
-
-def written_rows() -> tuple[int, dict[str, int]]:
-    """A transaction id no row written before has (that of the current savepoint, given here by
-    a write to a scratch table), and the rows inserted or updated so far in this transaction per
-    table (counting those of rolled-back savepoints too)."""
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS hostile_marker (n int)")
-        cursor.execute("INSERT INTO hostile_marker VALUES (1) RETURNING xmin::text::bigint")
-        (marker_xid,) = cursor.fetchone()
-        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables")
-        counts = {name: n for name, n in cursor.fetchall() if not BOOKKEEPING.match(name)}
-    return marker_xid, counts
-
-
-def tables_written_since(before: tuple[int, dict[str, int]]) -> list[str]:
-    """Tables holding a row written (and kept) since `before`: of the tables whose counters
-    moved, those with a row whose xmin is the marker's transaction id or a later one (rows of a
-    savepoint that was rolled back are gone)."""
-    marker_xid, counts = before
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables")
-        now = {name: n for name, n in cursor.fetchall() if not BOOKKEEPING.match(name)}
-        kept = []
-        for table in sorted(t for t, n in now.items() if n != counts.get(t, 0)):
-            cursor.execute(
-                f"SELECT 1 FROM {connection.ops.quote_name(table)}"  # noqa: S608 - a table name
-                " WHERE xmin::text::bigint >= %s LIMIT 1",
-                [marker_xid],
-            )
-            if cursor.fetchone():
-                kept.append(table)
-    return kept
 
 
 def post_forms(page) -> list[tuple[str, dict[str, str], dict[str, str]]]:
@@ -303,7 +202,7 @@ def check(response, where: str, before: tuple[int, dict[str, int]]) -> list[str]
         if english:
             problems.append(f"{where}: {response.status_code} English message «{english[0]}»")
         for text in error_texts(page):
-            if len(ENGLISH_WORDS.findall(text)) >= 2:
+            if is_english(text):
                 problems.append(f"{where}: {response.status_code} English message «{text[:120]}»")
     changed = tables_written_since(before)
     if changed:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
 ]
 handler400 = "metropoli.web.views.bad_request"
+handler403 = "metropoli.web.views.permission_denied"
 handler404 = "metropoli.web.views.page_not_found"
 handler500 = "metropoli.web.views.server_error"
 

@@ -41,3 +41,8 @@ class CooperationErrorCode(ErrorCode):
         Kind.INVALID,
         gettext_noop("Nothing was imported: correct the rows below and try again."),
     )
+    INVALID_MONTH = (
+        "invalid_month",
+        Kind.INVALID,
+        gettext_noop("Choose a month like 2026-03, between %(earliest)s and %(latest)s."),
+    )

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from metropoli.common.params import whole_number
 from metropoli.territory.models import Municipality, Role
 from metropoli.territory.selectors import municipalities_where
 
@@ -68,7 +69,7 @@ def portfolio_filter(params) -> PortfolioFilter:
     return PortfolioFilter(
         stage=stage if stage in Stage.values else "",
         theme=theme if theme in dict(THEME_CHOICES) else "",
-        partner=int(partner) if partner.isdigit() else None,
+        partner=whole_number(partner),
         municipality=municipality if re.fullmatch(r"\d{5}", municipality) else "",
         sdg=sdg if sdg in GOALS else "",
         year=int(year) if re.fullmatch(r"(19|20)\d\d", year) else None,

@@ -27,6 +27,8 @@ from metropoli.territory.models import Municipality
 
 from . import history, publication, selectors, services, spreadsheets
 from .charts import GanttRow, bar_chart, gantt
+from .checks import EARLIEST_DATE, LATEST_DATE
+from .errors import CooperationErrorCode
 from .forms import (
     AmountForm,
     AwardForm,
@@ -222,15 +224,29 @@ def dashboard(request):
     )
 
 
+def _calendar_month(text: str, today: date) -> tuple[int, int]:
+    """The (year, month) the calendar shows: this month when none is asked for. Beyond the
+    years a cooperation record may carry, the month before or after cannot be written (year
+    0 or 10000), and Python's calendar cannot draw year 9999's last week: both answered 500."""
+    if not text:
+        return today.year, today.month
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
+    year, month = (int(match[1]), int(match[2])) if match else (0, 0)
+    if not (EARLIEST_DATE.year <= year <= LATEST_DATE.year and 1 <= month <= 12):
+        raise DomainError(
+            CooperationErrorCode.INVALID_MONTH,
+            earliest=EARLIEST_DATE.year,
+            latest=LATEST_DATE.year,
+        )
+    return year, month
+
+
 @require_GET
 def opportunity_calendar(request):
     if (response := _staff_only(request, "cooperation.view_pipeline")) is not None:
         return response
     today = timezone.localdate()
-    match = re.fullmatch(r"(\d{4})-(\d{2})", request.GET.get("month", ""))
-    year, month = (int(match[1]), int(match[2])) if match else (today.year, today.month)
-    if not 1 <= month <= 12:
-        year, month = today.year, today.month
+    year, month = _calendar_month(request.GET.get("month", ""), today)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     opportunities = list(
         selectors.upcoming_opportunities().filter(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
+from metropoli.common.params import whole_number
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where
 
@@ -94,7 +95,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         for question in questions:
             raw = request.POST.get(f"q{question.pk}")
-            answers[question.pk] = int(raw) if raw and raw.isdigit() else None
+            answers[question.pk] = whole_number(raw)
         try:
             result = services.submit_quiz(user=request.user, quiz=found, answers=answers)
         except DomainError as error:

@@ -17,6 +17,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from metropoli.common.params import whole_number
+
 from . import versions
 from .layers import TileLayer, get_layer
 from .tiles import Tile, TileOutOfRange, check_tile
@@ -86,8 +88,7 @@ def _render(tile_layer: TileLayer, coords: Tile, filters) -> bytes:
 
 def _pinned(request) -> int | None:
     """The data version a map page put in the tile URL (`v=`), if any."""
-    value = request.GET.get("v", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return whole_number(request.GET.get("v"))
 
 
 def _if_none_match(request) -> set[str]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
+from metropoli.common.params import whole_number
 from metropoli.common.ratelimit import limit_photo_uploads
 
 from . import selectors, setup_forms
@@ -166,10 +167,10 @@ def staff_add(request, slug: str):
 @require_POST
 def staff_remove(request, slug: str):
     market = _market_to_set_up(request, slug)
-    person = request.POST.get("person", "")
-    if not person.isdigit():
+    person = whole_number(request.POST.get("person"))
+    if person is None:
         raise Http404
-    if int(person) == request.user.pk:
+    if person == request.user.pk:
         messages.error(request, _("Another staff member has to remove you."))
     else:
         setup.remove_market_staff(market=market, person_id=int(person), actor=request.user)
@@ -240,10 +241,10 @@ def stall_person_add(request, slug: str, stall_id: int):
 @require_POST
 def stall_person_remove(request, slug: str, stall_id: int):
     stall = _stall_to_set_up(request, slug, stall_id)
-    person = request.POST.get("person", "")
-    if not person.isdigit():
+    person = whole_number(request.POST.get("person"))
+    if person is None:
         raise Http404
-    setup.remove_stall_member(stall=stall, person_id=int(person), actor=request.user)
+    setup.remove_stall_member(stall=stall, person_id=person, actor=request.user)
     messages.success(request, _("Removed from the stall."))
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
 

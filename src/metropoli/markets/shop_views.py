@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metropoli.common.domain_errors import message_of
+from metropoli.common.params import whole_number
 from metropoli.common.ratelimit import limit_anonymous_posts
 
 from . import selectors
@@ -31,8 +32,8 @@ def cart_add(request, slug: str):
     """«Agregar» adds to what the cart already holds of the product, and says so."""
     market = market_or_404(slug)
     cart = dict(cart_of(request, market))
-    product_id = request.POST.get("product", "")
-    products = selectors.products_with_price([int(product_id)] if product_id.isdigit() else [])
+    product_id = whole_number(request.POST.get("product"))
+    products = selectors.products_with_price([product_id] if product_id is not None else [])
     product = products[0] if products else None
     back = request.POST.get("next", "")
     target = back if back.startswith("/mercado/") and "//" not in back else None

@@ -18,6 +18,7 @@ from metropoli.common.api import Forbidden, require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
 from metropoli.common.idempotency import Idempotency, caller_scope
+from metropoli.common.params import whole_number
 from metropoli.common.ratelimit import RateLimited, limit_anonymous_posts, limit_photo_uploads
 from metropoli.notifications import services as notification_services
 
@@ -55,8 +56,9 @@ def market_or_404(slug: str) -> Market:
 def market_detail(request, slug: str):
     market = market_or_404(slug)
     stall = None
-    if request.GET.get("puesto", "").isdigit():
-        stall = get_object_or_404(Stall, pk=int(request.GET["puesto"]), market=market)
+    stall_id = whole_number(request.GET.get("puesto"))
+    if stall_id is not None:
+        stall = get_object_or_404(Stall, pk=stall_id, market=market)
     query = request.GET.get("q", "")[:100]
     products = selectors.catalogue(market, stall=stall, query=query)
     cart = cart_of(request, market)
@@ -419,10 +421,10 @@ def market_photo(request, slug: str):
 def market_admin(request, slug: str):
     market = _market_for_staff(request, slug)
     if request.method == "POST":
-        courier_id = request.POST.get("courier", "")
-        if not courier_id.isdigit():
+        courier_id = whole_number(request.POST.get("courier"))
+        if courier_id is None:
             raise Http404
-        courier = get_object_or_404(Courier, pk=int(courier_id), market=market)
+        courier = get_object_or_404(Courier, pk=courier_id, market=market)
         require(request, "markets.approve_courier", courier)
         couriers.decide_courier(
             courier=courier, actor=request.user, approve=request.POST.get("decision") == "approve"

@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metropoli.common.params import whole_number
 from metropoli.territory.amg import METRO_BBOX
 from metropoli.trees import filters as tree_filters
 
@@ -166,7 +167,7 @@ class Collection(ABC):
     def parse_key(self, value: str):
         """The feature id from a URL, or None when it cannot name a feature here."""
         if self.key_is_int:
-            return int(value) if value.isdigit() and len(value) < 19 else None
+            return whole_number(value)
         return value if len(value) <= 80 else None
 
     def key_of(self, row):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metropoli.common.params import whole_number
 from metropoli.participation.models import (
     Contribution,
     ContributionType,
@@ -115,9 +116,10 @@ class Contributions(Collection):
             qs = qs.filter(proceeding__slug__in=wanted)
         if "category" in values:
             value = values["category"]
-            if not value.isdigit() or len(value) > 9:
+            category = whole_number(value)
+            if category is None or category > 999_999_999:
                 raise invalid("invalid_filter", _("category must be the number of a category."))
-            qs = qs.filter(category_id=int(value))
+            qs = qs.filter(category_id=category)
         if "type" in values:
             qs = qs.filter(type__in=_choice(values["type"], ContributionType.values, "type"))
         if "feedback_status" in values:

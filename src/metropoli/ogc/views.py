@@ -372,6 +372,16 @@ def download(request, collection_id: str, fmt: str):
         )
     qs = _selection(found, request.GET, paged=False)
     matched = qs.order_by().values("pk")[: downloads.MAX_FEATURES + 1].count()
+    if matched == 0:
+        # GDAL cannot write a layer from no features (it would not know its kind of geometry).
+        raise OgcError(
+            404,
+            "no_features",
+            _(
+                "No feature matches this selection, so there is nothing to download. Remove a "
+                "filter or widen the bbox."
+            ),
+        )
     if matched > downloads.MAX_FEATURES:
         raise OgcError(
             400,

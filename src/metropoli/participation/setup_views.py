@@ -13,6 +13,7 @@ from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
+from metropoli.common.params import whole_number
 from metropoli.territory.models import Municipality, Role
 from metropoli.territory.selectors import is_platform_admin, municipalities_where
 
@@ -186,8 +187,7 @@ def _act(request, proceeding, action: str, forms) -> str:
     if form is not None and not form.is_valid():
         return ""
     data = form.cleaned_data if form is not None else {}
-    pk = request.POST.get("pk", "")
-    pk_value = int(pk) if pk.isdigit() else 0
+    pk_value = whole_number(request.POST.get("pk")) or 0
     if action == "details":
         setup.update_proceeding(
             actor=user,

@@ -14,6 +14,7 @@ from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
+from metropoli.common.params import whole_number
 from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.maps.layers import registered_layers
 
@@ -102,7 +103,7 @@ def contribution_page(request, slug, pk):
                     contribution=item,
                     actor=request.user,
                     text=request.POST.get("text", ""),
-                    parent_id=int(parent) if parent and parent.isdigit() else None,
+                    parent_id=whole_number(parent),
                     device_token=token,
                     website=request.POST.get("website", ""),
                 )
@@ -121,7 +122,7 @@ def contribution_page(request, slug, pk):
                     contribution=item,
                     actor=request.user,
                     reason=request.POST.get("reason", ""),
-                    comment_id=int(comment) if comment and comment.isdigit() else None,
+                    comment_id=whole_number(comment),
                 )
                 messages.success(request, _("Thank you, the moderators will look at it."))
             else:
@@ -165,17 +166,16 @@ def moderation(request, slug):
             messages.error(request, message_of(error))
             status = status_of(error)
     elif request.method == "POST":
-        pk = request.POST.get("contribution", "")
         item = selectors.contribution(
-            proceeding, int(pk) if pk.isdigit() else 0, include_hidden=True
+            proceeding, whole_number(request.POST.get("contribution")) or 0, include_hidden=True
         )
         action = request.POST.get("action")
         try:
             if action in ("hide", "show", "hide_comment"):
-                comment_id = request.POST.get("comment", "")
+                comment_id = whole_number(request.POST.get("comment"))
                 comment = (
-                    item.comments.filter(pk=int(comment_id)).first()
-                    if action == "hide_comment" and comment_id.isdigit()
+                    item.comments.filter(pk=comment_id).first()
+                    if action == "hide_comment" and comment_id is not None
                     else None
                 )
                 if action == "hide_comment" and comment is None:
@@ -266,10 +266,9 @@ def mine(request):
             messages.success(request, _("Your choice was saved."))
         return redirect("participation:mine")
     if request.method == "POST":
-        pk = request.POST.get("contribution", "")
         item = (
             selectors.my_contributions(request.user, device)
-            .filter(pk=int(pk) if pk.isdigit() else 0)
+            .filter(pk=whole_number(request.POST.get("contribution")) or 0)
             .first()
         )
         if item is None:

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from metropoli.common.history import ChangeAction, HistoryLine
+from metropoli.common.params import whole_number
 from metropoli.territory.models import Municipality
 
 from .models import (
@@ -164,9 +165,7 @@ class _Lookups:
             answers = {"distinct": _("Another tree"), "same": _("The same tree")}
             return Value(answers.get(raw) or _("Tree %(id)s") % {"id": raw.lstrip("#")})
         if name == "site":
-            return Value(
-                _("Site %(id)s") % {"id": raw}, site_id=int(raw) if raw.isdigit() else None
-            )
+            return Value(_("Site %(id)s") % {"id": raw}, site_id=whole_number(raw))
         return Value(raw)
 
 

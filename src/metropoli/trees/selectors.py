@@ -13,6 +13,7 @@ from django.http import QueryDict
 
 from metropoli.common.geo import haversine_m
 from metropoli.common.history import ChangeAction, HistoryLine, history_of, lines
+from metropoli.common.params import whole_number
 from metropoli.maps import versions
 from metropoli.territory.models import Municipality
 
@@ -201,7 +202,7 @@ def removed_tree_municipality(tree_id: int) -> Municipality | None:
             for line in lines(records.filter(action=ChangeAction.DELETE))
             if line.field == "site"
         )
-        site_id = next((int(v) for v in left if v.isdigit()), None)
+        site_id = next((n for v in left if (n := whole_number(v)) is not None), None)
     if site_id is None:
         return None
     return Municipality.objects.filter(planting_sites__pk=site_id).first()

@@ -160,6 +160,15 @@ def page_not_found(request, exception=None):
     return error_response(request, 404, code, message if wants_json(request) else NOT_FOUND_MESSAGE)
 
 
+def permission_denied(request, exception=None):
+    """handler403: a page's PermissionDenied. Its message, when the view gave one, is already
+    in the visitor's language ("Only municipal staff import inventories."); a bare one gets the
+    general refusal. Django's own page was English ("403 Forbidden") and dropped the message."""
+    code, message = status_error(403)
+    given = str(exception) if exception is not None else ""
+    return error_response(request, 403, code, given or message)
+
+
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a form sent without (or with a stale) CSRF token."""
     return error_response(request, 403, "csrf_failed", CSRF_MESSAGE)

@@ -88,6 +88,14 @@ def test_partner_filter_and_api_list(client, portfolio):
     assert client.get("/api/cooperation/projects/INTERNO").status_code == 404
 
 
+@pytest.mark.parametrize("partner", ["①", "²", "9" * 5000, "99999999999999999999"])
+def test_a_partner_that_is_no_number_is_no_filter(client, portfolio, partner):
+    """str.isdigit() let "①" and 5,000 digits reach int(), which refused them: 500."""
+    assert titles(client.get("/cooperacion/", {"partner": partner})) == ["ARBOL-IOT", "PIMUS"]
+    answer = client.get("/api/cooperation/projects", {"partner": partner})
+    assert answer.status_code == 200 and len(answer.json()) == 2
+
+
 def test_internal_project_visible_to_staff_of_its_municipality(client, portfolio, people):
     assert client.get("/cooperacion/proyecto/INTERNO/").status_code == 404
     client.force_login(people["staff_elsewhere"])
@@ -259,6 +267,18 @@ def test_calendar_and_opportunities_api_for_the_office(client, office):
     assert "Convocatoria UE" in response.content.decode()
     body = client.get("/api/cooperation/opportunities").json()
     assert [o["title"] for o in body] == ["Convocatoria UE"]
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0000-01", "0001-01", "2026-13", "2026-3", "١٢٣٤-٠١"])
+def test_a_month_the_calendar_cannot_show_is_refused_in_words(client, office, month):
+    """9999-12 (the month after is in year 10000) and 0001-01 (the month before is in year 0)
+    answered 500."""
+    client.force_login(office)
+    response = client.get("/cooperacion/convocatorias/", {"month": month})
+    assert response.status_code == 400
+    assert "Elige un mes como 2026-03, entre 1900 y 2100." in response.content.decode()
+    assert client.get("/cooperacion/convocatorias/", {"month": "2100-12"}).status_code == 200
+    assert client.get("/cooperacion/convocatorias/", {"month": ""}).status_code == 200
 
 
 def test_opportunities_api_refuses_others(client, people):

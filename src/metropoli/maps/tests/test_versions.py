@@ -56,6 +56,17 @@ def test_every_request_renders_and_a_pinned_version_names_the_etag(
     assert pinned["ETag"].startswith(f'"trees-{versions.current("trees")}-')
 
 
+@pytest.mark.parametrize("pin", ["²", "١٢٣", "9" * 5000, "-1", "abc"])
+def test_a_version_that_is_no_number_pins_nothing(municipalities, pin):
+    """A version of «²» passed str.isdigit() and then broke int(): the tile answered 500."""
+    from metropoli.trees.tests.factories import GDL
+
+    url = "/tiles/trees/16/{}/{}.pbf".format(*_xy(GDL, 16))
+    answer = Client().get(url, {"v": pin})
+    assert answer.status_code == 200
+    assert answer["Cache-Control"] == "public, max-age=30"
+
+
 def _xy(lonlat, z):
     from metropoli.maps.tiles import tile_for_lonlat
 

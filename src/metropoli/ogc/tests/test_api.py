@@ -240,7 +240,8 @@ def test_one_tree_with_its_links(client, trees):
         "title": "Su página",
     }
     assert link(feature, "collection")["href"] == "http://testserver/ogc/collections/trees"
-    for missing in ("999999", "abc", "1" * 30):
+    # "²" and "①" are digits to str.isdigit(), not to int(): they answered 500.
+    for missing in ("999999", "abc", "1" * 30, "%C2%B2", "%E2%91%A0"):
         response = get(client, f"/ogc/collections/trees/items/{missing}")
         assert response.status_code == 404
         assert body(response)["code"] == "unknown_feature"

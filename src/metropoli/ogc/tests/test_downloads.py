@@ -114,6 +114,17 @@ def test_downloads_are_refused_in_words(client, trees, monkeypatch):
     assert answer["message"].startswith("More than 3 features match")
 
 
+def test_a_download_of_nothing_is_refused_in_words(client, trees):
+    """GDAL writes no file from no features: a selection that matches none answered 500."""
+    for query in ("dbh_min=1000000000", "bbox=-10,-10,-9,-9", "datetime=9999-12-31"):
+        for fmt in ("gpkg", "shp"):
+            response = client.get(f"/ogc/collections/trees/download.{fmt}?{query}")
+            assert response.status_code == 404, (fmt, query)
+            answer = json.loads(response.content)
+            assert answer["code"] == "no_features"
+            assert answer["message"].startswith("Ningún elemento coincide con esta selección")
+
+
 def test_collections_and_pages_link_their_downloads(client, trees):
     collection = json.loads(client.get("/ogc/collections/trees").content)
     enclosures = {
