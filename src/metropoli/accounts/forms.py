@@ -5,8 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Use
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from metropoli.common.outbox import queue_email
 from metropoli.common.ratelimit import Attempts, client_key, enforce
-from metropoli.notifications.outbox import queue_email
 from metropoli.territory.selectors import active_municipalities
 
 from .models import User

@@ -11,7 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from metropoli.notifications.outbox import queue_email
+from metropoli.common.outbox import queue_email
 from metropoli.territory.models import Role
 from metropoli.territory.services import assign_role
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChangeRecord
+from .models import ChangeRecord, OutgoingEmail
 
 
 def changed_fields(record: ChangeRecord) -> str:
@@ -43,3 +43,19 @@ class ChangeRecordAdmin(ReadOnlyModelAdmin):
     )
     list_filter = ("action", "content_type")
     list_select_related = ("content_type", "changed_by")
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, to see what waits or failed (decision 0111); nothing is edited here."""
+
+    list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["to"]
+    readonly_fields = [
+        "to", "subject", "body", "status", "attempts", "next_attempt_at", "last_error",
+        "created_at", "sent_at", "about",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False

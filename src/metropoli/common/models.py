@@ -1,5 +1,5 @@
-"""The tables of the shared edge: requests already carried out (by idempotency key), and the
-one change history of every app."""
+"""The tables of the shared edge: requests already carried out (by idempotency key), the one
+change history of every app, and the e-mail outbox."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -94,3 +94,41 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         fields = ", ".join(change.get("field", "") for change in self.changes)
         return f"{self.action} {self.content_type_id}:{self.object_id} {fields}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail waiting for, or given to, the SMTP server (decision 0111): every e-mail of the
+    platform goes through this outbox (common/outbox.py), so that an SMTP server that is down or
+    refusing delays messages instead of losing them. The text is emptied once sent (it may hold
+    a one-time link)."""
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the e-mail is a copy of, for the app that sent it (e.g. "notification:12"); told
+    # to it by the signal outbox.email_settled. Empty for plain messages.
+    about = models.CharField(_("about"), max_length=60, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from metropoli.notifications.outbox import queue_email
+from metropoli.common.outbox import queue_email
 
 from .models import OPEN_OPPORTUNITY_STATUSES, Opportunity, ReminderSent
 

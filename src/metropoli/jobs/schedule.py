@@ -67,7 +67,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         name="email-retry",
-        task_path="metropoli.notifications.outbox.deliver_due",
+        task_path="metropoli.common.outbox.deliver_due",
         description="Send e-mails whose retry was lost; forget old sent and failed ones",
         minute=25,
     ),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, OutgoingEmail
+from .models import Notification
 
 
 @admin.register(Notification)
@@ -22,19 +22,3 @@ class NotificationAdmin(admin.ModelAdmin):
         "email_status",
         "emailed_at",
     ]
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    """The outbox, to see what waits or failed (decision 0111); nothing is edited here."""
-
-    list_display = ["subject", "to", "status", "attempts", "next_attempt_at", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["to"]
-    readonly_fields = [
-        "to", "subject", "body", "status", "attempts", "next_attempt_at", "last_error",
-        "created_at", "sent_at", "notification_id",
-    ]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -70,33 +70,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-
-class OutgoingEmail(models.Model):
-    """One e-mail waiting for, or given to, the SMTP server (decision 0111): every e-mail of the
-    platform goes through this outbox, so that an SMTP server that is down or refusing delays
-    messages instead of losing them. The text is emptied once sent (it may hold a one-time link)."""
-
-    to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    # The notification whose copy this is, if any. A plain number, not a foreign key: deleting
-    # notifications (a person's account, a module's clean-up) never waits on the outbox.
-    notification_id = models.PositiveBigIntegerField(_("notification"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
-
-    def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"

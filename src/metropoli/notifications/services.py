@@ -10,8 +10,9 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from metropoli.common.outbox import queue_email
+
 from .models import EmailStatus, Notification
-from .outbox import queue_email
 
 
 def notify(
@@ -50,8 +51,24 @@ def notify(
         email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
     )
     if email:
-        queue_email(to=email, subject=note.subject, body=body, notification=note)
+        queue_email(to=email, subject=note.subject, body=body, about=about_note(note.pk))
     return note
+
+
+def about_note(notification_id: int) -> str:
+    """How the outbox names the e-mail copy of a notification."""
+    return f"notification:{notification_id}"
+
+
+def email_settled(sender, *, email, status, **kwargs) -> None:
+    """The outbox sent or gave up on an e-mail: if it copies a notification, say so on it."""
+    prefix, _, number = email.about.partition(":")
+    if prefix != "notification" or not number.isascii() or not number.isdigit():
+        return
+    changes = {"email_status": status}
+    if status == EmailStatus.SENT:
+        changes["emailed_at"] = timezone.now()
+    Notification.objects.filter(pk=int(number)).update(**changes)
 
 
 def of(recipient, source: str) -> QuerySet[Notification]:

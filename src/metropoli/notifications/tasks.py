@@ -4,8 +4,11 @@ outgoing e-mail of its own gets one; the outbox sends it."""
 from django.db import transaction
 from django_tasks import task
 
-from .models import EmailStatus, Notification, OutgoingEmail
-from .outbox import queue_email
+from metropoli.common.models import OutgoingEmail
+from metropoli.common.outbox import queue_email
+
+from .models import EmailStatus, Notification
+from .services import about_note
 
 
 @task()
@@ -17,5 +20,6 @@ def send_email(notification_id: int) -> None:
             .exclude(email="")
             .first()
         )
-        if note is not None and not OutgoingEmail.objects.filter(notification_id=note.pk).exists():
-            queue_email(to=note.email, subject=note.subject, body=note.body, notification=note)
+        about = about_note(notification_id)
+        if note is not None and not OutgoingEmail.objects.filter(about=about).exists():
+            queue_email(to=note.email, subject=note.subject, body=note.body, about=about)

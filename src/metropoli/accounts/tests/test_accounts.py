@@ -327,8 +327,8 @@ def test_a_password_reset_asked_while_the_mail_server_is_down_arrives_later(
 ):
     from django.utils import timezone
 
-    from metropoli.notifications.models import OutgoingEmail
-    from metropoli.notifications.outbox import deliver
+    from metropoli.common.models import OutgoingEmail
+    from metropoli.common.outbox import deliver
 
     UserFactory(email="ana@example.mx")
     server_port = settings.EMAIL_PORT

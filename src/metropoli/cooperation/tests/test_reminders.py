@@ -78,8 +78,9 @@ def test_without_owner_the_office_address_is_used(smtp_server, settings, today):
 def test_a_refused_reminder_waits_in_the_outbox_until_the_server_answers(
     smtp_server, settings, owner, today
 ):
-    from metropoli.notifications.models import EmailStatus, OutgoingEmail
-    from metropoli.notifications.outbox import deliver
+    from metropoli.common.models import OutboxStatus as EmailStatus
+    from metropoli.common.models import OutgoingEmail
+    from metropoli.common.outbox import deliver
 
     server_port = settings.EMAIL_PORT
     settings.EMAIL_PORT = 1  # nothing listens there

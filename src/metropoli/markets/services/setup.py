@@ -19,7 +19,7 @@ from django_tasks import task
 
 from metropoli.accounts.services import activation_link
 from metropoli.common.api import require
-from metropoli.notifications.outbox import queue_email
+from metropoli.common.outbox import queue_email
 
 from ..models import Market, MarketStaff, Product, ProductPrice, Stall, StallMember
 from .catalogue import _checked_photo, _replace_photo

@@ -9,10 +9,12 @@ import pytest
 from django.utils import timezone
 
 from metropoli.accounts.tests.factories import UserFactory
+from metropoli.common import outbox
+from metropoli.common.models import OutgoingEmail
+from metropoli.common.outbox import deliver
 from metropoli.common.testing import run_in_parallel
-from metropoli.notifications import outbox, services
-from metropoli.notifications.models import EmailStatus, Notification, OutgoingEmail
-from metropoli.notifications.outbox import deliver
+from metropoli.notifications import services
+from metropoli.notifications.models import EmailStatus, Notification
 from metropoli.notifications.tasks import send_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +37,7 @@ def guest_note() -> tuple[Notification, OutgoingEmail]:
         email_status=EmailStatus.PENDING,
     )
     email = OutgoingEmail.objects.create(
-        to=note.email, subject=note.subject, body=note.body, notification_id=note.pk
+        to=note.email, subject=note.subject, body=note.body, about=f"notification:{note.pk}"
     )
     return note, email
 
@@ -86,7 +88,7 @@ def test_the_retry_is_a_task_deferred_to_the_next_attempt(settings, smtp_server)
     settings.EMAIL_PORT = closed_port()
     assert deliver.call(email.pk) == "retry"
     email.refresh_from_db()
-    waiting = DBTaskResult.objects.get(task_path="metropoli.notifications.outbox.deliver")
+    waiting = DBTaskResult.objects.get(task_path="metropoli.common.outbox.deliver")
     assert waiting.args_kwargs["args"] == [email.pk]
     assert waiting.run_after == email.next_attempt_at
 
@@ -135,7 +137,7 @@ def test_a_task_queued_before_the_outbox_puts_its_e_mail_there_once(smtp_server)
     send_email.call(note.pk)
     send_email.call(note.pk)
     assert [m["To"] for m in smtp_server.messages] == ["ana@example.mx"]
-    assert OutgoingEmail.objects.filter(notification_id=note.pk).count() == 1
+    assert OutgoingEmail.objects.filter(about=f"notification:{note.pk}").count() == 1
 
 
 def test_notify_emails_only_people_who_asked_after_commit(smtp_server):

@@ -4,8 +4,9 @@ in the app and by e-mail through the task worker (real SMTP server), in their la
 import pytest
 
 from metropoli.accounts.tests.factories import UserFactory, person_with
-from metropoli.notifications.models import Notification, OutgoingEmail
-from metropoli.notifications.outbox import deliver
+from metropoli.common.models import OutgoingEmail
+from metropoli.common.outbox import deliver
+from metropoli.notifications.models import Notification
 from metropoli.notifications.tasks import send_email
 from metropoli.participation import notices, services
 from metropoli.participation.tests.conftest import INSIDE
@@ -86,7 +87,7 @@ def test_a_doubled_task_run_sends_once(contribution, author, guadalajara, smtp_s
     answer(contribution, guadalajara)  # no commit callbacks: the e-mail waits
     notice = Notification.objects.get()
     send_email.call(notice.pk)  # a task queued before the outbox: nothing more is queued
-    email = OutgoingEmail.objects.get(notification_id=notice.pk)
+    email = OutgoingEmail.objects.get(about=f"notification:{notice.pk}")
     deliver.call(email.pk)
     deliver.call(email.pk)
     assert len(smtp_server.messages) == 1

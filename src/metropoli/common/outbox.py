@@ -17,10 +17,12 @@ from datetime import timedelta
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task
 
-from .models import EmailStatus, Notification, OutgoingEmail
+from .models import OutboxStatus as EmailStatus
+from .models import OutgoingEmail
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +31,13 @@ PAUSES = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 3 * 60, 6 * 60, 12 *
 KEEP_DAYS = 30  # sent and failed rows are forgotten after this
 
 
-def queue_email(
-    *, to: str, subject: str, body: str, notification: Notification | None = None
-) -> OutgoingEmail:
-    email = OutgoingEmail.objects.create(
-        to=to,
-        subject=subject[:200],
-        body=body,
-        notification_id=notification.pk if notification is not None else None,
-    )
+# Sent once an e-mail is SENT or FAILED for good: sender=OutgoingEmail, email=the row (its
+# `about` says what it copies), status=OutboxStatus. The notifications app listens.
+email_settled = Signal()
+
+
+def queue_email(*, to: str, subject: str, body: str, about: str = "") -> OutgoingEmail:
+    email = OutgoingEmail.objects.create(to=to, subject=subject[:200], body=body, about=about)
     transaction.on_commit(lambda: deliver.enqueue(email.pk))
     return email
 
@@ -59,10 +59,7 @@ def deliver(email_id: int) -> str:
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=EmailStatus.SENT, sent_at=timezone.now(), body="", last_error=""
     )
-    if email.notification_id:
-        Notification.objects.filter(pk=email.notification_id).update(
-            email_status=EmailStatus.SENT, emailed_at=timezone.now()
-        )
+    email_settled.send(sender=OutgoingEmail, email=email, status=EmailStatus.SENT)
     return "sent"
 
 
@@ -72,10 +69,7 @@ def _refused(email: OutgoingEmail, error: Exception) -> str:
         OutgoingEmail.objects.filter(pk=email.pk).update(
             status=EmailStatus.FAILED, last_error=reason
         )
-        if email.notification_id:
-            Notification.objects.filter(pk=email.notification_id).update(
-                email_status=EmailStatus.FAILED
-            )
+        email_settled.send(sender=OutgoingEmail, email=email, status=EmailStatus.FAILED)
         log.error("e-mail %s to %s failed for good after %s attempts: %s",
                   email.pk, email.to, email.attempts, reason)  # fmt: skip
         return "failed"
@@ -95,10 +89,11 @@ def deliver_due() -> dict:
     """Hourly: deliver rows that are due but have no task waiting (a lost or failed task), and
     forget sent and failed rows older than KEEP_DAYS."""
     now = timezone.now()
-    late = OutgoingEmail.objects.filter(
-        status=EmailStatus.PENDING, next_attempt_at__lte=now - timedelta(minutes=5)
-    ).values_list("pk", flat=True)[:1000]
-    late = list(late)
+    late = list(
+        OutgoingEmail.objects.filter(
+            status=EmailStatus.PENDING, next_attempt_at__lte=now - timedelta(minutes=5)
+        ).values_list("pk", flat=True)[:1000]
+    )
     for pk in late:
         deliver.enqueue(pk)
     forgotten, _ = OutgoingEmail.objects.filter(
