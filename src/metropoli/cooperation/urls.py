@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import publisher_views, views
+from . import office_views, publisher_views, views
 
 app_name = "cooperation"
 urlpatterns = [
@@ -20,13 +20,13 @@ urlpatterns = [
     path("cronograma/", views.timeline, name="timeline"),
     path("tablero/", views.dashboard, name="dashboard"),
     path("convocatorias/", views.opportunity_calendar, name="calendar"),
-    path("oficina/", views.office, name="office"),
-    path("oficina/<int:user_id>/quitar/", views.office_remove, name="office_remove"),
-    path("redes-y-premios/", views.networks, name="networks"),
-    path("redes-y-premios/redes/nueva/", views.network_edit, name="network_create"),
-    path("redes-y-premios/redes/<int:pk>/", views.network_edit, name="network_edit"),
-    path("redes-y-premios/premios/nuevo/", views.award_edit, name="award_create"),
-    path("redes-y-premios/premios/<int:pk>/", views.award_edit, name="award_edit"),
+    path("oficina/", office_views.office, name="office"),
+    path("oficina/<int:user_id>/quitar/", office_views.office_remove, name="office_remove"),
+    path("redes-y-premios/", office_views.networks, name="networks"),
+    path("redes-y-premios/redes/nueva/", office_views.network_edit, name="network_create"),
+    path("redes-y-premios/redes/<int:pk>/", office_views.network_edit, name="network_edit"),
+    path("redes-y-premios/premios/nuevo/", office_views.award_edit, name="award_create"),
+    path("redes-y-premios/premios/<int:pk>/", office_views.award_edit, name="award_edit"),
     path("importar/", views.import_projects, name="import"),
     path("publicacion/", publisher_views.publisher_settings, name="publisher"),
     path("plantilla.xlsx", views.xlsx_template, name="xlsx_template"),

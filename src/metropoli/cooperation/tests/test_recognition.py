@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from metropoli.common.testing import signed_in
-from metropoli.cooperation import services
+from metropoli.cooperation import office as services
 from metropoli.cooperation.models import Award, NetworkMembership
 
 pytestmark = pytest.mark.django_db
