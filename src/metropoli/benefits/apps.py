@@ -8,7 +8,7 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("Tree eco-benefits")
 
     def ready(self) -> None:
-        from metropoli.trees.services import check_itree_codes_with
+        from metropoli.trees.species import check_itree_codes_with
 
         from . import data, receivers  # noqa: F401 - receivers: the trees app's news
 

@@ -185,7 +185,7 @@ def describe(rows: Iterable[HistoryLine]) -> list[Change]:
     )
 
 
-# The order a species' fields are listed in within one change (trees/services.SPECIES_FIELDS).
+# The order a species' fields are listed in within one change (trees/species.SPECIES_FIELDS).
 SPECIES_ORDER = (
     "code",
     "scientific_name",

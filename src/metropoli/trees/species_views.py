@@ -1,7 +1,7 @@
 """The species catalogue in the product: a public list with search, and for who may keep it
 (trees.change_species: the staff and arborists of any municipality, platform administrators)
 a form to add a species and to correct one. Writes go through the services
-(`services.create_species`, `services.update_species`); decision 0107.
+(`species.create_species`, `species.update_species`); decision 0107.
 """
 
 from django import forms
@@ -20,7 +20,8 @@ from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form
 from metropoli.common.errors import DomainError
 
-from . import selectors, services
+from . import selectors
+from . import species as species_services
 from .errors import SpeciesErrorCode
 from .forms import SpeciesForm
 from .models import Species
@@ -86,7 +87,9 @@ def new_species(request):
     form = SpeciesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            species = services.create_species(created_by=request.user, **form.species_values())
+            species = species_services.create_species(
+                created_by=request.user, **form.species_values()
+            )
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -105,7 +108,7 @@ def edit_species(request, species_code: str):
     form = SpeciesForm.for_species(species, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            species = services.update_species(
+            species = species_services.update_species(
                 species=species, changed_by=request.user, changes=form.species_values()
             )
         except DomainError as error:

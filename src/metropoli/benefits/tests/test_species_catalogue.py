@@ -1,11 +1,11 @@
-"""A species' i-Tree code corrected in the catalogue (trees.services.update_species) recomputes
+"""A species' i-Tree code corrected in the catalogue (trees.species.update_species) recomputes
 the eco-benefits of its trees, through the same news as a tree whose species changed."""
 
 import pytest
 
 from metropoli.benefits import results
 from metropoli.benefits.models import TreeBenefit
-from metropoli.trees import services as tree_services
+from metropoli.trees import species as tree_services
 
 pytestmark = pytest.mark.django_db
 

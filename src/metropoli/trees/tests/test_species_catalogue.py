@@ -11,7 +11,7 @@ from metropoli.common.errors import DomainError
 from metropoli.common.history import ChangeRecord, history_of
 from metropoli.common.testing import ITREE_TABLES, need_shared, signed_in
 from metropoli.territory.models import Role
-from metropoli.trees import services
+from metropoli.trees import species as catalogue
 from metropoli.trees.errors import SpeciesErrorCode
 from metropoli.trees.models import Species, Tree
 
@@ -97,7 +97,7 @@ def test_anonymous_is_sent_to_log_in_and_a_citizen_or_expert_is_refused(people):
 
 def test_the_service_refuses_a_citizen_too(people):
     with pytest.raises(DomainError) as refused:
-        services.create_species(created_by=people["citizen"], scientific_name="Quercus rugosa")
+        catalogue.create_species(created_by=people["citizen"], scientific_name="Quercus rugosa")
     assert refused.value.code == SpeciesErrorCode.NOT_ALLOWED
     assert not Species.objects.exists()
 
@@ -173,10 +173,10 @@ def test_a_code_is_unique_and_well_formed(people):
 
 def test_generated_codes_are_numbered_when_taken():
     SpeciesFactory(code="AMG-TARO", scientific_name="Tabebuia rosea")
-    made = services.create_species(created_by=None, scientific_name="Tabebuia roseo-alba")
+    made = catalogue.create_species(created_by=None, scientific_name="Tabebuia roseo-alba")
     assert made.code == "AMG-TARO2"
-    assert services.new_species_code("Ceiba × speciosa") == "AMG-CESP"
-    assert services.new_species_code("Árbol") == "AMG-ARBO"
+    assert catalogue.new_species_code("Ceiba × speciosa") == "AMG-CESP"
+    assert catalogue.new_species_code("Árbol") == "AMG-ARBO"
 
 
 def test_too_long_names_are_refused_by_the_form_and_by_the_service(people):
@@ -184,7 +184,7 @@ def test_too_long_names_are_refused_by_the_form_and_by_the_service(people):
     page = refused_page(client, NEW, form(common_name_es="a" * 161))
     assert "160" in page
     with pytest.raises(DomainError) as refused:
-        services.create_species(created_by=None, scientific_name="Q" * 161)
+        catalogue.create_species(created_by=None, scientific_name="Q" * 161)
     assert refused.value.code == SpeciesErrorCode.TOO_LONG
     assert not Species.objects.exists()
 
@@ -207,7 +207,7 @@ def test_the_code_is_stable_once_set(people):
     assert response.status_code == 302
     assert Species.objects.get(pk=species.pk).code == "JAMI"
     with pytest.raises(DomainError) as refused:
-        services.update_species(species=species, changed_by=None, changes={"code": "OTRO"})
+        catalogue.update_species(species=species, changed_by=None, changes={"code": "OTRO"})
     assert refused.value.code == SpeciesErrorCode.CODE_IS_STABLE
 
 
