@@ -1,5 +1,5 @@
 """Pages where municipal staff and platform administrators write lessons and quizzes, instead
-of the Django admin (decision 0108). Every write goes through learning.services, which checks
+of the Django admin (decision 0108). Every write goes through learning.editing, which checks
 learning.edit_content; these pages check it too, so nobody else sees the forms."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from metropoli.common.errors import DomainError
 from metropoli.common.history import history_of
 from metropoli.common.ratelimit import limit_photo_uploads
 
-from . import selectors, services
+from . import editing, selectors
 from .errors import LearningErrorCode
 from .forms import DeleteLessonForm, LessonForm, MoveForm, QuestionForm, QuizForm
 from .html import clean_html
@@ -111,10 +111,10 @@ def _save_lesson(request: HttpRequest, lesson: Lesson | None) -> HttpResponse:
         if image is not None:
             limit_photo_uploads(request)
         if lesson is None:
-            saved = services.create_lesson(by=request.user, text=form.text(), image=image)
+            saved = editing.create_lesson(by=request.user, text=form.text(), image=image)
             messages.success(request, _("Lesson created."))
         else:
-            saved = services.update_lesson(
+            saved = editing.update_lesson(
                 by=request.user,
                 lesson=lesson,
                 text=form.text(),
@@ -150,7 +150,7 @@ def delete_lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _lesson_page(request, lesson, edit_form, delete_form=form, status=400)
     try:
-        services.delete_lesson(by=request.user, lesson=lesson)
+        editing.delete_lesson(by=request.user, lesson=lesson)
     except DomainError as error:
         form.add_error(None, message_of(error))
         return _lesson_page(request, lesson, edit_form, delete_form=form, status=status_of(error))
@@ -188,7 +188,7 @@ def edit_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _quiz_page(request, lesson, form, status=400)
     try:
-        services.save_quiz(
+        editing.save_quiz(
             by=request.user,
             lesson=lesson,
             title=form.cleaned_data["title"],
@@ -212,7 +212,7 @@ def delete_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     if quiz is None:
         return redirect("learning:edit_quiz", slug=lesson.slug)
     try:
-        services.delete_quiz(by=request.user, quiz=quiz)
+        editing.delete_quiz(by=request.user, quiz=quiz)
     except DomainError as error:
         form = QuizForm(initial=QuizForm.initial_of(quiz, lesson))
         return _quiz_page(request, lesson, form, status=status_of(error), problem=message_of(error))
@@ -239,10 +239,10 @@ def _save_question(request: HttpRequest, lesson: Lesson, question: Question | No
         return _question_page(request, lesson, question, form, status=400)
     try:
         if question is None:
-            services.add_question(by=request.user, quiz=quiz, question=form.question())
+            editing.add_question(by=request.user, quiz=quiz, question=form.question())
             messages.success(request, _("Question added."))
         else:
-            services.update_question(by=request.user, question=question, text=form.question())
+            editing.update_question(by=request.user, question=question, text=form.question())
             messages.success(request, _("Question saved."))
     except DomainError as error:
         if is_forbidden(error):
@@ -280,7 +280,7 @@ def edit_question(request: HttpRequest, slug: str, question_id: int) -> HttpResp
 @require_POST
 def delete_question(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     lesson = _question_lesson(request, slug)
-    services.delete_question(by=request.user, question=_question(lesson, question_id))
+    editing.delete_question(by=request.user, question=_question(lesson, question_id))
     messages.success(request, _("Question removed."))
     return redirect("learning:edit_quiz", slug=lesson.slug)
 
@@ -294,7 +294,7 @@ def move_question(request: HttpRequest, slug: str, question_id: int) -> HttpResp
     if not form.is_valid():
         quiz_form = QuizForm(initial=QuizForm.initial_of(_quiz_of(lesson), lesson))
         return _quiz_page(request, lesson, quiz_form, status=400, problem=_("Choose up or down."))
-    services.move_question(
+    editing.move_question(
         by=request.user, question=question, up=form.cleaned_data["direction"] == "up"
     )
     return redirect(

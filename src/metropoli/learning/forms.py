@@ -10,8 +10,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .editing import MAX_CHOICES, LessonText, QuestionText
 from .models import Lesson, Level, Question, Quiz
-from .services import MAX_CHOICES, LessonText, QuestionText
 
 
 def _label(model, field: str):

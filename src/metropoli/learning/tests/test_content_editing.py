@@ -12,7 +12,7 @@ from PIL import Image
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.errors import DomainError
 from metropoli.common.testing import signed_in
-from metropoli.learning import services
+from metropoli.learning import editing, services
 from metropoli.learning.errors import LearningErrorCode
 from metropoli.learning.models import Choice, Lesson, LessonCompletion, Question, Quiz, QuizAttempt
 from metropoli.territory.models import Role
@@ -102,7 +102,7 @@ def test_citizens_and_arborists_are_refused_in_spanish(guadalajara):
     assert counts() == before
     assert Lesson.objects.get(pk=lesson.pk).title == lesson.title
     with pytest.raises(DomainError) as error:
-        services.delete_question(by=UserFactory(), question=lesson.quiz.questions.first())
+        editing.delete_question(by=UserFactory(), question=lesson.quiz.questions.first())
     assert error.value.code == LearningErrorCode.CONTENT_PERMISSION_DENIED
 
 
@@ -183,7 +183,7 @@ def test_the_service_refuses_a_pass_mark_out_of_range_too(staff):
     lesson = Lesson.objects.get(slug="medir-dap")
     for mark in (0.49, 1.01, float("nan")):
         with pytest.raises(DomainError) as error:
-            services.save_quiz(
+            editing.save_quiz(
                 by=staff, lesson=lesson, title="x", pass_mark=mark, is_certification=False
             )
         assert error.value.code == LearningErrorCode.PASS_MARK_RANGE
@@ -295,17 +295,17 @@ def test_an_unpublished_lesson_and_its_quiz_are_hidden_from_citizens(editor, gua
 
 def test_the_certification_exam_stays_published_and_is_one(staff):
     exam = Quiz.objects.get(is_certification=True)
-    text = services.LessonText(
+    text = editing.LessonText(
         title=exam.lesson.title, summary="", body="<p>x</p>", level="expert", order=1,
         published=False, image_alt="",
     )  # fmt: skip
     with pytest.raises(DomainError) as error:
-        services.update_lesson(by=staff, lesson=exam.lesson, text=text)
+        editing.update_lesson(by=staff, lesson=exam.lesson, text=text)
     assert error.value.code == LearningErrorCode.EXAM_HIDDEN
     assert Lesson.objects.get(pk=exam.lesson_id).published
     # Marking another quiz as the exam unmarks the old one.
     other = Quiz.objects.get(slug="quiz-medir-dap")
-    services.save_quiz(
+    editing.save_quiz(
         by=staff, lesson=other.lesson, title=other.title, pass_mark=0.9, is_certification=True
     )
     assert list(Quiz.objects.filter(is_certification=True)) == [other]
