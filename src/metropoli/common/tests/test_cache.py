@@ -6,7 +6,6 @@ A real redis-server (Debian's) runs on a free port; "Redis down" is that server 
 address where nothing listens."""
 
 import logging
-import shutil
 import socket
 import subprocess
 import time
@@ -20,10 +19,8 @@ from django.test import override_settings
 from metropoli.common import cache as fallback_cache
 from metropoli.common.ratelimit import RateLimited, enforce
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs Debian's redis-server"),
-]
+# Debian's redis-server is one of the packages `make test` installs (scripts/system-deps.sh).
+pytestmark = pytest.mark.django_db
 
 
 def free_port() -> int:
