@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NetworkMembership(models.Model):
@@ -24,9 +25,10 @@ class NetworkMembership(models.Model):
 
 
 class AwardStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    WON = "won", _("Won")
-    NOT_WON = "not_won", _("Not won")
+    # "award": Spanish agrees with «premio» (masculine), not with «convocatoria» (Opportunity).
+    APPLIED = "applied", pgettext_lazy("award", "Applied")
+    WON = "won", pgettext_lazy("award", "Won")
+    NOT_WON = "not_won", pgettext_lazy("award", "Not won")
 
 
 class Award(models.Model):
