@@ -39,6 +39,20 @@ def error_texts(page: str) -> list[str]:
     return [" ".join(element.text_content().split()) for element in found]
 
 
+def spanish_page_problems(where: str, status: int, page: str) -> list[str]:
+    """What is wrong with a refusal page: not our Spanish page, or an English message on it."""
+    problems = []
+    if not re.search(r'<html lang="es', page):
+        problems.append(f"{where}: {status} not a Spanish page")
+    english = ENGLISH.search(page)
+    if english:
+        problems.append(f"{where}: {status} English message «{english[0]}»")
+    for text in error_texts(page):
+        if is_english(text):
+            problems.append(f"{where}: {status} English message «{text[:120]}»")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo, loaded once per test module; each test's own transaction is a savepoint inside

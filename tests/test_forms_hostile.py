@@ -25,7 +25,12 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import pytest
 from django.db import transaction
 from django.test import Client
-from hostile import ENGLISH, demo, error_texts, is_english, tables_written_since, written_rows
+from hostile import (
+    demo,
+    spanish_page_problems,
+    tables_written_since,
+    written_rows,
+)
 from lxml import html as lxml_html
 
 from metropoli.accounts.models import User
@@ -196,14 +201,7 @@ def check(response, where: str, before: tuple[int, dict[str, int]]) -> list[str]
     page = response.content.decode("utf-8", "replace")
     is_html = response.get("Content-Type", "").startswith("text/html")
     if is_html:
-        if not re.search(r'<html lang="es', page):
-            problems.append(f"{where}: {response.status_code} not a Spanish page")
-        english = ENGLISH.search(page)
-        if english:
-            problems.append(f"{where}: {response.status_code} English message «{english[0]}»")
-        for text in error_texts(page):
-            if is_english(text):
-                problems.append(f"{where}: {response.status_code} English message «{text[:120]}»")
+        problems += spanish_page_problems(where, response.status_code, page)
     changed = tables_written_since(before)
     if changed:
         problems.append(f"{where}: refused ({response.status_code}) but wrote to {changed}")

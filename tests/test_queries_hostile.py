@@ -35,7 +35,13 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
-from hostile import ENGLISH, demo, error_texts, is_english, tables_written_since, written_rows
+from hostile import (
+    demo,
+    is_english,
+    spanish_page_problems,
+    tables_written_since,
+    written_rows,
+)
 
 from metropoli.accounts.models import User
 
@@ -422,15 +428,7 @@ def problems_of(response, where: str, path: str) -> list[str]:
         elif is_english(message):
             found.append(f"{where}: {status} English message «{message[:120]}»")
         return found
-    if not re.search(r'<html lang="es', text):
-        found.append(f"{where}: {status} not a Spanish page")
-    english = ENGLISH.search(text)
-    if english:
-        found.append(f"{where}: {status} English message «{english[0]}»")
-    for message in error_texts(text):
-        if is_english(message):
-            found.append(f"{where}: {status} English message «{message[:120]}»")
-    return found
+    return found + spanish_page_problems(where, status, text)
 
 
 def ask(client: Client, path: str, query: str = "", **headers) -> object:
