@@ -94,8 +94,15 @@ def my_records(request: HttpRequest) -> HttpResponse:
         }
         for note in notes
     ]
-    services.mark_notifications_read(user=request.user)
-    return render(request, "validation/my_records.html", {"entries": entries})
+    if request.method == "POST":
+        # Read when the person says so: a GET (a link preview, a prefetch) changes nothing.
+        services.mark_notifications_read(user=request.user)
+        return redirect("validation:my_records")
+    return render(
+        request,
+        "validation/my_records.html",
+        {"entries": entries, "unread": sum(entry["unread"] for entry in entries)},
+    )
 
 
 def _queue_municipality(request: HttpRequest):

@@ -4,6 +4,7 @@ import io
 import pytest
 
 from metropoli.accounts.tests.factories import PASSWORD, UserFactory
+from metropoli.notifications.models import Notification
 from metropoli.validation import services
 from metropoli.validation.models import Vote, WorkItem
 
@@ -59,6 +60,20 @@ def test_my_records_shows_feedback_and_lesson(client, tree, arborist, recorder, 
     assert "Tiene vainas largas" in page
     assert "Tabachín (Delonix regia)" in page
     assert "/arbol/aprende/arboles-comunes-guadalajara/" in page
+
+
+def test_my_records_are_read_when_the_person_says_so(client, tree, arborist, recorder):
+    services.cast_vote(tree=tree, voter=arborist, kind="needs_correction", reason="Revisa")
+    login(client, recorder)
+    unread = Notification.objects.filter(recipient=recorder, read_at__isnull=True)
+    assert unread.count() == 1
+    # Opening the page (or a link preview fetching it) changes nothing.
+    page = client.get("/arbol/treender/mis-registros/").content.decode()
+    assert "Marcar todos como leídos" in page and unread.count() == 1
+    response = client.post("/arbol/treender/mis-registros/")
+    assert response.status_code == 302 and unread.count() == 0
+    page = client.get("/arbol/treender/mis-registros/").content.decode()
+    assert "Revisa" in page and "Marcar todos como leídos" not in page
 
 
 @pytest.fixture
