@@ -328,8 +328,9 @@ HTTP_COMMON = """\
         '"cache":"$upstream_cache_status","user_agent":"$http_user_agent"}}';
 
     # The language and kind of nginx's own error pages (decision 0104): the language cookie,
-    # else the first language the browser asks for; JSON for the API's paths and for clients
-    # that send or ask for JSON, as the app decides (common/middleware.wants_json).
+    # else the browser's first language we have (others skipped, as Django does); JSON for the
+    # API's paths and for clients that send or ask for JSON, as the app decides
+    # (common/middleware.wants_json).
     map $cookie_django_language $metropoli_cookie_language {{
         default "";
         "~*^en" en;
@@ -337,7 +338,7 @@ HTTP_COMMON = """\
     }}
     map $http_accept_language $metropoli_header_language {{
         default es-mx;
-        "~*^en" en;
+        "~*^(?:\\s*(?!e[ns](?:[-;,\\s]|$))[^,]*,)*\\s*en(?:[-;,\\s]|$)" en;
     }}
     map $metropoli_cookie_language $metropoli_language {{
         "" $metropoli_header_language;

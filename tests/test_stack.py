@@ -536,6 +536,14 @@ def test_errors_nginx_makes_itself_are_ours_in_the_persons_language(stack):
     missing = chosen.get(stack.nginx, "/static/no-such-file.js", {"Accept-Language": "en"})
     assert missing.status == 404 and "No encontrado." in missing.text
     assert missing.headers["cache-control"] == "no-store"
+    # Without the cookie, the browser's first language the site has, as Django picks it.
+    for header, words in (
+        ("fr-FR,fr;q=0.9,en;q=0.8", "Not found."),
+        ("fr-FR,es-MX;q=0.9,en;q=0.8", "No encontrado."),
+        ("de", "No encontrado."),
+    ):
+        missing = anyone.get(stack.nginx, "/static/no-such-file.js", {"Accept-Language": header})
+        assert missing.status == 404 and words in missing.text, header
     too_long = anyone.get(stack.nginx, "/arbol/?q=" + "a" * 9000)
     assert too_long.status == 414 and "La dirección es demasiado larga." in too_long.text
     crumbs = anyone.get(stack.nginx, "/arbol/", {"Cookie": "crumbs=" + "c" * 9000})
