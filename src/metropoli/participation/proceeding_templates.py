@@ -144,7 +144,8 @@ def change_template(
     return current
 
 
-def _summary(part: str, items: list) -> str:
+def _summary(part: str, items) -> str:
+    items = [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
     if part == "phases":
         return "; ".join(f"{item.get('kind', '')} ({item.get('days', '')})" for item in items)
     return "; ".join(str(item.get("name", "")) for item in items)
@@ -161,7 +162,7 @@ def remove_template_item(
     current = _locked(actor, template)
     # The place means something only in the version the person saw.
     stale.refuse_stale(seen_version, current, message=EDITED_MEANWHILE)
-    items = list(getattr(current, part))
+    items = list(getattr(current, part)) if isinstance(getattr(current, part), list) else []
     if not 0 <= index < len(items):
         raise DomainError(ParticipationErrorCode.UNKNOWN_TEMPLATE_ITEM)
     removed = items.pop(index)
@@ -172,7 +173,7 @@ def remove_template_item(
     setattr(current, part, items)
     current.save(update_fields=[part, "updated_at"])
     record_change(current, actor, ChangeAction.UPDATE, {part: (before, _summary(part, items))})
-    return removed
+    return removed if isinstance(removed, dict) else {}
 
 
 @transaction.atomic

@@ -37,19 +37,27 @@ class TemplateItemForm(forms.Form):
     index = forms.IntegerField(min_value=0, max_value=999)
 
 
+def _items(value) -> list[dict]:
+    """A template's list, one entry per place (the remove buttons name places)."""
+    return (
+        [item if isinstance(item, dict) else {} for item in value]
+        if isinstance(value, list)
+        else []
+    )
+
+
 def _shown(template: ProceedingTemplate) -> ProceedingTemplate:
     """The template with its phases and categories as the pages show them. The lists are JSON
     (an administrator may have written anything in them): unknown icons and colours are shown
-    as the defaults."""
+    as the defaults, and anything but a list as none."""
     kinds = dict(PhaseKind.choices)
     template.shown_phases = [
         {
             "label": kinds.get(item.get("kind"), item.get("kind", "")),
-            "days": item.get("days", 0),
+            "days": days if isinstance(days := item.get("days"), int) else 0,
             "allows_anonymous": bool(item.get("allows_anonymous")),
         }
-        for item in template.phases
-        if isinstance(item, dict)
+        for item in _items(template.phases)
     ]
     template.shown_categories = [
         {
@@ -60,8 +68,7 @@ def _shown(template: ProceedingTemplate) -> ProceedingTemplate:
                 f"participation/icons/{item['icon'] if item.get('icon') in ICONS else 'idea'}.svg"
             ),
         }
-        for item in template.categories
-        if isinstance(item, dict)
+        for item in _items(template.categories)
     ]
     return template
 

@@ -254,6 +254,24 @@ def test_phases_and_categories_are_removed_one_by_one_but_one_stays(staff, saved
     assert state() == before
 
 
+def test_a_template_written_oddly_in_the_admin_is_shown_and_corrected(platform_template):
+    platform_template.phases = [{"kind": "information", "days": "x"}, "basura"]
+    platform_template.categories = [{"name": "A", "icon": "../../secreto", "colour": "red"}]
+    platform_template.save()
+    admin = signed_in(person_with(Role.PLATFORM_ADMIN, None))
+    listed = admin.get(LIST, headers=ES).content.decode()
+    assert "Información · 0 días" in listed and "icons/idea.svg" in listed
+    assert "secreto" not in listed and 'data-colour="red"' not in listed
+    answer = admin.post(
+        page_of(platform_template),
+        {"action": "remove_phase", "version": version_on(admin, platform_template), "index": "1"},
+        headers=ES,
+    )
+    assert answer.status_code == 302
+    platform_template.refresh_from_db()
+    assert platform_template.phases == [{"kind": "information", "days": "x"}]
+
+
 # --- two people at once -------------------------------------------------------------------------
 
 
