@@ -70,7 +70,7 @@ def demo_ids() -> dict[str, object]:
     from metropoli.cooperation.models import Award, Opportunity, Project
     from metropoli.learning.models import Lesson, Question, Quiz
     from metropoli.markets.models import Product
-    from metropoli.participation.models import Contribution
+    from metropoli.participation.models import Contribution, ProceedingTemplate
     from metropoli.sensors.models import Sensor
     from metropoli.trees.models import Species, Tree
     from metropoli.validation.models import WorkItem
@@ -84,6 +84,7 @@ def demo_ids() -> dict[str, object]:
         "product": product.pk,
         "proceeding": contribution.proceeding.slug,
         "contribution": contribution.pk,
+        "template": ProceedingTemplate.objects.order_by("pk").first().pk,
         "tree": tree.pk,
         "site": tree.site_id,
         "species": tree.species.code if tree.species_id else Species.objects.first().code,

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from metropoli.accounts.models import User
+from metropoli.participation.models import ProceedingTemplate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ PUBLIC = [
     "/cooperacion/convocatorias/",
     "/cooperacion/proyecto/MI-MERCADO/",
 ]
-STAFF = [
+STAFF = [  # {template}: the demo's
     "/arbol/treender/cola/",
     "/arbol/treender/tablero/",
     "/arbol/especies/",
@@ -49,6 +50,8 @@ STAFF = [
     "/mercado/libertad/configurar/",
     "/participa/sombra-periferico/analisis/",
     "/participa/sombra-periferico/moderacion/",
+    "/participa/plantillas/",
+    "/participa/plantillas/{template}/",
     "/cooperacion/oficina/",
     "/cooperacion/redes-y-premios/premios/nuevo/",
 ]
@@ -77,7 +80,8 @@ def test_no_page_scrolls_sideways_on_a_small_phone(live_server, page_factory):
         [{"name": "sessionid", "value": client.cookies["sessionid"].value,
           "url": live_server.url}]
     )  # fmt: skip
-    for path in STAFF:
+    template = ProceedingTemplate.objects.order_by("pk").first()
+    for path in (path.format(template=template.pk) for path in STAFF):
         response = staff.goto(live_server.url + path)
         assert response.status == 200, path
         if overflow(staff) > 0:

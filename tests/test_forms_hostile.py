@@ -91,6 +91,7 @@ PAGES = [
     ("admin", "/participa/gestion/nueva/"),
     ("admin", "/participa/{proceeding}/configurar/"),
     ("admin", "/participa/{proceeding}/moderacion/"),
+    ("admin", "/participa/plantillas/{template}/"),
     ("cooperacion", "/cooperacion/nuevo/"),
     ("cooperacion", "/cooperacion/proyecto/{project}/editar/"),
     ("cooperacion", "/cooperacion/proyecto/{project}/montos/nuevo/"),

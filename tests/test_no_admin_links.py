@@ -40,6 +40,7 @@ START = [
     "/arbol/sensores/",
     "/mercado/",
     "/participa/",
+    "/participa/plantillas/",
     "/cooperacion/",
 ]
 SKIP = re.compile(r"^/(static|media|i18n|api|cuentas/salir)|\.(csv|xlsx|geojson|svg|xml|json|pbf)$")

@@ -251,6 +251,7 @@ def real(route: str, name: str, ids: dict) -> str:
         (r"^arbol/aprende/", "slug", ids["lesson"]),
         (r"^(participa|api/participation)/", "slug", ids["proceeding"]),
         (r"^participa/.*aportaciones", "pk", ids["contribution"]),
+        (r"^participa/plantillas/", "pk", ids["template"]),
         (r"^api/participation/", "pk", ids["contribution"]),
         (r"^cooperacion/convocatorias/", "pk", ids["opportunity"]),
         (r"^(cooperacion|api/cooperation)/", "code", ids["project"]),

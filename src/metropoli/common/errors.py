@@ -159,6 +159,14 @@ class CommonErrorCode(ErrorCode):
             "before you try again."
         ),
     )
+    EDITED_MEANWHILE = (
+        "edited_meanwhile",
+        Kind.CONFLICT,
+        gettext_noop(
+            "Someone else changed this record while you were editing it. The form now shows "
+            "the current values: make your change again."
+        ),
+    )
     STORAGE_UNAVAILABLE = (
         "storage_unavailable",
         Kind.UNAVAILABLE,

@@ -38,7 +38,7 @@ class ProceedingAdmin(admin.GISModelAdmin):
 
 @admin.register(ProceedingTemplate)
 class ProceedingTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+    list_display = ["name", "municipality", "updated_at"]
 
 
 @admin.register(Contribution)

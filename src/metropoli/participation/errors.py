@@ -212,6 +212,24 @@ class ParticipationErrorCode(ErrorCode):
             "Add phases or categories first: a template keeps them for new consultations."
         ),
     )
+    TEMPLATE_NAME_REQUIRED = (
+        "template_name_required",
+        Kind.INVALID,
+        gettext_noop("Give the template a name."),
+    )
+    TEMPLATE_KEEPS_ONE = (
+        "template_keeps_one",
+        Kind.CONFLICT,
+        gettext_noop(
+            "A template keeps at least one phase or category. To remove the last one, delete "
+            "the template."
+        ),
+    )
+    UNKNOWN_TEMPLATE_ITEM = (
+        "unknown_template_item",
+        Kind.INVALID,
+        gettext_noop("The template has no such phase or category. Reload the page."),
+    )
     UNKNOWN_PERSON = (
         "unknown_person",
         Kind.INVALID,

@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Paths under /participa/ that are pages of their own, so no proceeding may use them as slug.
-RESERVED_SLUGS = {"mesa", "privacidad", "mis-aportaciones", "api", "gestion", "avisos"}
+RESERVED_SLUGS = {
+    "mesa",
+    "privacidad",
+    "mis-aportaciones",
+    "api",
+    "gestion",
+    "avisos",
+    "plantillas",
+}
 
 
 class PhaseKind(models.TextChoices):
@@ -69,6 +77,18 @@ class ProceedingTemplate(models.Model):
     phases = models.JSONField(_("phases"), default=list)
     # [{"name": ..., "icon": ..., "colour": "#RRGGBB", "description": ...}, ...]
     categories = models.JSONField(_("categories"), default=list)
+    # Whose staff saved it, and may correct or delete it; none: the platform's own (the demo,
+    # loaded ones, those of metropolitan consultations), changed by platform administrators.
+    municipality = models.ForeignKey(
+        "territory.Municipality",
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proceeding_templates",
+    )
+    # The version an edit is made from (common/stale.py): a stale one is refused.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -91,3 +91,6 @@ rules.add_perm("participation.add_proceeding", is_municipal_staff)
 rules.add_perm("participation.set_up_proceedings", sets_up_somewhere)
 # Naming the moderators of a metropolitan proceeding.
 rules.add_perm("participation.name_moderators", is_platform_administrator)
+# Templates are shared by every municipality; the object is the template, whose `municipality`
+# saved it: its staff correct and delete it; the platform's own (none), administrators only.
+rules.add_perm("participation.change_template", is_municipal_staff)

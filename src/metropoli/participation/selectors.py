@@ -13,7 +13,15 @@ from metropoli.territory.selectors import is_platform_admin, municipalities_wher
 from .analysis.hexbins import hexbin
 from .analysis.words import word_frequencies
 from .errors import ParticipationErrorCode
-from .models import Category, Comment, Contribution, Phase, Proceeding, Visibility
+from .models import (
+    Category,
+    Comment,
+    Contribution,
+    Phase,
+    Proceeding,
+    ProceedingTemplate,
+    Visibility,
+)
 
 
 def proceedings() -> QuerySet[Proceeding]:
@@ -38,6 +46,18 @@ def proceeding(slug: str) -> Proceeding:
     if found is None:
         raise DomainError(ParticipationErrorCode.NOT_FOUND)
     return found
+
+
+def proceeding_templates() -> QuerySet[ProceedingTemplate]:
+    """Every template (they are shared by all municipalities), with whose it is and how many
+    consultations started from it."""
+    return ProceedingTemplate.objects.select_related("municipality").annotate(
+        started=Count("proceedings")
+    )
+
+
+def proceeding_template(pk: int) -> ProceedingTemplate | None:
+    return proceeding_templates().filter(pk=pk).first()
 
 
 def parse_bbox(value: str | None) -> Polygon | None:

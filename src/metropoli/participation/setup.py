@@ -255,48 +255,6 @@ def remove_category(*, actor, category: Category) -> None:
     category.delete()
 
 
-# --- templates ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def save_as_template(*, actor, proceeding: Proceeding, name: str, description: str = ""):
-    """Keep this consultation's phases (as durations, in order) and categories as a template
-    that new consultations of any municipality can start from. Uploaded icons stay with their
-    consultation: the template keeps the category's icon from the shared set."""
-    require(actor, "participation.change_proceeding", proceeding, code=DENIED, message=STAFF_ONLY)
-    name = (name or "").strip()[:120]
-    if not name:
-        raise DomainError(ParticipationErrorCode.TEXT_REQUIRED, on_field="name")
-    phases = [
-        {
-            "kind": phase.kind,
-            "days": max(1, round((phase.end - phase.start).total_seconds() / 86400)),
-            "allows_anonymous": phase.allows_anonymous,
-        }
-        for phase in proceeding.phases.order_by("start")
-    ]
-    categories = [
-        {"name": c.name, "icon": c.icon, "colour": c.colour, "description": c.description}
-        for c in proceeding.categories.order_by("order", "pk")
-    ]
-    if not phases and not categories:
-        raise DomainError(ParticipationErrorCode.TEMPLATE_EMPTY)
-    if ProceedingTemplate.objects.filter(name__iexact=name).exists():
-        raise DomainError(ParticipationErrorCode.TEMPLATE_NAME_TAKEN, on_field="name", name=name)
-    try:
-        with transaction.atomic():
-            return ProceedingTemplate.objects.create(
-                name=name,
-                description=(description or "").strip()[:2000],
-                phases=phases,
-                categories=categories,
-            )
-    except IntegrityError as error:  # the same name saved at the same moment
-        raise DomainError(
-            ParticipationErrorCode.TEMPLATE_NAME_TAKEN, on_field="name", name=name
-        ) from error
-
-
 # --- map layers of other servers (WMS, WFS, GeoJSON) -------------------------------------------
 
 MAX_EXTERNAL_LAYERS = 10

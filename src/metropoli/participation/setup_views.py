@@ -17,7 +17,7 @@ from metropoli.common.params import whole_number
 from metropoli.territory.models import Municipality, Role
 from metropoli.territory.selectors import is_platform_admin, municipalities_where
 
-from . import selectors, setup
+from . import proceeding_templates, selectors, setup
 from .forms import (
     CategoryForm,
     ExternalLayerForm,
@@ -224,7 +224,7 @@ def _act(request, proceeding, action: str, forms) -> str:
         setup.add_external_layer(actor=user, proceeding=proceeding, **data)
         return _("The map layer was added.")
     if action == "template":
-        template = setup.save_as_template(actor=user, proceeding=proceeding, **data)
+        template = proceeding_templates.save_as_template(actor=user, proceeding=proceeding, **data)
         return _("Saved as the template “%(name)s”: new consultations can start from it.") % {
             "name": template.name
         }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import setup_views, views
+from . import setup_views, template_views, views
 
 app_name = "participation"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("mis-aportaciones/", views.mine, name="mine"),
     path("gestion/", setup_views.setup_list, name="setup-list"),
     path("gestion/nueva/", setup_views.setup_new, name="setup-new"),
+    path("plantillas/", template_views.template_list, name="templates"),
+    path("plantillas/<int:pk>/", template_views.template_edit, name="template"),
     path("mesa/sw.js", views.table_service_worker, name="table-sw"),
     path("mesa/<slug:slug>/", views.table, name="table"),
     path("<slug:slug>/", views.proceeding_page, name="proceeding"),

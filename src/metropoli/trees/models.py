@@ -47,6 +47,8 @@ class Species(models.Model):
         default=False,
         help_text=_("Shown first when people search for a species."),
     )
+    # The version a correction is made from (common/stale.py): a stale one is refused.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-is_local", "scientific_name"]

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.text import capfirst
 
+from metropoli.common import stale
 from metropoli.common.api import require
 from metropoli.common.errors import DomainError
 from metropoli.common.history import (
@@ -43,6 +44,10 @@ SPECIES_FIELDS = (
 )
 SPECIES_EDITABLE = frozenset(SPECIES_FIELDS) - {"code"}
 SPECIES_TEXT_FIELDS = tuple(name for name in SPECIES_EDITABLE if name != "is_local")
+SPECIES_EDITED_MEANWHILE = gettext_noop(
+    "Someone else corrected this species while you were editing it. The form now shows it as "
+    "it is: make your change again."
+)
 SPECIES_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
 # Codes we make ourselves start like those of the local species OpenTreeMap lacks (AMG-TARO).
 OWN_CODE_PREFIX = "AMG-"
@@ -242,9 +247,18 @@ def create_species(
 
 
 @transaction.atomic
-def update_species(*, species: Species, changed_by, changes: Mapping[str, Any]) -> Species:
+def update_species(
+    *,
+    species: Species,
+    changed_by,
+    changes: Mapping[str, Any],
+    seen_version: str | None = None,
+) -> Species:
     """Correct a species of the catalogue; its trees keep it. A new i-Tree code makes the
-    eco-benefits of its trees be recomputed, as when a tree's species changes."""
+    eco-benefits of its trees be recomputed, as when a tree's species changes. With
+    `seen_version` (the form's, common/stale.py), a correction made from a version someone else
+    saved over meanwhile is refused, under the row's lock: EDITED_MEANWHILE, nothing stored
+    (unless it changes nothing)."""
     _require_catalogue_rights(changed_by)
     if "code" in changes and _one_line(changes["code"]).upper() != species.code.upper():
         raise DomainError(SpeciesErrorCode.CODE_IS_STABLE, on_field="code")
@@ -271,9 +285,11 @@ def update_species(*, species: Species, changed_by, changes: Mapping[str, Any]) 
         current.genus, current.species = read.get("genus", ""), read.get("species", "")
     after = _species_snapshot(current)
     changed = [name for name in SPECIES_FIELDS if before[name] != after[name]]
-    if not changed:
+    if not changed:  # the same form sent twice overwrites nothing: no conflict
         return current
-    current.save(update_fields=changed)
+    if seen_version is not None:
+        stale.refuse_stale(seen_version, current, message=SPECIES_EDITED_MEANWHILE)
+    current.save(update_fields=[*changed, "updated_at"])
     record_change(
         current, changed_by, ChangeAction.UPDATE, {n: (before[n], after[n]) for n in changed}
     )

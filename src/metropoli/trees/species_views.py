@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from metropoli.common import stale
 from metropoli.common.api import require
-from metropoli.common.domain_errors import add_to_form
+from metropoli.common.domain_errors import add_to_form, message_of
 from metropoli.common.errors import DomainError
 
 from . import selectors
@@ -66,13 +67,23 @@ def _back_to_catalogue(species: Species):
     return redirect(reverse("trees:species") + "?" + urlencode({"q": species.code}))
 
 
-def _form_page(request, form, species=None, status=200):
+def _form_page(request, form, species=None, status=200, stale_notice=""):
+    """The form; an edit carries the version it was opened from (the one the person saw when
+    the form comes back with its errors), decision 0114."""
+    if species is None:
+        version = ""
+    elif form.is_bound:
+        version = stale.seen_version(form.data)
+    else:
+        version = stale.form_version(species)
     return render(
         request,
         "trees/species_form.html",
         {
             "form": form,
             "species": species,
+            "version": version,
+            "stale": stale_notice,
             "tree_count": species.trees.count() if species else 0,
             "history": selectors.species_history(species.pk) if species else [],
         },
@@ -109,9 +120,16 @@ def edit_species(request, species_code: str):
     if request.method == "POST" and form.is_valid():
         try:
             species = species_services.update_species(
-                species=species, changed_by=request.user, changes=form.species_values()
+                species=species,
+                changed_by=request.user,
+                changes=form.species_values(),
+                seen_version=stale.seen_version(request.POST),
             )
         except DomainError as error:
+            if stale.is_edited_meanwhile(error):  # the form again, as the species is now
+                species.refresh_from_db()
+                fresh = SpeciesForm.for_species(species)
+                return _form_page(request, fresh, species, 409, stale_notice=message_of(error))
             add_to_form(form, error)
         else:
             messages.success(request, _("The changes were saved."))

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from metropoli.common import stale
 from metropoli.common.api import require
 from metropoli.common.domain_errors import add_to_form, message_of
 from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_photo_uploads
+from metropoli.common.stale import form_version
 
 from . import editing, photo_uploads, sites
 from .forms import PhotoForm, PlantForm, RemoveTreeForm, SiteForm, TreeEditForm
@@ -38,19 +40,12 @@ def _tree_or_404(tree_id: int) -> Tree:
     return tree
 
 
-def form_version(*records) -> str:
-    """What the person saw: a form sent after someone else saved is refused, not merged."""
-    return "-".join(str(record.updated_at.timestamp()) for record in records)
-
-
-STALE = gettext_lazy(
-    "Someone else changed this record while you were editing it. The form now shows the "
-    "current values: make your change again."
-)
+# What the person saw travels with the form (common/stale.py, decision 0114).
+STALE = gettext_lazy(stale.STALE)
 
 
 def _stale(request, *records) -> bool:
-    return request.POST.get("version") != form_version(*records)
+    return stale.is_stale(stale.seen_version(request.POST), *records)
 
 
 def _edit_page(request, tree, form, photo_form, status=200, stale=False):

@@ -9,6 +9,7 @@ from django.test import Client
 from metropoli.accounts.tests.factories import UserFactory, person_with
 from metropoli.common.errors import DomainError
 from metropoli.common.history import ChangeRecord, history_of
+from metropoli.common.stale import form_version
 from metropoli.common.testing import ITREE_TABLES, need_shared, signed_in
 from metropoli.territory.models import Role
 from metropoli.trees import species as catalogue
@@ -62,6 +63,11 @@ def form(**values) -> dict:
         "code": "",
     }
     return data | values
+
+
+def edit_form(seen: Species, **values) -> dict:
+    """The edit form as its page fills it in: with the version of the species now."""
+    return form(**values) | {"version": form_version(Species.objects.get(pk=seen.pk))}
 
 
 def catalogue_state():
@@ -156,7 +162,9 @@ def test_renaming_onto_another_species_name_is_refused(people):
     jacaranda()
     other = SpeciesFactory(code="FRUH", scientific_name="Fraxinus uhdei")
     client = signed_in(people["arborist"])
-    page = refused_page(client, edit_url(other), form(scientific_name="Jacaranda mimosifolia"))
+    page = refused_page(
+        client, edit_url(other), edit_form(other, scientific_name="Jacaranda mimosifolia")
+    )
     assert "El catálogo ya tiene este nombre científico" in page
 
 
@@ -202,8 +210,8 @@ def test_the_code_is_stable_once_set(people):
     species = jacaranda()
     client = signed_in(people["arborist"])
     # The edit form has no code field: a code sent anyway is not read.
-    response = client.post(edit_url(species), form(scientific_name=species.scientific_name,
-                                                    code="OTRO"), headers=ES)  # fmt: skip
+    response = client.post(edit_url(species), edit_form(species, code="OTRO",
+                           scientific_name=species.scientific_name), headers=ES)  # fmt: skip
     assert response.status_code == 302
     assert Species.objects.get(pk=species.pk).code == "JAMI"
     with pytest.raises(DomainError) as refused:
@@ -232,7 +240,9 @@ def test_without_tables_an_itree_code_cannot_be_checked_but_other_edits_go_on(pe
     # An i-Tree code already stored and left as it is does not stop a correction of the names.
     response = client.post(
         edit_url(species),
-        form(scientific_name="Vetus arbor", common_name_es="Árbol viejo", itree_code="JAMI"),
+        edit_form(
+            species, scientific_name="Vetus arbor", common_name_es="Árbol viejo", itree_code="JAMI"
+        ),
         headers=ES,
     )
     assert response.status_code == 302
@@ -248,7 +258,8 @@ def test_editing_a_used_species_keeps_its_trees_and_records_the_change(people):
     client = signed_in(people["staff"])
     page = client.get(edit_url(species), headers=ES).content.decode()
     assert "1 árbol registrado" in page
-    edited = form(
+    edited = edit_form(
+        species,
         scientific_name="Jacaranda mimosifolia",
         genus="Jacaranda",
         species="mimosifolia",
@@ -276,10 +287,76 @@ def test_editing_a_used_species_keeps_its_trees_and_records_the_change(people):
     assert client.post(edit_url(species), edited, headers=ES).status_code == 302
     assert history_of(Species, species.pk).count() == 1
     # Genus and epithet left empty are read from the scientific name again.
-    client.post(edit_url(species), edited | {"genus": "", "species": ""}, headers=ES)
+    emptied = edited | {"genus": "", "species": "", "version": form_version(species)}
+    assert client.post(edit_url(species), emptied, headers=ES).status_code == 302
     species.refresh_from_db()
     assert (species.genus, species.species) == ("Jacaranda", "mimosifolia")
     assert history_of(Species, species.pk).count() == 1
+
+
+def opened_version(client, species: Species) -> str:
+    """The version the edit page's form carries, read from the page as a browser would."""
+    page = client.get(edit_url(species), headers=ES).content.decode()
+    return page.split('name="version" value="', 1)[1].split('"', 1)[0]
+
+
+def test_two_people_editing_one_species_the_second_save_is_refused(people):
+    species = jacaranda()
+    staff, arborist = signed_in(people["staff"]), signed_in(people["arborist"])
+    # Both open the form of the same species.
+    staff_saw, arborist_saw = opened_version(staff, species), opened_version(arborist, species)
+    assert staff_saw == arborist_saw == form_version(species)
+    first = form(scientific_name="Jacaranda mimosifolia", common_name_es="Jacarandá")
+    saved_first = staff.post(edit_url(species), first | {"version": staff_saw}, headers=ES)
+    assert saved_first.status_code == 302
+    saved = catalogue_state()
+    # The second save was made from the version before the first: refused, nothing stored.
+    second = form(scientific_name="Jacaranda mimosifolia", common_name_es="Tabachín azul")
+    refused = arborist.post(edit_url(species), second | {"version": arborist_saw}, headers=ES)
+    assert refused.status_code == 409
+    assert catalogue_state() == saved
+    page = refused.content.decode()
+    assert "Alguien más corrigió esta especie mientras la editabas" in page
+    # The form shows the species as it is now, with its new version.
+    assert 'value="Jacarandá"' in page and 'value="Tabachín azul"' not in page
+    fresh = page.split('name="version" value="', 1)[1].split('"', 1)[0]
+    assert fresh == form_version(Species.objects.get(pk=species.pk)) != arborist_saw
+    # Made again from what is there now, the change is saved.
+    again = arborist.post(edit_url(species), second | {"version": fresh}, headers=ES)
+    assert again.status_code == 302
+    assert Species.objects.get(pk=species.pk).common_name_es == "Tabachín azul"
+    assert history_of(Species, species.pk).count() == 2
+
+
+@pytest.mark.parametrize("version", ["", "NaN", "1e309", "x" * 10_000])
+def test_a_missing_or_made_up_version_is_refused_as_stale(people, version):
+    species = jacaranda()
+    before = catalogue_state()
+    data = form(scientific_name="Jacaranda mimosifolia", common_name_es="Otro")
+    if version:
+        data["version"] = version
+    response = signed_in(people["staff"]).post(edit_url(species), data, headers=ES)
+    assert response.status_code == 409
+    assert catalogue_state() == before
+    assert "x" * 300 not in response.content.decode()  # not shown back
+
+
+def test_the_service_refuses_a_stale_version_and_scripts_may_do_without_one(people):
+    species = jacaranda()
+    seen = form_version(species)
+    catalogue.update_species(
+        species=species, changed_by=people["staff"], changes={"common_name_es": "A"},
+        seen_version=seen,
+    )  # fmt: skip
+    with pytest.raises(DomainError) as refused:
+        catalogue.update_species(
+            species=species, changed_by=people["arborist"], changes={"common_name_es": "B"},
+            seen_version=seen,
+        )  # fmt: skip
+    assert refused.value.code == "edited_meanwhile"
+    assert Species.objects.get(pk=species.pk).common_name_es == "A"
+    catalogue.update_species(species=species, changed_by=None, changes={"common_name_es": "C"})
+    assert Species.objects.get(pk=species.pk).common_name_es == "C"
 
 
 def test_an_unknown_species_page_is_404(people):
