@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from metropoli.common import stale
 from metropoli.common.api import require
 from metropoli.common.errors import DomainError, ErrorCode, Kind
 from metropoli.common.history import ChangeAction, record_change
@@ -43,12 +44,20 @@ class EditErrorCode(ErrorCode):
 
 
 @transaction.atomic
-def change_tree(*, tree: Tree, changed_by, changes: Mapping[str, Any]) -> Tree:
+def change_tree(
+    *, tree: Tree, changed_by, changes: Mapping[str, Any], seen_version: str | None = None
+) -> Tree:
     """`services.update_tree` plus the inventory number (``external_id``), one transaction,
-    for someone who may change the tree."""
+    for someone who may change the tree. With `seen_version` (a form's, common/stale.py), a
+    change made from a version someone else saved over is refused under the tree's lock."""
     require(
         changed_by, "trees.change_tree", tree, message=gettext_noop("You cannot change this tree.")
     )
+    if seen_version is not None:
+        tree = services._locked_or_gone(
+            Tree.objects.select_related("site").select_for_update(), tree.pk
+        )
+        stale.refuse_stale(seen_version, tree, tree.site)
     changes = dict(changes)
     external_id = changes.pop("external_id", None)
     if changes:

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from metropoli.common import stale
 from metropoli.common.api import require
 from metropoli.common.errors import DomainError, ErrorCode, Kind
 from metropoli.common.history import ChangeAction, ChangeRecord, HistoryLine, lines, save_records
@@ -131,12 +132,18 @@ def standing_tree(site: PlantingSite) -> Tree | None:
 
 
 @transaction.atomic
-def update_site(*, site: PlantingSite, changed_by, changes: Mapping[str, Any]) -> PlantingSite:
-    """Change a site. With a tree on it, the tree's own service does it (one history)."""
+def update_site(
+    *, site: PlantingSite, changed_by, changes: Mapping[str, Any], seen_version: str | None = None
+) -> PlantingSite:
+    """Change a site. With a tree on it, the tree's own service does it (one history). With
+    `seen_version` (a form's, common/stale.py), a change made from a version someone else saved
+    over is refused under the site's lock."""
     unknown = set(changes) - SITE_EDITABLE
     if unknown:
         raise DomainError(TreeErrorCode.INVALID_FIELD, fields=", ".join(sorted(unknown)))
     site = _locked_site(site.pk)
+    if seen_version is not None:
+        stale.refuse_stale(seen_version, site)
     tree = standing_tree(site)
     if tree is not None:
         services.update_tree(tree=tree, changed_by=changed_by, changes=changes)

@@ -44,10 +44,6 @@ def _tree_or_404(tree_id: int) -> Tree:
 STALE = gettext_lazy(stale.STALE)
 
 
-def _stale(request, *records) -> bool:
-    return stale.is_stale(stale.seen_version(request.POST), *records)
-
-
 def _edit_page(request, tree, form, photo_form, status=200, stale=False):
     return render(
         request,
@@ -75,14 +71,25 @@ def edit_tree(request, tree_id: int):
     require(request, "trees.change_tree", tree)
     if request.method == "POST":
         form = TreeEditForm.for_tree(tree, request.POST)
-        if _stale(request, tree, tree.site):
+        # Stale before invalid (the form was filled in over an old version); the service checks
+        # again under the tree's lock, for two saves sent at once.
+        if stale.is_stale(stale.seen_version(request.POST), tree, tree.site):
             return _edit_page(
                 request, tree, TreeEditForm.for_tree(tree), PhotoForm(), status=409, stale=True
             )
         if form.is_valid():
             try:
-                editing.change_tree(tree=tree, changed_by=request.user, changes=form.changes())
+                editing.change_tree(
+                    tree=tree,
+                    changed_by=request.user,
+                    changes=form.changes(),
+                    seen_version=stale.seen_version(request.POST),
+                )
             except DomainError as error:
+                if stale.is_edited_meanwhile(error):
+                    tree = _tree_or_404(tree_id)
+                    fresh = TreeEditForm.for_tree(tree)
+                    return _edit_page(request, tree, fresh, PhotoForm(), status=409, stale=True)
                 add_to_form(form, error)
             else:
                 messages.success(request, _("The changes were saved."))
@@ -199,6 +206,12 @@ def new_site(request):
     return render(request, "trees/site_form.html", {"form": form, "site": None}, status=status)
 
 
+def _stale_site_page(request, site):
+    fresh = SiteForm(initial=SiteForm.site_initial(site))
+    context = {"form": fresh, "site": site, "version": form_version(site), "stale": STALE}
+    return render(request, "trees/site_form.html", context, status=409)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_site(request, site_id: int):
@@ -208,14 +221,19 @@ def edit_site(request, site_id: int):
     if tree is not None:  # a site with a tree is edited with its tree: one form, one history
         return redirect("trees:edit", tree_id=tree.pk)
     form = SiteForm(request.POST or None, initial=SiteForm.site_initial(site))
-    if request.method == "POST" and _stale(request, site):
-        fresh = SiteForm(initial=SiteForm.site_initial(site))
-        context = {"form": fresh, "site": site, "version": form_version(site), "stale": STALE}
-        return render(request, "trees/site_form.html", context, status=409)
+    if request.method == "POST" and stale.is_stale(stale.seen_version(request.POST), site):
+        return _stale_site_page(request, site)
     if request.method == "POST" and form.is_valid():
         try:
-            sites.update_site(site=site, changed_by=request.user, changes=form.changes())
+            sites.update_site(
+                site=site,
+                changed_by=request.user,
+                changes=form.changes(),
+                seen_version=stale.seen_version(request.POST),
+            )
         except DomainError as error:
+            if stale.is_edited_meanwhile(error):
+                return _stale_site_page(request, _site_or_404(site_id))
             add_to_form(form, error)
         else:
             messages.success(request, _("The changes were saved."))

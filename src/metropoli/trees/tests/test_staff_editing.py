@@ -274,3 +274,46 @@ def test_an_edit_refused_after_its_history_was_written_leaves_no_history(municip
     tree.refresh_from_db()
     assert tree.dbh_cm == Decimal("30.0")
     assert ChangeRecord.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_from_one_version_at_once_one_is_refused(municipalities, staff):
+    # The page's early check cannot see a save that lands between it and the write: the service
+    # compares the version again under the tree's lock. A holds the lock and saves; B, sent from
+    # the same version, waits for the lock, then finds the tree changed and stores nothing.
+    import threading
+
+    from django.db import connection, transaction
+
+    from metropoli.common.stale import is_edited_meanwhile
+
+    tree = make_tree(None)
+    seen = Tree.objects.select_related("site").get(pk=tree.pk)
+    version = form_version(seen, seen.site)
+    locked, outcome = threading.Event(), {}
+
+    def second_save():
+        try:
+            locked.wait(10)
+            editing.change_tree(
+                tree=tree, changed_by=staff, changes={"notes": "B"}, seen_version=version
+            )
+            outcome["b"] = "saved"
+        except DomainError as error:
+            outcome["b"] = "stale" if is_edited_meanwhile(error) else repr(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second_save)
+    thread.start()
+    with transaction.atomic():
+        Tree.objects.select_for_update().get(pk=tree.pk)
+        locked.set()
+        thread.join(0.5)  # B is now waiting for the lock, past any early check
+        assert thread.is_alive()
+        editing.change_tree(
+            tree=tree, changed_by=staff, changes={"notes": "A"}, seen_version=version
+        )
+    thread.join(10)
+    assert outcome == {"b": "stale"}
+    assert Tree.objects.get(pk=tree.pk).notes == "A"
