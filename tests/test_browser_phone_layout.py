@@ -51,6 +51,9 @@ STAFF = [
     "/participa/sombra-periferico/moderacion/",
     "/cooperacion/oficina/",
     "/cooperacion/redes-y-premios/premios/nuevo/",
+    "/territorio/municipios/",
+    "/territorio/municipios/agregar/",
+    "/territorio/municipios/14039/",
 ]
 
 

@@ -41,6 +41,7 @@ START = [
     "/mercado/",
     "/participa/",
     "/cooperacion/",
+    "/territorio/municipios/",
 ]
 SKIP = re.compile(r"^/(static|media|i18n|api|cuentas/salir)|\.(csv|xlsx|geojson|svg|xml|json|pbf)$")
 DEPTH = 2
