@@ -66,6 +66,8 @@ def test_only_platform_administrators_open_the_pages(guadalajara):
         assert "Municipios de la plataforma" in page and "14039" in page and "Guadalajara" in page
         assert 'href="/territorio/municipios/"' in client.get("/cuentas/perfil").content.decode()
         assert client.get(edit("14039")).status_code == 200
+        english = client.get(LIST, headers={"Accept-Language": "en"}).content.decode()
+        assert "Municipalities of the platform" in english and "Import the boundaries" in english
 
 
 def test_the_services_check_the_permission_too(guadalajara):
