@@ -54,6 +54,9 @@ STAFF = [  # {template}: the demo's
     "/participa/plantillas/{template}/",
     "/cooperacion/oficina/",
     "/cooperacion/redes-y-premios/premios/nuevo/",
+    "/territorio/municipios/",
+    "/territorio/municipios/agregar/",
+    "/territorio/municipios/14039/",
 ]
 
 

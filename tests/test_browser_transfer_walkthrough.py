@@ -1,8 +1,8 @@
 """The transfer manual (docs/transfer-manual.md), followed in a real browser: Metrópoli adopted
 for another metropolitan area, the Monterrey one. A platform administrator creates three
-municipalities and names their staff and the cooperation office in the browser; the boundary file
-is imported with the command; municipal staff open a market with two stalls and three products
-and a consultation with an area drawn on the map; the cooperation office registers a project.
+municipalities, uploads their boundary file and names their staff and the cooperation office, all
+in the product's pages; municipal staff open a market with two stalls and three products and a
+consultation with an area drawn on the map; the cooperation office registers a project.
 
 The test prints how long the walkthrough took; the manual quotes it. Nothing is asserted about
 time.
@@ -13,7 +13,6 @@ import re
 import time
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from metropoli.accounts.models import User
@@ -85,15 +84,21 @@ def sign_in(browser, live_server, email, viewport):
     return page
 
 
-def admin_add_municipality(page, code, name, with_seat):
-    page.locator("#id_inegi_code").fill(code)
-    page.locator("#id_name").fill(name)  # the short name (slug) follows as it is typed
-    if with_seat:
-        # The admin's map (OpenLayers from our own origin): a click places the seat.
-        page.wait_for_selector(".dj_map .ol-viewport")
-        box = page.locator("#id_seat_map").bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        assert page.locator("#id_seat").input_value().startswith("{")
+def add_municipality(page, live_server, code, name, seat, tap_the_map):
+    page.goto(live_server.url + "/territorio/municipios/")
+    page.get_by_role("link", name="Agregar un municipio").click()
+    page.get_by_label("Clave INEGI").fill(code)
+    page.get_by_label("Nombre", exact=True).fill(name)  # the short name is made from it
+    if tap_the_map:
+        # The map opens on METROPOLI_MAP_CENTER, Monterrey's seat: a tap there places it.
+        page.wait_for_selector("#point-map.map-ready[data-pick-ready]")
+        tap_map(page, "#point-map", 0, 0)
+        assert -100.5 < float(page.get_by_label("Longitud de la cabecera").input_value()) < -100.1
+    else:
+        page.get_by_label("Longitud de la cabecera").fill(str(seat[0]))
+        page.get_by_label("Latitud de la cabecera").fill(str(seat[1]))
+    page.get_by_role("button", name="Agregar el municipio").click()
+    page.get_by_text(f"{name} ({code}) se agregó a la plataforma.").wait_for()
 
 
 def admin_add_person(page, live_server, email, name):
@@ -147,18 +152,17 @@ def test_adopting_metropoli_for_another_metropolitan_area(live_server, browser, 
     User.objects.create_superuser("admin@monterrey.example", PASSWORD)
     admin = sign_in(browser, live_server, "admin@monterrey.example", DESKTOP)
 
-    # 1. The municipalities, in the admin.
-    for n, (code, name, _seat) in enumerate(MUNICIPALITIES):
-        admin.goto(live_server.url + "/admin/territory/municipality/add/")
-        admin_add_municipality(admin, code, name, with_seat=n == 0)
-        admin.locator("input[name=_save]").click()
-        admin.wait_for_url(re.compile(r"/admin/territory/municipality/$"))
+    # 1. The municipalities, on their page (no admin).
+    for n, (code, name, seat) in enumerate(MUNICIPALITIES):
+        add_municipality(admin, live_server, code, name, seat, tap_the_map=n == 0)
     assert Municipality.objects.filter(inegi_code__startswith="19").count() == 3
-    assert Municipality.objects.get(inegi_code="19039").seat is not None
+    assert not Municipality.objects.filter(inegi_code__startswith="19", seat=None).exists()
     step("municipios")
 
-    # 2. The official boundaries: the one step done with a command.
-    call_command("territory", "import-boundaries", str(boundary_file(tmp_path)))
+    # 2. The official boundaries: the file uploaded on the same page.
+    admin.get_by_label("Archivo de límites").set_input_files(str(boundary_file(tmp_path)))
+    admin.get_by_role("button", name="Importar los límites").click()
+    admin.get_by_text("Se importaron los límites de «19mun.geojson» para").wait_for()
     assert not Municipality.objects.filter(inegi_code__startswith="19", boundary=None).exists()
     step("límites")
 

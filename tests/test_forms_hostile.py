@@ -114,6 +114,9 @@ PAGES = [
     ("administracion.libertad", "/mercado/{market}/administracion/"),
     ("locataria.libertad", "/mercado/puesto/{stall}/"),
     ("repartidor", "/mercado/repartidor/"),
+    ("admin", "/territorio/municipios/"),
+    ("admin", "/territorio/municipios/agregar/"),
+    ("admin", "/territorio/municipios/14039/"),
 ]
 # Forms left alone: signing out would end the session the next forms need.
 SKIPPED_ACTIONS = re.compile(r"/cuentas/salir|/i18n/")

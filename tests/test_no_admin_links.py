@@ -42,6 +42,7 @@ START = [
     "/participa/",
     "/participa/plantillas/",
     "/cooperacion/",
+    "/territorio/municipios/",
 ]
 SKIP = re.compile(r"^/(static|media|i18n|api|cuentas/salir)|\.(csv|xlsx|geojson|svg|xml|json|pbf)$")
 DEPTH = 2

@@ -20,6 +20,7 @@ urlpatterns = [
     path("mercado/", include("metropoli.markets.urls")),
     path("participa/", include("metropoli.participation.urls")),
     path("cooperacion/", include("metropoli.cooperation.urls")),
+    path("territorio/", include("metropoli.territory.urls")),
     path("api/", api.urls),
     path("", include("metropoli.ogc.urls")),  # /ogc and /ogc/...
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from .amg import METRO_BBOX
 from .models import Municipality, Role, RoleAssignment
@@ -80,3 +80,31 @@ def municipalities_where(user, *roles: str) -> QuerySet[Municipality]:
         .filter(role_assignments__user=user, role_assignments__role__in=roles)
         .distinct()
     )
+
+
+def municipalities_to_set_up() -> QuerySet[Municipality]:
+    """Every municipality (inactive ones too) by code, without its boundary's geometry: the
+    platform administrators' list (decision 0112)."""
+    return (
+        Municipality.objects.defer("boundary")
+        .annotate(
+            has_boundary=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField())
+        )
+        .order_by("inegi_code")
+    )
+
+
+def data_held_for(municipality: Municipality) -> list[str]:
+    """What the platform holds that points at the municipality: the plural name of each kind of
+    record that does (none: an empty list). Found through the relations every module's models
+    declare to Municipality, so territory imports none of them."""
+    found = set()
+    for relation in Municipality._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.is_relation):
+            continue
+        model = relation.related_model
+        if model._meta.auto_created:  # a many-to-many's own table: its model is counted
+            continue
+        if model._base_manager.filter(**{relation.field.name: municipality}).exists():
+            found.add(str(model._meta.verbose_name_plural))
+    return sorted(found)

@@ -2,8 +2,15 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, SpatialReference
+from django.contrib.gis.gdal import (
+    CoordTransform,
+    DataSource,
+    GDALException,
+    SpatialReference,
+    SRSException,
+)
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from metropoli.common.api import Forbidden, require
 from metropoli.common.errors import CommonErrorCode, DomainError
+from metropoli.common.history import ChangeAction, record_change
 from metropoli.common.i18n import gettext_noop
 
 from .amg import AMG_MUNICIPALITIES
@@ -20,10 +28,22 @@ from .selectors import is_platform_admin
 
 CODE_FIELD_CANDIDATES = ("CVEGEO", "cvegeo", "inegi_code", "INEGI_CODE", "clave", "CLAVE")
 NAME_FIELD_CANDIDATES = ("NOMGEO", "nomgeo", "NOM_MUN", "name", "nombre", "NOMBRE")
+# How far (degrees) a boundary may lie from its municipality's seat, and a seat from its
+# boundary: farther means coordinates read in the wrong system, or a seat placed by mistake.
+SEAT_TOLERANCE_DEGREES = 0.5
 
 
 class BoundaryImportError(Exception):
     """A boundary file that cannot be imported; the message says why, in the user's language."""
+
+
+class ImportOptions(NamedTuple):
+    """How the caller's interface lets a person choose a layer, a code field and a coordinate
+    system: the refusals name them (the command's options, or the upload page's fields)."""
+
+    layer: str = "--layer"
+    code_field: str = "--code-field"
+    srid: str = "--srid"
 
 
 @dataclass
@@ -52,7 +72,7 @@ def ensure_amg_municipalities() -> int:
     return created
 
 
-def _pick_layer(source: DataSource, layer_name: str | None):
+def _pick_layer(source: DataSource, layer_name: str | None, options: ImportOptions):
     names = [layer.name for layer in source]
     if layer_name:
         if layer_name not in names:
@@ -63,8 +83,8 @@ def _pick_layer(source: DataSource, layer_name: str | None):
         return source[names.index(layer_name)]
     if len(names) != 1:
         raise BoundaryImportError(
-            _("The file has %(count)d layers; choose one with --layer: %(names)s.")
-            % {"count": len(names), "names": ", ".join(names)}
+            _("The file has %(count)d layers; choose one with %(option)s: %(names)s.")
+            % {"count": len(names), "option": options.layer, "names": ", ".join(names)}
         )
     return source[0]
 
@@ -94,48 +114,45 @@ def import_boundaries(
     layer_name: str | None = None,
     code_field: str | None = None,
     source_srid: int | None = None,
+    imported_by=None,
+    source_name: str | None = None,
+    options: ImportOptions = ImportOptions(),  # noqa: B008 - an immutable tuple
 ) -> BoundaryImportReport:
     """Import official municipal boundaries (INEGI Marco Geoestadístico or similar).
 
     Features are matched to municipalities by their five-digit INEGI code. Nothing is written
-    unless every matched feature is a valid polygon in a known coordinate system.
+    unless every matched feature is a valid polygon in a known coordinate system. Each boundary
+    written is recorded in the change history (by `imported_by`; none: the command).
+    `source_name` is the file's name as the person knows it (an upload's, not the temporary
+    file's), shown in refusals and kept as the boundary's source; `options` names the command's
+    options or the page's fields in the refusals.
     """
+    shown = source_name or str(path)
     if not Path(path).exists():
-        raise BoundaryImportError(_("The file %(path)s does not exist.") % {"path": path})
+        raise BoundaryImportError(_("The file %(path)s does not exist.") % {"path": shown})
     try:
         source = DataSource(str(path))
     except GDALException as error:
         raise BoundaryImportError(
             _("The file %(path)s cannot be read as a shapefile or GeoJSON (%(error)s).")
-            % {"path": path, "error": error}
+            % {"path": shown, "error": str(error).replace(str(path), shown)}
         ) from error
-    layer = _pick_layer(source, layer_name)
+    layer = _pick_layer(source, layer_name, options)
     if "Polygon" not in layer.geom_type.name:
         raise BoundaryImportError(
             _("The layer “%(layer)s” holds %(type)s geometries; boundaries must be polygons.")
             % {"layer": layer.name, "type": layer.geom_type.name}
         )
-    if source_srid:
-        srs = SpatialReference(source_srid)
-    elif layer.srs is not None:
-        srs = layer.srs
-    else:
-        raise BoundaryImportError(
-            _(
-                "The layer “%(layer)s” does not say its coordinate system (no .prj file?). "
-                "Give it with --srid, for example --srid 6372 for INEGI's Lambert projection."
-            )
-            % {"layer": layer.name}
-        )
+    srs = _source_srs(layer, source_srid, options)
     available = list(layer.fields)
     code = _pick_field(available, code_field, CODE_FIELD_CANDIDATES, _("municipality code"))
     if code is None and not {"CVE_ENT", "CVE_MUN"} <= set(available):
         raise BoundaryImportError(
             _(
                 "No field with the INEGI municipality code was found (CVEGEO, or CVE_ENT and "
-                "CVE_MUN). Name it with --code-field. Fields: %(fields)s."
+                "CVE_MUN). Name it with %(option)s. Fields: %(fields)s."
             )
-            % {"fields": ", ".join(available)}
+            % {"option": options.code_field, "fields": ", ".join(available)}
         )
     to_wgs84 = CoordTransform(srs, SpatialReference(4326))
     report = BoundaryImportReport(layer=layer.name, source_srs=srs.name or str(srs.srid))
@@ -151,8 +168,15 @@ def import_boundaries(
         if municipality is None:
             report.ignored_codes.append(inegi_code)
             continue
-        geometry = feature.geom
-        geometry.transform(to_wgs84)
+        try:
+            geometry = feature.geom
+            geometry.set_3d(False)  # heights (PolygonZ) are not kept
+            geometry.transform(to_wgs84)
+        except GDALException as error:
+            raise BoundaryImportError(
+                _("Feature %(number)d (%(code)s) has no geometry that can be read.")
+                % {"number": number, "code": inegi_code}
+            ) from error
         lon_min, lat_min, lon_max, lat_max = geometry.extent
         if not (-180 <= lon_min <= lon_max <= 180 and -90 <= lat_min <= lat_max <= 90):
             raise BoundaryImportError(
@@ -165,7 +189,10 @@ def import_boundaries(
         geos = geometry.geos
         # A boundary far from its own municipal seat means the coordinates were read in the
         # wrong system (a common mistake with INEGI's Lambert files): refuse the whole import.
-        if municipality.seat is not None and geos.distance(municipality.seat) > 0.5:
+        if (
+            municipality.seat is not None
+            and geos.distance(municipality.seat) > SEAT_TOLERANCE_DEGREES
+        ):
             raise BoundaryImportError(
                 _(
                     "The boundary of %(code)s lies far from its municipal seat after converting "
@@ -179,10 +206,21 @@ def import_boundaries(
                 _("Feature %(number)d (%(code)s) encloses no area.")
                 % {"number": number, "code": inegi_code}
             )
+        before = (municipality.boundary_source, municipality.boundary_imported_at)
         municipality.boundary = geos
-        municipality.boundary_source = f"{Path(path).name}:{layer.name}"
+        municipality.boundary_source = f"{source_name or Path(path).name}:{layer.name}"[:255]
         municipality.boundary_imported_at = timezone.now()
         municipality.save(update_fields=["boundary", "boundary_source", "boundary_imported_at"])
+        # The history keeps where each boundary came from and when, not the geometry itself.
+        record_change(
+            municipality,
+            imported_by,
+            ChangeAction.UPDATE,
+            {
+                "boundary_source": (before[0], municipality.boundary_source),
+                "boundary_imported_at": (before[1], municipality.boundary_imported_at),
+            },
+        )
         report.updated.append(inegi_code)
     if not report.updated:
         raise BoundaryImportError(
@@ -194,6 +232,27 @@ def import_boundaries(
         )
     report.missing_codes = sorted(set(known) - set(report.updated))
     return report
+
+
+def _source_srs(layer, source_srid: int | None, options: ImportOptions) -> SpatialReference:
+    """The layer's coordinate system: the one given, else the one it declares."""
+    if source_srid:
+        try:
+            return SpatialReference(source_srid)
+        except (GDALException, SRSException) as error:
+            raise BoundaryImportError(
+                _("%(srid)s is not a coordinate system (EPSG code) this server knows.")
+                % {"srid": source_srid}
+            ) from error
+    if layer.srs is not None:
+        return layer.srs
+    raise BoundaryImportError(
+        _(
+            "The layer “%(layer)s” does not say its coordinate system (no .prj file?). "
+            "Give it with %(option)s, for example 6372 for INEGI's Lambert projection."
+        )
+        % {"layer": layer.name, "option": options.srid}
+    )
 
 
 def _valid_multipolygon(geometry: GEOSGeometry) -> MultiPolygon:

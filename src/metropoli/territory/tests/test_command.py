@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from metropoli.common.history import history_of
 from metropoli.territory.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,11 @@ def test_import_boundaries_command(municipalities, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Imported 1 boundaries from layer" in out
     assert "Still without boundary: 14044" in out
-    assert Municipality.objects.get(inegi_code="14039").boundary is not None
+    gdl = Municipality.objects.get(inegi_code="14039")
+    assert gdl.boundary is not None
+    # The change history keeps it, by nobody (the command).
+    (record,) = history_of(Municipality, gdl.pk)
+    assert record.changed_by is None and record.changes[0]["new"] == "mun.geojson:mun"
 
 
 def test_import_boundaries_command_error_in_spanish(municipalities, tmp_path):

@@ -155,6 +155,12 @@ def test_missing_code_field_names_the_fields(municipalities, tmp_path):
         services.import_boundaries(path=path, code_field="NOPE")
 
 
+def test_an_unknown_coordinate_system_is_refused(municipalities, inegi_like):
+    with pytest.raises(services.BoundaryImportError, match="999999"):
+        services.import_boundaries(path=inegi_like, source_srid=999999)
+    assert not Municipality.objects.filter(boundary__isnull=False).exists()
+
+
 def test_wrong_layer_lists_layers(municipalities, inegi_like):
     with pytest.raises(services.BoundaryImportError, match="mun"):
         services.import_boundaries(path=inegi_like, layer_name="municipios")

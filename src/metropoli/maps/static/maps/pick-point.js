@@ -1,5 +1,7 @@
-// A tap on the map fills in a longitude and latitude pair (creating a market: where it is).
-import { whenMapReady } from "../maps/ready.js";
+// A tap on the map fills in a longitude and latitude pair: the fields id_lon and id_lat of a form
+// with the map "point-map" (where a new market is, a municipality's seat). A pair typed in or
+// already saved is marked, and the map opens on it.
+import { whenMapReady } from "./ready.js";
 
 const lon = document.getElementById("id_lon");
 const lat = document.getElementById("id_lat");
