@@ -192,7 +192,7 @@ class PersonForm(forms.Form):
         widget=forms.RadioSelect,
     )
     # Makes the form sent twice (a double tap, a retry) one invitation. The page sends it; a
-    # request without one is carried out each time it is sent.
+    # request without one gets a new one, so it is carried out each time it is sent.
     idempotency_key = forms.CharField(
         widget=forms.HiddenInput,
         required=False,
@@ -204,6 +204,12 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        elif not self.data.get(self.add_prefix("idempotency_key")):
+            self._new_key()  # shown again after an error, the form has one for the next time
+
+    def _new_key(self) -> None:
+        self.data = self.data.copy()
+        self.data[self.add_prefix("idempotency_key")] = uuid.uuid4().hex
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -225,8 +231,7 @@ class PersonForm(forms.Form):
         new key. Anything else (permission, limit) is raised again, for the edge to answer."""
         if error.code == CommonErrorCode.IDEMPOTENCY_KEY_REUSED:
             self.add_error(None, _("This form was sent already. Fill it in again to add someone."))
-            self.data = self.data.copy()
-            self.data[self.add_prefix("idempotency_key")] = uuid.uuid4().hex
+            self._new_key()
         elif error.on_field in self.fields:
             add_to_form(self, error)
         else:
