@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
@@ -15,6 +16,7 @@ from metropoli.common.outbox import queue_email
 from metropoli.common.ratelimit import Attempts, client_key, enforce
 from metropoli.territory.selectors import active_municipalities
 
+from .invitations import PersonAdded
 from .models import User
 
 
@@ -225,6 +227,38 @@ class PersonForm(forms.Form):
         key = self.cleaned_data.get("idempotency_key")
         return Idempotency(caller_scope(request), key) if key else None
 
+    def added(
+        self, request, add: Callable[..., PersonAdded], *, said: Callable[[PersonAdded], str]
+    ) -> PersonAdded | None:
+        """Carry the valid form out with `add`, a service called with the e-mail address, name,
+        way of inviting and idempotency key: None after a refusal shown on the form; else the
+        person added, with `said(added)` and what became of the invitation as messages."""
+        data = self.cleaned_data
+        try:
+            added = add(
+                email=data["email"],
+                display_name=data["display_name"],
+                invite=self.invites,
+                idempotency=self.idempotency(request),
+            )
+        except DomainError as error:
+            self.show(error)
+            return None
+        messages.success(request, said(added))
+        if added.link:
+            messages.info(
+                request,
+                _("The account of %(email)s waits for the person: hand over the link below.")
+                % {"email": added.person.email},
+            )
+        elif added.invited:
+            messages.info(
+                request,
+                _("Invitation sent to %(email)s: the person opens the account with its link.")
+                % {"email": added.person.email},
+            )
+        return added
+
     def show(self, error: DomainError) -> None:
         """A refusal of the service on the form: a problem of the address or the name on its
         field; the form sent again with other values (the back button) above the fields, with a
@@ -236,20 +270,3 @@ class PersonForm(forms.Form):
             add_to_form(self, error)
         else:
             raise error
-
-
-def announce_invitation(request, added) -> None:
-    """Say what became of an invitation, after the caller's own message about the place
-    (nothing more when the person had an active account)."""
-    if added.link:
-        messages.info(
-            request,
-            _("The account of %(email)s waits for the person: hand over the link below.")
-            % {"email": added.person.email},
-        )
-    elif added.invited:
-        messages.info(
-            request,
-            _("Invitation sent to %(email)s: the person opens the account with its link.")
-            % {"email": added.person.email},
-        )

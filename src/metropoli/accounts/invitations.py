@@ -7,14 +7,15 @@ which the person opens by choosing one: from an invitation e-mailed to the addre
 one-time link shown once to whoever invited, to hand over in person. The place is theirs from
 the start and works once the account is active.
 
-A caller checks that the person inviting may give the place, then calls `person_for` and gives
-the place, all in one transaction; `invite_once` makes a form sent twice one invitation.
+`add_person` checks that the person inviting may give the place, calls `person_for` and gives
+the place, all in one transaction, once per form; each caller describes its place with an
+`Invitation` (`give_role` here, the cooperation office, a market's stalls and staff).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -122,23 +123,49 @@ def _checked_name(display_name: str) -> str:
     return name
 
 
-def invite_once(
+@dataclass(frozen=True)
+class Invitation:
+    """What a caller of `add_person` invites to, and how it gives it."""
+
+    action: str  # names the write, for the form's idempotency key
+    scope: Mapping[str, Any]  # what it is given in (ids), part of the request a key stands for
+    check: Callable[[], None]  # raises unless the person inviting may give it
+    give: Callable[[User], bool]  # gives it to an account: False when the account had it
+    place: str  # what the e-mail says it is (see `person_for`)
+    place_params: Mapping[str, str] = field(default_factory=dict)
+
+
+def add_person(
+    invitation: Invitation,
     *,
-    action: str,
-    idempotency: Idempotency | None,
-    request: Mapping[str, Any],
+    email: str,
+    display_name: str,
     invite: bool,
-    add: Callable[[], PersonAdded],
+    invited_by: User,
+    idempotency: Idempotency | None = None,
 ) -> PersonAdded:
-    """Run `add` (check, `person_for`, give the place) in one transaction, once per form (its
-    idempotency key): the same form sent again (a double tap, a retry) gets the first answer
-    without a second account, place or e-mail. In link mode that answer carries the link again:
-    the browser shows only the last answer, and only whoever sent the form gets it."""
+    """Check, then `person_for`, then give the place: one transaction, carried out once per
+    form (its idempotency key). The same form sent again (a double tap, a retry) gets the
+    first answer without a second account, place or e-mail; in link mode that answer carries
+    the link again, since the browser shows only the last one, and only to who sent the form."""
+
+    def create() -> PersonAdded:
+        invitation.check()
+        added = person_for(
+            email,
+            display_name,
+            invite=invite,
+            place=invitation.place,
+            place_params=invitation.place_params,
+            invited_by=invited_by,
+        )
+        return added if invitation.give(added.person) else replace(added, already=True)
+
     added, _first = run_once(
-        action=action,
+        action=invitation.action,
         idempotency=idempotency,
-        request={**request, "invite": invite},
-        create=add,
+        request={**invitation.scope, "email": email, "name": display_name, "invite": invite},
+        create=create,
         result_id=lambda added: added.person.pk,
         replay=lambda person_id: _replayed(person_id, invite=invite),
     )
@@ -174,28 +201,27 @@ def give_role(
     idempotency: Idempotency | None = None,
 ) -> PersonAdded:
     """Give `role` in `municipality` to the person of `email`, inviting them when the address
-    has no active account; territory's `grant_role` checks who may, before anything is
-    written."""
+    has no active account; territory checks who may before anything is written."""
 
-    def add() -> PersonAdded:
-        check_grant(granted_by=granted_by, role=role, municipality=municipality)
-        added = person_for(
-            email,
-            display_name,
-            invite=invite,
-            place=ROLE_PLACES.get(role, gettext_noop("take a role in %(municipality)s")),
-            place_params={"municipality": municipality.name},
-            invited_by=granted_by,
-        )
-        grant_role(granted_by=granted_by, user=added.person, role=role, municipality=municipality)
-        return added
+    def give(person: User) -> bool:
+        grant_role(granted_by=granted_by, user=person, role=role, municipality=municipality)
+        return True  # given, or held already: the page says the same
 
-    return invite_once(
+    invitation = Invitation(
         action="accounts.give_role",
-        idempotency=idempotency,
-        request={"email": email, "name": display_name, "role": role, "in": municipality.pk},
+        scope={"role": role, "municipality": municipality.pk},
+        check=lambda: check_grant(granted_by=granted_by, role=role, municipality=municipality),
+        give=give,
+        place=ROLE_PLACES.get(role, gettext_noop("take a role in %(municipality)s")),
+        place_params={"municipality": municipality.name},
+    )
+    return add_person(
+        invitation,
+        email=email,
+        display_name=display_name,
         invite=invite,
-        add=add,
+        invited_by=granted_by,
+        idempotency=idempotency,
     )
 
 

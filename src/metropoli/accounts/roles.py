@@ -11,6 +11,8 @@ account is invited (accounts.invitations): the role goes to the new account at o
 once the person chooses a password (decision 0113).
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metropoli.common.api import Forbidden
-from metropoli.common.errors import CommonErrorCode, DomainError
+from metropoli.common.errors import CommonErrorCode
 from metropoli.common.i18n import gettext_noop
 from metropoli.territory import services
 from metropoli.territory.forms import offer_municipalities
@@ -28,7 +30,7 @@ from metropoli.territory.models import Role, RoleAssignment
 from metropoli.territory.selectors import municipalities_where
 
 from . import invitations
-from .forms import PersonForm, announce_invitation
+from .forms import PersonForm
 
 # The roles given here. A citizen's role comes with the account; a certified expert's from the
 # certification page (learning), which records the reason; a platform administrator is made with
@@ -67,32 +69,27 @@ def roles(request):
     link = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            added = invitations.give_role(
+        role, municipality = Role(data["role"]), data["municipality"]
+        added = form.added(
+            request,
+            partial(
+                invitations.give_role,
                 granted_by=request.user,
-                email=data["email"],
-                display_name=data["display_name"],
-                invite=form.invites,
-                role=data["role"],
-                municipality=data["municipality"],
-                idempotency=form.idempotency(request),
-            )
-        except DomainError as error:
-            form.show(error)
-        else:
-            messages.success(
-                request,
+                role=role,
+                municipality=municipality,
+            ),
+            said=lambda added: (
                 _("%(person)s is now %(role)s in %(municipality)s.")
                 % {
                     "person": added.person.display_name or added.person.email,
-                    "role": Role(data["role"]).label.lower(),
-                    "municipality": data["municipality"].name,
-                },
-            )
-            announce_invitation(request, added)
-            if not added.link:
-                return redirect("accounts:roles")
-            # The link is shown on this answer only, above an empty form.
+                    "role": role.label.lower(),
+                    "municipality": municipality.name,
+                }
+            ),
+        )
+        if added is not None and not added.link:
+            return redirect("accounts:roles")
+        if added is not None:  # the link is shown on this answer only, above an empty form
             link, form = added.link, GrantForm(managed=managed)
     assignments = (
         RoleAssignment.objects.filter(municipality__in=managed, role__in=GRANTED_HERE)

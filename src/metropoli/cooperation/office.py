@@ -5,14 +5,12 @@ to the office, whom they may invite)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metropoli.accounts.invitations import PersonAdded, invite_once, person_for
+from metropoli.accounts.invitations import Invitation, PersonAdded, add_person
 from metropoli.common.api import require
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency
@@ -100,21 +98,27 @@ def add_to_office(
     """Make the person of `email` a member of the office, inviting them when the address has no
     active account (accounts.invitations, decision 0113); `already` when they were one."""
 
-    def add() -> PersonAdded:
-        require(by, "cooperation.manage_office", message=_OFFICE_REFUSED)
-        added = person_for(email, display_name, invite=invite, place=OFFICE_PLACE, invited_by=by)
+    def join(person) -> bool:
         group = cooperation_office_group()
-        if added.person.groups.filter(pk=group.pk).exists():
-            return replace(added, already=True)
-        added.person.groups.add(group)
-        return added
+        if person.groups.filter(pk=group.pk).exists():
+            return False
+        person.groups.add(group)
+        return True
 
-    return invite_once(
+    invitation = Invitation(
         action="cooperation.add_to_office",
-        idempotency=idempotency,
-        request={"email": email, "name": display_name},
+        scope={},
+        check=lambda: require(by, "cooperation.manage_office", message=_OFFICE_REFUSED),
+        give=join,
+        place=OFFICE_PLACE,
+    )
+    return add_person(
+        invitation,
+        email=email,
+        display_name=display_name,
         invite=invite,
-        add=add,
+        invited_by=by,
+        idempotency=idempotency,
     )
 
 

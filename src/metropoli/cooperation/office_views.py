@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from metropoli.accounts.forms import PersonForm, announce_invitation
+from metropoli.accounts.forms import PersonForm
 from metropoli.common.domain_errors import add_to_form
 from metropoli.common.errors import DomainError
 
@@ -44,27 +46,21 @@ def office(request):
     form = PersonForm(request.POST or None)
     link = ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            added = services.add_to_office(
-                by=request.user,
-                email=data["email"],
-                display_name=data["display_name"],
-                invite=form.invites,
-                idempotency=form.idempotency(request),
-            )
-        except DomainError as error:
-            form.show(error)
-        else:
-            if added.already:
-                message = _("%(person)s already belonged to the cooperation office.")
-            else:
-                message = _("%(person)s now belongs to the cooperation office.")
-            messages.success(request, message % {"person": _name(added.person)})
-            announce_invitation(request, added)
-            if not added.link:
-                return redirect("cooperation:office")
-            # The link is shown on this answer only, above an empty form.
+        added = form.added(
+            request,
+            partial(services.add_to_office, by=request.user),
+            said=lambda added: (
+                (
+                    _("%(person)s already belonged to the cooperation office.")
+                    if added.already
+                    else _("%(person)s now belongs to the cooperation office.")
+                )
+                % {"person": _name(added.person)}
+            ),
+        )
+        if added is not None and not added.link:
+            return redirect("cooperation:office")
+        if added is not None:  # the link is shown on this answer only, above an empty form
             link, form = added.link, PersonForm()
     # Members, and those invited who have not opened their account yet (closed accounts: no).
     members = cooperation_office_group().user_set.filter(

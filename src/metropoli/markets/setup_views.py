@@ -3,6 +3,8 @@ their people and products, opening days, pickup slots, staff) and answer for sil
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from metropoli.accounts.forms import PersonForm, announce_invitation
+from metropoli.accounts.forms import PersonForm
 from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
@@ -124,11 +126,8 @@ def stall_add(request, slug: str):
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
 
 
-def _added_message(request, added, where: str) -> None:
-    messages.success(
-        request, _("%(name)s now runs %(where)s.") % {"name": added.person, "where": where}
-    )
-    announce_invitation(request, added)
+def _runs(where: str):
+    return lambda added: _("%(name)s now runs %(where)s.") % {"name": added.person, "where": where}
 
 
 @login_required
@@ -136,22 +135,10 @@ def _added_message(request, added, where: str) -> None:
 def staff_add(request, slug: str):
     market = _market_to_set_up(request, slug)
     form = PersonForm(request.POST, prefix="staff")
-    if not form.is_valid():
+    service = partial(setup.add_market_staff, market=market, actor=request.user)
+    added = form.added(request, service, said=_runs(market.name)) if form.is_valid() else None
+    if added is None:
         return _setup_page(request, market, staff_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        added = setup.add_market_staff(
-            market=market,
-            email=data["email"],
-            display_name=data["display_name"],
-            send_invitation=form.invites,
-            actor=request.user,
-            idempotency=form.idempotency(request),
-        )
-    except DomainError as error:
-        form.show(error)
-        return _setup_page(request, market, staff_form=form, status=400)
-    _added_message(request, added, market.name)
     if added.link:
         return _setup_page(request, market, link=added.link)
     return redirect("markets:setup", slug=slug)
@@ -215,22 +202,10 @@ def stall_setup(request, slug: str, stall_id: int):
 def stall_person_add(request, slug: str, stall_id: int):
     stall = _stall_to_set_up(request, slug, stall_id)
     form = PersonForm(request.POST, prefix="person")
-    if not form.is_valid():
+    service = partial(setup.add_stall_member, stall=stall, actor=request.user)
+    added = form.added(request, service, said=_runs(stall.name)) if form.is_valid() else None
+    if added is None:
         return _stall_page(request, stall, person_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        added = setup.add_stall_member(
-            stall=stall,
-            email=data["email"],
-            display_name=data["display_name"],
-            send_invitation=form.invites,
-            actor=request.user,
-            idempotency=form.idempotency(request),
-        )
-    except DomainError as error:
-        form.show(error)
-        return _stall_page(request, stall, person_form=form, status=400)
-    _added_message(request, added, stall.name)
     if added.link:
         return _stall_page(request, stall, link=added.link)
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)

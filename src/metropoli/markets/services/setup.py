@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from metropoli.accounts import invitations
-from metropoli.accounts.invitations import PersonAdded, invite_once, person_for
+from metropoli.accounts.invitations import Invitation, PersonAdded, add_person
 from metropoli.common.api import require
 from metropoli.common.i18n import gettext_noop
 from metropoli.common.idempotency import Idempotency
@@ -90,32 +90,27 @@ def add_stall_member(
     stall: Stall,
     email: str,
     display_name: str,
-    send_invitation: bool,
+    invite: bool,
     actor,
     idempotency: Idempotency | None = None,
 ) -> PersonAdded:
     """The person of `email` runs the stall; an address without an active account is invited
     (accounts.invitations)."""
-
-    def add() -> PersonAdded:
-        require(actor, "markets.setup_market", stall.market)
-        added = person_for(
-            email,
-            display_name,
-            invite=send_invitation,
-            place=STALL_PLACE,
-            place_params={"stall": stall.name},
-            invited_by=actor,
-        )
-        StallMember.objects.get_or_create(stall=stall, user=added.person)
-        return added
-
-    return invite_once(
+    invitation = Invitation(
         action="markets.add_stall_member",
+        scope={"stall": stall.pk},
+        check=lambda: require(actor, "markets.setup_market", stall.market),
+        give=lambda person: StallMember.objects.get_or_create(stall=stall, user=person)[1],
+        place=STALL_PLACE,
+        place_params={"stall": stall.name},
+    )
+    return add_person(
+        invitation,
+        email=email,
+        display_name=display_name,
+        invite=invite,
+        invited_by=actor,
         idempotency=idempotency,
-        request={"stall": stall.pk, "email": email, "name": display_name},
-        invite=send_invitation,
-        add=add,
     )
 
 
@@ -124,32 +119,27 @@ def add_market_staff(
     market: Market,
     email: str,
     display_name: str,
-    send_invitation: bool,
+    invite: bool,
     actor,
     idempotency: Idempotency | None = None,
 ) -> PersonAdded:
     """The person of `email` joins the market's staff; an address without an active account
     is invited (accounts.invitations)."""
-
-    def add() -> PersonAdded:
-        require(actor, "markets.setup_market", market)
-        added = person_for(
-            email,
-            display_name,
-            invite=send_invitation,
-            place=MARKET_STAFF_PLACE,
-            place_params={"market": market.name},
-            invited_by=actor,
-        )
-        MarketStaff.objects.get_or_create(market=market, user=added.person)
-        return added
-
-    return invite_once(
+    invitation = Invitation(
         action="markets.add_market_staff",
+        scope={"market": market.pk},
+        check=lambda: require(actor, "markets.setup_market", market),
+        give=lambda person: MarketStaff.objects.get_or_create(market=market, user=person)[1],
+        place=MARKET_STAFF_PLACE,
+        place_params={"market": market.name},
+    )
+    return add_person(
+        invitation,
+        email=email,
+        display_name=display_name,
+        invite=invite,
+        invited_by=actor,
         idempotency=idempotency,
-        request={"market": market.pk, "email": email, "name": display_name},
-        invite=send_invitation,
-        add=add,
     )
 
 
