@@ -50,6 +50,7 @@ STAFF = [
     "/participa/sombra-periferico/analisis/",
     "/participa/sombra-periferico/moderacion/",
     "/cooperacion/oficina/",
+    "/cuentas/roles",
     "/cooperacion/redes-y-premios/premios/nuevo/",
 ]
 
