@@ -266,3 +266,21 @@ def test_a_sign_up_waiting_for_activation_is_invited_without_its_password(guadal
 
 def error_texts(answer) -> list[str]:
     return re.findall(r'<p class="error" role="alert">([^<]*)</p>', answer.content.decode())
+
+
+def test_a_form_sent_again_with_other_values_asks_to_fill_it_in_again(guadalajara):
+    """The back button after an invitation, another address typed over the first: the key was
+    spent, so nothing is done and the form comes back with a new one."""
+    staff = signed_in(person_with(Role.MUNICIPAL_STAFF, guadalajara), headers=ES)
+    key = form_key(staff)
+    assert staff.post(ROLES, invitation(guadalajara, idempotency_key=key)).status_code == 302
+    again = staff.post(ROLES, invitation(guadalajara, email="otra@example.mx", idempotency_key=key))
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert "Este formulario ya se envió. Llénalo de nuevo para agregar a alguien." in page
+    assert not User.objects.filter(email="otra@example.mx").exists()
+    fresh = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    assert fresh != key
+    retry = invitation(guadalajara, email="otra@example.mx", idempotency_key=fresh)
+    assert staff.post(ROLES, retry).status_code == 302
+    assert User.objects.filter(email="otra@example.mx").exists()
