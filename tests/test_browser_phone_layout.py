@@ -53,6 +53,7 @@ STAFF = [  # {template}: the demo's
     "/participa/plantillas/",
     "/participa/plantillas/{template}/",
     "/cooperacion/oficina/",
+    "/cuentas/roles",
     "/cooperacion/redes-y-premios/premios/nuevo/",
     "/territorio/municipios/",
     "/territorio/municipios/agregar/",

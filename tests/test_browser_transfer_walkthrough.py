@@ -1,8 +1,9 @@
 """The transfer manual (docs/transfer-manual.md), followed in a real browser: Metrópoli adopted
 for another metropolitan area, the Monterrey one. A platform administrator creates three
-municipalities, uploads their boundary file and names their staff and the cooperation office, all
-in the product's pages; municipal staff open a market with two stalls and three products and a
-consultation with an area drawn on the map; the cooperation office registers a project.
+municipalities, uploads their boundary file and invites their staff and the cooperation office
+(one-time links), all in the product's pages, none in the admin; municipal staff open a market
+with two stalls and three products and a consultation with an area drawn on the map; the
+cooperation office registers a project.
 
 The test prints how long the walkthrough took; the manual quotes it. Nothing is asserted about
 time.
@@ -11,6 +12,7 @@ time.
 import json
 import re
 import time
+from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
@@ -101,14 +103,26 @@ def add_municipality(page, live_server, code, name, seat, tap_the_map):
     page.get_by_text(f"{name} ({code}) se agregó a la plataforma.").wait_for()
 
 
-def admin_add_person(page, live_server, email, name):
-    page.goto(live_server.url + "/admin/accounts/user/add/")
-    page.locator("#id_email").fill(email)
-    page.locator("#id_display_name").fill(name)
-    page.locator("#id_password1").fill(PASSWORD)
-    page.locator("#id_password2").fill(PASSWORD)
-    page.locator("input[name=_continue]").click()
-    page.wait_for_url(re.compile(r"/admin/accounts/user/\d+/change/"))
+def invite(page, email, name, button):
+    """The manual's step 3: a person without an account, with a one-time link to hand over."""
+    page.get_by_label("Correo electrónico de la persona").fill(email)
+    page.get_by_label("Nombre", exact=True).fill(name)
+    page.get_by_label("Mostrarme un enlace de activación").check()
+    page.get_by_role("button", name=button).click()
+    return urlparse(page.locator("#activation-link").input_value()).path
+
+
+def open_account(browser, live_server, path):
+    """The person opens the link handed over and chooses the password."""
+    context = browser.new_context(locale="es-MX", viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(live_server.url + path)
+    page.get_by_label("Contraseña nueva", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirmación de contraseña nueva").fill(PASSWORD)
+    page.get_by_role("button", name="Activar mi cuenta").click()
+    page.wait_for_url(re.compile(r"/cuentas/perfil$"))
+    context.close()
 
 
 def tap_map(page, selector, dx, dy):
@@ -166,31 +180,28 @@ def test_adopting_metropoli_for_another_metropolitan_area(live_server, browser, 
     assert not Municipality.objects.filter(inegi_code__startswith="19", boundary=None).exists()
     step("límites")
 
-    # 3. People: Monterrey's staff and the cooperation office.
-    admin_add_person(admin, live_server, "personal@monterrey.example", "Personal Monterrey")
-    admin_add_person(admin, live_server, "cooperacion@monterrey.example", "Cooperación")
-    admin.locator("input[name=_save]").click()
-    admin.wait_for_url(re.compile(r"/admin/accounts/user/$"))
-    # The cooperation office on its own page (the manual's step 3), not in the admin's groups.
+    # 3. People: Monterrey's staff and the cooperation office, invited on the product's own
+    # pages with a one-time link each (the manual's step 3); no account is made in the admin.
     admin.goto(live_server.url + "/cooperacion/oficina/")
-    admin.get_by_label("Correo electrónico de la persona").fill("cooperacion@monterrey.example")
-    admin.get_by_role("button", name="Agregar a la oficina").click()
+    office_link = invite(
+        admin, "cooperacion@monterrey.example", "Cooperación", "Agregar a la oficina"
+    )
     admin.get_by_text("Cooperación ahora integra la oficina de cooperación.").wait_for()
     assert (
         User.objects.get(email="cooperacion@monterrey.example")
         .groups.filter(name="Cooperation office")
         .exists()
     )
-    # The role on the platform's own page (the manual's step 3), not in the admin.
     admin.goto(live_server.url + "/cuentas/roles")
-    admin.get_by_label("Correo electrónico de la persona").fill("personal@monterrey.example")
     admin.get_by_label("Rol que se da").select_option(Role.MUNICIPAL_STAFF)
     admin.get_by_label("Municipio", exact=True).select_option(label="Monterrey")
-    admin.get_by_role("button", name="Dar el rol").click()
+    staff_link = invite(admin, "personal@monterrey.example", "Personal Monterrey", "Dar el rol")
     admin.get_by_text("Personal Monterrey ahora es personal municipal en Monterrey.").wait_for()
     assert RoleAssignment.objects.filter(
         user__email="personal@monterrey.example", municipality__inegi_code="19039"
     ).exists()
+    open_account(browser, live_server, office_link)
+    open_account(browser, live_server, staff_link)
     admin.context.close()
     step("personal")
 

@@ -1,14 +1,22 @@
+import uuid
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from metropoli.common.domain_errors import add_to_form
+from metropoli.common.errors import CommonErrorCode, DomainError
+from metropoli.common.idempotency import Idempotency, caller_scope
 from metropoli.common.outbox import queue_email
 from metropoli.common.ratelimit import Attempts, client_key, enforce
 from metropoli.territory.selectors import active_municipalities
 
+from .invitations import PersonAdded
 from .models import User
 
 
@@ -151,22 +159,114 @@ class ProfileForm(forms.ModelForm):
         self.fields["home_municipality"].queryset = active_municipalities()
 
 
-class ExistingAccountForm(forms.Form):
-    """Names a person by the e-mail address of their active account (to give them a role, or a
-    place in an office); `person` is that account once the form is valid."""
+class PersonForm(forms.Form):
+    """Names a person by e-mail address, to give them a place (a role, the cooperation office,
+    a stall, a market's staff): their active account, or, when the address has none, a new
+    account they open from an invitation e-mailed to it (INVITE) or from a one-time link shown
+    once to whoever sends the form (LINK). accounts.invitations does it (decision 0113)."""
+
+    INVITE = "invite"
+    LINK = "link"
 
     email = forms.EmailField(
         label=_("E-mail address of the person"),
-        help_text=_("The person must have an account already (they sign up first)."),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    display_name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "The public name the platform shows (it need not be the real one). Needed only when "
+            "the address has no account yet."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    how = forms.ChoiceField(
+        label=_("If the person has no account yet"),
+        choices=[
+            (INVITE, _("Send an invitation by e-mail")),
+            (LINK, _("Show me a one-time activation link to hand over")),
+        ],
+        initial=INVITE,
+        required=False,  # by e-mail when not said (it does not matter for an active account)
+        widget=forms.RadioSelect,
+    )
+    # Makes the form sent twice (a double tap, a retry) one invitation. The page sends it; a
+    # request without one gets a new one, so it is carried out each time it is sent.
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=80,
+        error_messages={"max_length": _("The form is damaged: reload the page and try again.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        elif not self.data.get(self.add_prefix("idempotency_key")):
+            self._new_key()  # shown again after an error, the form has one for the next time
+
+    def _new_key(self) -> None:
+        self.data = self.data.copy()
+        self.data[self.add_prefix("idempotency_key")] = uuid.uuid4().hex
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        person = User.objects.filter(email__iexact=email, is_active=True).first()
-        if person is None:
-            raise forms.ValidationError(
-                _("Nobody has an active account with that address: ask the person to sign up.")
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_display_name(self):
+        return self.cleaned_data["display_name"].strip()
+
+    @property
+    def invites(self) -> bool:
+        return self.cleaned_data.get("how") != self.LINK
+
+    def idempotency(self, request) -> Idempotency | None:
+        key = self.cleaned_data.get("idempotency_key")
+        return Idempotency(caller_scope(request), key) if key else None
+
+    def added(
+        self, request, add: Callable[..., PersonAdded], *, said: Callable[[PersonAdded], str]
+    ) -> PersonAdded | None:
+        """Carry the valid form out with `add`, a service called with the e-mail address, name,
+        way of inviting and idempotency key: None after a refusal shown on the form; else the
+        person added, with `said(added)` and what became of the invitation as messages."""
+        data = self.cleaned_data
+        try:
+            added = add(
+                email=data["email"],
+                display_name=data["display_name"],
+                invite=self.invites,
+                idempotency=self.idempotency(request),
             )
-        self.person = person
-        return email
+        except DomainError as error:
+            self.show(error)
+            return None
+        messages.success(request, said(added))
+        if added.link:
+            messages.info(
+                request,
+                _("The account of %(email)s waits for the person: hand over the link below.")
+                % {"email": added.person.email},
+            )
+        elif added.invited:
+            messages.info(
+                request,
+                _("Invitation sent to %(email)s: the person opens the account with its link.")
+                % {"email": added.person.email},
+            )
+        return added
+
+    def show(self, error: DomainError) -> None:
+        """A refusal of the service on the form: a problem of the address or the name on its
+        field; the form sent again with other values (the back button) above the fields, with a
+        new key. Anything else (permission, limit) is raised again, for the edge to answer."""
+        if error.code == CommonErrorCode.IDEMPOTENCY_KEY_REUSED:
+            self.add_error(None, _("This form was sent already. Fill it in again to add someone."))
+            self._new_key()
+        elif error.on_field in self.fields:
+            add_to_form(self, error)
+        else:
+            raise error

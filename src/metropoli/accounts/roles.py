@@ -6,8 +6,12 @@ Before, roles were granted only in the Django admin, which only platform adminis
 open: municipal staff, who hold the permission (territory.manage_roles), had nowhere to use it.
 Every grant and revocation goes through territory's services, which check that permission for
 the municipality concerned; this page only offers what the person may do.
-Decision: docs/decisions/0105-roles-granted-in-the-browser.md.
+Decision: docs/decisions/0105-roles-granted-in-the-browser.md. An address without an active
+account is invited (accounts.invitations): the role goes to the new account at once, and works
+once the person chooses a password (decision 0113).
 """
+
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +29,8 @@ from metropoli.territory.forms import offer_municipalities
 from metropoli.territory.models import Role, RoleAssignment
 from metropoli.territory.selectors import municipalities_where
 
-from .forms import ExistingAccountForm
+from . import invitations
+from .forms import PersonForm
 
 # The roles given here. A citizen's role comes with the account; a certified expert's from the
 # certification page (learning), which records the reason; a platform administrator is made with
@@ -33,7 +38,9 @@ from .forms import ExistingAccountForm
 GRANTED_HERE = (Role.ARBORIST, Role.MUNICIPAL_STAFF)
 
 
-class GrantForm(ExistingAccountForm):
+class GrantForm(PersonForm):
+    field_order = ["email", "role", "municipality", "display_name", "how"]
+
     role = forms.ChoiceField(
         label=gettext_lazy("Role to give"), choices=[(r.value, r.label) for r in GRANTED_HERE]
     )
@@ -59,24 +66,31 @@ def _managed(request):
 def roles(request):
     managed = _managed(request)
     form = GrantForm(request.POST or None, managed=managed)
+    link = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.grant_role(
-            granted_by=request.user,
-            user=form.person,
-            role=data["role"],
-            municipality=data["municipality"],
-        )
-        messages.success(
+        role, municipality = Role(data["role"]), data["municipality"]
+        added = form.added(
             request,
-            _("%(person)s is now %(role)s in %(municipality)s.")
-            % {
-                "person": form.person.display_name or form.person.email,
-                "role": Role(data["role"]).label.lower(),
-                "municipality": data["municipality"].name,
-            },
+            partial(
+                invitations.give_role,
+                granted_by=request.user,
+                role=role,
+                municipality=municipality,
+            ),
+            said=lambda added: (
+                _("%(person)s is now %(role)s in %(municipality)s.")
+                % {
+                    "person": added.person.display_name or added.person.email,
+                    "role": role.label.lower(),
+                    "municipality": municipality.name,
+                }
+            ),
         )
-        return redirect("accounts:roles")
+        if added is not None and not added.link:
+            return redirect("accounts:roles")
+        if added is not None:  # the link is shown on this answer only, above an empty form
+            link, form = added.link, GrantForm(managed=managed)
     assignments = (
         RoleAssignment.objects.filter(municipality__in=managed, role__in=GRANTED_HERE)
         .select_related("user", "municipality")
@@ -86,7 +100,12 @@ def roles(request):
         request,
         "accounts/roles.html",
         # One municipality: its name is in every row, so it takes no column (phones).
-        {"form": form, "assignments": assignments, "several": managed.count() > 1},
+        {
+            "form": form,
+            "assignments": assignments,
+            "several": managed.count() > 1,
+            "activation_link": link,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -31,11 +31,6 @@ class CooperationErrorCode(ErrorCode):
     INVALID_URL = "invalid_url", Kind.INVALID, gettext_noop("Give a full web address (https://…).")
     TITLE_REQUIRED = "title_required", Kind.INVALID, gettext_noop("The title cannot be empty.")
     DEADLINE_REQUIRED = "deadline_required", Kind.INVALID, gettext_noop("Give the deadline.")
-    INACTIVE_ACCOUNT = (
-        "inactive_account",
-        Kind.INVALID,
-        gettext_noop("That account is closed: it cannot join the office."),
-    )
     IMPORT_REFUSED = (
         "import_refused",
         Kind.INVALID,

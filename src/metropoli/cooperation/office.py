@@ -1,6 +1,7 @@
 """Writes of the office's own records: the city networks it belongs to, the awards it applied
 for or won, and who belongs to the office. Keyword-only, one transaction each, the permission
-checked here (``by`` None: the system itself, e.g. the demo loader)."""
+checked here (``by`` None: the system itself, e.g. the demo loader; only a person adds someone
+to the office, whom they may invite)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metropoli.accounts.invitations import Invitation, PersonAdded, add_person
 from metropoli.common.api import require
-from metropoli.common.errors import DomainError
 from metropoli.common.i18n import gettext_noop
+from metropoli.common.idempotency import Idempotency
 
 from .checks import Errors, check_currency, check_plausible_years, check_value
-from .errors import CooperationErrorCode
 from .recognition_models import Award, NetworkMembership
 from .rules import cooperation_office_group
 
@@ -82,18 +83,43 @@ def delete_recognition(*, by, item: NetworkMembership | Award) -> None:
 _OFFICE_REFUSED = gettext_noop("Only the cooperation office can change who belongs to it.")
 
 
-@transaction.atomic
-def add_to_office(*, by, person) -> bool:
-    """Make an active account a member of the office; False when it already was."""
-    if by is not None:
-        require(by, "cooperation.manage_office", message=_OFFICE_REFUSED)
-    if not person.is_active:
-        raise DomainError(CooperationErrorCode.INACTIVE_ACCOUNT, on_field="email")
-    group = cooperation_office_group()
-    if person.groups.filter(pk=group.pk).exists():
-        return False
-    person.groups.add(group)
-    return True
+# What an invitation to the office says the person is invited to («You are invited to …»).
+OFFICE_PLACE = gettext_noop("join the cooperation office")
+
+
+def add_to_office(
+    *,
+    by,
+    email: str,
+    display_name: str = "",
+    invite: bool = True,
+    idempotency: Idempotency | None = None,
+) -> PersonAdded:
+    """Make the person of `email` a member of the office, inviting them when the address has no
+    active account (accounts.invitations, decision 0113); `already` when they were one."""
+
+    def join(person) -> bool:
+        group = cooperation_office_group()
+        if person.groups.filter(pk=group.pk).exists():
+            return False
+        person.groups.add(group)
+        return True
+
+    invitation = Invitation(
+        action="cooperation.add_to_office",
+        scope={},
+        check=lambda: require(by, "cooperation.manage_office", message=_OFFICE_REFUSED),
+        give=join,
+        place=OFFICE_PLACE,
+    )
+    return add_person(
+        invitation,
+        email=email,
+        display_name=display_name,
+        invite=invite,
+        invited_by=by,
+        idempotency=idempotency,
+    )
 
 
 @transaction.atomic

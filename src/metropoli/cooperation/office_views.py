@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from metropoli.accounts.forms import ExistingAccountForm
+from metropoli.accounts.forms import PersonForm
 from metropoli.common.domain_errors import add_to_form
 from metropoli.common.errors import DomainError
 
@@ -36,25 +39,40 @@ def networks(request):
 @require_http_methods(["GET", "POST"])
 def office(request):
     """Who belongs to the cooperation office; its members (and platform administrators) add a
-    colleague by the e-mail address of their account, or take someone out."""
+    colleague by e-mail address, inviting them when the address has no active account, or take
+    someone out."""
     if (response := _staff_only(request, "cooperation.manage_office")) is not None:
         return response
-    form = ExistingAccountForm(request.POST or None)
+    form = PersonForm(request.POST or None)
+    link = ""
     if request.method == "POST" and form.is_valid():
-        if services.add_to_office(by=request.user, person=form.person):
-            message = _("%(person)s now belongs to the cooperation office.")
-        else:
-            message = _("%(person)s already belonged to the cooperation office.")
-        messages.success(request, message % {"person": _name(form.person)})
-        return redirect("cooperation:office")
+        added = form.added(
+            request,
+            partial(services.add_to_office, by=request.user),
+            said=lambda added: (
+                (
+                    _("%(person)s already belonged to the cooperation office.")
+                    if added.already
+                    else _("%(person)s now belongs to the cooperation office.")
+                )
+                % {"person": _name(added.person)}
+            ),
+        )
+        if added is not None and not added.link:
+            return redirect("cooperation:office")
+        if added is not None:  # the link is shown on this answer only, above an empty form
+            link, form = added.link, PersonForm()
+    # Members, and those invited who have not opened their account yet (closed accounts: no).
+    members = cooperation_office_group().user_set.filter(
+        Q(is_active=True) | Q(activation_pending=True)
+    )
     return render(
         request,
         "cooperation/office.html",
         {
             "form": form,
-            "members": cooperation_office_group()
-            .user_set.filter(is_active=True)
-            .order_by("display_name", "email"),
+            "members": members.order_by("display_name", "email"),
+            "activation_link": link,
         },
         status=400 if form.errors else 200,
     )

@@ -183,25 +183,6 @@ class StallForm(forms.Form):
     active = forms.BooleanField(label=_("Selling online"), required=False, initial=True)
 
 
-class PersonForm(forms.Form):
-    """Someone who runs a stall or the market: an existing account, or a new one."""
-
-    INVITE = "invite"
-    LINK = "link"
-
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
-    display_name = forms.CharField(label=_("Name"), max_length=80)
-    how = forms.ChoiceField(
-        label=_("If the person has no account yet"),
-        choices=[
-            (INVITE, _("Send an invitation by e-mail")),
-            (LINK, _("Show me a one-time activation link to hand over")),
-        ],
-        initial=INVITE,
-        widget=forms.RadioSelect,
-    )
-
-
 class ProductForm(forms.Form):
     name = forms.CharField(label=_("Product"), max_length=120)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)

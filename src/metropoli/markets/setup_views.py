@@ -3,6 +3,8 @@ their people and products, opening days, pickup slots, staff) and answer for sil
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metropoli.accounts.forms import PersonForm
 from metropoli.common.api import require
 from metropoli.common.domain_errors import message_of, status_of
 from metropoli.common.errors import DomainError
@@ -82,7 +85,7 @@ def _setup_page(request, market, *, settings_form=None, stall_form=None, staff_f
             "market": market,
             "settings_form": settings_form or setup_forms.MarketSettingsForm(instance=market),
             "stall_form": stall_form or setup_forms.StallForm(prefix="stall"),
-            "staff_form": staff_form or setup_forms.PersonForm(prefix="staff"),
+            "staff_form": staff_form or PersonForm(prefix="staff"),
             "stalls": selectors.setup_stalls(market),
             "staff": market.staff.select_related("user").order_by("user__display_name"),
             "activation_link": link,
@@ -123,41 +126,19 @@ def stall_add(request, slug: str):
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)
 
 
-def _added_message(request, added, where: str) -> None:
-    if not added.created:
-        messages.success(
-            request, _("%(name)s now runs %(where)s.") % {"name": added.person, "where": where}
-        )
-    elif added.link:
-        messages.success(
-            request,
-            _("Account created for %(email)s; hand over the activation link below (shown once).")
-            % {"email": added.person.email},
-        )
-    else:
-        messages.success(
-            request,
-            _("Invitation sent to %(email)s; the account opens with the link in it.")
-            % {"email": added.person.email},
-        )
+def _runs(where: str):
+    return lambda added: _("%(name)s now runs %(where)s.") % {"name": added.person, "where": where}
 
 
 @login_required
 @require_POST
 def staff_add(request, slug: str):
     market = _market_to_set_up(request, slug)
-    form = setup_forms.PersonForm(request.POST, prefix="staff")
-    if not form.is_valid():
+    form = PersonForm(request.POST, prefix="staff")
+    service = partial(setup.add_market_staff, market=market, actor=request.user)
+    added = form.added(request, service, said=_runs(market.name)) if form.is_valid() else None
+    if added is None:
         return _setup_page(request, market, staff_form=form, status=400)
-    data = form.cleaned_data
-    added = setup.add_market_staff(
-        market=market,
-        email=data["email"],
-        display_name=data["display_name"],
-        send_invitation=data["how"] == form.INVITE,
-        actor=request.user,
-    )
-    _added_message(request, added, market.name)
     if added.link:
         return _setup_page(request, market, link=added.link)
     return redirect("markets:setup", slug=slug)
@@ -193,7 +174,7 @@ def _stall_page(request, stall, *, stall_form=None, person_form=None, product_fo
             "market": stall.market,
             "stall": stall,
             "stall_form": stall_form or setup_forms.StallForm(initial=initial, prefix="stall"),
-            "person_form": person_form or setup_forms.PersonForm(prefix="person"),
+            "person_form": person_form or PersonForm(prefix="person"),
             "product_form": product_form or setup_forms.ProductForm(prefix="product"),
             "members": stall.members.select_related("user").order_by("user__display_name"),
             "products": selectors.stall_products(stall),
@@ -220,18 +201,11 @@ def stall_setup(request, slug: str, stall_id: int):
 @require_POST
 def stall_person_add(request, slug: str, stall_id: int):
     stall = _stall_to_set_up(request, slug, stall_id)
-    form = setup_forms.PersonForm(request.POST, prefix="person")
-    if not form.is_valid():
+    form = PersonForm(request.POST, prefix="person")
+    service = partial(setup.add_stall_member, stall=stall, actor=request.user)
+    added = form.added(request, service, said=_runs(stall.name)) if form.is_valid() else None
+    if added is None:
         return _stall_page(request, stall, person_form=form, status=400)
-    data = form.cleaned_data
-    added = setup.add_stall_member(
-        stall=stall,
-        email=data["email"],
-        display_name=data["display_name"],
-        send_invitation=data["how"] == form.INVITE,
-        actor=request.user,
-    )
-    _added_message(request, added, stall.name)
     if added.link:
         return _stall_page(request, stall, link=added.link)
     return redirect("markets:setup_stall", slug=slug, stall_id=stall.pk)

@@ -334,9 +334,11 @@ def _check_role_manager(by, role: str, municipality: Municipality | None, verb: 
     )
 
 
-@transaction.atomic
-def grant_role(*, granted_by, user, role: str, municipality: Municipality | None) -> RoleAssignment:
-    """A person (municipal staff, a platform administrator) gives `user` a role."""
+def check_grant(*, granted_by, role: str, municipality: Municipality | None) -> Municipality | None:
+    """What `grant_role` checks before it writes: the role exists, has its municipality, and
+    `granted_by` may give it there (Forbidden otherwise). Returns the municipality the role is
+    held in (none for a platform administrator). Callers that write something else first (an
+    invitation opens the account the role goes to) call it before that write."""
     if role not in Role.values:
         raise DomainError(TerritoryErrorCode.UNKNOWN_ROLE, on_field="role", role=role)
     if role == Role.PLATFORM_ADMIN:
@@ -344,6 +346,13 @@ def grant_role(*, granted_by, user, role: str, municipality: Municipality | None
     elif municipality is None:
         raise DomainError(TerritoryErrorCode.MUNICIPALITY_REQUIRED, on_field="municipality")
     _check_role_manager(granted_by, role, municipality, "grant")
+    return municipality
+
+
+@transaction.atomic
+def grant_role(*, granted_by, user, role: str, municipality: Municipality | None) -> RoleAssignment:
+    """A person (municipal staff, a platform administrator) gives `user` a role."""
+    municipality = check_grant(granted_by=granted_by, role=role, municipality=municipality)
     assignment, _created = assign_role(
         user=user, role=role, municipality=municipality, granted_by=granted_by
     )

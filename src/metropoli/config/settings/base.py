@@ -408,6 +408,9 @@ PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("METROPOLI_PASSWORD_RESETS_PER_
 PASSWORD_RESETS_PER_EMAIL = int(os.environ.get("METROPOLI_PASSWORD_RESETS_PER_EMAIL", "3"))
 # Sign-up forms sent per address and hour.
 SIGNUPS_PER_ADDRESS = int(os.environ.get("METROPOLI_SIGNUPS_PER_ADDRESS", "10"))
+# People one person may invite per day (new accounts, invitations sent again), roles, the
+# cooperation office and markets together (decision 0113).
+INVITATIONS_PER_DAY = int(os.environ.get("METROPOLI_INVITATIONS_PER_DAY", "100"))
 # Wrong hand-over codes per order and per address, per hour.
 MARKETS_HANDOVER_FAILURES_PER_ORDER = int(
     os.environ.get("METROPOLI_MARKETS_HANDOVER_FAILURES_PER_ORDER", "5")

@@ -1,9 +1,15 @@
 """Who belongs to the cooperation office is decided by the office itself (and platform
-administrators) at /cooperacion/oficina/, not in the Django admin."""
+administrators) at /cooperacion/oficina/, not in the Django admin; a colleague without an
+account is invited (decision 0113)."""
+
+import re
 
 import pytest
+from django.test import Client
 
+from metropoli.accounts.models import User
 from metropoli.accounts.tests.factories import UserFactory
+from metropoli.common.models import OutgoingEmail
 from metropoli.common.testing import signed_in
 from metropoli.cooperation.rules import COOPERATION_OFFICE_GROUP
 
@@ -75,3 +81,70 @@ def test_a_platform_administrator_staffs_the_office(people):
     admin = signed_in(people["admin"])
     assert admin.post(OFFICE, {"email": people["citizen"].email}).status_code == 302
     assert in_office(people["citizen"])
+
+
+def key_of(client) -> str:
+    page = client.get(OFFICE).content.decode()
+    return re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+
+
+def test_a_colleague_without_an_account_is_invited_and_opens_it_with_the_link(office):
+    client = signed_in(office, HTTP_ACCEPT_LANGUAGE="es")
+    answer = client.post(
+        OFFICE,
+        {"email": "nuevo@example.mx", "display_name": "Nuevo", "how": "link",
+         "idempotency_key": key_of(client)},
+    )  # fmt: skip
+    page = answer.content.decode()
+    assert answer.status_code == 200
+    assert "Nuevo ahora integra la oficina de cooperación." in page
+    link = re.search(r'id="activation-link" value="http://[^/"]+(/cuentas/activar/[^"]+)"', page)
+    path = link.group(1).replace("&amp;", "&")
+    colleague = User.objects.get(email="nuevo@example.mx")
+    assert in_office(colleague) and not colleague.is_active
+    listed = client.get(OFFICE).content.decode()
+    assert (
+        "Nuevo" in listed and "invitación pendiente" in listed and "activation-link" not in listed
+    )
+    assert not OutgoingEmail.objects.exists()
+    person = Client(HTTP_ACCEPT_LANGUAGE="es")
+    password = "Oficina-de-cooperacion-7"
+    opened = person.post(path, {"new_password1": password, "new_password2": password})
+    assert opened.status_code == 302
+    person.logout()
+    person.post("/cuentas/entrar", {"username": "nuevo@example.mx", "password": password})
+    assert person.get("/cooperacion/nuevo/").status_code == 200
+
+
+def test_an_invitation_by_e_mail_sent_twice_is_one(
+    office, smtp_server, django_capture_on_commit_callbacks
+):
+    client = signed_in(office, HTTP_ACCEPT_LANGUAGE="es")
+    data = {"email": "nuevo@example.mx", "display_name": "Nuevo", "how": "invite",
+            "idempotency_key": key_of(client)}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(OFFICE, data).status_code == 302
+        assert client.post(OFFICE, data).status_code == 302
+    assert User.objects.filter(email="nuevo@example.mx").count() == 1
+    assert OutgoingEmail.objects.filter(to="nuevo@example.mx").count() == 1
+    (message,) = smtp_server.messages
+    subject = " ".join(str(message["Subject"]).split())
+    assert subject == "Te invitan a integrar la oficina de cooperación en Metrópoli"
+    assert "/cuentas/activar/" in message.get_content()
+
+
+@pytest.mark.parametrize("who", ["citizen", "staff_here"])
+def test_nobody_else_invites_to_the_office(people, who):
+    person = signed_in(people[who], HTTP_ACCEPT_LANGUAGE="es")
+    before = User.objects.count()
+    refused = person.post(OFFICE, {"email": "nuevo@example.mx", "display_name": "Nuevo"})
+    assert refused.status_code == 403
+    assert User.objects.count() == before and not OutgoingEmail.objects.exists()
+
+
+def test_a_closed_account_is_not_invited(office):
+    UserFactory(email="cerrada@example.mx", is_active=False)
+    client = signed_in(office, HTTP_ACCEPT_LANGUAGE="es")
+    refused = client.post(OFFICE, {"email": "cerrada@example.mx", "display_name": "Cerrada"})
+    assert refused.status_code == 400 and "está cerrada" in refused.content.decode()
+    assert list(office.groups.get(name=COOPERATION_OFFICE_GROUP).user_set.all()) == [office]

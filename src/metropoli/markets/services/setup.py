@@ -1,7 +1,8 @@
 """Setting a market up in the browser: the market, its stalls, their people and products.
 
-Every write here is one transaction. People who have no account yet get one waiting for
-activation, with a one-time link (docs/decisions/0075-market-people-by-activation-link.md).
+Every write here is one transaction. People who have no account yet are invited: they get an
+account waiting for activation, opened by an e-mailed invitation or a one-time link (accounts'
+invitations, docs/decisions/0075-market-people-by-activation-link.md and decision 0113).
 """
 
 from __future__ import annotations
@@ -9,17 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django_tasks import task
 
-from metropoli.accounts.services import activation_link
+from metropoli.accounts import invitations
+from metropoli.accounts.invitations import Invitation, PersonAdded, add_person
 from metropoli.common.api import require
-from metropoli.common.outbox import queue_email
+from metropoli.common.i18n import gettext_noop
+from metropoli.common.idempotency import Idempotency
 
 from ..models import Market, MarketStaff, Product, ProductPrice, Stall, StallMember
 from .catalogue import _checked_photo, _replace_photo
@@ -80,73 +80,73 @@ def update_stall(*, stall: Stall, fields: dict, actor) -> Stall:
     return stall
 
 
-@dataclass(frozen=True)
-class PersonAdded:
-    person: object
-    created: bool
-    # The one-time activation link, when staff chose to hand it over themselves.
-    link: str = ""
+# What an invitation says the person is invited to («You are invited to …»).
+STALL_PLACE = gettext_noop("run the stall %(stall)s")
+MARKET_STAFF_PLACE = gettext_noop("join the staff of %(market)s")
+
+
+def add_stall_member(
+    *,
+    stall: Stall,
+    email: str,
+    display_name: str,
+    invite: bool,
+    actor,
+    idempotency: Idempotency | None = None,
+) -> PersonAdded:
+    """The person of `email` runs the stall; an address without an active account is invited
+    (accounts.invitations)."""
+    invitation = Invitation(
+        action="markets.add_stall_member",
+        scope={"stall": stall.pk},
+        check=lambda: require(actor, "markets.setup_market", stall.market),
+        give=lambda person: StallMember.objects.get_or_create(stall=stall, user=person)[1],
+        place=STALL_PLACE,
+        place_params={"stall": stall.name},
+    )
+    return add_person(
+        invitation,
+        email=email,
+        display_name=display_name,
+        invite=invite,
+        invited_by=actor,
+        idempotency=idempotency,
+    )
+
+
+def add_market_staff(
+    *,
+    market: Market,
+    email: str,
+    display_name: str,
+    invite: bool,
+    actor,
+    idempotency: Idempotency | None = None,
+) -> PersonAdded:
+    """The person of `email` joins the market's staff; an address without an active account
+    is invited (accounts.invitations)."""
+    invitation = Invitation(
+        action="markets.add_market_staff",
+        scope={"market": market.pk},
+        check=lambda: require(actor, "markets.setup_market", market),
+        give=lambda person: MarketStaff.objects.get_or_create(market=market, user=person)[1],
+        place=MARKET_STAFF_PLACE,
+        place_params={"market": market.name},
+    )
+    return add_person(
+        invitation,
+        email=email,
+        display_name=display_name,
+        invite=invite,
+        invited_by=actor,
+        idempotency=idempotency,
+    )
 
 
 @task()
 def email_invitation(user_id: int, place: str) -> None:
-    """The invitation to run a stall or a market, with the one-time activation link."""
-    person = get_user_model().objects.filter(pk=user_id, activation_pending=True).first()
-    if person is None:
-        return
-    site = settings.METROPOLI["PLATFORM_NAME"]
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-        subject = _("You are invited to %(place)s on %(site)s") % {"place": place, "site": site}
-        body = [
-            _("Hello %(name)s,") % {"name": person.display_name},
-            _(
-                "The market staff opened an account for you on %(site)s to run %(place)s. Open "
-                "this link, choose your password and you are in:"
-            )
-            % {"site": site, "place": place},
-            activation_link(person),
-            _("If you do not expect this, ignore this message: the account stays inactive."),
-        ]
-        queue_email(to=person.email, subject=subject, body="\n\n".join(body) + "\n")
-
-
-def _person(
-    email: str, display_name: str, *, send_invitation: bool, place: str = ""
-) -> PersonAdded:
-    """The account of `email`, or a new one waiting for activation (no password yet)."""
-    user_model = get_user_model()
-    existing = user_model.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        return PersonAdded(existing, created=False)
-    person = user_model(email=email.lower(), display_name=display_name)
-    person.set_unusable_password()
-    person.is_active = False
-    person.activation_pending = True
-    person.save()
-    if send_invitation:
-        transaction.on_commit(lambda: email_invitation.enqueue(person.pk, place))
-        return PersonAdded(person, created=True)
-    return PersonAdded(person, created=True, link=activation_link(person))
-
-
-@transaction.atomic
-def add_stall_member(
-    *, stall: Stall, email: str, display_name: str, send_invitation: bool, actor
-) -> PersonAdded:
-    require(actor, "markets.setup_market", stall.market)
-    added = _person(email, display_name, send_invitation=send_invitation, place=stall.name)
-    StallMember.objects.get_or_create(stall=stall, user=added.person)
-    return added
-
-
-@transaction.atomic
-def add_market_staff(
-    *, market: Market, email: str, display_name: str, send_invitation: bool, actor
-) -> PersonAdded:
-    require(actor, "markets.setup_market", market)
-    added = _person(email, display_name, send_invitation=send_invitation, place=market.name)
-    MarketStaff.objects.get_or_create(market=market, user=added.person)
-    return added
+    """Only for invitations queued before decision 0113; accounts.invitations writes them now."""
+    invitations.email_invitation.call(user_id, place, {}, None)
 
 
 @transaction.atomic

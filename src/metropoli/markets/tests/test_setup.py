@@ -160,7 +160,7 @@ def test_an_invitation_is_e_mailed(
         )
     (message,) = smtp_server.messages
     assert message["To"] == "guero@example.mx" and "/cuentas/activar/" in message.get_content()
-    assert message["Subject"].startswith("Le invitan a Doña Lupe en ")
+    assert message["Subject"].strip().startswith("Te invitan a atender el puesto Doña Lupe en ")
 
 
 def test_staff_are_added_and_removed_but_not_by_themselves(client, market, guadalajara):
