@@ -153,7 +153,7 @@ def test_treender_correction_fits_a_small_phone(live_server, page_factory):
 
     # "Necesita corrección" opens the panel; the longest species name is chosen, a reason typed.
     page.get_by_role("button", name="Necesita corrección").click()
-    reason = page.get_by_label("Razón (la leerá quien lo registró)")
+    reason = page.get_by_label("Motivo (lo leerá quien lo registró)")
     reason.wait_for(state="visible")
     reason.fill("Las hojas compuestas y las vainas largas no son de esta especie. " * 3)
     page.get_by_label("Especie correcta (opcional)").select_option(longest.code)

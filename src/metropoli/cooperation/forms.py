@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metropoli.territory.selectors import active_municipalities
 
@@ -207,7 +208,9 @@ class ResultForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
     indicator = forms.CharField(label=_("Indicator"), max_length=300)
-    target = forms.CharField(label=_("Target"), max_length=100, required=False)
+    target = forms.CharField(
+        label=pgettext_lazy("result indicator", "Target"), max_length=100, required=False
+    )
     actual = forms.CharField(label=_("Achieved"), max_length=100, required=False)
     period_start = forms.DateField(label=_("Period start"), widget=DateInput())
     period_end = forms.DateField(label=_("Period end"), widget=DateInput())

@@ -12,6 +12,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metropoli.common.storage import AtomicFileSystemStorage
 from metropoli.territory.models import Municipality
@@ -416,7 +417,9 @@ class Result(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     indicator = models.CharField(_("indicator"), max_length=300)
-    target = models.CharField(_("target"), max_length=100, blank=True)
+    target = models.CharField(
+        pgettext_lazy("result indicator", "target"), max_length=100, blank=True
+    )
     actual = models.CharField(_("achieved"), max_length=100, blank=True)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))

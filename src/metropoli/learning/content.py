@@ -399,7 +399,7 @@ entra al inventario validado.</p>
 <li>Confirma solo lo que puedes ver en la foto. Si la foto no permite saberlo, corrige pidiendo otra foto en lugar de confirmar.</li>
 <li>Un diámetro es plausible si coincide con lo que se ve: un arbolito recién plantado no mide 80 cm.</li>
 <li>Si el registro dice «especie desconocida» y tú la reconoces, usa «necesita corrección» y da la especie: es la mejor ayuda.</li>
-<li>Escribe la razón pensando en quien registró: clara, amable y con algo que pueda aprender.</li>
+<li>Escribe el motivo pensando en quien registró: clara, amable y con algo que pueda aprender.</li>
 </ul>
 <h2>Cómo se decide</h2>
 <p>Un arbolista municipal decide solo. Si no, deciden dos votos de expertos que coincidan; cada

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import CONSEQUENCES, FAILURE_LIKELIHOODS, IMPACT_LIKELIHOODS, WorkStatus
 
@@ -32,7 +33,7 @@ class PlanForm(forms.Form):
 
 class RiskForm(forms.Form):
     target = forms.CharField(
-        label=_("Target"),
+        label=pgettext_lazy("tree risk", "Target"),
         required=False,
         max_length=200,
         help_text=_("What or who could be hit: a sidewalk, a bus stop, parked cars…"),

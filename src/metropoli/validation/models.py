@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metropoli.territory.models import Municipality
 from metropoli.trees.models import Species, Tree
@@ -325,7 +326,7 @@ class RiskAssessment(models.Model):
     item = models.ForeignKey(
         WorkItem, verbose_name=_("work item"), on_delete=models.CASCADE, related_name="assessments"
     )
-    target = models.CharField(_("target"), max_length=200, blank=True)
+    target = models.CharField(pgettext_lazy("tree risk", "target"), max_length=200, blank=True)
     likelihood_of_failure = models.CharField(
         _("likelihood of failure"), max_length=16, choices=FAILURE_LIKELIHOODS
     )

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The navigation: one entry per module, in the order the institute presents them.
 MODULES = [
-    ("trees:home", _("Trees"), _("Map and value the urban forest")),
+    ("trees:home", pgettext_lazy("module name", "Trees"), _("Map and value the urban forest")),
     ("markets:home", _("Markets"), _("Municipal markets online")),
     ("participation:home", _("Participate"), _("Map-based consultations")),
     ("cooperation:home", _("Cooperation"), _("International cooperation registry")),

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metropoli.territory.models import Municipality
 
@@ -106,7 +107,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("purchase", "order")
         verbose_name_plural = _("orders")
         constraints = [
             models.CheckConstraint(
@@ -160,7 +161,10 @@ class OrderPart(models.Model):
     """The share of an order that one stall prepares; each stall accepts its own part."""
 
     order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="parts"
+        Order,
+        verbose_name=pgettext_lazy("purchase", "order"),
+        on_delete=models.CASCADE,
+        related_name="parts",
     )
     stall = models.ForeignKey(
         Stall, verbose_name=_("stall"), on_delete=models.PROTECT, related_name="order_parts"
@@ -185,7 +189,10 @@ class OrderPart(models.Model):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+        Order,
+        verbose_name=pgettext_lazy("purchase", "order"),
+        on_delete=models.CASCADE,
+        related_name="lines",
     )
     part = models.ForeignKey(
         OrderPart, verbose_name=_("stall part"), on_delete=models.CASCADE, related_name="lines"
@@ -213,7 +220,10 @@ class OrderEvent(models.Model):
     """Status history of an order, shown to shopper, stall and courier."""
 
     order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
+        Order,
+        verbose_name=pgettext_lazy("purchase", "order"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)

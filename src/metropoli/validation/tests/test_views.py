@@ -44,7 +44,7 @@ def test_refused_vote_without_javascript_shows_the_message(client, expert, tree)
     response = login(client, expert).post(
         f"/arbol/treender/arboles/{tree.pk}/voto/", {"kind": "reject"}, follow=True
     )
-    assert "razón" in response.content.decode()
+    assert "motivo" in response.content.decode()
     assert Vote.objects.count() == 0
 
 
