@@ -91,7 +91,7 @@ def test_staff_set_up_a_consultation_and_a_participant_hears_the_answer(
     page.get_by_label("Título").fill("Parque lineal de la colonia Americana")
     page.get_by_label("Descripción").fill("¿Qué necesita el nuevo parque lineal?")
     page.get_by_role("button", name="Crear consulta").click()
-    page.wait_for_selector("#area-field .error:has-text('Dibuje el área en el mapa')")
+    page.wait_for_selector("#area-field .error:has-text('Dibuja el área en el mapa')")
 
     page.wait_for_selector("#area-field[data-ready=true]")
     page.get_by_role("button", name="Dibujar el área").click()
@@ -130,7 +130,7 @@ def test_staff_set_up_a_consultation_and_a_participant_hears_the_answer(
     icon.write_bytes(OWN_ICON)
     form = page.locator("#category-form")
     form.get_by_label("Nombre").fill("Fuentes")
-    form.get_by_label("O suba su propio ícono (SVG o PNG)").set_input_files(str(icon))
+    form.get_by_label("O sube tu propio ícono (SVG o PNG)").set_input_files(str(icon))
     form.get_by_role("button", name="Agregar categoría").click()
     page.wait_for_selector("#category-list li:has-text('Fuentes')")
     icons = dict(proceeding.categories.values_list("name", "icon"))
@@ -177,7 +177,7 @@ def test_staff_set_up_a_consultation_and_a_participant_hears_the_answer(
     assert len(smtp_server.messages) == 1
     message = smtp_server.messages[0]
     assert message["To"] == "vecina@example.mx"
-    assert "Respondieron su aportación" in message["Subject"]
+    assert "Respondieron tu aportación" in message["Subject"]
     assert "Lo incluimos en el proyecto ejecutivo." in message.get_content()
     phone.goto(live_server.url + "/participa/")
     assert phone.locator("#unread-notices").text_content() == "1 aviso nuevo"

@@ -121,7 +121,7 @@ def test_staff_edit_move_photo_and_removal_with_a_reason(
     page.get_by_label("Agregar una foto").set_input_files(
         files=[{"name": "arbol.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
     )
-    page.get_by_role("button", name="Subir la foto").click()
+    page.get_by_role("button", name="Subir foto").click()
     page.wait_for_selector("text=Se agregó la foto.")
     # Its box is there before its bytes: the page gives the thumbnail its height.
     assert page.get_by_role("img", name="Foto 1 del árbol").is_visible()

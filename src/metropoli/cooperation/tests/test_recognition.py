@@ -61,8 +61,8 @@ def test_the_office_adds_corrects_and_removes_a_network(office):
 @pytest.mark.parametrize(
     "overrides, field_message",
     [
-        ({"since": "1850"}, "Escriba un año entre 1900 y 2100."),
-        ({"since": "2999"}, "Escriba un año entre 1900 y 2100."),
+        ({"since": "1850"}, "Escribe un año entre 1900 y 2100."),
+        ({"since": "2999"}, "Escribe un año entre 1900 y 2100."),
         ({"network": "   "}, "Este campo es obligatorio."),
         ({"url": "javascript:alert(1)"}, "URL válida."),
         ({"network": "x" * 201}, "201"),
@@ -109,11 +109,11 @@ def test_an_award_with_its_value(office, pimus):
     [
         ({"currency": "XYZ"}, "no es una clave de moneda ISO 4217"),
         ({"currency": ""}, "no es una clave de moneda ISO 4217"),
-        ({"value": "", "currency": "MXN"}, "Indique el monto, o deje la moneda vacía."),
+        ({"value": "", "currency": "MXN"}, "Indica el monto, o deja la moneda vacía."),
         ({"value": "-5"}, "no puede ser negativo"),
         ({"value": "NaN"}, "un número."),
         ({"value": "1e309"}, "14 dígitos"),
-        ({"year": "0"}, "Escriba un año entre 1900 y 2100."),
+        ({"year": "0"}, "Escribe un año entre 1900 y 2100."),
         ({"status": "maybe"}, "opción válida"),
     ],
 )

@@ -397,7 +397,7 @@ def test_guest_cancels_are_rate_limited(client, market, tomato, settings):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("es-MX", "Solo quedan 20 manojos de Cilantro; pidió 21 manojos."),
+        ("es-MX", "Solo quedan 20 manojos de Cilantro; pediste 21 manojos."),
         ("en", "Only 20 bunches of Cilantro are left; you asked for 21 bunches."),
     ],
 )

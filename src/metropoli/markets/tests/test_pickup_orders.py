@@ -156,7 +156,7 @@ def test_checkout_page_offers_days_and_leaves_full_slots_out(client, market, tom
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("es-MX", "ya empezó; elija uno más tarde."), ("en", "has already started; choose a later")],
+    [("es-MX", "ya empezó; elige uno más tarde."), ("en", "has already started; choose a later")],
 )
 def test_api_takes_a_pickup_date_and_refuses_a_past_one(client, market, tomato, language, expected):
     body = {

@@ -117,7 +117,7 @@ def test_settings_slots_and_days(client, market, guadalajara):
     )
     page = bad.content.decode()
     assert bad.status_code == 400
-    assert "«13-11» no es un horario" in page and "Marque al menos un día." in page
+    assert "«13-11» no es un horario" in page and "Marca al menos un día." in page
 
 
 def test_a_vendor_gets_a_one_time_link_and_chooses_a_password(client, market, stall, guadalajara):

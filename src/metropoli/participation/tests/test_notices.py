@@ -56,7 +56,7 @@ def test_answer_reaches_an_opted_in_author_by_mail_and_in_the_app(
     assert notice.emailed_at is not None
     assert [m["To"] for m in smtp_server.messages] == ["autora@example.mx"]
     assert smtp_server.messages[0]["Subject"].strip() == (
-        "Respondieron su aportación a “Consulta de prueba”"
+        "Respondieron tu aportación a “Consulta de prueba”"
     )
     assert "Lo revisamos." in smtp_server.messages[0].get_content()
     assert notices.unread_count(author) == 1

@@ -201,7 +201,7 @@ def test_setup_pages_are_for_staff_and_refuse_bad_input_in_spanish(staff, zapopa
     assert bad.status_code == 403  # metropolitan: not for municipal staff
     no_area = client.post("/participa/gestion/nueva/", {"title": "X", "description": "Y"})
     assert no_area.status_code == 400
-    assert "Dibuje el área en el mapa" in no_area.content.decode()
+    assert "Dibuja el área en el mapa" in no_area.content.decode()
     overlap = client.post(
         "/participa/prueba/configurar/",
         {"action": "phase", "phase-kind": "evaluation", "phase-start": "2020-01-01T00:00",
@@ -428,7 +428,7 @@ def test_an_empty_or_foreign_consultation_is_no_template(staff, zapopan, guadala
     )
     assert (
         answer.status_code == 400
-        and "Agregue primero fases o categorías" in answer.content.decode()
+        and "Agrega primero fases o categorías" in answer.content.decode()
     )
     outsider = client_for(person_with(Role.MUNICIPAL_STAFF, zapopan))
     refused = outsider.post(

@@ -287,7 +287,7 @@ def test_two_people_editing_one_template_the_second_save_is_refused(saved, guada
     assert refused.status_code == 409
     assert state() == after_ana
     page = refused.content.decode()
-    assert "Alguien más cambió esta plantilla mientras usted la editaba" in page
+    assert "Alguien más cambió esta plantilla mientras la editabas" in page
     assert 'value="Arbolado (Ana)"' in page and "Arbolado (Luis)" not in page
     fresh = page.split('name="version" value="', 1)[1].split('"', 1)[0]
     assert fresh == form_version(ProceedingTemplate.objects.get(pk=saved.pk)) != luis_saw

@@ -144,7 +144,7 @@ def refused_page(client, url, data) -> str:
 
 def test_scientific_name_required_in_spanish(people):
     page = refused_page(signed_in(people["arborist"]), NEW, form(scientific_name="   "))
-    assert "Escriba el nombre científico de la especie." in page
+    assert "Escribe el nombre científico de la especie." in page
 
 
 def test_a_duplicate_scientific_name_is_refused_naming_the_existing_species(people):
@@ -172,7 +172,7 @@ def test_a_code_is_unique_and_well_formed(people):
     jacaranda()
     client = signed_in(people["arborist"])
     page = refused_page(client, NEW, form(code="jami"))
-    assert "La clave JAMI ya la usa Jacaranda (Jacaranda mimosifolia). Elija otra." in page
+    assert "La clave JAMI ya la usa Jacaranda (Jacaranda mimosifolia). Elige otra." in page
     page = refused_page(client, NEW, form(code="TA IM"))
     assert "Una clave tiene de 1 a 20 letras (A–Z), dígitos o guiones" in page
     assert client.post(NEW, form(code="taim-x"), headers=ES).status_code == 302
@@ -225,9 +225,9 @@ def test_the_code_is_stable_once_set(people):
 def test_itree_code_must_be_one_the_tables_have(people, itree):
     client = signed_in(people["arborist"])
     page = refused_page(client, NEW, form(itree_code="NOPE-NOPE"))
-    assert "«NOPE-NOPE» no es una clave de especie de las tablas de i-Tree" in page
+    assert "«NOPE-NOPE» no es un código de especie de las tablas de i-Tree" in page
     page = refused_page(client, NEW, form(itree_code="JAMX"))
-    assert "¿Quiso decir" in page and "JAMI" in page
+    assert "¿Quisiste decir" in page and "JAMI" in page
     assert client.post(NEW, form(itree_code="bdl other"), headers=ES).status_code == 302
     assert Species.objects.get(code="AMG-TAIM").itree_code == "BDL OTHER"
 

@@ -93,7 +93,7 @@ MESSAGES: Mapping[RuleCode, Rule] = {
     ),
     RuleCode.CODELIST_WITHDRAWN: (
         gettext_noop(
-            "El código «%(code)s» de la lista IATI %(codelist)s fue retirado; use uno vigente."
+            "El código «%(code)s» de la lista IATI %(codelist)s fue retirado; usa uno vigente."
         ),
         _W,
         None,
