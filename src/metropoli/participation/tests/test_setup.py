@@ -427,8 +427,7 @@ def test_an_empty_or_foreign_consultation_is_no_template(staff, zapopan, guadala
         f"/participa/{empty.slug}/configurar/", {"action": "template", "template-name": "Nada"}
     )
     assert (
-        answer.status_code == 400
-        and "Agrega primero fases o categorías" in answer.content.decode()
+        answer.status_code == 400 and "Agrega primero fases o categorías" in answer.content.decode()
     )
     outsider = client_for(person_with(Role.MUNICIPAL_STAFF, zapopan))
     refused = outsider.post(
