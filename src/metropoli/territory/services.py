@@ -281,10 +281,11 @@ def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
 
 # --- roles -----------------------------------------------------------------------------------
 # Every RoleAssignment is written here (docs/decisions/0089-roles-written-by-territory-only.md):
-# `grant_role`/`revoke_role` when a person (staff, an administrator in /admin/) gives or takes a
-# role, checked here; `assign_role`/`unassign_role` when the platform applies a rule of its own
-# whose check its caller made (the citizen role of one's home municipality, a certification
-# earned or granted in learning, the demo).
+# `grant_role`/`revoke_role` when a person (staff on /cuentas/roles, a platform administrator
+# there, on /cuentas/roles/plataforma or in /admin/) gives or takes a role, checked here;
+# `assign_role`/`unassign_role` when the platform applies a rule of its own whose check its
+# caller made (the citizen role of one's home municipality, a certification earned or granted
+# in learning, the demo).
 
 
 def _forget_cached_roles(user) -> None:

@@ -198,6 +198,12 @@ def test_nobody_takes_their_own_role_and_the_last_one_stays():
         services.keep_a_platform_administrator(leaving=ana)
     assert last.value.code == TerritoryErrorCode.LAST_PLATFORM_ADMIN
     services.keep_a_platform_administrator(leaving=closed)  # not one who counts: nothing to keep
+    # One invited who never opened the account does not count either, and may be taken out.
+    invited = person_with(Role.PLATFORM_ADMIN, None, email="invitada@example.mx", is_active=False)
+    invited.activation_pending = True
+    invited.save()
+    assert "invitada@example.mx" in admin.get(PAGE).content.decode()
+    assert admin.post(remove_path(invited)).status_code == 302 and not holds_role(invited)
     # Nor by deleting one's account: the page says why and the account stays.
     deleted = admin.post(reverse("accounts:delete"), {"password": PASSWORD})
     assert deleted.status_code == 409
