@@ -58,6 +58,8 @@ STAFF = [  # {template}: the demo's
     "/territorio/municipios/",
     "/territorio/municipios/agregar/",
     "/territorio/municipios/14039/",
+    "/cuentas/roles/plataforma",
+    "/cuentas/reabrir",
 ]
 
 

@@ -18,7 +18,8 @@ from metropoli.participation.models import ExternalLayer, Proceeding
 pytestmark = pytest.mark.django_db
 START = ["/", "/arbol/", "/arbol/especies/", "/arbol/sensores/", "/mercado/", "/participa/",
          "/participa/plantillas/", "/cooperacion/", "/cuentas/entrar", "/cuentas/registro",
-         "/api/docs", "/offline", "/no-existe/", "/admin/", "/territorio/municipios/"]  # fmt: skip
+         "/api/docs", "/offline", "/no-existe/", "/admin/", "/territorio/municipios/",
+         "/cuentas/roles/plataforma", "/cuentas/reabrir"]  # fmt: skip
 SKIP = re.compile(r"^/(static|media|i18n|cuentas/salir)|\.(csv|xlsx|geojson|svg|xml|json|pbf)$")
 PAGES_PER_VISITOR = 70
 

@@ -117,6 +117,8 @@ PAGES = [
     ("admin", "/territorio/municipios/"),
     ("admin", "/territorio/municipios/agregar/"),
     ("admin", "/territorio/municipios/14039/"),
+    ("admin", "/cuentas/roles/plataforma"),
+    ("admin", "/cuentas/reabrir"),
 ]
 # Forms left alone: signing out would end the session the next forms need.
 SKIPPED_ACTIONS = re.compile(r"/cuentas/salir|/i18n/")

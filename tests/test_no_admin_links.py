@@ -43,6 +43,8 @@ START = [
     "/participa/plantillas/",
     "/cooperacion/",
     "/territorio/municipios/",
+    "/cuentas/roles/plataforma",
+    "/cuentas/reabrir",
 ]
 SKIP = re.compile(r"^/(static|media|i18n|api|cuentas/salir)|\.(csv|xlsx|geojson|svg|xml|json|pbf)$")
 DEPTH = 2

@@ -159,7 +159,48 @@ class ProfileForm(forms.ModelForm):
         self.fields["home_municipality"].queryset = active_municipalities()
 
 
-class PersonForm(forms.Form):
+class OnceForm(forms.Form):
+    """A form carried out once however often it is sent (a double tap, a retry): its hidden
+    idempotency key goes to the service's `run_once`."""
+
+    # The page sends it; a request without one gets a new one, so it is carried out each time
+    # it is sent.
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=80,
+        error_messages={"max_length": _("The form is damaged: reload the page and try again.")},
+    )
+
+    # What the form says when sent again with other values (the back button).
+    sent_already = _("This form was sent already. Fill it in again to add someone.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        elif not self.data.get(self.add_prefix("idempotency_key")):
+            self._new_key()  # shown again after an error, the form has one for the next time
+
+    def _new_key(self) -> None:
+        self.data = self.data.copy()
+        self.data[self.add_prefix("idempotency_key")] = uuid.uuid4().hex
+
+    def idempotency(self, request) -> Idempotency | None:
+        key = self.cleaned_data.get("idempotency_key")
+        return Idempotency(caller_scope(request), key) if key else None
+
+    def show_reused_key(self, error: DomainError) -> bool:
+        """The form sent again with other values (the back button): said above the fields, with
+        a new key. False for any other refusal."""
+        if error.code != CommonErrorCode.IDEMPOTENCY_KEY_REUSED:
+            return False
+        self.add_error(None, self.sent_already)
+        self._new_key()
+        return True
+
+
+class PersonForm(OnceForm):
     """Names a person by e-mail address, to give them a place (a role, the cooperation office,
     a stall, a market's staff): their active account, or, when the address has none, a new
     account they open from an invitation e-mailed to it (INVITE) or from a one-time link shown
@@ -193,25 +234,7 @@ class PersonForm(forms.Form):
         required=False,  # by e-mail when not said (it does not matter for an active account)
         widget=forms.RadioSelect,
     )
-    # Makes the form sent twice (a double tap, a retry) one invitation. The page sends it; a
-    # request without one gets a new one, so it is carried out each time it is sent.
-    idempotency_key = forms.CharField(
-        widget=forms.HiddenInput,
-        required=False,
-        max_length=80,
-        error_messages={"max_length": _("The form is damaged: reload the page and try again.")},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
-        elif not self.data.get(self.add_prefix("idempotency_key")):
-            self._new_key()  # shown again after an error, the form has one for the next time
-
-    def _new_key(self) -> None:
-        self.data = self.data.copy()
-        self.data[self.add_prefix("idempotency_key")] = uuid.uuid4().hex
+    field_order = ["email", "display_name", "how", "idempotency_key"]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -222,10 +245,6 @@ class PersonForm(forms.Form):
     @property
     def invites(self) -> bool:
         return self.cleaned_data.get("how") != self.LINK
-
-    def idempotency(self, request) -> Idempotency | None:
-        key = self.cleaned_data.get("idempotency_key")
-        return Idempotency(caller_scope(request), key) if key else None
 
     def added(
         self, request, add: Callable[..., PersonAdded], *, said: Callable[[PersonAdded], str]
@@ -263,10 +282,24 @@ class PersonForm(forms.Form):
         """A refusal of the service on the form: a problem of the address or the name on its
         field; the form sent again with other values (the back button) above the fields, with a
         new key. Anything else (permission, limit) is raised again, for the edge to answer."""
-        if error.code == CommonErrorCode.IDEMPOTENCY_KEY_REUSED:
-            self.add_error(None, _("This form was sent already. Fill it in again to add someone."))
-            self._new_key()
-        elif error.on_field in self.fields:
+        if self.show_reused_key(error):
+            return
+        if error.on_field in self.fields:
             add_to_form(self, error)
         else:
             raise error
+
+
+class ReopenForm(OnceForm):
+    """The address of a closed account, written whole (no search: decision 0117)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the closed account"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["email", "idempotency_key"]
+    sent_already = _("This form was sent already. Fill it in again to reopen another account.")
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

@@ -70,7 +70,7 @@ def person_for(
     working, so only the owner of the address opens it, with the newest link. A closed account
     (inactive, not waiting) is refused. Invitations are counted per person inviting.
     """
-    email = _checked_email(email)
+    email = checked_email(email)
     person = User.objects.select_for_update().filter(email__iexact=email).first()
     if person is not None and person.is_active:
         return PersonAdded(person, created=False)
@@ -78,13 +78,7 @@ def person_for(
     name = _checked_name(display_name)
     if person is not None and not person.activation_pending:
         raise DomainError(AccountErrorCode.CLOSED_ACCOUNT, on_field="email")
-    enforce(
-        "invitations",
-        f"user:{invited_by.pk}",
-        limit=settings.INVITATIONS_PER_DAY,
-        window=24 * 3600,
-        message=gettext_noop("You have invited many people today. Please try again tomorrow."),
-    )
+    count_invitation(invited_by)
     created = person is None
     if person is None:
         # A concurrent invitation or sign-up of the same address makes this INSERT fail on the
@@ -105,7 +99,19 @@ def person_for(
     return PersonAdded(person, created=created, link=activation_link(person))
 
 
-def _checked_email(email: str) -> str:
+def count_invitation(invited_by: User) -> None:
+    """One more e-mail with a way in sent by `invited_by` today (an invitation, a reopened
+    account): 429 past METROPOLI_INVITATIONS_PER_DAY."""
+    enforce(
+        "invitations",
+        f"user:{invited_by.pk}",
+        limit=settings.INVITATIONS_PER_DAY,
+        window=24 * 3600,
+        message=gettext_noop("You have invited many people today. Please try again tomorrow."),
+    )
+
+
+def checked_email(email: str) -> str:
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -187,6 +193,7 @@ def _replayed(person_id: int, *, invite: bool) -> PersonAdded:
 ROLE_PLACES = {
     Role.ARBORIST: gettext_noop("join the arborists of %(municipality)s"),
     Role.MUNICIPAL_STAFF: gettext_noop("join the municipal staff of %(municipality)s"),
+    Role.PLATFORM_ADMIN: gettext_noop("administer the platform"),
 }
 
 
@@ -197,11 +204,12 @@ def give_role(
     display_name: str,
     invite: bool,
     role: str,
-    municipality: Municipality,
+    municipality: Municipality | None,
     idempotency: Idempotency | None = None,
 ) -> PersonAdded:
-    """Give `role` in `municipality` to the person of `email`, inviting them when the address
-    has no active account; territory checks who may before anything is written."""
+    """Give `role` in `municipality` (none for a platform administrator) to the person of
+    `email`, inviting them when the address has no active account; territory checks who may
+    before anything is written."""
 
     def give(person: User) -> bool:
         grant_role(granted_by=granted_by, user=person, role=role, municipality=municipality)
@@ -209,11 +217,11 @@ def give_role(
 
     invitation = Invitation(
         action="accounts.give_role",
-        scope={"role": role, "municipality": municipality.pk},
+        scope={"role": role, "municipality": municipality.pk if municipality else None},
         check=lambda: check_grant(granted_by=granted_by, role=role, municipality=municipality),
         give=give,
         place=ROLE_PLACES.get(role, gettext_noop("take a role in %(municipality)s")),
-        place_params={"municipality": municipality.name},
+        place_params={"municipality": municipality.name} if municipality else {},
     )
     return add_person(
         invitation,

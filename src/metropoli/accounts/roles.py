@@ -34,7 +34,7 @@ from .forms import PersonForm
 
 # The roles given here. A citizen's role comes with the account; a certified expert's from the
 # certification page (learning), which records the reason; a platform administrator is made with
-# `metropoli createsuperuser` or by another one in the administration.
+# `metropoli createsuperuser` or by another one on /cuentas/roles/plataforma (platform_admins.py).
 GRANTED_HERE = (Role.ARBORIST, Role.MUNICIPAL_STAFF)
 
 

@@ -13,7 +13,7 @@ from django_tasks import task
 
 from metropoli.common.outbox import queue_email
 from metropoli.territory.models import Role
-from metropoli.territory.services import assign_role
+from metropoli.territory.services import assign_role, keep_a_platform_administrator
 
 from .models import User
 
@@ -135,5 +135,8 @@ def update_profile(*, user: User, form) -> User:
 
 @transaction.atomic
 def delete_account(*, user: User) -> None:
-    """Remove the person. Modules keep what people contributed, without the author."""
+    """Remove the person, address and all (nothing is left to reopen). Modules keep what people
+    contributed, without the author. The last platform administrator is refused (409): the
+    platform is never left without one (decision 0117)."""
+    keep_a_platform_administrator(leaving=user)
     user.delete()

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import roles, views
+from . import platform_admins, roles, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,6 +19,13 @@ urlpatterns = [
     path("perfil/borrar", views.delete_account, name="delete"),
     path("roles", roles.roles, name="roles"),
     path("roles/<int:assignment_id>/quitar", roles.revoke, name="revoke_role"),
+    path("roles/plataforma", platform_admins.administrators, name="platform_admins"),
+    path(
+        "roles/plataforma/<int:user_id>/quitar",
+        platform_admins.remove,
+        name="remove_platform_admin",
+    ),
+    path("reabrir", platform_admins.reopen, name="reopen"),
     path("contrasena", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "contrasena/enviada",

@@ -9,6 +9,8 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from metropoli.common.domain_errors import add_to_form, status_of
+from metropoli.common.errors import DomainError
 from metropoli.common.ratelimit import limit_anonymous_posts
 from metropoli.territory.models import Role
 from metropoli.territory.selectors import municipalities_where, roles_of
@@ -122,7 +124,11 @@ def profile(request):
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        services.delete_account(user=request.user)
+        try:
+            services.delete_account(user=request.user)
+        except DomainError as error:  # the last platform administrator
+            add_to_form(form, error)
+            return render(request, "accounts/delete.html", {"form": form}, status=status_of(error))
         messages.success(request, _("Your account was deleted."))
         return redirect("web:home")
     return render(request, "accounts/delete.html", {"form": form})

@@ -15,6 +15,23 @@ class TerritoryErrorCode(ErrorCode):
         Kind.INVALID,
         gettext_noop("This role is held in a municipality; choose one."),
     )
+    # --- platform administrators (decision 0117) ---
+    LAST_PLATFORM_ADMIN = (
+        "last_platform_administrator",
+        Kind.CONFLICT,
+        gettext_noop(
+            "The platform cannot be left without an administrator: first make another person "
+            "a platform administrator."
+        ),
+    )
+    NOT_YOURSELF = (
+        "platform_administrator_removes_self",
+        Kind.CONFLICT,
+        gettext_noop(
+            "You cannot take away your own platform administrator role: another platform "
+            "administrator does it."
+        ),
+    )
 
     # --- municipalities (territory/municipalities.py, decision 0112) ---
     NOT_ALLOWED = (

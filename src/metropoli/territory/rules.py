@@ -50,4 +50,7 @@ rules.add_perm("territory.import_boundaries", is_platform_administrator)
 rules.add_perm("territory.change_municipality", is_platform_administrator)
 # Municipal staff grant and revoke the roles of their own municipality.
 rules.add_perm("territory.manage_roles", is_municipal_staff)
+# Platform administrators name and take out one another (/cuentas/roles/plataforma, decision
+# 0117); nobody else, in no municipality.
+rules.add_perm("territory.manage_platform_administrators", is_platform_administrator)
 rules.add_perm("accounts.change_profile", rules.is_authenticated & is_self)

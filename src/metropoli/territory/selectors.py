@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from .amg import METRO_BBOX
 from .models import Municipality, Role, RoleAssignment
@@ -69,6 +70,21 @@ def roles_of(user, municipality: Municipality | None = None) -> set[str]:
 
 def is_platform_admin(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or Role.PLATFORM_ADMIN in roles_of(user)
+
+
+def platform_administrators() -> QuerySet:
+    """Who administers the platform, as `is_platform_admin` counts them: Django superusers
+    (`metropoli createsuperuser`) and holders of the platform-admin role, active or invited and
+    not active yet (closed accounts: no). `holds_role` tells the role holders (decision 0117)."""
+    holds_role = RoleAssignment.objects.filter(
+        user=OuterRef("pk"), role=Role.PLATFORM_ADMIN, municipality__isnull=True
+    )
+    return (
+        get_user_model()
+        .objects.annotate(holds_role=Exists(holds_role))
+        .filter(Q(is_superuser=True) | Q(holds_role=True))
+        .filter(Q(is_active=True) | Q(activation_pending=True))
+    )
 
 
 def municipalities_where(user, *roles: str) -> QuerySet[Municipality]:

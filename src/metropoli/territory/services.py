@@ -12,19 +12,19 @@ from django.contrib.gis.gdal import (
     SRSException,
 )
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metropoli.common.api import Forbidden, require
-from metropoli.common.errors import CommonErrorCode, DomainError
+from metropoli.common.api import require
+from metropoli.common.errors import DomainError
 from metropoli.common.history import ChangeAction, record_change
 from metropoli.common.i18n import gettext_noop
 
 from .amg import AMG_MUNICIPALITIES
 from .errors import TerritoryErrorCode
 from .models import Municipality, Role, RoleAssignment
-from .selectors import is_platform_admin
+from .selectors import platform_administrators
 
 CODE_FIELD_CANDIDATES = ("CVEGEO", "cvegeo", "inegi_code", "INEGI_CODE", "clave", "CLAVE")
 NAME_FIELD_CANDIDATES = ("NOMGEO", "nomgeo", "NOM_MUN", "name", "nombre", "NOMBRE")
@@ -281,10 +281,11 @@ def _polygons(geometry: GEOSGeometry) -> list[Polygon]:
 
 # --- roles -----------------------------------------------------------------------------------
 # Every RoleAssignment is written here (docs/decisions/0089-roles-written-by-territory-only.md):
-# `grant_role`/`revoke_role` when a person (staff, an administrator in /admin/) gives or takes a
-# role, checked here; `assign_role`/`unassign_role` when the platform applies a rule of its own
-# whose check its caller made (the citizen role of one's home municipality, a certification
-# earned or granted in learning, the demo).
+# `grant_role`/`revoke_role` when a person (staff on /cuentas/roles, a platform administrator
+# there, on /cuentas/roles/plataforma or in /admin/) gives or takes a role, checked here;
+# `assign_role`/`unassign_role` when the platform applies a rule of its own whose check its
+# caller made (the citizen role of one's home municipality, a certification earned or granted
+# in learning, the demo).
 
 
 def _forget_cached_roles(user) -> None:
@@ -317,13 +318,13 @@ def unassign_role(*, user, role: str, municipality: Municipality | None) -> bool
 
 def _check_role_manager(by, role: str, municipality: Municipality | None, verb: str) -> None:
     if role == Role.PLATFORM_ADMIN:
-        if not is_platform_admin(by):
-            raise Forbidden(
-                CommonErrorCode.PERMISSION_DENIED,
-                gettext_noop("Only a platform administrator can grant that role.")
-                if verb == "grant"
-                else gettext_noop("Only a platform administrator can revoke that role."),
-            )
+        require(
+            by,
+            "territory.manage_platform_administrators",
+            message=gettext_noop("Only a platform administrator can grant that role.")
+            if verb == "grant"
+            else gettext_noop("Only a platform administrator can revoke that role."),
+        )
         return
     require(
         by,
@@ -361,6 +362,43 @@ def grant_role(*, granted_by, user, role: str, municipality: Municipality | None
 
 @transaction.atomic
 def revoke_role(*, revoked_by, user, role: str, municipality: Municipality | None) -> bool:
-    """A person (municipal staff, a platform administrator) takes a role from `user`."""
+    """A person (municipal staff, a platform administrator) takes a role from `user`.
+
+    The platform-admin role is never taken from oneself, nor from the last active platform
+    administrator (decision 0117): checked under the lock of `keep_a_platform_administrator`,
+    with `revoked_by`'s right read again there (a removal that committed meanwhile may have
+    taken it)."""
     _check_role_manager(revoked_by, role, municipality, "revoke")
-    return unassign_role(user=user, role=role, municipality=municipality)
+    if role != Role.PLATFORM_ADMIN:
+        return unassign_role(user=user, role=role, municipality=municipality)
+    _lock_platform_administrators()
+    _forget_cached_roles(revoked_by)
+    _check_role_manager(revoked_by, role, None, "revoke")
+    if revoked_by.pk == user.pk:
+        raise DomainError(TerritoryErrorCode.NOT_YOURSELF)
+    keep_a_platform_administrator(leaving=user)
+    return unassign_role(user=user, role=role, municipality=None)
+
+
+# --- never without a platform administrator (decision 0117) ----------------------------------
+# Who administers the platform changes one transaction at a time: whoever takes a platform
+# administrator away (the role, the account) takes this lock first and holds it to its commit,
+# then counts those who remain. Two removals at once cannot both count the other one still there.
+PLATFORM_ADMINISTRATORS_LOCK = "territory.platform_administrators"
+
+
+def _lock_platform_administrators() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [PLATFORM_ADMINISTRATORS_LOCK])
+
+
+def keep_a_platform_administrator(*, leaving) -> None:
+    """Refuse (409) to let `leaving` go when they are the last active platform administrator
+    (superusers count); nothing to check when they are not one. Call it inside the transaction
+    that takes their role or their account away: it takes the lock that transaction keeps."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("keep_a_platform_administrator needs the caller's transaction")
+    _lock_platform_administrators()
+    active = platform_administrators().filter(is_active=True)
+    if active.filter(pk=leaving.pk).exists() and not active.exclude(pk=leaving.pk).exists():
+        raise DomainError(TerritoryErrorCode.LAST_PLATFORM_ADMIN)

@@ -58,6 +58,21 @@ def test_manage_roles_staff_of_that_municipality(people, guadalajara):
     }
 
 
+@pytest.mark.parametrize(
+    "perm", ["territory.manage_platform_administrators", "accounts.reopen_account"]
+)
+def test_platform_administrators_only_name_one_another_and_reopen_accounts(people, perm):
+    assert allowed(people, perm, None) == {
+        "anonymous": False,
+        "citizen": False,
+        "staff_elsewhere": False,
+        "staff_here": False,
+        "admin": True,
+    }
+    # A Django superuser (`metropoli createsuperuser`) is a platform administrator too.
+    assert UserFactory(is_superuser=True).has_perm(perm) is True
+
+
 def test_change_profile_only_self(people):
     target = people["citizen"]
     result = allowed(people, "accounts.change_profile", target)
