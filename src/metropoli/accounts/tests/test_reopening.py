@@ -77,7 +77,7 @@ def test_a_reopened_account_gets_a_link_that_works(
     path = re.search(r"http://[^/\s]+(/cuentas/activar/\S+)", text).group(1)
     # The owner follows the link, chooses a password and signs in with it.
     owner = Client(headers=ES)
-    assert "Elija la contraseña" in owner.get(path).content.decode()
+    assert "Elige la contraseña" in owner.get(path).content.decode()
     chosen = owner.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert chosen.status_code == 302 and chosen["Location"] == reverse("accounts:profile")
     owner.logout()
