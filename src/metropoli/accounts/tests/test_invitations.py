@@ -166,10 +166,10 @@ def test_a_link_form_sent_twice_shows_a_working_link_on_the_last_answer(guadalaj
             {"display_name": "   "},
             "Nadie tiene una cuenta activa con esa dirección: escribe el nombre",
         ),
-        ({"display_name": "x" * 81}, "tenga como máximo 80 caracteres"),
-        ({"email": "no es un correo"}, "correo electrónico válida"),
+        ({"display_name": "x" * 81}, "como máximo 80 caracteres"),
+        ({"email": "no es un correo"}, "correo electrónico válido"),
         ({"email": ""}, "Este campo es obligatorio"),
-        ({"role": Role.PLATFORM_ADMIN}, "Seleccione una opción válida"),
+        ({"role": Role.PLATFORM_ADMIN}, "Elige una opción válida"),
         ({"idempotency_key": "k" * 81}, "El formulario está dañado"),
     ],
 )
@@ -187,7 +187,7 @@ def test_another_municipality_and_people_without_the_right_are_refused(guadalaja
     before = User.objects.count()
     elsewhere = staff.post(ROLES, invitation(zapopan))
     assert elsewhere.status_code == 400
-    assert "Seleccione una opción válida" in elsewhere.content.decode()
+    assert "Elige una opción válida" in elsewhere.content.decode()
     for role in (Role.CITIZEN, Role.ARBORIST, Role.CERTIFIED_EXPERT):
         client = signed_in(person_with(role, guadalajara), headers=ES)
         before += 1

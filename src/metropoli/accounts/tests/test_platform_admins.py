@@ -161,7 +161,7 @@ def test_a_new_address_is_invited_and_administers_once_it_opens_the_account(
     ("fields", "message"),
     [
         ({"email": "nadie@example.mx"}, "Nadie tiene una cuenta activa con esa dirección"),
-        ({"email": "no es un correo"}, "correo electrónico válida"),
+        ({"email": "no es un correo"}, "correo electrónico válido"),
         ({"email": ""}, "Este campo es obligatorio"),
         ({"email": "nueva@example.mx", "display_name": "x" * 81}, "como máximo 80 caracteres"),
         ({"email": "cerrada@example.mx", "display_name": "Cerrada"}, "está cerrada"),

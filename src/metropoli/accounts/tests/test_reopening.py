@@ -110,9 +110,9 @@ def test_a_deleted_account_cannot_be_reopened(admin, django_capture_on_commit_ca
     [
         ("activa@example.mx", 409, "está activa: no hay nada que reabrir"),
         ("espera@example.mx", 409, "no está cerrada: espera su activación"),
-        ("cerrada@example", 400, "correo electrónico válida"),
+        ("cerrada@example", 400, "correo electrónico válido"),
         ("", 400, "Este campo es obligatorio"),
-        ("cerrada", 400, "correo electrónico válida"),
+        ("cerrada", 400, "correo electrónico válido"),
         ("%@example.mx", 404, "Ninguna cuenta tiene esa dirección"),  # no search: whole addresses
         ("x" * 250 + "@example.mx", 400, "como máximo 254"),
     ],

@@ -53,7 +53,7 @@ def test_taking_someone_out_and_a_second_click(office):
     [
         ("nadie@example.mx", "Nadie tiene una cuenta activa con esa dirección"),
         ("cerrada@example.mx", "Nadie tiene una cuenta activa con esa dirección"),
-        ("no es un correo", "correo electrónico válida"),
+        ("no es un correo", "correo electrónico válido"),
         ("", "obligatorio"),
     ],
 )

@@ -51,7 +51,7 @@ def test_municipal_staff_create_markets_only_in_their_municipality(client, guada
         "/mercado/nuevo/", {**NEW_MARKET, "name": "Otro", "municipality": zapopan.pk}
     )
     assert response.status_code == 400
-    assert "Seleccione una opción válida" in response.content.decode()
+    assert "Elige una opción válida" in response.content.decode()
 
 
 def test_people_without_a_municipal_role_cannot_create_markets(client, guadalajara):

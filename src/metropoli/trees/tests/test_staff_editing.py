@@ -139,7 +139,7 @@ def test_bad_values_are_form_errors_in_spanish_and_change_nothing(municipalities
     assert "fuera de los municipios" in response.content.decode()
     response = client.post(url, edit_data(tree, dbh_cm="mucho"), headers=ES)
     assert response.status_code == 400
-    assert "Introduzca un número" in response.content.decode()
+    assert "Escribe un número" in response.content.decode()
     tree.refresh_from_db()
     assert str(tree.dbh_cm) == "30.0"
 

@@ -174,7 +174,7 @@ def test_a_bad_plan_is_shown_again_with_the_reason_in_spanish(items, staff, expe
     url = f"/arbol/treender/cola/{items[0].pk}/plan/"
     response = client.post(url, {"assignee": expert.pk, "cost": "-5"})
     assert response.status_code == 400
-    assert "Asegúrese de que este valor sea mayor o igual a 0" in response.content.decode()
+    assert "El valor debe ser mayor o igual a 0" in response.content.decode()
     response = client.post(url, {"assignee": expert.pk, "cost": "100"})
     assert response.status_code == 400
     assert "no es arbolista de Guadalajara" in response.content.decode()
