@@ -96,7 +96,7 @@ def add_stall_member(
 ) -> PersonAdded:
     """The person of `email` runs the stall; an address without an active account is invited
     (accounts.invitations)."""
-    invitation = Invitation(
+    stall_member = Invitation(
         action="markets.add_stall_member",
         scope={"stall": stall.pk},
         check=lambda: require(actor, "markets.setup_market", stall.market),
@@ -104,14 +104,7 @@ def add_stall_member(
         place=STALL_PLACE,
         place_params={"stall": stall.name},
     )
-    return add_person(
-        invitation,
-        email=email,
-        display_name=display_name,
-        invite=invite,
-        invited_by=actor,
-        idempotency=idempotency,
-    )
+    return _add(stall_member, email, display_name, invite, actor, idempotency)
 
 
 def add_market_staff(
@@ -125,7 +118,7 @@ def add_market_staff(
 ) -> PersonAdded:
     """The person of `email` joins the market's staff; an address without an active account
     is invited (accounts.invitations)."""
-    invitation = Invitation(
+    market_staff = Invitation(
         action="markets.add_market_staff",
         scope={"market": market.pk},
         check=lambda: require(actor, "markets.setup_market", market),
@@ -133,6 +126,11 @@ def add_market_staff(
         place=MARKET_STAFF_PLACE,
         place_params={"market": market.name},
     )
+    return _add(market_staff, email, display_name, invite, actor, idempotency)
+
+
+def _add(invitation, email, display_name, invite, actor, idempotency) -> PersonAdded:
+    """A stall's or a market's person, through the one path every invitation takes."""
     return add_person(
         invitation,
         email=email,
